@@ -1,0 +1,70 @@
+"""quizapp: self-assessment for future ML engineers."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+
+def create_app(config: type | dict | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, CLI. No side effects at import time."""
+    app = Flask(__name__, instance_relative_config=True)
+    from .config import Config
+
+    app.config.from_object(Config)
+    app.config.from_pyfile("config.py", silent=True)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "quizapp.sqlite")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _development_secret(app)
+
+    from .extensions import csrf, db, login_manager
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from . import models  # noqa: F401  (registers the tables on db.metadata)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(models.User, int(user_id)) if user_id.isdigit() else None
+
+    from .auth import bp as auth_bp
+    from .errors import bp as errors_bp
+    from .main import bp as main_bp
+    from .quiz import bp as quiz_bp
+    from .reports import bp as reports_bp
+
+    app.register_blueprint(errors_bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(quiz_bp, url_prefix="/attempt")
+    app.register_blueprint(reports_bp, url_prefix="/report")
+
+    from .cli import register_cli
+
+    register_cli(app)
+    from .templating import register_template_helpers
+
+    register_template_helpers(app)
+    return app
+
+
+def _development_secret(app: Flask) -> str:
+    """Outside production, keep a random key in instance/ so sessions survive restarts."""
+    if app.config.get("ENV_NAME") == "production":
+        raise RuntimeError("QUIZAPP_SECRET_KEY must be set in production")
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

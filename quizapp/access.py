@@ -1,0 +1,55 @@
+"""Who may see an attempt: its owner, or the guest browser that started it. Anyone else gets 404."""
+from __future__ import annotations
+
+import secrets
+
+from flask import abort, session
+from flask_login import current_user
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+
+from .extensions import db
+from .models import Attempt
+
+GUEST_KEY = "guest_token"
+
+
+def guest_token(create: bool = False) -> str | None:
+    """The signed-cookie token that ties a guest's attempts to this browser."""
+    token = session.get(GUEST_KEY)
+    if token is None and create:
+        token = session[GUEST_KEY] = secrets.token_urlsafe(24)
+    return token
+
+
+def owner_filter():
+    """A WHERE clause selecting the current visitor's attempts."""
+    if current_user.is_authenticated:
+        return Attempt.user_id == current_user.id
+    token = guest_token()
+    if token is None:
+        return Attempt.id.is_(None)  # matches nothing
+    return (Attempt.user_id.is_(None)) & (Attempt.guest_token == token)
+
+
+def get_own_attempt(public_id: str) -> Attempt:
+    """Load an attempt the visitor owns (with its assessment and role), or 404."""
+    attempt = db.session.scalars(
+        select(Attempt).options(joinedload(Attempt.assessment), joinedload(Attempt.role))
+        .where(Attempt.public_id == public_id, owner_filter())
+    ).first()
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+def claim_guest_attempts(user_id: int) -> int:
+    """Move this browser's guest attempts to the account that just registered or logged in."""
+    token = session.pop(GUEST_KEY, None)
+    if not token:
+        return 0
+    moved = db.session.execute(
+        update(Attempt).where(Attempt.user_id.is_(None), Attempt.guest_token == token)
+        .values(user_id=user_id, guest_token=None)).rowcount
+    db.session.commit()
+    return moved

@@ -1,0 +1,1 @@
+"""Question banks: the YAML schema, a strict loader and the database sync."""

@@ -1,0 +1,715 @@
+"""Parse and validate the YAML banks into plain objects; every error carries file:line and id.
+
+The loader never stops at the first problem: it collects all of them, so an instructor fixes
+a file in one pass. A bank with any issue must not be imported (see sync.py).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import yaml
+
+from . import schema
+
+
+# --- YAML with line numbers ------------------------------------------------------------------
+
+class LineMap(dict):
+    """A mapping that remembers the line of itself and of each key."""
+
+    line: int = 0
+    key_lines: dict
+
+
+class LineList(list):
+    line: int = 0
+    item_lines: list
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that keeps line numbers, rejects aliases and reports duplicate keys."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicate_keys: list[tuple[int, str]] = []
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (*name) are not allowed in question files", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineMap:
+    loader.flatten_mapping(node)
+    result = LineMap()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)):
+            raise yaml.constructor.ConstructorError(None, None, "mapping keys must be plain scalars",
+                                                    key_node.start_mark)
+        if key in result:
+            loader.duplicate_keys.append((key_node.start_mark.line + 1, str(key)))
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+# --- results ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BankIssue:
+    path: str
+    line: int
+    message: str
+    kind: str = "q"          # q | skill | role | course | assessment | file
+    item_id: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:"
+        if self.item_id is not None:
+            return f"{where} {self.kind} '{self.item_id}': {self.message}"
+        return f"{where} {self.message}"
+
+
+@dataclass(frozen=True)
+class QuestionDef:
+    id: str
+    path: str
+    line: int
+    qtype: str
+    difficulty: int
+    skills: tuple[str, ...]
+    definition: dict
+    content_hash: str
+
+
+@dataclass
+class Bank:
+    skills: list[dict] = field(default_factory=list)
+    roles: list[dict] = field(default_factory=list)
+    courses: list[dict] = field(default_factory=list)
+    assessments: list[dict] = field(default_factory=list)
+    questions: list[QuestionDef] = field(default_factory=list)
+    issues: list[BankIssue] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+
+def content_hash(definition: dict) -> str:
+    """A stable hash of a normalised definition: equal content, equal hash."""
+    canonical = json.dumps(definition, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --- the loader ------------------------------------------------------------------------------
+
+class _FileChecker:
+    """Validates one parsed file, appending issues with the file's display path."""
+
+    def __init__(self, path: str, issues: list[BankIssue]):
+        self.path = path
+        self.issues = issues
+
+    def error(self, line: int, message: str, kind: str = "file", item_id: str | None = None) -> None:
+        self.issues.append(BankIssue(self.path, line, message, kind, item_id))
+
+    def keys(self, mapping: LineMap, required: set, optional: set, kind: str, item_id: str | None) -> bool:
+        """Report missing and unknown keys; True when the mapping has every required key."""
+        ok = True
+        for key in sorted(required - set(mapping), key=str):
+            self.error(mapping.line, f"missing required key '{key}'", kind, item_id)
+            ok = False
+        for key in sorted(set(mapping) - required - optional, key=str):
+            hint = _closest(str(key), required | optional)
+            self.error(mapping.key_lines.get(key, mapping.line),
+                       f"unknown key '{key}'" + (f" (did you mean '{hint}'?)" if hint else ""), kind, item_id)
+        return ok
+
+
+def _closest(word: str, options: Iterable[str]) -> str | None:
+    import difflib
+    match = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.75)
+    return match[0] if match else None
+
+
+def _line_of(mapping: LineMap, key: str) -> int:
+    return mapping.key_lines.get(key, mapping.line)
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def display_path(path: Path) -> str:
+    """Paths relative to the working directory when possible, as compilers print them."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def parse_yaml(path: Path, issues: list[BankIssue]) -> Any | None:
+    """Parse one file safely; on failure record an issue with its line and return None."""
+    shown = display_path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        issues.append(BankIssue(shown, 1, f"not valid UTF-8 ({exc.reason} at byte {exc.start})"))
+        return None
+    except OSError as exc:
+        issues.append(BankIssue(shown, 1, f"cannot read file: {exc.strerror}"))
+        return None
+    loader = _LineLoader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = " ".join(filter(None, [exc.context, exc.problem])) or str(exc)
+        issues.append(BankIssue(shown, line, f"YAML syntax error: {problem}"))
+        return None
+    except yaml.YAMLError as exc:
+        issues.append(BankIssue(shown, 1, f"YAML error: {exc}"))
+        return None
+    finally:
+        loader.dispose()
+    for line, key in loader.duplicate_keys:
+        issues.append(BankIssue(shown, line, f"duplicate key '{key}'"))
+    return data
+
+
+def _top_list(checker: _FileChecker, data: Any, key: str) -> list:
+    if not isinstance(data, LineMap):
+        checker.error(1, f"expected a mapping with a '{key}' list at the top")
+        return []
+    checker.keys(data, {key}, set(), "file", None)
+    items = data.get(key)
+    if not isinstance(items, LineList):
+        if key in data:
+            checker.error(_line_of(data, key), f"'{key}' must be a list")
+        return []
+    return items
+
+
+# --- questions -------------------------------------------------------------------------------
+
+def _check_choices(ck: _FileChecker, q: LineMap, qid: str, qtype: str) -> list[dict] | None:
+    choices = q.get("choices")
+    if not isinstance(choices, LineList):
+        ck.error(_line_of(q, "choices"), "choices: must be a list of {text, correct, feedback}", "q", qid)
+        return None
+    low, high = schema.CHOICE_LIMITS[qtype]
+    if not low <= len(choices) <= high:
+        ck.error(_line_of(q, "choices"), f"choices: a {qtype} question needs {low}-{high} choices, found {len(choices)}",
+                 "q", qid)
+    normalised, seen = [], set()
+    for choice, line in zip(choices, choices.item_lines):
+        if not isinstance(choice, LineMap):
+            ck.error(line, "choices: every choice must be a mapping with 'text'", "q", qid)
+            continue
+        ck.keys(choice, schema.CHOICE_KEYS_REQUIRED, schema.CHOICE_KEYS_OPTIONAL, "q", qid)
+        text = choice.get("text")
+        if isinstance(text, (int, float)) and not isinstance(text, bool):
+            text = str(text)
+        if not _is_text(text):
+            ck.error(line, "choices: 'text' must be non-empty text (quote values like yes/no/true)", "q", qid)
+            continue
+        if text.strip() in seen:
+            ck.error(line, f"choices: duplicate choice text {text.strip()!r}", "q", qid)
+        seen.add(text.strip())
+        correct = choice.get("correct", False)
+        if not isinstance(correct, bool):
+            ck.error(_line_of(choice, "correct"), "choices: 'correct' must be true or false", "q", qid)
+            correct = False
+        feedback = choice.get("feedback")
+        if feedback is not None and not _is_text(feedback):
+            ck.error(_line_of(choice, "feedback"), "choices: 'feedback' must be text", "q", qid)
+            feedback = None
+        entry = {"text": text, "correct": correct}
+        if feedback:
+            entry["feedback"] = feedback
+        normalised.append(entry)
+    n_correct = sum(c["correct"] for c in normalised)
+    if qtype == "single" and normalised and n_correct != 1:
+        msg = "no choice is marked correct" if n_correct == 0 else f"{n_correct} choices are marked correct; a single question has exactly one"
+        ck.error(_line_of(q, "choices"), f"choices: {msg}", "q", qid)
+    if qtype == "multiple" and normalised and n_correct == 0:
+        ck.error(_line_of(q, "choices"), "choices: no choice is marked correct", "q", qid)
+    return normalised
+
+
+def _parse_tolerance(value: Any) -> dict | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)) and value >= 0:
+        return {"kind": "abs", "value": float(value)}
+    if isinstance(value, str):
+        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%\s*", value)
+        if m:
+            return {"kind": "rel", "value": float(m.group(1))}
+    return None
+
+
+def _check_question(ck: _FileChecker, q: Any, line: int, file_skill: str | None,
+                    known_skills: set[str] | None) -> QuestionDef | None:
+    if not isinstance(q, LineMap):
+        ck.error(line, "every question must be a mapping")
+        return None
+    qid = q.get("id")
+    if not isinstance(qid, str) or not schema.ID_PATTERN.match(qid):
+        shown = qid if isinstance(qid, str) else "?"
+        ck.error(_line_of(q, "id"), "id: missing or invalid (use lowercase letters, digits, '.', '_' or '-')",
+                 "q", shown)
+        qid = shown
+    before = len(ck.issues)
+    qtype = q.get("type")
+    if qtype not in schema.TYPE_KEYS:
+        ck.error(_line_of(q, "type"), f"type: {qtype!r} is not one of {', '.join(schema.TYPE_KEYS)}", "q", qid)
+        ck.keys(q, schema.QUESTION_COMMON_REQUIRED,
+                schema.QUESTION_COMMON_OPTIONAL | set().union(*(r | o for r, o in schema.TYPE_KEYS.values())), "q", qid)
+        return None
+    required, optional = schema.TYPE_KEYS[qtype]
+    ck.keys(q, schema.QUESTION_COMMON_REQUIRED | required, schema.QUESTION_COMMON_OPTIONAL | optional, "q", qid)
+
+    definition: dict[str, Any] = {"type": qtype}
+    difficulty = q.get("difficulty")
+    if not isinstance(difficulty, int) or isinstance(difficulty, bool) or difficulty not in schema.DIFFICULTIES:
+        if "difficulty" in q:
+            ck.error(_line_of(q, "difficulty"), f"difficulty: must be an integer 1-5, not {difficulty!r}", "q", qid)
+        difficulty = 3
+    definition["difficulty"] = difficulty
+
+    skills = q.get("skills", [file_skill] if file_skill else None)
+    if skills is None:
+        ck.error(q.line, "skills: no 'skills' here and no file-level 'skill' to default to", "q", qid)
+        skills = []
+    elif not isinstance(skills, list) or not skills or not all(isinstance(s, str) for s in skills):
+        ck.error(_line_of(q, "skills"), "skills: must be a non-empty list of skill ids", "q", qid)
+        skills = []
+    elif known_skills is not None:
+        for s in skills:
+            if s not in known_skills:
+                hint = _closest(s, known_skills)
+                ck.error(_line_of(q, "skills"), f"skills: unknown skill '{s}'" + (f" (did you mean '{hint}'?)" if hint else ""),
+                         "q", qid)
+    definition["skills"] = list(dict.fromkeys(skills))
+
+    for key in ("prompt", "explanation"):
+        if key in q and not _is_text(q[key]):
+            ck.error(_line_of(q, key), f"{key}: must be non-empty text", "q", qid)
+        definition[key] = q.get(key) if isinstance(q.get(key), str) else ""
+
+    refs = q.get("references")
+    if refs is not None:
+        if not isinstance(refs, list) or not refs:
+            ck.error(_line_of(q, "references"), "references: must be a non-empty list of URLs", "q", qid)
+            refs = []
+        for ref in refs:
+            if not isinstance(ref, str) or not schema.URL_PATTERN.match(ref):
+                ck.error(_line_of(q, "references"), f"references: {ref!r} is not an http(s) URL", "q", qid)
+        definition["references"] = [r for r in refs if isinstance(r, str)]
+
+    if qtype in ("single", "multiple") and "choices" in q:
+        definition["choices"] = _check_choices(ck, q, qid, qtype) or []
+    elif qtype == "true_false" and "answer" in q:
+        if not isinstance(q["answer"], bool):
+            ck.error(_line_of(q, "answer"), "answer: must be true or false", "q", qid)
+        definition["answer"] = bool(q["answer"])
+    elif qtype == "numeric" and "answer" in q:
+        answer = q["answer"]
+        if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+            ck.error(_line_of(q, "answer"), f"answer: must be a number, not {answer!r}", "q", qid)
+            answer = 0.0
+        definition["answer"] = float(answer)
+        if "tolerance" in q:
+            tolerance = _parse_tolerance(q["tolerance"])
+            if tolerance is None:
+                ck.error(_line_of(q, "tolerance"), "tolerance: use a non-negative number (absolute) or a percentage like '1%'",
+                         "q", qid)
+            else:
+                definition["tolerance"] = tolerance
+        if "unit" in q:
+            if not _is_text(q["unit"]):
+                ck.error(_line_of(q, "unit"), "unit: must be text", "q", qid)
+            else:
+                definition["unit"] = q["unit"]
+    elif qtype == "short":
+        answers = q.get("answers", [])
+        if not isinstance(answers, list) or not all(isinstance(a, (str, int, float)) and not isinstance(a, bool)
+                                                    for a in answers):
+            ck.error(_line_of(q, "answers"), "answers: must be a list of accepted texts", "q", qid)
+            answers = []
+        answers = [str(a) for a in answers]
+        if answers:
+            definition["answers"] = answers
+        pattern = q.get("pattern")
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+                definition["pattern"] = pattern
+            except (re.error, TypeError) as exc:
+                ck.error(_line_of(q, "pattern"), f"pattern: not a valid regular expression ({exc})", "q", qid)
+        if not answers and pattern is None:
+            ck.error(q.line, "a short question needs 'answers' or 'pattern'", "q", qid)
+        if "case_sensitive" in q:
+            if not isinstance(q["case_sensitive"], bool):
+                ck.error(_line_of(q, "case_sensitive"), "case_sensitive: must be true or false", "q", qid)
+            else:
+                definition["case_sensitive"] = q["case_sensitive"]
+
+    if "feedback" in q and qtype in ("true_false", "numeric", "short"):
+        if not _is_text(q["feedback"]):
+            ck.error(_line_of(q, "feedback"), "feedback: must be text", "q", qid)
+        else:
+            definition["feedback"] = q["feedback"]
+
+    if "check" in q:
+        check = q["check"]
+        if not isinstance(check, LineMap):
+            ck.error(_line_of(q, "check"), "check: must be a mapping like {python: '1 + 1'}", "q", qid)
+        else:
+            ck.keys(check, schema.CHECK_KEYS, set(), "q", qid)
+            if "python" in check and not _is_text(check["python"]):
+                ck.error(_line_of(check, "python"), "check: 'python' must be code", "q", qid)
+            definition["check"] = {k: v for k, v in check.items() if k in schema.CHECK_KEYS}
+
+    if "requires" in q:
+        if not _is_text(q["requires"]):
+            ck.error(_line_of(q, "requires"), "requires: must be text like \"pandas>=2.0\"", "q", qid)
+        else:
+            definition["requires"] = q["requires"]
+
+    if "reviewed" in q:
+        reviewed = q["reviewed"]
+        if isinstance(reviewed, dt.date):
+            definition["reviewed"] = reviewed.isoformat()
+        elif isinstance(reviewed, str) and schema.DATE_PATTERN.match(reviewed):
+            definition["reviewed"] = reviewed
+        else:
+            ck.error(_line_of(q, "reviewed"), "reviewed: must be a date YYYY-MM-DD", "q", qid)
+
+    if len(ck.issues) > before:
+        return None
+    return QuestionDef(qid, ck.path, q.line, qtype, difficulty, tuple(definition["skills"]), definition,
+                       content_hash(definition))
+
+
+def _load_question_file(path: Path, issues: list[BankIssue], known_skills: set[str] | None) -> list[QuestionDef]:
+    data = parse_yaml(path, issues)
+    if data is None:
+        return []
+    ck = _FileChecker(display_path(path), issues)
+    if not isinstance(data, LineMap):
+        ck.error(1, "expected a mapping with 'skill' and a 'questions' list at the top")
+        return []
+    ck.keys(data, {"questions"}, {"skill"}, "file", None)
+    file_skill = data.get("skill")
+    if file_skill is not None:
+        if not isinstance(file_skill, str):
+            ck.error(_line_of(data, "skill"), "skill: must be a skill id")
+            file_skill = None
+        elif known_skills is not None and file_skill not in known_skills:
+            ck.error(_line_of(data, "skill"), f"skill: unknown skill '{file_skill}'")
+    questions = data.get("questions")
+    if not isinstance(questions, LineList):
+        if "questions" in data:
+            ck.error(_line_of(data, "questions"), "questions: must be a list")
+        return []
+    return [qd for q, line in zip(questions, questions.item_lines)
+            if (qd := _check_question(ck, q, line, file_skill, known_skills)) is not None]
+
+
+# --- catalogue files -------------------------------------------------------------------------
+
+def _load_skills(path: Path, issues: list[BankIssue]) -> list[dict]:
+    ck = _FileChecker(display_path(path), issues)
+    out, seen = [], {}
+    for item, line in _items(ck, parse_yaml(path, issues), "skills"):
+        sid = item.get("id")
+        if not isinstance(sid, str) or not schema.SKILL_ID_PATTERN.match(sid):
+            ck.error(_line_of(item, "id"), "id: a skill id looks like 'area.name' (lowercase, digits, '_')",
+                     "skill", str(sid))
+            continue
+        ok = ck.keys(item, schema.SKILL_KEYS_REQUIRED, schema.SKILL_KEYS_OPTIONAL, "skill", sid)
+        if sid in seen:
+            ck.error(line, f"duplicate skill id (first defined on line {seen[sid]})", "skill", sid)
+            continue
+        seen[sid] = line
+        if item.get("area") not in schema.AREAS:
+            ck.error(_line_of(item, "area"), f"area: must be one of {', '.join(schema.AREAS)}", "skill", sid)
+            ok = False
+        prereqs = item.get("prerequisites", [])
+        if not isinstance(prereqs, list) or not all(isinstance(p, str) for p in prereqs):
+            ck.error(_line_of(item, "prerequisites"), "prerequisites: must be a list of skill ids", "skill", sid)
+            prereqs = []
+        if not _is_text(item.get("name")):
+            ok = False
+        if ok:
+            out.append({"id": sid, "name": item["name"], "area": item["area"], "prerequisites": list(prereqs),
+                        "description": item.get("description") or "", "line": line, "path": ck.path})
+    known = {s["id"] for s in out}
+    for s in out:
+        for p in s["prerequisites"]:
+            if p not in known:
+                ck.error(s["line"], f"prerequisites: unknown skill '{p}'", "skill", s["id"])
+    for cycle in _cycles({s["id"]: [p for p in s["prerequisites"] if p in known] for s in out}):
+        first = next(s for s in out if s["id"] == cycle[0])
+        ck.error(first["line"], "prerequisites form a cycle: " + " -> ".join(cycle + [cycle[0]]), "skill", cycle[0])
+    return out
+
+
+def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Return one representative cycle per strongly connected loop (depth-first search)."""
+    found, state, stack = [], {}, []
+
+    def visit(node: str) -> None:
+        state[node] = "active"
+        stack.append(node)
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == "active":
+                found.append(stack[stack.index(nxt):])
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = "done"
+
+    for node in graph:
+        if node not in state:
+            visit(node)
+    return found
+
+
+def _items(ck: _FileChecker, data: Any, key: str):
+    items = _top_list(ck, data, key) if data is not None else []
+    for item, line in zip(items, getattr(items, "item_lines", [])):
+        if not isinstance(item, LineMap):
+            ck.error(line, f"every entry of '{key}' must be a mapping")
+            continue
+        yield item, line
+
+
+def _check_skill_refs(ck: _FileChecker, line: int, refs: Any, known: set[str], kind: str, item_id: str,
+                      key: str = "skills") -> list[str]:
+    if not isinstance(refs, list) or not refs or not all(isinstance(r, str) for r in refs):
+        ck.error(line, f"{key}: must be a non-empty list of skill ids", kind, item_id)
+        return []
+    for r in refs:
+        if r not in known:
+            hint = _closest(r, known)
+            ck.error(line, f"{key}: unknown skill '{r}'" + (f" (did you mean '{hint}'?)" if hint else ""), kind, item_id)
+    return list(refs)
+
+
+def _load_roles(path: Path, issues: list[BankIssue], known: set[str]) -> list[dict]:
+    ck = _FileChecker(display_path(path), issues)
+    out, seen = [], set()
+    for item, line in _items(ck, parse_yaml(path, issues), "roles"):
+        rid = item.get("id")
+        if not isinstance(rid, str) or not schema.ID_PATTERN.match(rid):
+            ck.error(_line_of(item, "id"), "id: missing or invalid", "role", str(rid))
+            continue
+        before = len(issues)
+        ck.keys(item, schema.ROLE_KEYS_REQUIRED, schema.ROLE_KEYS_OPTIONAL, "role", rid)
+        if rid in seen:
+            ck.error(line, "duplicate role id", "role", rid)
+        seen.add(rid)
+        targets = {}
+        raw = item.get("targets")
+        if not isinstance(raw, LineMap) or not raw:
+            ck.error(_line_of(item, "targets"), "targets: must map skill ids to a level 1-5", "role", rid)
+            raw = LineMap()
+        for sid, spec in raw.items():
+            tline = raw.key_lines.get(sid, raw.line)
+            if sid not in known:
+                ck.error(tline, f"targets: unknown skill '{sid}'", "role", rid)
+                continue
+            if isinstance(spec, int) and not isinstance(spec, bool):
+                spec = {"level": spec}
+            elif isinstance(spec, LineMap):
+                ck.keys(spec, schema.TARGET_KEYS_REQUIRED, schema.TARGET_KEYS_OPTIONAL, "role", rid)
+            else:
+                ck.error(tline, f"targets: '{sid}' needs a level 1-5 or {{level, weight, mastery_p}}", "role", rid)
+                continue
+            level, weight, mastery = spec.get("level"), spec.get("weight", 1.0), spec.get("mastery_p", 0.5)
+            if level not in schema.DIFFICULTIES or isinstance(level, bool):
+                ck.error(tline, f"targets: level of '{sid}' must be 1-5", "role", rid)
+                continue
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
+                ck.error(tline, f"targets: weight of '{sid}' must be a positive number", "role", rid)
+                continue
+            if isinstance(mastery, bool) or not isinstance(mastery, (int, float)) or not 0 < mastery < 1:
+                ck.error(tline, f"targets: mastery_p of '{sid}' must be between 0 and 1", "role", rid)
+                continue
+            targets[sid] = {"level": level, "weight": float(weight), "mastery_p": float(mastery)}
+        if len(issues) == before:
+            out.append({"id": rid, "name": item["name"], "description": item.get("description") or "",
+                        "targets": targets, "line": line})
+    return out
+
+
+def _load_courses(path: Path, issues: list[BankIssue], known: set[str]) -> list[dict]:
+    ck = _FileChecker(display_path(path), issues)
+    out, seen = [], set()
+    for item, line in _items(ck, parse_yaml(path, issues), "courses"):
+        cid = item.get("id")
+        if not isinstance(cid, str) or not schema.ID_PATTERN.match(cid):
+            ck.error(_line_of(item, "id"), "id: missing or invalid", "course", str(cid))
+            continue
+        before = len(issues)
+        ck.keys(item, schema.COURSE_KEYS_REQUIRED, schema.COURSE_KEYS_OPTIONAL, "course", cid)
+        if cid in seen:
+            ck.error(line, "duplicate course id", "course", cid)
+        seen.add(cid)
+        for key in ("title", "provider"):
+            if key in item and not _is_text(item[key]):
+                ck.error(_line_of(item, key), f"{key}: must be non-empty text", "course", cid)
+        if "url" in item and not (isinstance(item["url"], str) and schema.URL_PATTERN.match(item["url"])):
+            ck.error(_line_of(item, "url"), "url: must be an http(s) URL", "course", cid)
+        if "skills" in item:
+            _check_skill_refs(ck, _line_of(item, "skills"), item["skills"], known, "course", cid)
+        for key, allowed in (("level", schema.COURSE_LEVELS), ("cost", schema.COURSE_COSTS),
+                             ("format", schema.COURSE_FORMATS)):
+            if key in item and item[key] not in allowed:
+                ck.error(_line_of(item, key), f"{key}: must be one of {', '.join(allowed)}", "course", cid)
+        hours = item.get("hours")
+        if "hours" in item and (isinstance(hours, bool) or not isinstance(hours, (int, float)) or hours <= 0):
+            ck.error(_line_of(item, "hours"), "hours: must be a positive number", "course", cid)
+        if len(issues) == before:
+            out.append({"id": cid, "title": item["title"], "provider": item["provider"], "url": item["url"],
+                        "skills": list(item["skills"]), "level": item["level"], "hours": float(hours),
+                        "cost": item["cost"], "format": item.get("format", "course"),
+                        "description": item.get("description") or "", "line": line})
+    return out
+
+
+def _load_assessments(path: Path, issues: list[BankIssue], skills: list[dict], role_ids: set[str]) -> list[dict]:
+    ck = _FileChecker(display_path(path), issues)
+    known = {s["id"] for s in skills}
+    out, seen = [], set()
+    for item, line in _items(ck, parse_yaml(path, issues), "assessments"):
+        aid = item.get("id")
+        if not isinstance(aid, str) or not schema.ID_PATTERN.match(aid):
+            ck.error(_line_of(item, "id"), "id: missing or invalid", "assessment", str(aid))
+            continue
+        before = len(issues)
+        ck.keys(item, schema.ASSESSMENT_KEYS_REQUIRED, schema.ASSESSMENT_KEYS_OPTIONAL, "assessment", aid)
+        if aid in seen:
+            ck.error(line, "duplicate assessment id", "assessment", aid)
+        seen.add(aid)
+        if "role" in item and item["role"] not in role_ids:
+            ck.error(_line_of(item, "role"), f"role: unknown role '{item['role']}'", "assessment", aid)
+        if "mode" in item and item["mode"] not in schema.ASSESSMENT_MODES:
+            ck.error(_line_of(item, "mode"), f"mode: must be one of {', '.join(schema.ASSESSMENT_MODES)}",
+                     "assessment", aid)
+        count = item.get("questions")
+        if "questions" in item and (isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 200):
+            ck.error(_line_of(item, "questions"), "questions: must be a whole number 1-200", "assessment", aid)
+        chosen: list[str] = []
+        if ("skills" in item) == ("areas" in item):
+            ck.error(line, "give exactly one of 'skills' (a list, or 'all') and 'areas'", "assessment", aid)
+        elif item.get("skills") == "all":
+            chosen = [s["id"] for s in skills]
+        elif "skills" in item:
+            chosen = _check_skill_refs(ck, _line_of(item, "skills"), item["skills"], known, "assessment", aid)
+        else:
+            areas = item["areas"]
+            if not isinstance(areas, list) or not areas or any(a not in schema.AREAS for a in areas):
+                ck.error(_line_of(item, "areas"), f"areas: must be a list drawn from {', '.join(schema.AREAS)}",
+                         "assessment", aid)
+            else:
+                chosen = [s["id"] for s in skills if s["area"] in areas]
+        if len(issues) == before:
+            out.append({"id": aid, "name": item["name"], "description": item.get("description") or "",
+                        "role": item["role"], "questions": count, "mode": item["mode"], "skills": chosen,
+                        "line": line})
+    return out
+
+
+# --- entry point -----------------------------------------------------------------------------
+
+def question_files(root: Path) -> list[Path]:
+    """Every question file under root: *.yaml / *.yml except the catalogue files at the top."""
+    files = [p for p in sorted(root.rglob("*.y*ml"))
+             if p.suffix in (".yaml", ".yml") and not (p.parent == root and p.name in schema.CATALOGUE_FILES)]
+    return files
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    out = []
+    for p in paths:
+        out.extend(sorted(q for q in p.rglob("*.y*ml") if q.suffix in (".yaml", ".yml")) if p.is_dir() else [p])
+    return out
+
+
+def load_bank(root: Path | str, paths: Sequence[Path | str] | None = None) -> Bank:
+    """Load the catalogue and questions under root; with paths, validate only those files.
+
+    Issues are reported for the selected files (and the catalogue); question ids are checked
+    for uniqueness against every file under root, so a new file cannot reuse an existing id.
+    """
+    root = Path(root)
+    bank = Bank()
+    issues = bank.issues
+
+    def catalogue(name: str) -> Path | None:
+        p = root / name
+        return p if p.exists() else None
+
+    skills_path = catalogue("skills.yaml")
+    if skills_path is None:
+        issues.append(BankIssue(display_path(root / "skills.yaml"), 1, "the skill taxonomy file is missing"))
+    bank.skills = _load_skills(skills_path, issues) if skills_path else []
+    known = {s["id"] for s in bank.skills}
+    if p := catalogue("roles.yaml"):
+        bank.roles = _load_roles(p, issues, known)
+    if p := catalogue("courses.yaml"):
+        bank.courses = _load_courses(p, issues, known)
+    if p := catalogue("assessments.yaml"):
+        bank.assessments = _load_assessments(p, issues, bank.skills, {r["id"] for r in bank.roles})
+
+    all_files = question_files(root) if root.is_dir() else []
+    selected = expand_paths([Path(p) for p in paths]) if paths else all_files
+    selected = [p for p in selected if not (p.resolve().parent == root.resolve() and p.name in schema.CATALOGUE_FILES)]
+    selected_set = {p.resolve() for p in selected}
+    others = [p for p in all_files if p.resolve() not in selected_set]
+    bank.files = [display_path(p) for p in selected]
+
+    seen: dict[str, QuestionDef] = {}
+    for path in selected:
+        for qd in _load_question_file(path, issues, known if skills_path else None):
+            if qd.id in seen:
+                first = seen[qd.id]
+                issues.append(BankIssue(qd.path, qd.line, f"duplicate id (also at {first.path}:{first.line})", "q", qd.id))
+                continue
+            seen[qd.id] = qd
+            bank.questions.append(qd)
+    for path in others:  # only for id collisions; their own issues belong to another run
+        for qd in _load_question_file(path, [], None):
+            if qd.id in seen:
+                mine = seen[qd.id]
+                issues.append(BankIssue(mine.path, mine.line, f"duplicate id (also at {qd.path}:{qd.line})", "q", qd.id))
+    return bank

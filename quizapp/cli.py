@@ -1,0 +1,120 @@
+"""The `quizapp` command: Flask's CLI bound to the app, plus bank and database commands.
+
+Commands are thin wrappers: the work happens in bank/ and the models.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, help="quizapp: run the server and manage question banks.")
+def main() -> None:
+    """Entry point of the `quizapp` console script."""
+
+
+def _questions_dir(path: str | None) -> Path:
+    return Path(path or current_app.config["QUESTIONS_DIR"])
+
+
+def _print_issues(issues) -> None:
+    for issue in issues:
+        click.echo(str(issue), err=True)
+
+
+bank_cli = click.Group("bank", help="Validate, import and count the YAML question banks.")
+
+
+@bank_cli.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--dir", "root", type=click.Path(file_okay=False), help="The questions folder (default: QUESTIONS_DIR).")
+@with_appcontext
+def validate_command(paths, root) -> None:
+    """Check question files (all of them, or PATHS); exit 1 on any error."""
+    from .bank.loader import load_bank
+
+    bank = load_bank(_questions_dir(root), paths or None)
+    _print_issues(bank.issues)
+    if bank.issues:
+        click.echo(f"{len(bank.issues)} error(s) in {len(bank.files)} file(s).", err=True)
+        sys.exit(1)
+    click.echo(f"OK: {len(bank.questions)} questions in {len(bank.files)} files, {len(bank.skills)} skills, "
+               f"{len(bank.roles)} roles, {len(bank.courses)} courses, {len(bank.assessments)} assessments.")
+
+
+@bank_cli.command("import")
+@click.option("--dir", "root", type=click.Path(file_okay=False), help="The questions folder (default: QUESTIONS_DIR).")
+@with_appcontext
+def import_command(root) -> None:
+    """Import the banks into the database: all or nothing, idempotent, versioned."""
+    from .bank.loader import load_bank
+    from .bank.sync import sync_bank
+    from .extensions import db
+
+    bank = load_bank(_questions_dir(root))
+    if bank.issues:
+        _print_issues(bank.issues)
+        click.echo(f"{len(bank.issues)} error(s); nothing was imported.", err=True)
+        sys.exit(1)
+    try:
+        report = sync_bank(db.session, bank)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    click.echo("Imported. " + report.line())
+
+
+@bank_cli.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--dir", "root", type=click.Path(file_okay=False), help="The questions folder (default: QUESTIONS_DIR).")
+@with_appcontext
+def stats_command(as_json, root) -> None:
+    """Count questions per area, skill, type and difficulty."""
+    from .bank.loader import load_bank
+    from .bank.stats import bank_stats
+
+    bank = load_bank(_questions_dir(root))
+    stats = bank_stats(bank)
+    if as_json:
+        click.echo(json.dumps(stats, indent=2))
+    else:
+        click.echo(f"{stats['questions']} questions, {stats['skills']} skills, {stats['courses']} courses, "
+                   f"{stats['roles']} roles, {stats['assessments']} assessments; "
+                   f"free entry {stats['free_entry_share']:.0%}")
+        for title, key in (("area", "per_area"), ("type", "per_type"), ("difficulty", "per_difficulty")):
+            click.echo(f"\nper {title}:")
+            for name, count in stats[key].items():
+                click.echo(f"  {name:<28} {count:>5}")
+        click.echo("\nper skill:                    total    1    2    3    4    5")
+        for skill, count in stats["per_skill"].items():
+            row = stats["per_skill_difficulty"].get(skill, {})
+            click.echo(f"  {skill:<28} {count:>5}" + "".join(f"{row.get(str(d), 0):>5}" for d in range(1, 6)))
+    if bank.issues:
+        click.echo(f"warning: {len(bank.issues)} validation error(s); run `quizapp bank validate`.", err=True)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create the database tables that do not exist yet (keeps existing data)."""
+    from .extensions import db
+
+    db.create_all()
+    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(bank_cli)
+    app.cli.add_command(init_db_command)

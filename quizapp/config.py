@@ -1,0 +1,33 @@
+"""Configuration: defaults here, overridden by instance/config.py and QUIZAPP_* variables."""
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Config:
+    """Defaults for development; production and tests override what differs."""
+
+    ENV_NAME = os.environ.get("QUIZAPP_ENV", "development")
+    SECRET_KEY = os.environ.get("QUIZAPP_SECRET_KEY")
+    # None means "SQLite in the instance folder", resolved by the app factory.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("QUIZAPP_DATABASE_URL")
+    QUESTIONS_DIR = os.environ.get("QUIZAPP_QUESTIONS_DIR", str(PROJECT_ROOT / "questions"))
+    WTF_CSRF_TIME_LIMIT = None  # a long quiz must not expire its own forms
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    # Scoring defaults (see quizapp/scoring): gap thresholds on P(gap).
+    GAP_THRESHOLD = 0.7
+    NO_GAP_THRESHOLD = 0.3
+    DEFAULT_ROLE = "ml-engineer-entry"
+
+
+class TestConfig(Config):
+    """In-memory database, CSRF still on (tests post tokens taken from the page)."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"

@@ -1,0 +1,184 @@
+"""SQLAlchemy models: accounts, the imported bank (versioned), attempts and their results."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(20), default="learner")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+# --- the bank: taxonomy and catalogue -------------------------------------------------------
+
+class Skill(db.Model):
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    area: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    prerequisites: Mapped[list] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Role(db.Model):
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    # {skill_id: {"level": int, "weight": float, "mastery_p": float}}
+    targets: Mapped[dict] = mapped_column(JSON, default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Course(db.Model):
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    provider: Mapped[str] = mapped_column(String(120))
+    url: Mapped[str] = mapped_column(String(500))
+    skills: Mapped[list] = mapped_column(JSON, default=list)
+    level: Mapped[str] = mapped_column(String(20))
+    hours: Mapped[float] = mapped_column(Float)
+    cost: Mapped[str] = mapped_column(String(20))
+    format: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Assessment(db.Model):
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    role_id: Mapped[str] = mapped_column(ForeignKey("role.id"))
+    mode: Mapped[str] = mapped_column(String(20))
+    question_count: Mapped[int] = mapped_column(Integer)
+    skills: Mapped[list] = mapped_column(JSON, default=list)  # resolved skill ids
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+# --- the bank: versioned questions ----------------------------------------------------------
+
+class Question(db.Model):
+    """A stable question id; its content lives in versions, the newest being current."""
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("question_version.id", use_alter=True, name="fk_question_current_version"))
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    source_path: Mapped[str] = mapped_column(String(300), default="")
+
+    current_version: Mapped["QuestionVersion | None"] = relationship(foreign_keys=[current_version_id], post_update=True)
+
+
+class QuestionVersion(db.Model):
+    """One immutable revision of a question; attempts point here, never at the question."""
+
+    __table_args__ = (UniqueConstraint("question_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[str] = mapped_column(ForeignKey("question.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    qtype: Mapped[str] = mapped_column(String(20))
+    difficulty: Mapped[int] = mapped_column(Integer)
+    skills: Mapped[list] = mapped_column(JSON)
+    definition: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class QuestionSkill(db.Model):
+    """Which skills a version measures (for drawing forms by skill)."""
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"), primary_key=True)
+    skill_id: Mapped[str] = mapped_column(ForeignKey("skill.id"), primary_key=True, index=True)
+
+
+# --- attempts -------------------------------------------------------------------------------
+
+class Attempt(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    guest_token: Mapped[str | None] = mapped_column(String(64), index=True)
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id"))
+    role_id: Mapped[str] = mapped_column(ForeignKey("role.id"))
+    mode: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="in_progress")
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_position: Mapped[int] = mapped_column(Integer, default=1)
+    question_count: Mapped[int] = mapped_column(Integer)
+
+    assessment: Mapped[Assessment] = relationship()
+    role: Mapped[Role] = relationship()
+    items: Mapped[list["AttemptItem"]] = relationship(
+        back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan")
+    results: Mapped[list["SkillResult"]] = relationship(
+        back_populates="attempt", cascade="all, delete-orphan")
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == "submitted"
+
+
+class AttemptItem(db.Model):
+    """One question slot of an attempt, with the version shown, its choice order and the answer."""
+
+    __table_args__ = (UniqueConstraint("attempt_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"))
+    choice_order: Mapped[list | None] = mapped_column(JSON)
+    response: Mapped[dict | None] = mapped_column(JSON)
+    credit: Mapped[float | None] = mapped_column(Float)
+    state: Mapped[str] = mapped_column(String(20), default="unanswered")
+    checked: Mapped[bool] = mapped_column(Boolean, default=False)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="items")
+    version: Mapped[QuestionVersion] = relationship()
+
+
+class SkillResult(db.Model):
+    """The scored estimate of one skill in one submitted attempt (one row per skill, ever)."""
+
+    __table_args__ = (UniqueConstraint("attempt_id", "skill_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"), index=True)
+    skill_id: Mapped[str] = mapped_column(ForeignKey("skill.id"))
+    theta: Mapped[float] = mapped_column(Float)
+    sd: Mapped[float] = mapped_column(Float)
+    p_gap: Mapped[float] = mapped_column(Float)
+    shortfall: Mapped[float] = mapped_column(Float)
+    target: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20))
+    n_items: Mapped[int] = mapped_column(Integer)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="results")

@@ -1,0 +1,245 @@
+"""Question types, registered by the string the YAML `type:` uses (CTFd-style registry).
+
+Each class knows the three things that vary by type: the WTForms field a learner answers
+with, how the submitted field becomes a response (and back, to refill the form), and how a
+response reads in the review. Grading itself is delegated to the pure scoring.grading.
+"""
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from typing import ClassVar
+
+from markupsafe import Markup
+from wtforms import RadioField, SelectMultipleField, StringField
+from wtforms.validators import Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .rendering import render_inline
+from .scoring import grading
+from .scoring.exceptions import InvalidResponse, UnknownQuestionType
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (native inputs, so screen readers and keyboards just work)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class QuestionType(ABC):
+    """Base class. An override must set `name` and implement field/parse/refill/describe."""
+
+    name: ClassVar[str]
+    label: ClassVar[str]
+    template: ClassVar[str]  # the partial under templates/quiz/types/ that renders the field
+
+    @abstractmethod
+    def field(self, definition: dict, order: list[int] | None):
+        """Return an unbound WTForms field for answering this question."""
+
+    @abstractmethod
+    def parse(self, data, definition: dict) -> dict | None:
+        """Turn the field's data into a response dict; None when left blank.
+
+        :raises InvalidResponse: with a message for the learner when the value is not acceptable.
+        """
+
+    @abstractmethod
+    def refill(self, response: dict | None):
+        """Return field data that shows a saved response again."""
+
+    @abstractmethod
+    def describe(self, definition: dict, response: dict | None) -> str:
+        """Return the response as plain text for the review."""
+
+    @abstractmethod
+    def key(self, definition: dict) -> str:
+        """Return the correct answer as plain text for the review."""
+
+    def grade(self, definition: dict, response: dict) -> grading.Grade:
+        return grading.grade(definition, response)
+
+    def feedback(self, definition: dict, response: dict | None, grade: grading.Grade | None) -> list[str]:
+        """Feedback lines (Markdown) for a response: per chosen wrong option, or the type's line."""
+        if grade is not None and grade.state != grading.CORRECT and definition.get("feedback"):
+            return [definition["feedback"]]
+        return []
+
+
+QUESTION_TYPES: dict[str, QuestionType] = {}
+
+
+def register(cls: type[QuestionType]) -> type[QuestionType]:
+    QUESTION_TYPES[cls.name] = cls()
+    return cls
+
+
+def get_question_type(name: str) -> QuestionType:
+    """Return the registered type for a `type:` string, or raise UnknownQuestionType."""
+    try:
+        return QUESTION_TYPES[name]
+    except KeyError:
+        raise UnknownQuestionType(name, list(QUESTION_TYPES)) from None
+
+
+def _choice_list(definition: dict, order: list[int] | None) -> list[tuple[str, Markup]]:
+    indices = order if order is not None else list(range(len(definition["choices"])))
+    return [(str(i), Markup(render_inline(definition["choices"][i]["text"]))) for i in indices]
+
+
+def _plain(text: str) -> str:
+    return text.strip().strip("`")
+
+
+class _ChoiceType(QuestionType):
+    def _index(self, value, definition: dict) -> int:
+        try:
+            index = int(value)
+        except (TypeError, ValueError):
+            raise InvalidResponse("That choice does not exist; pick one of the options shown.") from None
+        if not 0 <= index < len(definition["choices"]):
+            raise InvalidResponse("That choice does not exist; pick one of the options shown.")
+        return index
+
+    def feedback(self, definition, response, grade):
+        if response is None:
+            return []
+        picked = response.get("choices", [response.get("choice")])
+        return [definition["choices"][i]["feedback"] for i in picked
+                if i is not None and not definition["choices"][i]["correct"] and definition["choices"][i].get("feedback")]
+
+
+@register
+class SingleChoice(_ChoiceType):
+    name, label, template = "single", "Single choice", "radio"
+
+    def field(self, definition, order):
+        return RadioField("Answer", choices=_choice_list(definition, order), validate_choice=False)
+
+    def parse(self, data, definition):
+        if data in (None, ""):
+            return None
+        return {"choice": self._index(data, definition)}
+
+    def refill(self, response):
+        return None if response is None else str(response["choice"])
+
+    def describe(self, definition, response):
+        return "(no answer)" if response is None else _plain(definition["choices"][response["choice"]]["text"])
+
+    def key(self, definition):
+        return next(_plain(c["text"]) for c in definition["choices"] if c["correct"])
+
+
+@register
+class MultipleChoice(_ChoiceType):
+    name, label, template = "multiple", "Multiple choice (select all that apply)", "checkbox"
+
+    def field(self, definition, order):
+        return MultiCheckboxField("Answer", choices=_choice_list(definition, order), validate_choice=False)
+
+    def parse(self, data, definition):
+        if not data:
+            return None
+        return {"choices": sorted({self._index(v, definition) for v in data})}
+
+    def refill(self, response):
+        return [] if response is None else [str(i) for i in response["choices"]]
+
+    def describe(self, definition, response):
+        if response is None:
+            return "(no answer)"
+        return "; ".join(_plain(definition["choices"][i]["text"]) for i in response["choices"])
+
+    def key(self, definition):
+        return "; ".join(_plain(c["text"]) for c in definition["choices"] if c["correct"])
+
+
+@register
+class TrueFalse(QuestionType):
+    name, label, template = "true_false", "True or false", "radio"
+
+    def field(self, definition, order):
+        return RadioField("Answer", choices=[("true", "True"), ("false", "False")], validate_choice=False)
+
+    def parse(self, data, definition):
+        if data in (None, ""):
+            return None
+        if data not in ("true", "false"):
+            raise InvalidResponse("Choose True or False.")
+        return {"value": data == "true"}
+
+    def refill(self, response):
+        return None if response is None else ("true" if response["value"] else "false")
+
+    def describe(self, definition, response):
+        return "(no answer)" if response is None else str(response["value"])
+
+    def key(self, definition):
+        return str(definition["answer"])
+
+
+@register
+class Numeric(QuestionType):
+    name, label, template = "numeric", "Number", "text"
+
+    def field(self, definition, order):
+        return StringField("Your answer (a number)", validators=[Length(max=64)])
+
+    def parse(self, data, definition):
+        text = (data or "").strip().replace("\u2212", "-").replace(" ", "").replace("_", "")
+        if not text:
+            return None
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")  # a decimal comma, as many learners write it
+        try:
+            value = float(text)
+        except ValueError:
+            raise InvalidResponse(f"“{data.strip()[:40]}” is not a number. Write it like 0.25, -3 or 1e-4.") from None
+        if not math.isfinite(value):
+            raise InvalidResponse("Enter a finite number.")
+        return {"value": value, "raw": data.strip()[:64]}
+
+    def refill(self, response):
+        return "" if response is None else response.get("raw", repr(response["value"]))
+
+    def describe(self, definition, response):
+        if response is None:
+            return "(no answer)"
+        return response.get("raw", f"{response['value']:g}") + (f" {definition['unit']}" if definition.get("unit") else "")
+
+    def key(self, definition):
+        text = f"{definition['answer']:g}"
+        tol = definition.get("tolerance")
+        if tol and tol["value"]:
+            text += f" (± {tol['value']:g}{'%' if tol['kind'] == 'rel' else ''})"
+        return text + (f" {definition['unit']}" if definition.get("unit") else "")
+
+
+@register
+class ShortAnswer(QuestionType):
+    name, label, template = "short", "Short answer", "text"
+
+    def field(self, definition, order):
+        return StringField("Your answer", validators=[Length(max=500, message="Keep the answer under 500 characters.")])
+
+    def parse(self, data, definition):
+        text = (data or "").strip()
+        if not text:
+            return None
+        if len(text) > 500:
+            raise InvalidResponse("Keep the answer under 500 characters.")
+        return {"text": text}
+
+    def refill(self, response):
+        return "" if response is None else response["text"]
+
+    def describe(self, definition, response):
+        return "(no answer)" if response is None else response["text"]
+
+    def key(self, definition):
+        answers = definition.get("answers") or []
+        if answers:
+            return " or ".join(answers)
+        return f"text matching /{definition['pattern']}/"

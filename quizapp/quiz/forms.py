@@ -1,0 +1,31 @@
+"""Forms for starting an attempt and answering one question (a field per question type)."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField
+
+from ..questiontypes import get_question_type
+
+MODE_CHOICES = [
+    ("assessment", "Assessment: answer everything, see results and feedback at the end"),
+    ("practice", "Practice: check each answer and read the explanation as you go"),
+]
+ACTIONS = {"next", "prev", "overview", "check", "save"}
+
+
+class StartForm(FlaskForm):
+    role = SelectField("Compare me with the role", validate_choice=True)
+    mode = RadioField("Mode", choices=MODE_CHOICES, validate_choice=True)
+
+
+class SubmitForm(FlaskForm):
+    """Finishing an attempt: a POST with a CSRF token, nothing else."""
+
+
+def answer_form(definition: dict, order: list[int] | None, **kwargs) -> FlaskForm:
+    """Build the answer form for one question: its type's field plus the review flag."""
+    qtype = get_question_type(definition["type"])
+
+    class AnswerForm(FlaskForm):
+        answer = qtype.field(definition, order)
+        flagged = BooleanField("Flag this question to review it later")
+
+    return AnswerForm(**kwargs)

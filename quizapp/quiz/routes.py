@@ -1,0 +1,141 @@
+"""Taking an attempt: start, one question per page, overview, submit. Views stay thin."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..access import get_own_attempt, guest_token
+from ..attempts import (AttemptClosed, EmptyForm, load_attempt_items, review_entry, save_response, start_attempt,
+                        submit_attempt)
+from ..extensions import db
+from ..models import Assessment, AttemptItem, Role
+from ..questiontypes import get_question_type
+from ..rendering import render_markdown
+from ..scoring.exceptions import InvalidResponse
+from . import bp
+from .forms import ACTIONS, StartForm, SubmitForm, answer_form
+
+
+def _active_assessment(assessment_id: str) -> Assessment:
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None or not assessment.active:
+        abort(404)
+    return assessment
+
+
+@bp.route("/new/<assessment_id>", methods=["GET", "POST"])
+def start(assessment_id):
+    assessment = _active_assessment(assessment_id)
+    roles = db.session.scalars(select(Role).where(Role.active.is_(True)).order_by(Role.position)).all()
+    form = StartForm(role=assessment.role_id, mode=assessment.mode)
+    form.role.choices = [(r.id, r.name) for r in roles]
+    if form.validate_on_submit():
+        role = db.session.get(Role, form.role.data)
+        try:
+            attempt = start_attempt(assessment, role, form.mode.data,
+                                    current_user.id if current_user.is_authenticated else None,
+                                    guest_token(create=True))
+        except EmptyForm:
+            abort(409, "This assessment has no questions yet. An instructor must run `quizapp bank import`.")
+        return redirect(url_for("quiz.question", public_id=attempt.public_id, position=1), 303)
+    status = 400 if request.method == "POST" else 200
+    return render_template("quiz/start.html", assessment=assessment, form=form), status
+
+
+@bp.route("/<public_id>")
+def resume(public_id):
+    attempt = get_own_attempt(public_id)
+    if attempt.submitted:
+        return redirect(url_for("reports.report", public_id=public_id))
+    return redirect(url_for("quiz.question", public_id=public_id, position=attempt.last_position))
+
+
+def _navigation(attempt_id: int) -> list[dict]:
+    """Answered / flagged state of every slot, for the question list beside the question."""
+    rows = db.session.execute(
+        select(AttemptItem.position, AttemptItem.state, AttemptItem.flagged)
+        .where(AttemptItem.attempt_id == attempt_id).order_by(AttemptItem.position)).all()
+    return [{"position": p, "answered": s != "unanswered", "flagged": f} for p, s, f in rows]
+
+
+@bp.route("/<public_id>/q/<int:position>", methods=["GET", "POST"])
+def question(public_id, position):
+    attempt = get_own_attempt(public_id)
+    item = db.session.scalars(
+        select(AttemptItem).options(joinedload(AttemptItem.version))
+        .where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == position)).first()
+    if item is None:
+        abort(404)
+    if attempt.submitted:
+        if request.method == "POST":
+            return render_template("quiz/closed.html", attempt=attempt), 409
+        return redirect(url_for("reports.report", public_id=public_id, _anchor=f"q{position}"))
+
+    definition = item.version.definition
+    qtype = get_question_type(definition["type"])
+    locked = attempt.mode == "practice" and item.checked
+    status = 200
+    if request.method == "POST":
+        form = answer_form(definition, item.choice_order)
+        action = request.form.get("action", "next")
+        if action not in ACTIONS:
+            abort(400, "That button does not exist on this page.")
+        if form.validate_on_submit():
+            try:
+                response = item.response if locked else qtype.parse(form.answer.data, definition)
+                if action == "check" and response is None:
+                    raise InvalidResponse("Choose or enter an answer before checking it.")
+                save_response(attempt, item, response, bool(form.flagged.data), check=action == "check")
+            except InvalidResponse as exc:
+                form.answer.errors = [str(exc)]
+            except AttemptClosed:
+                return render_template("quiz/closed.html", attempt=attempt), 409
+            else:
+                return redirect(_after(attempt, position, action), 303)
+        status = 400
+    else:
+        form = answer_form(definition, item.choice_order,
+                           data={"answer": qtype.refill(item.response), "flagged": item.flagged})
+    nav = _navigation(attempt.id)
+    review = review_entry(item) if locked else None
+    return render_template("quiz/question.html", attempt=attempt, item=item, form=form, qtype=qtype,
+                           prompt_html=render_markdown(definition["prompt"]), nav=nav, review=review,
+                           locked=locked, unit=definition.get("unit"), total=len(nav)), status
+
+
+def _after(attempt, position: int, action: str) -> str:
+    if action == "prev" and position > 1:
+        return url_for("quiz.question", public_id=attempt.public_id, position=position - 1)
+    if action == "next" and position < attempt.question_count:
+        return url_for("quiz.question", public_id=attempt.public_id, position=position + 1)
+    if action in ("check", "save", "prev"):
+        return url_for("quiz.question", public_id=attempt.public_id, position=position, _anchor="feedback"
+                       if action == "check" else None)
+    return url_for("quiz.overview", public_id=attempt.public_id)
+
+
+@bp.route("/<public_id>/overview")
+def overview(public_id):
+    attempt = get_own_attempt(public_id)
+    if attempt.submitted:
+        return redirect(url_for("reports.report", public_id=public_id))
+    nav = _navigation(attempt.id)
+    return render_template("quiz/overview.html", attempt=attempt, nav=nav, form=SubmitForm(),
+                           unanswered=sum(not n["answered"] for n in nav), flagged=sum(n["flagged"] for n in nav))
+
+
+@bp.route("/<public_id>/submit", methods=["GET", "POST"])
+def submit(public_id):
+    attempt = get_own_attempt(public_id)
+    if attempt.submitted:
+        flash("This attempt was already submitted; here is its report.")
+        return redirect(url_for("reports.report", public_id=public_id), 303)
+    form = SubmitForm()
+    if request.method == "POST" and form.validate_on_submit():
+        load_attempt_items(attempt)  # one query for every item and version before scoring
+        if not submit_attempt(attempt, current_app.config["GAP_THRESHOLD"], current_app.config["NO_GAP_THRESHOLD"]):
+            flash("This attempt was already submitted; here is its report.")
+        return redirect(url_for("reports.report", public_id=public_id), 303)
+    nav = _navigation(attempt.id)
+    return render_template("quiz/submit.html", attempt=attempt, form=form,
+                           unanswered=sum(not n["answered"] for n in nav), flagged=sum(n["flagged"] for n in nav))

@@ -1,0 +1,38 @@
+"""The gap report (HTML and JSON) of a submitted attempt."""
+from flask import jsonify, redirect, render_template, url_for
+
+from ..access import get_own_attempt
+from ..attempts import build_report, load_attempt_items, review_entry
+from . import bp
+
+
+def _submitted_attempt(public_id):
+    attempt = get_own_attempt(public_id)
+    if not attempt.submitted:
+        return attempt, redirect(url_for("quiz.question", public_id=public_id, position=attempt.last_position))
+    return attempt, None
+
+
+@bp.route("/<public_id>")
+def report(public_id):
+    attempt, unfinished = _submitted_attempt(public_id)
+    if unfinished:
+        return unfinished
+    items = load_attempt_items(attempt)
+    return render_template("reports/report.html", attempt=attempt, report=build_report(attempt),
+                           review=[review_entry(i) for i in items])
+
+
+@bp.route("/<public_id>.json")
+def report_json(public_id):
+    attempt, unfinished = _submitted_attempt(public_id)
+    if unfinished:
+        return jsonify({"error": "This attempt is still in progress; submit it to get a report."}), 409
+    items = load_attempt_items(attempt)
+    data = build_report(attempt)
+    data["review"] = [{
+        "position": r.position, "question_id": r.question_id, "version": r.version, "type": r.qtype,
+        "response": r.response_text, "key": r.key_text, "state": r.state, "credit": r.credit,
+        "skills": r.skills, "references": r.references,
+    } for r in (review_entry(i) for i in items)]
+    return jsonify(data)

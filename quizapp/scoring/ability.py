@@ -1,0 +1,112 @@
+"""Per-skill Bayesian ability estimates: a 3PL item model and an EAP posterior on a grid.
+
+Why a posterior and not percent correct: with a handful of items per skill, percent correct
+ignores difficulty and guessing and has no honest uncertainty. The posterior gives an
+estimate, its standard deviation and P(gap) = P(theta < target) directly
+(see MEASUREMENT.md, sections 0 and 5).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+
+GRID = np.linspace(-5.0, 5.0, 201)
+GRID_STEP = float(GRID[1] - GRID[0])
+
+# Day-one difficulty parameters for the 1-5 labels (MEASUREMENT.md 5.1).
+DIFFICULTY_B = {1: -1.5, 2: -0.75, 3: 0.0, 4: 0.75, 5: 1.5}
+FREE_ENTRY_TYPES = {"numeric", "short"}
+
+
+@dataclass(frozen=True)
+class ItemParams:
+    """3PL parameters: discrimination a, difficulty b, guessing floor c."""
+
+    a: float
+    b: float
+    c: float
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One graded response: the item's parameters and the credit earned (0..1)."""
+
+    item: ItemParams
+    credit: float
+
+
+@dataclass(frozen=True)
+class SkillEstimate:
+    theta: float       # posterior mean (EAP)
+    sd: float          # posterior standard deviation
+    p_gap: float       # P(theta < target)
+    shortfall: float   # E[max(0, target - theta)]
+    target: float
+    n_items: int
+
+
+def guessing_floor(qtype: str, n_choices: int) -> float:
+    """Chance of a right answer by guessing: 1/choices for choice items, 0 for free entry."""
+    if qtype in FREE_ENTRY_TYPES:
+        return 0.0
+    if qtype == "true_false":
+        return 0.5
+    return 1.0 / n_choices if n_choices else 0.0
+
+
+def item_params(qtype: str, difficulty: int, n_choices: int = 0, a: float = 1.0) -> ItemParams:
+    """Day-one parameters from a question's type, difficulty label and number of choices."""
+    return ItemParams(a=a, b=DIFFICULTY_B[difficulty], c=guessing_floor(qtype, n_choices))
+
+
+def p_correct(theta, item: ItemParams):
+    """3PL probability of a correct response at ability theta (scalar or array)."""
+    return item.c + (1.0 - item.c) / (1.0 + np.exp(-item.a * (np.asarray(theta) - item.b)))
+
+
+def target_theta(level: int, mastery_p: float = 0.5, a: float = 1.0) -> float:
+    """The ability a role asks for: difficulty of a level-`level` item, shifted by logit(mastery_p)/a."""
+    return DIFFICULTY_B[level] + math.log(mastery_p / (1.0 - mastery_p)) / a
+
+
+def log_likelihood(observations: Iterable[Observation], grid: np.ndarray = GRID) -> np.ndarray:
+    """Log-likelihood over the grid; partial credit x counts as x right and 1-x wrong."""
+    total = np.zeros_like(grid)
+    for obs in observations:
+        p = np.clip(p_correct(grid, obs.item), 1e-12, 1 - 1e-12)
+        total += obs.credit * np.log(p) + (1.0 - obs.credit) * np.log1p(-p)
+    return total
+
+
+def posterior(observations: Sequence[Observation], prior_mean: float = 0.0, prior_sd: float = 1.0,
+              grid: np.ndarray = GRID) -> np.ndarray:
+    """Normalised posterior weights on the grid under a normal prior."""
+    log_post = -0.5 * ((grid - prior_mean) / prior_sd) ** 2 + log_likelihood(observations, grid)
+    weights = np.exp(log_post - log_post.max())
+    return weights / weights.sum()
+
+
+def probability_below(weights: np.ndarray, cut: float, grid: np.ndarray = GRID) -> float:
+    """P(theta < cut), treating each grid point as the centre of a cell of width GRID_STEP."""
+    step = float(grid[1] - grid[0])
+    share = np.clip((cut - (grid - step / 2)) / step, 0.0, 1.0)
+    return float(np.sum(weights * share))
+
+
+def estimate(observations: Sequence[Observation], target: float, prior_mean: float = 0.0,
+             prior_sd: float = 1.0) -> SkillEstimate:
+    """EAP estimate, SD, P(gap) and expected shortfall of one skill against its target."""
+    weights = posterior(observations, prior_mean, prior_sd)
+    theta = float(np.sum(weights * GRID))
+    sd = float(np.sqrt(np.sum(weights * (GRID - theta) ** 2)))
+    return SkillEstimate(
+        theta=theta,
+        sd=sd,
+        p_gap=probability_below(weights, target),
+        shortfall=float(np.sum(weights * np.maximum(0.0, target - GRID))),
+        target=target,
+        n_items=len(observations),
+    )

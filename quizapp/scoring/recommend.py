@@ -1,0 +1,111 @@
+"""Rank real courses for the skills a learner should work on, prerequisites first."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from .gaps import GAP, UNCERTAIN, SkillGap
+
+LEVEL_RANK = {"beginner": 0, "intermediate": 1, "advanced": 2}
+
+
+@dataclass(frozen=True)
+class CourseInfo:
+    id: str
+    title: str
+    provider: str
+    url: str
+    skills: tuple[str, ...]
+    level: str
+    hours: float
+    cost: str
+    format: str = "course"
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    course: CourseInfo
+    skill_ids: tuple[str, ...]   # the gap / not-sure skills this course addresses
+    reason: str
+
+
+def course_level_for(theta: float) -> str:
+    """The course level that meets a learner where they are."""
+    if theta < -0.75:
+        return "beginner"
+    if theta < 0.75:
+        return "intermediate"
+    return "advanced"
+
+
+def prerequisite_order(skill_ids: Sequence[str], prerequisites: Mapping[str, Sequence[str]]) -> list[str]:
+    """Order skills so every (transitive) prerequisite comes first; otherwise keep the given order."""
+    wanted = list(skill_ids)
+    closure: dict[str, set[str]] = {}
+
+    def ancestors(skill: str, seen: frozenset = frozenset()) -> set[str]:
+        if skill not in closure:
+            found: set[str] = set()
+            for pre in prerequisites.get(skill, ()):
+                if pre not in seen:
+                    found |= {pre} | ancestors(pre, seen | {skill})
+            closure[skill] = found
+        return closure[skill]
+
+    ordered: list[str] = []
+    remaining = wanted[:]
+    while remaining:
+        # The first skill (in priority order) none of whose remaining prerequisites is waiting.
+        ready = next((s for s in remaining if not (ancestors(s) & (set(remaining) - {s}))), remaining[0])
+        ordered.append(ready)
+        remaining.remove(ready)
+    return ordered
+
+
+def _course_rank(course: CourseInfo, level: str, targets: set[str]) -> tuple:
+    return (
+        abs(LEVEL_RANK.get(course.level, 1) - LEVEL_RANK[level]),  # right level first
+        -len(targets & set(course.skills)),                          # covers more of what is needed
+        course.cost != "free",                                       # free before paid
+        course.hours,                                                # shorter first
+        course.id,
+    )
+
+
+def recommend(gaps: Sequence[SkillGap], courses: Sequence[CourseInfo],
+              prerequisites: Mapping[str, Sequence[str]], skill_names: Mapping[str, str],
+              per_gap: int = 2, per_uncertain: int = 1) -> list[Recommendation]:
+    """Pick courses for each gap (and fewer for each not-sure skill), ordered prerequisites first."""
+    by_skill = {g.skill_id: g for g in gaps if g.status in (GAP, UNCERTAIN)}
+    order = prerequisite_order(list(by_skill), prerequisites)
+    targets = set(by_skill)
+    chosen: dict[str, list[str]] = {}
+    first_reason: dict[str, str] = {}
+    for skill_id in order:
+        gap = by_skill[skill_id]
+        level = course_level_for(gap.estimate.theta)
+        candidates = sorted((c for c in courses if skill_id in c.skills),
+                            key=lambda c: _course_rank(c, level, targets))
+        for course in candidates[:per_gap if gap.status == GAP else per_uncertain]:
+            if course.id not in chosen:
+                chosen[course.id] = []
+                first_reason[course.id] = _reason(gap, course, skill_names, by_skill, prerequisites)
+            chosen[course.id].append(skill_id)
+    catalogue = {c.id: c for c in courses}
+    return [Recommendation(catalogue[cid], tuple(skills), first_reason[cid]) for cid, skills in chosen.items()]
+
+
+def _reason(gap: SkillGap, course: CourseInfo, skill_names: Mapping[str, str],
+            by_skill: Mapping[str, SkillGap], prerequisites: Mapping[str, Sequence[str]]) -> str:
+    name = skill_names.get(gap.skill_id, gap.skill_id)
+    pct = round(gap.estimate.p_gap * 100)
+    if gap.status == GAP:
+        why = f"{name} is a gap ({pct} % likely below the target)"
+    else:
+        why = f"{name} is not sure yet ({pct} % likely below the target)"
+    unlocks = [skill_names.get(s, s) for s, g in by_skill.items()
+               if gap.skill_id in prerequisites.get(s, ()) and s != gap.skill_id]
+    if unlocks:
+        why += f" and is a prerequisite of {', '.join(sorted(unlocks))}"
+    cost = "free" if course.cost == "free" else "paid"
+    return f"{why}; {course.level} level, about {course.hours:g} h, {cost}."
