@@ -38,25 +38,26 @@ def course_level_for(theta: float) -> str:
     return "advanced"
 
 
+def all_prerequisites(skill: str, prerequisites: Mapping[str, Sequence[str]]) -> set[str]:
+    """Every skill that must come before `skill`, directly or through other prerequisites."""
+    found: set[str] = set()
+    stack = list(prerequisites.get(skill, ()))
+    while stack:
+        pre = stack.pop()
+        if pre not in found and pre != skill:
+            found.add(pre)
+            stack.extend(prerequisites.get(pre, ()))
+    return found
+
+
 def prerequisite_order(skill_ids: Sequence[str], prerequisites: Mapping[str, Sequence[str]]) -> list[str]:
     """Order skills so every (transitive) prerequisite comes first; otherwise keep the given order."""
-    wanted = list(skill_ids)
-    closure: dict[str, set[str]] = {}
-
-    def ancestors(skill: str, seen: frozenset = frozenset()) -> set[str]:
-        if skill not in closure:
-            found: set[str] = set()
-            for pre in prerequisites.get(skill, ()):
-                if pre not in seen:
-                    found |= {pre} | ancestors(pre, seen | {skill})
-            closure[skill] = found
-        return closure[skill]
-
+    before = {s: all_prerequisites(s, prerequisites) for s in skill_ids}
     ordered: list[str] = []
-    remaining = wanted[:]
+    remaining = list(skill_ids)
     while remaining:
-        # The first skill (in priority order) none of whose remaining prerequisites is waiting.
-        ready = next((s for s in remaining if not (ancestors(s) & (set(remaining) - {s}))), remaining[0])
+        # The first skill (in priority order) none of whose prerequisites is still waiting.
+        ready = next((s for s in remaining if not (before[s] & set(remaining))), remaining[0])
         ordered.append(ready)
         remaining.remove(ready)
     return ordered
@@ -103,8 +104,8 @@ def _reason(gap: SkillGap, course: CourseInfo, skill_names: Mapping[str, str],
         why = f"{name} is a gap ({pct} % likely below the target)"
     else:
         why = f"{name} is not sure yet ({pct} % likely below the target)"
-    unlocks = [skill_names.get(s, s) for s, g in by_skill.items()
-               if gap.skill_id in prerequisites.get(s, ()) and s != gap.skill_id]
+    unlocks = [skill_names.get(s, s) for s in by_skill
+               if s != gap.skill_id and gap.skill_id in all_prerequisites(s, prerequisites)]
     if unlocks:
         why += f" and is a prerequisite of {', '.join(sorted(unlocks))}"
     cost = "free" if course.cost == "free" else "paid"

@@ -1,0 +1,116 @@
+"""flaskr-style fixtures: app, client, runner, auth; CSRF stays on (tokens come from pages)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from quizapp import create_app
+from quizapp.bank.loader import load_bank
+from quizapp.bank.sync import sync_bank
+from quizapp.config import TestConfig
+from quizapp.extensions import db
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURE_BANK = FIXTURES / "bank"
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form on a page, as a browser would send it."""
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def make_app(tmp_path: Path, bank_dir: Path = FIXTURE_BANK, **overrides):
+    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+                      "QUESTIONS_DIR": str(bank_dir), **overrides})
+    app.instance_path = str(tmp_path)
+    return app
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(tmp_path)
+    with app.app_context():
+        db.create_all()
+        sync_bank(db.session, load_bank(FIXTURE_BANK))
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def register(self, email="ada@example.org", password="correct horse battery", name="Ada"):
+        page = self._client.get("/auth/register")
+        return self._client.post("/auth/register", data={
+            "csrf_token": csrf_token(page.text), "email": email, "display_name": name,
+            "password": password, "confirm": password})
+
+    def login(self, email="ada@example.org", password="correct horse battery"):
+        page = self._client.get("/auth/login")
+        return self._client.post("/auth/login", data={
+            "csrf_token": csrf_token(page.text), "email": email, "password": password})
+
+    def logout(self):
+        page = self._client.get("/")
+        return self._client.post("/auth/logout", data={"csrf_token": csrf_token(page.text)})
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+class Learner:
+    """Drives an attempt through the pages the way a browser does (CSRF tokens included)."""
+
+    def __init__(self, client):
+        self.client = client
+        self.public_id = None
+
+    def start(self, assessment="everything", mode="assessment", role="tester"):
+        page = self.client.get(f"/attempt/new/{assessment}")
+        response = self.client.post(f"/attempt/new/{assessment}", data={
+            "csrf_token": csrf_token(page.text), "role": role, "mode": mode})
+        assert response.status_code == 303, response.text
+        self.public_id = response.headers["Location"].split("/")[2]
+        return response
+
+    def url(self, position: int) -> str:
+        return f"/attempt/{self.public_id}/q/{position}"
+
+    def answer(self, position: int, answer=None, action="next", flagged=False, **extra):
+        page = self.client.get(self.url(position))
+        data = {"csrf_token": csrf_token(page.text), "action": action, **extra}
+        if answer is not None:
+            data["answer"] = answer
+        if flagged:
+            data["flagged"] = "y"
+        return self.client.post(self.url(position), data=data)
+
+    def submit(self):
+        page = self.client.get(f"/attempt/{self.public_id}/submit")
+        return self.client.post(f"/attempt/{self.public_id}/submit", data={"csrf_token": csrf_token(page.text)})
+
+
+@pytest.fixture
+def learner(client):
+    return Learner(client)

@@ -1,0 +1,86 @@
+"""Check the grid posterior against brute-force integration written independently here."""
+import math
+
+import pytest
+
+from quizapp.scoring.ability import (DIFFICULTY_B, ItemParams, Observation, estimate, guessing_floor, item_params,
+                                     p_correct, target_theta)
+
+
+def brute_force(observations, target, lo=-9.0, hi=9.0, n=36000):
+    """Midpoint-rule integrals of prior × likelihood with plain floats (no numpy)."""
+    h = (hi - lo) / n
+    z = m1 = m2 = below = short = 0.0
+    for k in range(n):
+        t = lo + (k + 0.5) * h
+        w = math.exp(-0.5 * t * t)
+        for o in observations:
+            p = o.item.c + (1 - o.item.c) / (1 + math.exp(-o.item.a * (t - o.item.b)))
+            w *= p ** o.credit * (1 - p) ** (1 - o.credit)
+        z += w
+        m1 += w * t
+        m2 += w * t * t
+        below += w if t < target else 0.0
+        short += w * max(0.0, target - t)
+    mean = m1 / z
+    return mean, math.sqrt(m2 / z - mean * mean), below / z, short / z
+
+
+CASES = {
+    "no answers": [],
+    "all right, mixed items": [Observation(ItemParams(1, -0.75, 0.25), 1), Observation(ItemParams(1, 0.75, 0), 1),
+                               Observation(ItemParams(1, 1.5, 0.5), 1)],
+    "all wrong": [Observation(ItemParams(1, -1.5, 0), 0), Observation(ItemParams(1, 0, 0.25), 0)],
+    "mixed with partial credit": [Observation(ItemParams(1, 0, 0.2), 1), Observation(ItemParams(1.4, 0.75, 0), 0),
+                                  Observation(ItemParams(0.8, -0.75, 1 / 3), 0.5)],
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("target", [-0.75, 0.0, 0.4])
+def test_posterior_matches_brute_force(name, target):
+    obs = CASES[name]
+    mean, sd, p_gap, shortfall = brute_force(obs, target)
+    est = estimate(obs, target)
+    assert est.theta == pytest.approx(mean, abs=2e-3)
+    assert est.sd == pytest.approx(sd, abs=2e-3)
+    assert est.p_gap == pytest.approx(p_gap, abs=2e-3)
+    assert est.shortfall == pytest.approx(shortfall, abs=2e-3)
+    assert est.n_items == len(obs)
+
+
+def test_prior_alone_gives_standard_normal():
+    est = estimate([], 0.0)
+    assert est.theta == pytest.approx(0.0, abs=1e-6)
+    assert est.sd == pytest.approx(1.0, abs=1e-3)
+    assert est.p_gap == pytest.approx(0.5, abs=1e-3)
+
+
+def test_right_answers_raise_and_wrong_answers_lower_the_estimate():
+    item = ItemParams(1, 0, 0.25)
+    assert estimate([Observation(item, 1)], 0).theta > 0 > estimate([Observation(item, 0)], 0).theta
+
+
+def test_guessing_makes_a_right_answer_weaker_evidence():
+    free = estimate([Observation(ItemParams(1, 0, 0.0), 1)], 0)
+    guessable = estimate([Observation(ItemParams(1, 0, 0.25), 1)], 0)
+    assert free.theta > guessable.theta
+
+
+def test_3pl_formula():
+    item = ItemParams(a=1.3, b=0.5, c=0.2)
+    expected = 0.2 + 0.8 / (1 + math.exp(-1.3 * (1.1 - 0.5)))
+    assert float(p_correct(1.1, item)) == pytest.approx(expected)
+
+
+def test_day_one_parameters():
+    assert item_params("single", 3, 4) == ItemParams(1.0, 0.0, 0.25)
+    assert item_params("numeric", 5) == ItemParams(1.0, 1.5, 0.0)
+    assert guessing_floor("true_false", 0) == 0.5
+    assert guessing_floor("short", 0) == 0.0
+    assert [DIFFICULTY_B[d] for d in range(1, 6)] == [-1.5, -0.75, 0.0, 0.75, 1.5]
+
+
+def test_target_shifts_by_logit_of_mastery():
+    assert target_theta(3) == 0.0
+    assert target_theta(4, 0.67) == pytest.approx(0.75 + math.log(0.67 / 0.33))

@@ -1,0 +1,177 @@
+"""The loader's error table: every malformed input gives path:line: q 'id': message."""
+import shutil
+import textwrap
+
+import pytest
+
+from quizapp.bank.loader import load_bank
+from tests.conftest import FIXTURE_BANK
+
+GOOD = """\
+skill: t.basics
+questions:
+  - id: q-good
+    type: single
+    difficulty: 2
+    prompt: Pick b.
+    choices:
+      - text: a
+        feedback: Not a.
+      - text: b
+        correct: true
+    explanation: It is b.
+    references: [https://example.org/b]
+"""
+
+
+@pytest.fixture
+def bank_dir(tmp_path):
+    root = tmp_path / "questions"
+    shutil.copytree(FIXTURE_BANK, root)
+    shutil.rmtree(root / "topics")
+    (root / "topics").mkdir()
+    return root
+
+
+def write(root, text, name="topic.yaml"):
+    path = root / "topics" / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def issues_of(root):
+    return [str(i) for i in load_bank(root).issues]
+
+
+def test_good_file_loads(bank_dir):
+    write(bank_dir, GOOD)
+    bank = load_bank(bank_dir)
+    assert bank.ok, bank.issues
+    [q] = bank.questions
+    assert (q.id, q.qtype, q.difficulty, q.skills) == ("q-good", "single", 2, ("t.basics",))
+    assert q.definition["choices"][1] == {"text": "b", "correct": True}
+
+
+# (replace this, with this) in GOOD → (line, message fragment)
+ERROR_TABLE = [
+    ("        correct: true\n", "        correct: false\n", 7, "choices: no choice is marked correct"),
+    ("      - text: a\n", "      - text: a\n        correct: true\n", 7, "2 choices are marked correct"),
+    ("    difficulty: 2\n", "    difficulty: 7\n", 5, "difficulty: must be an integer 1-5"),
+    ("    difficulty: 2\n", "    dificulty: 2\n", 5, "unknown key 'dificulty' (did you mean 'difficulty'?)"),
+    ("    difficulty: 2\n", "", 3, "missing required key 'difficulty'"),
+    ("    type: single\n", "    type: essay\n", 4, "type: 'essay' is not one of"),
+    ("    explanation: It is b.\n", "", 3, "missing required key 'explanation'"),
+    ("[https://example.org/b]", "[not a url]", 13, "references: 'not a url' is not an http(s) URL"),
+    ("skill: t.basics", "skill: t.nope", 1, "skill: unknown skill 't.nope'"),
+    ("    difficulty: 2\n", "    difficulty: 2\n    skills: [t.basic]\n", 6, "unknown skill 't.basic' (did you mean 't.basics'?)"),
+    ("      - text: a\n", "      - text: b\n", 10, "duplicate choice text 'b'"),
+    ("      - text: a\n", "      - text: yes\n", 8, "'text' must be non-empty text"),
+    ("    prompt: Pick b.\n", "    prompt: Pick b.\n    prompt: Pick a.\n", 7, "duplicate key 'prompt'"),
+    ("    prompt: Pick b.\n", "    prompt: &p Pick b.\n    explanation2: *p\n", 7, "anchors and aliases"),
+    ("    prompt: Pick b.\n", "    prompt: !!python/object:os.system Pick b.\n", 6, "YAML syntax error"),
+    ("    prompt: Pick b.\n", "    prompt: [unclosed\n", 7, "YAML syntax error"),
+    ("  - id: q-good\n", "  - id: Q Good!\n", 3, "id: missing or invalid"),
+]
+
+
+@pytest.mark.parametrize("old, new, line, fragment", ERROR_TABLE)
+def test_error_table(bank_dir, old, new, line, fragment):
+    assert old in GOOD
+    write(bank_dir, GOOD.replace(old, new, 1))
+    issues = issues_of(bank_dir)
+    assert any(fragment in i for i in issues), issues
+    matching = [i for i in issues if fragment in i][0]
+    assert matching.startswith(f"questions/topics/topic.yaml:{line}:") or f"topic.yaml:{line}:" in matching, matching
+
+
+def test_message_names_file_line_and_question(bank_dir):
+    write(bank_dir, GOOD.replace("        correct: true\n", ""))
+    [issue] = issues_of(bank_dir)
+    assert issue.endswith("topic.yaml:7: q 'q-good': choices: no choice is marked correct")
+
+
+def test_every_error_is_collected_not_just_the_first(bank_dir):
+    bad = GOOD.replace("    difficulty: 2\n", "    difficulty: 9\n    colour: red\n")
+    write(bank_dir, bad + bad.split("questions:\n")[1].replace("q-good", "q-two").replace("Pick b.", ""))
+    issues = issues_of(bank_dir)
+    assert len(issues) >= 4
+    assert any("q 'q-two'" in i for i in issues) and any("q 'q-good'" in i for i in issues)
+
+
+def test_ids_unique_across_files(bank_dir):
+    write(bank_dir, GOOD, "one.yaml")
+    write(bank_dir, GOOD, "two.yaml")
+    issues = issues_of(bank_dir)
+    assert len(issues) == 1 and "duplicate id (also at" in issues[0] and "one.yaml:3" in issues[0]
+
+
+def test_validating_one_file_still_catches_ids_taken_elsewhere(bank_dir):
+    write(bank_dir, GOOD, "existing.yaml")
+    new = write(bank_dir, GOOD, "new.yaml")
+    issues = [str(i) for i in load_bank(bank_dir, [new]).issues]
+    assert len(issues) == 1 and "new.yaml:3" in issues[0] and "existing.yaml:3" in issues[0]
+
+
+@pytest.mark.parametrize("snippet, fragment", [
+    ("    type: numeric\n    answer: abc\n", "answer: must be a number"),
+    ("    type: numeric\n    answer: 1\n    tolerance: 5 percent\n", "tolerance: use a non-negative number"),
+    ("    type: short\n", "a short question needs 'answers' or 'pattern'"),
+    ("    type: short\n    pattern: '(unclosed'\n", "pattern: not a valid regular expression"),
+    ("    type: true_false\n    answer: maybe\n", "answer: must be true or false"),
+    ("    type: multiple\n    choices: [{text: a}, {text: b}, {text: c}]\n", "no choice is marked correct"),
+    ("    type: single\n    choices: [{text: a, correct: true}]\n", "needs 2-8 choices"),
+])
+def test_type_specific_errors(bank_dir, snippet, fragment):
+    text = ("skill: t.basics\nquestions:\n  - id: q-x\n" + snippet +
+            "    difficulty: 1\n    prompt: P\n    explanation: E\n    references: [https://example.org]\n")
+    write(bank_dir, text)
+    issues = issues_of(bank_dir)
+    assert any(fragment in i and "q 'q-x'" in i for i in issues), issues
+
+
+def test_tolerance_forms(bank_dir):
+    text = ("skill: t.basics\nquestions:\n"
+            "  - {id: a, type: numeric, answer: 2, tolerance: 0.5, difficulty: 1, prompt: P, explanation: E, references: [https://e.org]}\n"
+            "  - {id: b, type: numeric, answer: 2, tolerance: 2%, difficulty: 1, prompt: P, explanation: E, references: [https://e.org]}\n")
+    write(bank_dir, text)
+    bank = load_bank(bank_dir)
+    assert bank.ok, bank.issues
+    assert [q.definition["tolerance"] for q in bank.questions] == [{"kind": "abs", "value": 0.5}, {"kind": "rel", "value": 2.0}]
+
+
+def test_skill_cycle_is_an_error(bank_dir):
+    (bank_dir / "skills.yaml").write_text(textwrap.dedent("""\
+        skills:
+          - {id: t.basics, name: B, area: python, prerequisites: [t.math]}
+          - {id: t.advanced, name: A, area: python, prerequisites: [t.basics]}
+          - {id: t.math, name: M, area: math, prerequisites: [t.advanced]}
+    """))
+    issues = issues_of(bank_dir)
+    assert any("prerequisites form a cycle: t.basics -> t.math -> t.advanced -> t.basics" in i for i in issues), issues
+
+
+@pytest.mark.parametrize("file, text, fragment", [
+    ("roles.yaml", "roles:\n  - {id: r, name: R, targets: {t.nope: 3}}\n", "role 'r': targets: unknown skill 't.nope'"),
+    ("roles.yaml", "roles:\n  - {id: r, name: R, targets: {t.basics: 9}}\n", "level of 't.basics' must be 1-5"),
+    ("courses.yaml", "courses:\n  - {id: c, title: T, provider: P, url: ftp://x, skills: [t.basics], level: beginner, hours: 1, cost: free}\n",
+     "course 'c': url: must be an http(s) URL"),
+    ("courses.yaml", "courses:\n  - {id: c, title: T, provider: P, url: https://x.org, skills: [t.basics], level: expert, hours: 1, cost: free}\n",
+     "level: must be one of beginner, intermediate, advanced"),
+    ("assessments.yaml", "assessments:\n  - {id: a, name: A, role: nobody, skills: all, questions: 3, mode: assessment}\n",
+     "assessment 'a': role: unknown role 'nobody'"),
+    ("assessments.yaml", "assessments:\n  - {id: a, name: A, role: tester, questions: 3, mode: assessment}\n",
+     "give exactly one of 'skills'"),
+])
+def test_catalogue_errors(bank_dir, file, text, fragment):
+    write(bank_dir, GOOD)
+    (bank_dir / file).write_text(text)
+    issues = issues_of(bank_dir)
+    assert any(fragment in i and file in i for i in issues), issues
+
+
+def test_invalid_utf8_and_bom(bank_dir):
+    (bank_dir / "topics" / "bom.yaml").write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    assert load_bank(bank_dir).ok
+    (bank_dir / "topics" / "latin1.yaml").write_bytes(GOOD.replace("Pick b.", "Pick b\xe9.").replace("q-good", "q-l").encode("latin-1"))
+    issues = issues_of(bank_dir)
+    assert any("latin1.yaml:1: not valid UTF-8" in i for i in issues), issues
