@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from markupsafe import Markup
 from wtforms import RadioField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -83,9 +84,9 @@ def get_question_type(name: str) -> QuestionType:
         raise UnknownQuestionType(name, list(QUESTION_TYPES)) from None
 
 
-def _choice_list(definition: dict, order: list[int] | None) -> list[tuple[str, Markup]]:
+def _choice_list(definition: dict, order: list[int] | None) -> list[SelectChoice]:
     indices = order if order is not None else list(range(len(definition["choices"])))
-    return [(str(i), Markup(render_inline(definition["choices"][i]["text"]))) for i in indices]
+    return [SelectChoice(str(i), Markup(render_inline(definition["choices"][i]["text"]))) for i in indices]
 
 
 def _plain(text: str) -> str:
@@ -161,7 +162,7 @@ class TrueFalse(QuestionType):
     name, label, template = "true_false", "True or false", "radio"
 
     def field(self, definition, order):
-        return RadioField("Answer", choices=[("true", "True"), ("false", "False")], validate_choice=False)
+        return RadioField("Answer", choices=[SelectChoice("true", "True"), SelectChoice("false", "False")], validate_choice=False)
 
     def parse(self, data, definition):
         if data in (None, ""):

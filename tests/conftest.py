@@ -114,3 +114,11 @@ class Learner:
 @pytest.fixture
 def learner(client):
     return Learner(client)
+
+
+@pytest.fixture(autouse=True)
+def _push_request_context():
+    """Override pytest-flask's fixture of this name, which pushes one request context for the
+    whole test: every client request would then share its `g`, so the user one test client
+    logged in would leak into another client's requests. Tests push contexts themselves."""
+    yield

@@ -1,12 +1,13 @@
 """Forms for starting an attempt and answering one question (a field per question type)."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField
+from wtforms.fields.choices import SelectChoice
 
 from ..questiontypes import get_question_type
 
 MODE_CHOICES = [
-    ("assessment", "Assessment: answer everything, see results and feedback at the end"),
-    ("practice", "Practice: check each answer and read the explanation as you go"),
+    SelectChoice("assessment", "Assessment: answer everything, see results and feedback at the end"),
+    SelectChoice("practice", "Practice: check each answer and read the explanation as you go"),
 ]
 ACTIONS = {"next", "prev", "overview", "check", "save"}
 

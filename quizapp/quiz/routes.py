@@ -1,6 +1,7 @@
 """Taking an attempt: start, one question per page, overview, submit. Views stay thin."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -28,7 +29,7 @@ def start(assessment_id):
     assessment = _active_assessment(assessment_id)
     roles = db.session.scalars(select(Role).where(Role.active.is_(True)).order_by(Role.position)).all()
     form = StartForm(role=assessment.role_id, mode=assessment.mode)
-    form.role.choices = [(r.id, r.name) for r in roles]
+    form.role.choices = [SelectChoice(r.id, r.name) for r in roles]
     if form.validate_on_submit():
         role = db.session.get(Role, form.role.data)
         try:

@@ -1,0 +1,236 @@
+"""Walkthroughs per mode and the bad-input rules of the quiz pages."""
+import pytest
+from sqlalchemy import func, select
+
+from quizapp.extensions import db
+from quizapp.models import Attempt, AttemptItem, SkillResult
+from tests.conftest import Learner, csrf_token
+
+
+def items_of(app, public_id):
+    with app.app_context():
+        attempt = db.session.scalar(select(Attempt).where(Attempt.public_id == public_id))
+        return [(i.position, i.version.definition, i.choice_order) for i in attempt.items]
+
+
+def right_answer(definition):
+    """The form value a learner who knows the key would send."""
+    t = definition["type"]
+    if t == "single":
+        return str(next(i for i, c in enumerate(definition["choices"]) if c["correct"]))
+    if t == "multiple":
+        return [str(i) for i, c in enumerate(definition["choices"]) if c["correct"]]
+    if t == "true_false":
+        return "true" if definition["answer"] else "false"
+    if t == "numeric":
+        return str(definition["answer"])
+    return definition["answers"][0]
+
+
+def wrong_answer(definition):
+    t = definition["type"]
+    if t in ("single", "multiple"):
+        wrong = next(i for i, c in enumerate(definition["choices"]) if not c["correct"])
+        return str(wrong) if t == "single" else [str(wrong)]
+    if t == "true_false":
+        return "false" if definition["answer"] else "true"
+    if t == "numeric":
+        return str(definition["answer"] + 1000)
+    return "definitely not it"
+
+
+def test_home_lists_assessments(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Everything" in page.text and "Drill" in page.text
+
+
+def test_assessment_walkthrough(app, client, learner):
+    learner.start()
+    items = items_of(app, learner.public_id)
+    assert len(items) == 5
+    for position, definition, _ in items:
+        response = learner.answer(position, right_answer(definition))
+        assert response.status_code == 303
+        # assessment mode: no verdict or explanation while answering
+        page = client.get(learner.url(position))
+        assert definition["explanation"] not in page.text
+        assert "Correct." not in page.text
+    overview = client.get(f"/attempt/{learner.public_id}/overview")
+    assert "5 of 5 answered" in overview.text
+    result = learner.submit()
+    assert result.status_code == 303 and result.headers["Location"] == f"/report/{learner.public_id}"
+    report = client.get(f"/report/{learner.public_id}")
+    assert report.status_code == 200
+    assert "Your gap report" in report.text and "You answered 5 of 5 questions" in report.text
+    data = client.get(f"/report/{learner.public_id}.json").json
+    assert data["answered"] == 5 and data["correct"] == 5
+    assert {s["skill_id"] for s in data["skills"]} <= {"t.basics", "t.advanced", "t.math"}
+    assert all(r["state"] == "correct" for r in data["review"])
+
+
+def test_wrong_answers_make_gaps_and_recommend_courses_prerequisites_first(app, client, learner):
+    learner.start()
+    for position, definition, _ in items_of(app, learner.public_id):
+        learner.answer(position, wrong_answer(definition))
+    learner.submit()
+    data = client.get(f"/report/{learner.public_id}.json").json
+    statuses = {s["skill_id"]: s["status"] for s in data["skills"]}
+    assert "no_gap" not in statuses.values()
+    titles = [r["title"] for r in data["recommendations"]]
+    if "Basics from scratch" in titles and "Advanced in depth" in titles:
+        assert titles.index("Basics from scratch") < titles.index("Advanced in depth")
+    assert all(r["reason"] for r in data["recommendations"])
+    report = client.get(f"/report/{learner.public_id}").text
+    assert "What to study first" in report and "Not correct" in report
+
+
+def test_practice_walkthrough_shows_feedback_after_each_answer(app, client, learner):
+    learner.start("drill", mode="practice")
+    items = items_of(app, learner.public_id)
+    position, definition, _ = items[0]
+    response = learner.answer(position, wrong_answer(definition), action="check")
+    assert response.status_code == 303
+    page = client.get(learner.url(position))
+    assert "Not correct" in page.text
+    assert "Why" in page.text
+    # the checked answer is final: a later post cannot change it
+    learner.answer(position, right_answer(definition), action="next")
+    with app.app_context():
+        item = db.session.scalar(select(AttemptItem).where(AttemptItem.position == position))
+        assert item.state == "wrong" and item.checked
+    for position, definition, _ in items[1:]:
+        learner.answer(position, right_answer(definition), action="check")
+        assert "Correct." in client.get(learner.url(position)).text
+    learner.submit()
+    assert client.get(f"/report/{learner.public_id}").status_code == 200
+
+
+def test_check_without_answer_is_a_400_with_message(learner, client):
+    learner.start("drill", mode="practice")
+    response = learner.answer(1, None, action="check")
+    assert response.status_code == 400
+    assert "Choose or enter an answer before checking it." in response.text
+
+
+def test_answers_survive_and_prefill_the_form(app, client, learner):
+    learner.start()
+    position, definition, _ = items_of(app, learner.public_id)[0]
+    learner.answer(position, right_answer(definition), flagged=True)
+    page = client.get(learner.url(position)).text
+    assert 'checked' in page
+    assert client.get(f"/attempt/{learner.public_id}").headers["Location"].endswith(f"/q/{position}")
+    assert "Continue Everything" in client.get("/").text
+
+
+def test_invalid_numeric_is_400_and_changes_nothing(app, client, learner):
+    learner.start()
+    numeric = [p for p, d, _ in items_of(app, learner.public_id) if d["type"] == "numeric"][0]
+    learner.answer(numeric, "42")
+    response = learner.answer(numeric, "forty-two")
+    assert response.status_code == 400
+    assert "is not a number" in response.text and 'aria-invalid="true"' in response.text
+    with app.app_context():
+        item = db.session.scalar(select(AttemptItem).where(AttemptItem.position == numeric))
+        assert item.response["value"] == 42.0
+
+
+@pytest.mark.parametrize("data", [{"answer": "99"}, {"answer": "x"}])
+def test_nonexistent_choice_is_400(app, client, learner, data):
+    learner.start()
+    single = [p for p, d, _ in items_of(app, learner.public_id) if d["type"] in ("single", "multiple")][0]
+    response = learner.answer(single, data["answer"])
+    assert response.status_code == 400 and "That choice does not exist" in response.text
+
+
+def test_unknown_action_is_400(learner):
+    learner.start()
+    assert learner.answer(1, None, action="explode").status_code == 400
+
+
+def test_post_without_csrf_token_is_400(client, learner):
+    learner.start()
+    response = client.post(learner.url(1), data={"action": "next"})
+    assert response.status_code == 400 and "form expired" in response.text.lower()
+
+
+def test_foreign_and_unknown_attempts_are_404(app, learner, auth):
+    learner.start()
+    other = app.test_client()
+    assert other.get(learner.url(1)).status_code == 404
+    assert other.get(f"/report/{learner.public_id}.json").status_code == 404
+    assert other.get(f"/attempt/{learner.public_id}/overview").status_code == 404
+    assert learner.client.get("/attempt/doesnotexist/q/1").status_code == 404
+    assert learner.client.get(learner.url(99)).status_code == 404
+
+
+def test_logged_in_users_cannot_open_each_others_attempts(app, client, auth):
+    auth.register()
+    mine = Learner(client)
+    mine.start()
+    other = app.test_client()
+    from tests.conftest import AuthActions
+
+    AuthActions(other).register(email="bob@example.org")
+    assert other.get(mine.url(1)).status_code == 404
+
+
+def test_submitting_twice_gives_one_result(app, client, learner):
+    learner.start()
+    token = csrf_token(client.get(f"/attempt/{learner.public_id}/submit").text)
+    first = client.post(f"/attempt/{learner.public_id}/submit", data={"csrf_token": token})
+    second = client.post(f"/attempt/{learner.public_id}/submit", data={"csrf_token": token})
+    assert first.status_code == second.status_code == 303
+    with app.app_context():
+        attempt = db.session.scalar(select(Attempt).where(Attempt.public_id == learner.public_id))
+        count = db.session.scalar(select(func.count()).select_from(SkillResult).where(SkillResult.attempt_id == attempt.id))
+        assert count == len({s for i in attempt.items for s in i.version.definition["skills"]})
+
+
+def test_answering_a_submitted_attempt_is_refused(app, client, learner):
+    learner.start()
+    position, definition, _ = items_of(app, learner.public_id)[0]
+    token = csrf_token(client.get(learner.url(position)).text)
+    learner.submit()
+    response = client.post(learner.url(position), data={"csrf_token": token, "answer": right_answer(definition),
+                                                        "action": "next"})
+    assert response.status_code == 409 and "already submitted" in response.text
+    with app.app_context():
+        assert db.session.scalar(select(AttemptItem).where(AttemptItem.position == position)).response is None
+
+
+def test_report_of_unfinished_attempt_redirects_and_json_says_why(client, learner):
+    learner.start()
+    assert client.get(f"/report/{learner.public_id}").status_code == 302
+    assert client.get(f"/report/{learner.public_id}.json").status_code == 409
+
+
+def test_form_draw_is_stored_with_shuffled_choices(app, learner):
+    learner.start()
+    for _, definition, order in items_of(app, learner.public_id):
+        if definition["type"] in ("single", "multiple"):
+            assert sorted(order) == list(range(len(definition["choices"])))
+        else:
+            assert order is None
+
+
+def test_start_with_bad_role_is_400(client):
+    page = client.get("/attempt/new/everything")
+    response = client.post("/attempt/new/everything", data={"csrf_token": csrf_token(page.text), "role": "nobody",
+                                                            "mode": "assessment"})
+    assert response.status_code == 400 and "Not a valid choice" in response.text
+    assert client.get("/attempt/new/nope").status_code == 404
+
+
+def test_question_page_uses_at_most_five_sql_statements(app, client, learner):
+    from sqlalchemy import event
+
+    learner.start()
+    statements = []
+    with app.app_context():
+        @event.listens_for(db.engine, "before_cursor_execute")
+        def count(conn, cursor, statement, *args):
+            statements.append(statement)
+        client.get(learner.url(2))
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert 0 < len(statements) <= 5, statements
