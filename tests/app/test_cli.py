@@ -1,0 +1,32 @@
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import inspect
+
+from quizapp.extensions import db
+from tests.conftest import make_app
+
+
+def test_init_db_creates_tables_and_keeps_data(tmp_path):
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'x.sqlite'}")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 0 and "Database ready" in result.output
+    with app.app_context():
+        assert {"question", "question_version", "attempt", "attempt_item", "skill_result"} <= set(
+            inspect(db.engine).get_table_names())
+    assert runner.invoke(args=["bank", "import"]).exit_code == 0
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    assert "0 added" in runner.invoke(args=["bank", "import"]).output  # data kept
+
+
+def test_console_script_is_installed_and_bound_to_the_app():
+    exe = Path(sys.executable).parent / "quizapp"
+    assert exe.exists(), "pip install -e . provides the quizapp command"
+    result = subprocess.run([str(exe), "bank", "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    for command in ("validate", "import", "stats"):
+        assert command in result.stdout
