@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
+TORCH_WHEELS ?= /opt/wheels
+TORCH_WHEEL := $(firstword $(wildcard $(TORCH_WHEELS)/torch-2.13.0*.whl))
 
 .PHONY: run test install db clean
 
@@ -12,6 +14,13 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	@# PyTorch CPU for the torch items' checks, only from this machine's local wheel (never a
+	@# multi-GB download); without it `quizapp bank verify` skips those items and says how many.
+ifneq ($(TORCH_WHEEL),)
+	$(BIN)/pip install --quiet '$(TORCH_WHEEL)'
+else
+	@echo "No PyTorch 2.13.0 CPU wheel in $(TORCH_WHEELS): the torch items' checks will be skipped."
+endif
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -26,6 +35,7 @@ run: db
 
 test: install
 	$(BIN)/quizapp bank validate
+	$(BIN)/quizapp bank verify
 	$(BIN)/python -m pytest
 
 clean:

@@ -57,11 +57,13 @@ def start_attempt(assessment: Assessment, role: Role, mode: str, user_id: int | 
                       assessment_id=assessment.id, role_id=role.id, mode=mode, question_count=len(chosen))
     for position, cand in enumerate(chosen, start=1):
         definition = versions[cand.key].definition
-        order = None
+        order = variant = None
         if definition["type"] in ("single", "multiple"):
             order = list(range(len(definition["choices"])))
             rng.shuffle(order)
-        attempt.items.append(AttemptItem(position=position, version_id=cand.key, choice_order=order))
+        if definition.get("variants"):
+            variant = rng.randrange(len(definition["variants"]))
+        attempt.items.append(AttemptItem(position=position, version_id=cand.key, choice_order=order, variant=variant))
     db.session.add(attempt)
     db.session.commit()
     return attempt
@@ -73,7 +75,7 @@ def save_response(attempt: Attempt, item: AttemptItem, response: dict | None, fl
     """Store (and grade) a response; in practice mode a checked answer is final."""
     if attempt.submitted:
         raise AttemptClosed(attempt.public_id)
-    definition = item.version.definition
+    definition = item.definition
     if not (attempt.mode == "practice" and item.checked):
         item.response = response
         if response is None:
@@ -105,7 +107,7 @@ def observations_by_skill(items: list[AttemptItem]) -> dict[str, list[Observatio
     for item in items:
         if item.credit is None:
             continue  # unanswered: no evidence either way
-        d = item.version.definition
+        d = item.definition
         params = item_params(d["type"], d["difficulty"], len(d.get("choices", ())))
         for sid in d["skills"]:
             out.setdefault(sid, []).append(Observation(params, item.credit))
@@ -166,7 +168,7 @@ class ReviewEntry:
 def review_entry(item: AttemptItem, reveal: bool = True) -> ReviewEntry:
     """Everything the review shows for one item (call only once the key may be shown)."""
     version = item.version
-    d = version.definition
+    d = item.definition
     qt = get_question_type(d["type"])
     from .scoring.grading import Grade
 

@@ -53,11 +53,46 @@ def validate_command(paths, root) -> None:
                f"{len(bank.roles)} roles, {len(bank.courses)} courses, {len(bank.assessments)} assessments.")
 
 
+@bank_cli.command("verify")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--dir", "root", type=click.Path(file_okay=False), help="The questions folder (default: QUESTIONS_DIR).")
+@click.option("--workers", default=2, show_default=True, help="Checks run at the same time.")
+@with_appcontext
+def verify_command(paths, root, workers) -> None:
+    """Run every question's `check` and compare it with the marked key; exit 1 on a mismatch."""
+    from collections import Counter
+
+    from .bank.checks import run_checks
+    from .bank.loader import load_bank
+
+    bank = load_bank(_questions_dir(root), paths or None)
+    if bank.issues:
+        _print_issues(bank.issues)
+        click.echo(f"{len(bank.issues)} validation error(s); fix them before verifying.", err=True)
+        sys.exit(1)
+    with_check = [q for q in bank.questions if q.definition.get("check")]
+    outcomes = run_checks(with_check, workers=workers)
+    by_status = Counter(o.status for o in outcomes)
+    for outcome in outcomes:
+        if outcome.status in ("failed", "error"):
+            click.echo(str(outcome), err=True)
+    skipped = Counter(o.message for o in outcomes if o.status == "skipped")
+    variants = sum(len(o.variants) for o in outcomes)
+    click.echo(f"verified {by_status['verified']} keys ({variants} parameter combinations), "
+               f"failed {by_status['failed']}, errors {by_status['error']}, skipped {by_status['skipped']}; "
+               f"{len(bank.questions) - len(with_check)} questions have no check")
+    for reason, count in skipped.most_common():
+        click.echo(f"  skipped {count}: {reason}")
+    if by_status["failed"] or by_status["error"]:
+        sys.exit(1)
+
+
 @bank_cli.command("import")
 @click.option("--dir", "root", type=click.Path(file_okay=False), help="The questions folder (default: QUESTIONS_DIR).")
 @with_appcontext
 def import_command(root) -> None:
     """Import the banks into the database: all or nothing, idempotent, versioned."""
+    from .bank.checks import CheckFailed, compute_variants
     from .bank.loader import load_bank
     from .bank.sync import sync_bank
     from .extensions import db
@@ -68,8 +103,13 @@ def import_command(root) -> None:
         click.echo(f"{len(bank.issues)} error(s); nothing was imported.", err=True)
         sys.exit(1)
     try:
-        report = sync_bank(db.session, bank)
+        report = sync_bank(db.session, bank, compute_variants)
         db.session.commit()
+    except CheckFailed as exc:
+        db.session.rollback()
+        click.echo(f"{exc}\nThe keys of a parameterised question could not be computed; nothing was imported.",
+                   err=True)
+        sys.exit(1)
     except Exception:
         db.session.rollback()
         raise

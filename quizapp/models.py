@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .bank.params import resolve
 from .extensions import db
 
 
@@ -154,6 +155,7 @@ class AttemptItem(db.Model):
     position: Mapped[int] = mapped_column(Integer)
     version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"))
     choice_order: Mapped[list | None] = mapped_column(JSON)
+    variant: Mapped[int | None] = mapped_column(Integer)  # which parameter combination (if any)
     response: Mapped[dict | None] = mapped_column(JSON)
     credit: Mapped[float | None] = mapped_column(Float)
     state: Mapped[str] = mapped_column(String(20), default="unanswered")
@@ -163,6 +165,11 @@ class AttemptItem(db.Model):
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     version: Mapped[QuestionVersion] = relationship()
+
+    @property
+    def definition(self) -> dict:
+        """The question as this learner sees it: the version, with its variant's values filled in."""
+        return resolve(self.version.definition, self.variant)
 
 
 class SkillResult(db.Model):

@@ -293,6 +293,8 @@ def _check_question(ck: _FileChecker, q: Any, line: int, file_skill: str | None,
                 schema.QUESTION_COMMON_OPTIONAL | set().union(*(r | o for r, o in schema.TYPE_KEYS.values())), "q", qid)
         return None
     required, optional = schema.TYPE_KEYS[qtype]
+    if "params" in q:
+        required = required - {"answer"}
     ck.keys(q, schema.QUESTION_COMMON_REQUIRED | required, schema.QUESTION_COMMON_OPTIONAL | optional, "q", qid)
 
     definition: dict[str, Any] = {"type": qtype}
@@ -373,7 +375,7 @@ def _check_question(ck: _FileChecker, q: Any, line: int, file_skill: str | None,
                 definition["pattern"] = pattern
             except (re.error, TypeError) as exc:
                 ck.error(_line_of(q, "pattern"), f"pattern: not a valid regular expression ({exc})", "q", qid)
-        if not answers and pattern is None:
+        if not answers and pattern is None and "params" not in q:
             ck.error(q.line, "a short question needs 'answers' or 'pattern'", "q", qid)
         if "case_sensitive" in q:
             if not isinstance(q["case_sensitive"], bool):
@@ -412,10 +414,55 @@ def _check_question(ck: _FileChecker, q: Any, line: int, file_skill: str | None,
         else:
             ck.error(_line_of(q, "reviewed"), "reviewed: must be a date YYYY-MM-DD", "q", qid)
 
+    if "params" in q:
+        _check_params(ck, q, qid, qtype, definition)
+
     if len(ck.issues) > before:
         return None
     return QuestionDef(qid, ck.path, q.line, qtype, difficulty, tuple(definition["skills"]), definition,
                        content_hash(definition))
+
+
+def _check_params(ck: _FileChecker, q: LineMap, qid: str, qtype: str, definition: dict) -> None:
+    """Parameterised items: declared values, known placeholders, and a check to compute keys."""
+    params, line = q["params"], _line_of(q, "params")
+    if qtype not in schema.PARAM_TYPES:
+        ck.error(line, f"params: only {' and '.join(schema.PARAM_TYPES)} questions can be parameterised", "q", qid)
+        return
+    for key in ("answer", "answers", "pattern"):
+        if key in q:
+            ck.error(_line_of(q, key), f"{key}: a parameterised question has no fixed key; `check` computes it",
+                     "q", qid)
+    if "python" not in (q.get("check") or {}):
+        ck.error(line, "params: a parameterised question needs `check: {python: ...}` to compute its keys", "q", qid)
+    if not isinstance(params, LineMap) or not params:
+        ck.error(line, "params: must map names to lists of values", "q", qid)
+        return
+    combinations = 1
+    for name, values in params.items():
+        if not isinstance(name, str) or not schema.PARAM_NAME_PATTERN.match(name):
+            ck.error(params.key_lines.get(name, line), f"params: {name!r} is not a valid name (lowercase identifier)",
+                     "q", qid)
+        if (not isinstance(values, list) or not values
+                or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in values)):
+            ck.error(params.key_lines.get(name, line), f"params: '{name}' needs a non-empty list of numbers or texts",
+                     "q", qid)
+            return
+        if len(set(map(repr, values))) != len(values):
+            ck.error(params.key_lines.get(name, line), f"params: '{name}' lists a value twice", "q", qid)
+        combinations *= len(values)
+    if not 2 <= combinations <= schema.MAX_PARAM_COMBINATIONS:
+        ck.error(line, f"params: {combinations} combinations; use 2-{schema.MAX_PARAM_COMBINATIONS}", "q", qid)
+    texts = [definition.get("prompt", ""), definition.get("explanation", ""),
+             (q.get("check") or {}).get("python", "") or "", definition.get("feedback", "")]
+    for text in texts:
+        for name in schema.PLACEHOLDER_PATTERN.findall(text if isinstance(text, str) else ""):
+            if name not in params:
+                ck.error(line, f"params: placeholder {{{{{name}}}}} is not declared", "q", qid)
+    if not schema.PLACEHOLDER_PATTERN.search(definition.get("prompt", "")):
+        ck.error(_line_of(q, "prompt"), "prompt: a parameterised question must show its parameters with {{name}}",
+                 "q", qid)
+    definition["params"] = {name: list(values) for name, values in params.items()}
 
 
 def _load_question_file(path: Path, issues: list[BankIssue], known_skills: set[str] | None) -> list[QuestionDef]:

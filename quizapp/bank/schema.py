@@ -13,7 +13,7 @@ CATALOGUE_FILES = {"skills.yaml", "roles.yaml", "courses.yaml", "assessments.yam
 
 QUESTION_FILE_KEYS = {"skill", "questions"}
 QUESTION_COMMON_REQUIRED = {"id", "type", "difficulty", "prompt", "explanation", "references"}
-QUESTION_COMMON_OPTIONAL = {"skills", "check", "requires", "reviewed"}
+QUESTION_COMMON_OPTIONAL = {"skills", "check", "requires", "reviewed", "params"}
 
 # Per type: (required keys, optional keys) beyond the common ones.
 TYPE_KEYS = {
@@ -28,6 +28,12 @@ CHOICE_KEYS_REQUIRED = {"text"}
 CHOICE_KEYS_OPTIONAL = {"correct", "feedback"}
 CHECK_KEYS = {"python"}
 DIFFICULTIES = (1, 2, 3, 4, 5)
+
+# Parameterised questions: free-entry only, keys computed by `check` for every combination.
+PARAM_TYPES = ("numeric", "short")
+PARAM_NAME_PATTERN = re.compile(r"^[a-z_][a-z0-9_]{0,30}$")
+PLACEHOLDER_PATTERN = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+MAX_PARAM_COMBINATIONS = 200
 
 AREAS = ("math", "python", "algorithms", "frameworks", "specialist")
 SKILL_KEYS_REQUIRED = {"id", "name", "area"}

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Assessment, Course, Question, QuestionSkill, QuestionVersion, Role, Skill
-from .loader import Bank
+from .loader import Bank, QuestionDef
 
 
 class BankNotValid(Exception):
@@ -65,8 +66,13 @@ def _upsert(session: Session, model, rows: list[dict], report: SyncReport, kind:
             report.counts["catalogue_changed"] += 1
 
 
-def sync_bank(session: Session, bank: Bank) -> SyncReport:
-    """Bring the database in line with the bank (the caller commits or rolls back)."""
+def sync_bank(session: Session, bank: Bank, compute_variants: Callable[[QuestionDef], list[dict]] | None = None
+              ) -> SyncReport:
+    """Bring the database in line with the bank (the caller commits or rolls back).
+
+    `compute_variants` runs a parameterised question's check for every combination; it is
+    called only for new or changed versions, so an unchanged bank runs no code.
+    """
     if not bank.ok:
         raise BankNotValid(bank.issues)
     report = SyncReport()
@@ -80,12 +86,13 @@ def sync_bank(session: Session, bank: Bank) -> SyncReport:
     _upsert(session, Assessment, [{"id": a["id"], "name": a["name"], "description": a["description"],
                                    "role_id": a["role"], "mode": a["mode"], "question_count": a["questions"],
                                    "skills": a["skills"]} for a in bank.assessments], report, "assessment")
-    _sync_questions(session, bank, report)
+    _sync_questions(session, bank, report, compute_variants)
     session.flush()
     return report
 
 
-def _sync_questions(session: Session, bank: Bank, report: SyncReport) -> None:
+def _sync_questions(session: Session, bank: Bank, report: SyncReport,
+                    compute_variants: Callable[[QuestionDef], list[dict]] | None) -> None:
     questions = {q.id: q for q in session.scalars(select(Question))}
     current_hash = dict(session.execute(
         select(Question.id, QuestionVersion.content_hash).join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
@@ -107,9 +114,14 @@ def _sync_questions(session: Session, bank: Bank, report: SyncReport) -> None:
                 report.counts["q_unchanged"] += 1
                 continue
             report.counts["q_new_version"] += 1
+        definition = qd.definition
+        if definition.get("params"):
+            if compute_variants is None:
+                raise ValueError(f"q '{qd.id}' is parameterised: its keys need compute_variants")
+            definition = {**definition, "variants": compute_variants(qd)}
         version = QuestionVersion(question_id=qd.id, version=latest.get(qd.id, 0) + 1, content_hash=qd.content_hash,
                                   qtype=qd.qtype, difficulty=qd.difficulty, skills=list(qd.skills),
-                                  definition=qd.definition)
+                                  definition=definition)
         session.add(version)
         session.flush()
         session.add_all(QuestionSkill(version_id=version.id, skill_id=s) for s in qd.skills)

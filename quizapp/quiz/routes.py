@@ -72,7 +72,7 @@ def question(public_id, position):
             return render_template("quiz/closed.html", attempt=attempt), 409
         return redirect(url_for("reports.report", public_id=public_id, _anchor=f"q{position}"))
 
-    definition = item.version.definition
+    definition = item.definition
     qtype = get_question_type(definition["type"])
     locked = attempt.mode == "practice" and item.checked
     status = 200

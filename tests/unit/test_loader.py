@@ -175,3 +175,40 @@ def test_invalid_utf8_and_bom(bank_dir):
     (bank_dir / "topics" / "latin1.yaml").write_bytes(GOOD.replace("Pick b.", "Pick b\xe9.").replace("q-good", "q-l").encode("latin-1"))
     issues = issues_of(bank_dir)
     assert any("latin1.yaml:1: not valid UTF-8" in i for i in issues), issues
+
+
+PARAM = """\
+skill: t.basics
+questions:
+  - id: q-p
+    type: numeric
+    difficulty: 2
+    params:
+      n: [1, 2]
+    prompt: Double {{n}}?
+    check: {python: n * 2}
+    explanation: E
+    references: [https://example.org]
+"""
+
+
+def test_parameterised_question_loads(bank_dir):
+    write(bank_dir, PARAM)
+    bank = load_bank(bank_dir)
+    assert bank.ok, bank.issues
+    assert bank.questions[0].definition["params"] == {"n": [1, 2]}
+
+
+@pytest.mark.parametrize("old, new, fragment", [
+    ("    type: numeric\n", "    type: single\n", "only numeric and short questions can be parameterised"),
+    ("    check: {python: n * 2}\n", "", "needs `check: {python: ...}`"),
+    ("Double {{n}}?", "Double {{k}}?", "placeholder {{k}} is not declared"),
+    ("Double {{n}}?", "Double it?", "must show its parameters with {{name}}"),
+    ("      n: [1, 2]\n", "      n: [1]\n", "1 combinations; use 2-200"),
+    ("      n: [1, 2]\n", "      n: [1, 1]\n", "lists a value twice"),
+    ("    prompt:", "    answer: 3\n    prompt:", "answer: a parameterised question has no fixed key"),
+])
+def test_parameterised_errors(bank_dir, old, new, fragment):
+    write(bank_dir, PARAM.replace(old, new))
+    issues = issues_of(bank_dir)
+    assert any(fragment in i and "q 'q-p'" in i for i in issues), issues

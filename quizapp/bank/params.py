@@ -1,0 +1,36 @@
+"""Parameterised questions: every combination of values, and a definition resolved for one."""
+from __future__ import annotations
+
+import itertools
+
+from .schema import PLACEHOLDER_PATTERN
+
+
+def param_sets(definition: dict) -> list[dict]:
+    """Every combination of a parameterised question's values, in a stable order ([{}] if none)."""
+    params = definition.get("params") or {}
+    names = list(params)
+    return [dict(zip(names, combo)) for combo in itertools.product(*(params[n] for n in names))] or [{}]
+
+
+def fill(text: str, params: dict) -> str:
+    """Put a variant's values into the `{{name}}` placeholders of a text."""
+    return PLACEHOLDER_PATTERN.sub(lambda m: str(params.get(m.group(1), m.group(0))), text)
+
+
+def resolve(definition: dict, variant: int | None) -> dict:
+    """The definition a learner sees for one variant: values filled in, its computed key set."""
+    variants = definition.get("variants")
+    if not variants or variant is None:
+        return definition
+    chosen = variants[variant]
+    values = chosen["params"]
+    resolved = dict(definition)
+    for key in ("prompt", "explanation", "feedback"):
+        if key in resolved:
+            resolved[key] = fill(resolved[key], values)
+    if definition["type"] == "numeric":
+        resolved["answer"] = float(chosen["key"])
+    else:
+        resolved["answers"] = [str(chosen["key"])]
+    return resolved
