@@ -35,6 +35,7 @@ run: db
 
 test: install
 	$(BIN)/quizapp bank validate
+	$(BIN)/quizapp bank lint
 	$(BIN)/quizapp bank verify
 	$(BIN)/python -m pytest
 

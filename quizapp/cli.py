@@ -87,6 +87,30 @@ def verify_command(paths, root, workers) -> None:
         sys.exit(1)
 
 
+@bank_cli.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--dir", "root", type=click.Path(file_okay=False), help="The questions folder (default: QUESTIONS_DIR).")
+@click.option("--max-age-days", default=365, show_default=True, help="A `reviewed:` date older than this warns.")
+@with_appcontext
+def lint_command(paths, root, max_age_days) -> None:
+    """Review content: errors (exit 1) and warnings, as path:line: q 'id': level: message."""
+    from .bank.lint import ERROR, lint_bank
+    from .bank.loader import load_bank
+
+    bank = load_bank(_questions_dir(root), paths or None)
+    if bank.issues:
+        _print_issues(bank.issues)
+        click.echo(f"{len(bank.issues)} validation error(s); fix them before linting.", err=True)
+        sys.exit(1)
+    findings = lint_bank(bank, max_age_days=max_age_days)
+    for finding in findings:
+        click.echo(str(finding), err=finding.level == ERROR)
+    errors = sum(f.level == ERROR for f in findings)
+    click.echo(f"lint: {errors} error(s), {len(findings) - errors} warning(s) in {len(bank.questions)} questions")
+    if errors:
+        sys.exit(1)
+
+
 @bank_cli.command("import")
 @click.option("--dir", "root", type=click.Path(file_okay=False), help="The questions folder (default: QUESTIONS_DIR).")
 @with_appcontext

@@ -1,0 +1,129 @@
+"""Content lint: what a careful item reviewer would flag, beyond what the schema can reject.
+
+Errors break the rules every item must follow (feedback on wrong options, a proven key for
+numeric items, a review date, no "all/none of the above"); warnings point at patterns that
+let test-wise learners score without knowing the skill (key position, longest option) and
+at prompts that nearly repeat each other.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Sequence
+
+from .loader import Bank, QuestionDef
+
+ERROR, WARNING = "error", "warning"
+ALL_NONE = re.compile(r"\b(all|none|both|neither) of the above\b|^\W*(all|none) of (these|them)\W*$", re.IGNORECASE)
+BASE_MODULES = {"numpy", "pandas", "sklearn", "math", "statistics", "fractions", "decimal", "itertools",
+                "functools", "collections", "sqlite3", "json", "re", "random", "copy", "dataclasses", "heapq",
+                "bisect", "operator", "string", "typing", "sys", "io", "contextlib", "abc", "enum", "datetime",
+                "time", "array", "struct", "textwrap", "warnings", "types", "weakref", "inspect", "timeit", "os",
+                "scipy", "matplotlib", "seaborn"}  # the verify environment (test extras) has these too
+IMPORT_RE = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class LintFinding:
+    path: str
+    line: int
+    level: str
+    message: str
+    item_id: str | None = None
+
+    def __str__(self) -> str:
+        who = f" q '{self.item_id}':" if self.item_id else ""
+        return f"{self.path}:{self.line}:{who} {self.level}: {self.message}"
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[`*_$]", "", text).strip()
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9_]+", text.lower()))
+
+
+def lint_question(q: QuestionDef, today: dt.date, max_age_days: int) -> list[LintFinding]:
+    """Findings for one question on its own."""
+    d, out = q.definition, []
+
+    def add(level, message):
+        out.append(LintFinding(q.path, q.line, level, message, q.id))
+
+    for i, choice in enumerate(d.get("choices", []), start=1):
+        if ALL_NONE.search(choice["text"]):
+            add(ERROR, f"choice {i} is an 'all/none of the above' option; write a real distractor")
+        if not choice["correct"] and not choice.get("feedback"):
+            add(ERROR, f"choice {i} is wrong but has no feedback naming the misconception")
+    if q.qtype == "numeric" and not d.get("check"):
+        add(ERROR, "numeric item without a `check` to prove its key")
+    if "reviewed" not in d:
+        add(ERROR, "no `reviewed:` date")
+    elif (today - dt.date.fromisoformat(d["reviewed"])).days > max_age_days:
+        add(WARNING, f"reviewed {d['reviewed']}, more than {max_age_days} days ago")
+    code = (d.get("check") or {}).get("python", "")
+    extra = sorted({m for m in IMPORT_RE.findall(code)} - BASE_MODULES)
+    if extra and not d.get("requires"):
+        add(WARNING, f"check imports {', '.join(extra)}: say so with `requires:`")
+    return out
+
+
+def lint_file(path: str, questions: Sequence[QuestionDef]) -> list[LintFinding]:
+    """Per-file patterns over the single-choice items: key position and key length."""
+    singles = [q for q in questions if q.qtype == "single"]
+    out = []
+    if len(singles) >= 6:
+        positions = Counter(next(i for i, c in enumerate(q.definition["choices"]) if c["correct"]) for q in singles)
+        position, count = positions.most_common(1)[0]
+        if count / len(singles) > 0.5:
+            out.append(LintFinding(path, 1, WARNING, f"the key is choice {position + 1} in {count} of {len(singles)} "
+                                                     "single-choice items; vary its position"))
+        longest = sum(1 for q in singles if _key_is_longest(q))
+        if longest / len(singles) > 0.4:
+            out.append(LintFinding(path, 1, WARNING, f"the key is the longest option in {longest} of {len(singles)} "
+                                                     "single-choice items; test-wise learners will notice"))
+    return out
+
+
+def _key_is_longest(q: QuestionDef) -> bool:
+    lengths = [(len(_plain(c["text"])), c["correct"]) for c in q.definition["choices"]]
+    top = max(n for n, _ in lengths)
+    winners = [correct for n, correct in lengths if n == top]
+    return winners == [True]
+
+
+def near_duplicates(questions: Sequence[QuestionDef], threshold: float = 0.85) -> list[LintFinding]:
+    """Pairs of prompts whose word sets overlap almost completely (Jaccard ≥ threshold)."""
+    words = [(q, _words(q.definition.get("prompt", ""))) for q in questions]
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, (_, ws) in enumerate(words):
+        for w in ws:
+            index[w].append(i)
+    out, seen = [], set()
+    for i, (q, ws) in enumerate(words):
+        if len(ws) < 4:
+            continue
+        shared = Counter(j for w in ws for j in index[w] if j > i)
+        for j, common in shared.items():
+            other, ows = words[j]
+            if common / len(ws | ows) >= threshold and (i, j) not in seen:
+                seen.add((i, j))
+                out.append(LintFinding(q.path, q.line, WARNING,
+                                       f"prompt nearly repeats q '{other.id}' ({other.path}:{other.line})", q.id))
+    return out
+
+
+def lint_bank(bank: Bank, today: dt.date | None = None, max_age_days: int = 365) -> list[LintFinding]:
+    """Every finding over a loaded (valid) bank, errors and warnings together, in file order."""
+    today = today or dt.date.today()
+    findings = [f for q in bank.questions for f in lint_question(q, today, max_age_days)]
+    by_file: dict[str, list[QuestionDef]] = defaultdict(list)
+    for q in bank.questions:
+        by_file[q.path].append(q)
+    for path, questions in by_file.items():
+        findings.extend(lint_file(path, questions))
+    findings.extend(near_duplicates(bank.questions))
+    return sorted(findings, key=lambda f: (f.path, f.line, f.level))
