@@ -10,15 +10,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from .extensions import db
-from .models import (Assessment, Attempt, AttemptItem, Course, Question, QuestionVersion, Role, Skill, SkillResult,
-                     utcnow)
+from .models import (Assessment, Attempt, AttemptItem, Course, Project, Question, QuestionVersion, Role, Skill,
+                     SkillResult, utcnow)
 from .questiontypes import get_question_type
 from .rendering import render_inline, render_markdown
 from .scoring import gaps as gap_model
 from .scoring.ability import Observation, item_params
 from .scoring.fixed_form import Candidate, draw_fixed_form
 from .scoring.grading import CORRECT
-from .scoring.recommend import CourseInfo, recommend
+from .scoring.recommend import CourseInfo, ProjectInfo, recommend, suggest_project
 
 
 class AttemptClosed(Exception):
@@ -218,6 +218,9 @@ def build_report(attempt: Attempt) -> dict:
     prereqs = {sid: s.prerequisites for sid, s in skills.items()}
     names = {sid: s.name for sid, s in skills.items()}
     recs = recommend(gaps, courses, prereqs, names)
+    projects = [ProjectInfo(p.id, p.title, p.description, tuple(p.skills), p.level, p.hours, p.url)
+                for p in db.session.scalars(select(Project).where(Project.active.is_(True)).order_by(Project.position))]
+    project = suggest_project(gaps, projects, names)
     answered = sum(1 for i in attempt.items if i.credit is not None)
     return {
         "attempt": attempt.public_id,
@@ -237,6 +240,11 @@ def build_report(attempt: Attempt) -> dict:
             "level": rec.course.level, "hours": rec.course.hours, "cost": rec.course.cost, "format": rec.course.format,
             "skills": [names.get(s, s) for s in rec.skill_ids], "reason": rec.reason,
         } for rec in recs],
+        "project": None if project is None else {
+            "id": project.project.id, "title": project.project.title, "description": project.project.description,
+            "level": project.project.level, "hours": project.project.hours, "url": project.project.url,
+            "skills": [names.get(s, s) for s in project.project.skills], "reason": project.reason,
+        },
     }
 
 

@@ -68,6 +68,20 @@ class Course(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class Project(db.Model):
+    """A portfolio project the report can suggest (it exercises several skills)."""
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    skills: Mapped[list] = mapped_column(JSON, default=list)
+    level: Mapped[str] = mapped_column(String(20))
+    hours: Mapped[float] = mapped_column(Float)
+    url: Mapped[str] = mapped_column(String(500), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
 class Assessment(db.Model):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))

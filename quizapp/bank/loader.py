@@ -110,6 +110,7 @@ class Bank:
     roles: list[dict] = field(default_factory=list)
     courses: list[dict] = field(default_factory=list)
     assessments: list[dict] = field(default_factory=list)
+    projects: list[dict] = field(default_factory=list)
     questions: list[QuestionDef] = field(default_factory=list)
     issues: list[BankIssue] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
@@ -653,6 +654,38 @@ def _load_courses(path: Path, issues: list[BankIssue], known: set[str]) -> list[
     return out
 
 
+def _load_projects(path: Path, issues: list[BankIssue], known: set[str]) -> list[dict]:
+    ck = _FileChecker(display_path(path), issues)
+    out, seen = [], set()
+    for item, line in _items(ck, parse_yaml(path, issues), "projects"):
+        pid = item.get("id")
+        if not isinstance(pid, str) or not schema.ID_PATTERN.match(pid):
+            ck.error(_line_of(item, "id"), "id: missing or invalid", "project", str(pid))
+            continue
+        before = len(issues)
+        ck.keys(item, schema.PROJECT_KEYS_REQUIRED, schema.PROJECT_KEYS_OPTIONAL, "project", pid)
+        if pid in seen:
+            ck.error(line, "duplicate project id", "project", pid)
+        seen.add(pid)
+        for key in ("title", "description"):
+            if key in item and not _is_text(item[key]):
+                ck.error(_line_of(item, key), f"{key}: must be non-empty text", "project", pid)
+        if "skills" in item:
+            _check_skill_refs(ck, _line_of(item, "skills"), item["skills"], known, "project", pid)
+        if "level" in item and item["level"] not in schema.COURSE_LEVELS:
+            ck.error(_line_of(item, "level"), f"level: must be one of {', '.join(schema.COURSE_LEVELS)}", "project", pid)
+        hours = item.get("hours")
+        if "hours" in item and (isinstance(hours, bool) or not isinstance(hours, (int, float)) or hours <= 0):
+            ck.error(_line_of(item, "hours"), "hours: must be a positive number", "project", pid)
+        if "url" in item and not (isinstance(item["url"], str) and schema.URL_PATTERN.match(item["url"])):
+            ck.error(_line_of(item, "url"), "url: must be an http(s) URL", "project", pid)
+        if len(issues) == before:
+            out.append({"id": pid, "title": item["title"], "description": item["description"],
+                        "skills": list(item["skills"]), "level": item["level"], "hours": float(hours),
+                        "url": item.get("url", ""), "line": line})
+    return out
+
+
 def _load_assessments(path: Path, issues: list[BankIssue], skills: list[dict], role_ids: set[str]) -> list[dict]:
     ck = _FileChecker(display_path(path), issues)
     known = {s["id"] for s in skills}
@@ -735,6 +768,8 @@ def load_bank(root: Path | str, paths: Sequence[Path | str] | None = None) -> Ba
         bank.roles = _load_roles(p, issues, known)
     if p := catalogue("courses.yaml"):
         bank.courses = _load_courses(p, issues, known)
+    if p := catalogue("projects.yaml"):
+        bank.projects = _load_projects(p, issues, known)
     if p := catalogue("assessments.yaml"):
         bank.assessments = _load_assessments(p, issues, bank.skills, {r["id"] for r in bank.roles})
 

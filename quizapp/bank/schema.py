@@ -9,7 +9,7 @@ SKILL_ID_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-CATALOGUE_FILES = {"skills.yaml", "roles.yaml", "courses.yaml", "assessments.yaml"}
+CATALOGUE_FILES = {"skills.yaml", "roles.yaml", "courses.yaml", "assessments.yaml", "projects.yaml"}
 
 QUESTION_FILE_KEYS = {"skill", "questions"}
 QUESTION_COMMON_REQUIRED = {"id", "type", "difficulty", "prompt", "explanation", "references"}
@@ -50,6 +50,9 @@ COURSE_FORMATS = ("course", "book", "video", "tutorial", "documentation", "pract
 COURSE_KEYS_REQUIRED = {"id", "title", "provider", "url", "skills", "level", "hours", "cost"}
 COURSE_KEYS_OPTIONAL = {"format", "description"}
 
+PROJECT_KEYS_REQUIRED = {"id", "title", "description", "skills", "level", "hours"}
+PROJECT_KEYS_OPTIONAL = {"url"}
+
 ASSESSMENT_MODES = ("assessment", "practice")
 ASSESSMENT_KEYS_REQUIRED = {"id", "name", "role", "questions", "mode"}
 ASSESSMENT_KEYS_OPTIONAL = {"description", "skills", "areas"}
@@ -59,4 +62,5 @@ TOP_LEVEL_KEYS = {
     "roles.yaml": "roles",
     "courses.yaml": "courses",
     "assessments.yaml": "assessments",
+    "projects.yaml": "projects",
 }

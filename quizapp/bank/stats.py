@@ -26,6 +26,7 @@ def bank_stats(bank: Bank) -> dict:
         "skills": len(bank.skills),
         "courses": len(bank.courses),
         "roles": len(bank.roles),
+        "projects": len(bank.projects),
         "assessments": len(bank.assessments),
         "free_entry_share": round(free / total, 3) if total else 0.0,
         "per_area": dict(sorted(per_area.items())),

@@ -16,7 +16,7 @@ from typing import Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Assessment, Course, Question, QuestionSkill, QuestionVersion, Role, Skill
+from ..models import Assessment, Course, Project, Question, QuestionSkill, QuestionVersion, Role, Skill
 from .loader import Bank, QuestionDef
 
 
@@ -36,7 +36,8 @@ class SyncReport:
         c = self.counts
         return (f"questions: {c['q_added']} added, {c['q_new_version']} new versions, {c['q_unchanged']} unchanged, "
                 f"{c['q_retired']} retired, {c['q_restored']} restored; "
-                f"skills {c['skill']}, roles {c['role']}, courses {c['course']}, assessments {c['assessment']} "
+                f"skills {c['skill']}, roles {c['role']}, courses {c['course']}, projects {c['project']}, "
+                f"assessments {c['assessment']} "
                 f"({c['catalogue_changed']} catalogue rows changed)")
 
 
@@ -82,6 +83,8 @@ def sync_bank(session: Session, bank: Bank, compute_variants: Callable[[Question
                              "targets": r["targets"]} for r in bank.roles], report, "role")
     _upsert(session, Course, [{k: c[k] for k in ("id", "title", "provider", "url", "skills", "level", "hours", "cost",
                                                  "format", "description")} for c in bank.courses], report, "course")
+    _upsert(session, Project, [{k: p[k] for k in ("id", "title", "description", "skills", "level", "hours", "url")}
+                               for p in bank.projects], report, "project")
     session.flush()  # assessments reference roles
     _upsert(session, Assessment, [{"id": a["id"], "name": a["name"], "description": a["description"],
                                    "role_id": a["role"], "mode": a["mode"], "question_count": a["questions"],

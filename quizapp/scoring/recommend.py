@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from .gaps import GAP, UNCERTAIN, SkillGap
+from .gaps import GAP, NO_GAP, UNCERTAIN, SkillGap
 
 LEVEL_RANK = {"beginner": 0, "intermediate": 1, "advanced": 2}
 
@@ -110,3 +110,53 @@ def _reason(gap: SkillGap, course: CourseInfo, skill_names: Mapping[str, str],
         why += f" and is a prerequisite of {', '.join(sorted(unlocks))}"
     cost = "free" if course.cost == "free" else "paid"
     return f"{why}; {course.level} level, about {course.hours:g} h, {cost}."
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    id: str
+    title: str
+    description: str
+    skills: tuple[str, ...]
+    level: str
+    hours: float
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ProjectSuggestion:
+    project: ProjectInfo
+    strengths: tuple[str, ...]   # no-gap skills the project builds on
+    stretch: str                 # the gap (or not-sure) skill it exercises most usefully
+    reason: str
+
+
+def suggest_project(gaps: Sequence[SkillGap], projects: Sequence[ProjectInfo],
+                    skill_names: Mapping[str, str]) -> ProjectSuggestion | None:
+    """One portfolio project that builds on strengths and stretches one gap (ideally exactly one)."""
+    strong = {g.skill_id for g in gaps if g.status == NO_GAP}
+    weak = {g.skill_id: g for g in gaps if g.status in (GAP, UNCERTAIN)}
+    best, best_rank = None, None
+    for project in projects:
+        stretch = sorted((s for s in project.skills if s in weak), key=lambda s: -weak[s].priority)
+        if not stretch:
+            continue
+        uses = tuple(s for s in project.skills if s in strong)
+        rank = (len(stretch) == 1, len(uses), weak[stretch[0]].status == GAP, weak[stretch[0]].priority,
+                -project.hours, project.id)
+        if best_rank is None or rank > best_rank:
+            best, best_rank = (project, uses, stretch[0]), rank
+    if best is None:
+        return None
+    project, uses, stretch = best
+    name = skill_names.get(stretch, stretch)
+    if uses:
+        reason = (f"Builds on your strengths in {_join([skill_names.get(s, s) for s in uses])} "
+                  f"and stretches {name}.")
+    else:
+        reason = f"Practises {name} in a project you can show."
+    return ProjectSuggestion(project, uses, stretch, reason)
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -81,8 +81,10 @@ def test_wrong_answers_make_gaps_and_recommend_courses_prerequisites_first(app, 
     if "Basics from scratch" in titles and "Advanced in depth" in titles:
         assert titles.index("Basics from scratch") < titles.index("Advanced in depth")
     assert all(r["reason"] for r in data["recommendations"])
+    assert data["project"]["title"] in ("A small tool", "A notebook of sums")
     report = client.get(f"/report/{learner.public_id}").text
     assert "What to study first" in report and "Not correct" in report
+    assert "A project to build next" in report
 
 
 def test_practice_walkthrough_shows_feedback_after_each_answer(app, client, learner):

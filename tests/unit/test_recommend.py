@@ -48,3 +48,28 @@ def test_a_course_covering_two_gaps_is_listed_once():
 
 def test_course_level_for():
     assert [course_level_for(t) for t in (-1, 0, 1)] == ["beginner", "intermediate", "advanced"]
+
+
+def project(pid, skills, hours=10):
+    from quizapp.scoring.recommend import ProjectInfo
+
+    return ProjectInfo(pid, pid.title(), "desc", tuple(skills), "beginner", hours)
+
+
+def test_project_builds_on_strengths_and_stretches_one_gap():
+    from quizapp.scoring.recommend import suggest_project
+
+    gaps = [gap("ml", GAP), gap("stats", GAP), gap("python", NO_GAP, theta=1, p=0.1), gap("prob", NO_GAP, theta=1, p=0.1)]
+    projects = [project("two-gaps", ["ml", "stats", "python", "prob"]),
+                project("one-gap", ["ml", "python", "prob"]),
+                project("no-gap", ["python", "prob"]),
+                project("one-gap-fewer-strengths", ["stats", "python"])]
+    s = suggest_project(gaps, projects, NAMES)
+    assert s.project.id == "one-gap" and s.stretch == "ml" and s.strengths == ("python", "prob")
+    assert s.reason == "Builds on your strengths in Python and Probability and stretches Machine learning."
+
+
+def test_no_project_without_a_gap():
+    from quizapp.scoring.recommend import suggest_project
+
+    assert suggest_project([gap("python", NO_GAP, p=0.1)], [project("p", ["python"])], NAMES) is None
