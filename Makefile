@@ -25,9 +25,9 @@ endif
 
 install: $(STAMP)
 
-## Create the SQLite database in instance/ and import questions/ (idempotent).
+## Create or migrate the database (SQLite in instance/ by default) and import questions/ (idempotent).
 db: install
-	$(BIN)/quizapp init-db
+	$(BIN)/quizapp db upgrade
 	$(BIN)/quizapp bank import
 
 run: db

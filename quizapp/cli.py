@@ -169,16 +169,5 @@ def stats_command(as_json, root) -> None:
         click.echo(f"warning: {len(bank.issues)} validation error(s); run `quizapp bank validate`.", err=True)
 
 
-@click.command("init-db")
-@with_appcontext
-def init_db_command() -> None:
-    """Create the database tables that do not exist yet (keeps existing data)."""
-    from .extensions import db
-
-    db.create_all()
-    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
-
-
 def register_cli(app: Flask) -> None:
     app.cli.add_command(bank_cli)
-    app.cli.add_command(init_db_command)

@@ -101,7 +101,7 @@ class Question(db.Model):
 
     id: Mapped[str] = mapped_column(String(100), primary_key=True)
     current_version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("question_version.id", use_alter=True, name="fk_question_current_version"))
+        ForeignKey("question_version.id", use_alter=True))
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
     source_path: Mapped[str] = mapped_column(String(300), default="")
 

@@ -48,6 +48,16 @@ def pg_app(tmp_path):
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def test_migrations_build_the_model_schema_on_postgres(pg_app):
+    with pg_app.app_context():
+        db.drop_all()
+    runner = pg_app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    check = runner.invoke(args=["db", "check"])
+    assert check.exit_code == 0, check.output  # `db check` fails when the models and migrations differ
+    assert runner.invoke(args=["db", "downgrade", "base"]).exit_code == 0
+
+
 def test_import_is_idempotent_on_postgres(pg_app):
     with pg_app.app_context():
         report = sync_bank(db.session, load_bank(FIXTURE_BANK))
