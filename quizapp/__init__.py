@@ -41,6 +41,7 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     from .auth import bp as auth_bp
     from .errors import bp as errors_bp
+    from .instructor import bp as instructor_bp
     from .main import bp as main_bp
     from .quiz import bp as quiz_bp
     from .reports import bp as reports_bp
@@ -50,6 +51,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(quiz_bp, url_prefix="/attempt")
     app.register_blueprint(reports_bp, url_prefix="/report")
+    app.register_blueprint(instructor_bp, url_prefix="/instructor")
 
     from .cli import register_cli
 

@@ -3,19 +3,21 @@ from __future__ import annotations
 
 import random
 import secrets
-from dataclasses import dataclass
+from dataclasses import replace
 
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from .extensions import db
-from .models import (Assessment, Attempt, AttemptItem, Course, Project, Question, QuestionVersion, Role, Skill,
-                     SkillResult, utcnow)
+from .models import (Assessment, Attempt, AttemptItem, Course, ItemCalibration, Project, Question, QuestionVersion,
+                     Role, Skill, SkillResult, utcnow)
 from .questiontypes import get_question_type
-from .rendering import render_inline, render_markdown
 from .scoring import gaps as gap_model
-from .scoring.ability import Observation, item_params
+from .scoring.ability import ItemParams, Observation, SkillEstimate, item_params
+from .scoring.adaptive import AdaptiveItem, AdaptiveSettings, AdaptiveState, SkillTarget, select_next
+from .scoring.posterior import JointPosterior
 from .scoring.fixed_form import Candidate, draw_fixed_form
 from .scoring.grading import CORRECT
 from .scoring.recommend import CourseInfo, ProjectInfo, recommend, suggest_project
@@ -31,50 +33,136 @@ class EmptyForm(Exception):
 
 # --- starting --------------------------------------------------------------------------------
 
-def start_attempt(assessment: Assessment, role: Role, mode: str, user_id: int | None,
-                  guest_token: str | None) -> Attempt:
-    """Create an attempt with a fixed form drawn for the assessment, shuffled and stored."""
-    seed = secrets.randbits(32)
-    rng = random.Random(seed)
-    wanted = set(assessment.skills)
+def _current_versions(skills: set[str]) -> list[tuple[int, str, list, int]]:
+    """(version id, primary skill, skills, difficulty) of every live question on these skills."""
     rows = db.session.execute(
         select(QuestionVersion.id, QuestionVersion.skills, QuestionVersion.difficulty)
         .join(Question, Question.current_version_id == QuestionVersion.id)
         .where(Question.retired.is_(False))
         .order_by(QuestionVersion.id)
     ).all()
-    candidates = []
-    for version_id, skills, difficulty in rows:
-        primary = next((s for s in skills if s in wanted), None)
+    out = []
+    for version_id, version_skills, difficulty in rows:
+        primary = next((s for s in version_skills if s in skills), None)
         if primary:
-            candidates.append(Candidate(version_id, primary, difficulty))
+            out.append((version_id, primary, version_skills, difficulty))
+    return out
+
+
+def _new_item(position: int, version: QuestionVersion, rng: random.Random, reason: str | None = None) -> AttemptItem:
+    """An attempt slot for a version, with its choice order and variant drawn now and stored."""
+    definition = version.definition
+    order = variant = None
+    if definition["type"] in ("single", "multiple"):
+        order = list(range(len(definition["choices"])))
+        rng.shuffle(order)
+    if definition.get("variants"):
+        variant = rng.randrange(len(definition["variants"]))
+    return AttemptItem(position=position, version_id=version.id, choice_order=order, variant=variant, reason=reason)
+
+
+def start_attempt(assessment: Assessment, role: Role, mode: str, user_id: int | None,
+                  guest_token: str | None, settings: AdaptiveSettings | None = None, rho: float = 0.3) -> Attempt:
+    """Create an attempt: a fixed form drawn and stored now, or (adaptive) its first question."""
+    rng = random.Random(secrets.randbits(32))
+    attempt = Attempt(public_id=secrets.token_urlsafe(12), user_id=user_id, guest_token=None if user_id else guest_token,
+                      assessment_id=assessment.id, role_id=role.id, mode=mode, adaptive=assessment.mode == "adaptive",
+                      question_count=assessment.question_count)
+    attempt.assessment, attempt.role = assessment, role
+    if attempt.adaptive:
+        db.session.add(attempt)
+        if not extend_adaptive(attempt, settings or AdaptiveSettings(max_items=assessment.question_count), rho):
+            db.session.rollback()
+            raise EmptyForm(assessment.id)
+        return attempt
+    candidates = [Candidate(v, primary, d) for v, primary, _, d in _current_versions(set(assessment.skills))]
     chosen = draw_fixed_form(candidates, assessment.question_count, rng)
     if not chosen:
         raise EmptyForm(assessment.id)
     versions = {v.id: v for v in db.session.scalars(
         select(QuestionVersion).where(QuestionVersion.id.in_([c.key for c in chosen])))}
-    attempt = Attempt(public_id=secrets.token_urlsafe(12), user_id=user_id, guest_token=None if user_id else guest_token,
-                      assessment_id=assessment.id, role_id=role.id, mode=mode, question_count=len(chosen))
+    attempt.question_count = len(chosen)
     for position, cand in enumerate(chosen, start=1):
-        definition = versions[cand.key].definition
-        order = variant = None
-        if definition["type"] in ("single", "multiple"):
-            order = list(range(len(definition["choices"])))
-            rng.shuffle(order)
-        if definition.get("variants"):
-            variant = rng.randrange(len(definition["variants"]))
-        attempt.items.append(AttemptItem(position=position, version_id=cand.key, choice_order=order, variant=variant))
+        attempt.items.append(_new_item(position, versions[cand.key], rng))
     db.session.add(attempt)
     db.session.commit()
     return attempt
 
 
+# --- adaptive --------------------------------------------------------------------------------
+
+RECENT_ATTEMPTS = 3  # items seen in this many earlier attempts are avoided while others remain
+
+
+def calibrated_params(definition: dict, calibration: dict | None = None) -> ItemParams:
+    """The 3PL parameters scoring uses for a question (day-one labels until calibrated)."""
+    if calibration:
+        return ItemParams(calibration["a"], calibration["b"], calibration["c"])
+    return item_params(definition["type"], definition["difficulty"], len(definition.get("choices", ())))
+
+
+def adaptive_state(attempt: Attempt, rho: float) -> AdaptiveState:
+    """Rebuild the selection state from the saved answers (so it survives restarts)."""
+    skills = list(attempt.assessment.skills)
+    names = dict(db.session.execute(select(Skill.id, Skill.name)).all())
+    targets = {sid: SkillTarget(t.theta, t.weight, names.get(sid, sid)) for sid, t in role_targets(attempt.role, skills).items()}
+    posterior = JointPosterior(skills, rho)
+    for sid, observations in observations_by_skill(attempt.items).items():
+        for o in observations:
+            posterior.update(sid, o)
+    live = _current_versions(set(skills))
+    calibrations = calibrations_for([v for v, *_ in live])
+    definitions = dict(db.session.execute(select(QuestionVersion.id, QuestionVersion.definition)
+                                          .where(QuestionVersion.id.in_([v for v, *_ in live]))).all())
+    pool: dict[str, list[AdaptiveItem]] = {sid: [] for sid in skills}
+    for version_id, primary, _, _ in live:
+        pool[primary].append(AdaptiveItem(version_id, primary, calibrated_params(definitions[version_id],
+                                                                                  calibrations.get(version_id))))
+    return AdaptiveState(posterior, targets, pool, used={i.version_id for i in attempt.items},
+                         recent=_recently_seen(attempt), asked=len(attempt.items))
+
+
+def _recently_seen(attempt: Attempt) -> set[int]:
+    owner = (Attempt.user_id == attempt.user_id) if attempt.user_id else (Attempt.guest_token == attempt.guest_token)
+    if attempt.user_id is None and attempt.guest_token is None:
+        return set()
+    earlier = select(Attempt.id).where(owner, Attempt.id != attempt.id).order_by(Attempt.started_at.desc()) \
+        .limit(RECENT_ATTEMPTS)
+    return set(db.session.scalars(select(AttemptItem.version_id).where(AttemptItem.attempt_id.in_(earlier))))
+
+
+def extend_adaptive(attempt: Attempt, settings: AdaptiveSettings, rho: float) -> bool:
+    """Append the next adaptive question (True), or report that the attempt should stop (False)."""
+    state = adaptive_state(attempt, rho)
+    focus = attempt.focus_skill if attempt.focus_remaining else None
+    if focus is None:
+        settings = replace(settings, max_items=max(settings.max_items, attempt.question_count))
+    rng = random.Random(f"{attempt.public_id}:{len(attempt.items)}")
+    selection = select_next(state, settings, rng, only_skill=focus)
+    if selection is None:
+        attempt.focus_skill, attempt.focus_remaining = None, 0
+        db.session.commit()
+        return False
+    version = db.session.get(QuestionVersion, selection.item.key)
+    attempt.items.append(_new_item(len(attempt.items) + 1, version, rng, selection.reason))
+    if focus:
+        attempt.focus_remaining -= 1
+        attempt.question_count += 1
+    db.session.commit()
+    return True
+
+
 # --- answering -------------------------------------------------------------------------------
 
-def save_response(attempt: Attempt, item: AttemptItem, response: dict | None, flagged: bool, check: bool = False) -> None:
+MAX_SECONDS_PER_VISIT = 15 * 60  # a tab left open overnight is not time on task
+
+
+def save_response(attempt: Attempt, item: AttemptItem, response: dict | None, flagged: bool, check: bool = False,
+                  seconds: float = 0.0) -> None:
     """Store (and grade) a response; in practice mode a checked answer is final."""
     if attempt.submitted:
         raise AttemptClosed(attempt.public_id)
+    item.seconds = (item.seconds or 0.0) + min(max(seconds, 0.0), MAX_SECONDS_PER_VISIT)
     definition = item.definition
     if not (attempt.mode == "practice" and item.checked):
         item.response = response
@@ -101,27 +189,38 @@ def role_targets(role: Role, skill_ids: list[str]) -> dict[str, gap_model.Target
     return targets
 
 
+def calibrations_for(version_ids) -> dict[int, dict]:
+    """Fitted parameters of the versions that have enough responses to trust them."""
+    minimum = current_app.config["CALIBRATION_MIN_RESPONSES"]
+    rows = db.session.scalars(select(ItemCalibration).where(ItemCalibration.version_id.in_(list(version_ids)),
+                                                            ItemCalibration.responses >= minimum))
+    return {r.version_id: {"a": r.a, "b": r.b, "c": r.c} for r in rows}
+
+
 def observations_by_skill(items: list[AttemptItem]) -> dict[str, list[Observation]]:
     """Answered items as 3PL observations, per skill the item measures."""
+    answered = [i for i in items if i.credit is not None]  # unanswered: no evidence either way
+    calibrations = calibrations_for({i.version_id for i in answered}) if answered else {}
     out: dict[str, list[Observation]] = {}
-    for item in items:
-        if item.credit is None:
-            continue  # unanswered: no evidence either way
+    for item in answered:
         d = item.definition
-        params = item_params(d["type"], d["difficulty"], len(d.get("choices", ())))
+        params = calibrated_params(d, calibrations.get(item.version_id))
         for sid in d["skills"]:
             out.setdefault(sid, []).append(Observation(params, item.credit))
     return out
 
 
 def assessed_skills(attempt: Attempt) -> list[str]:
-    """The skills the drawn form actually measures, in taxonomy order."""
+    """The skills the report covers: all of an adaptive assessment's, or those the form measures."""
     measured = {sid for item in attempt.items for sid in item.version.definition["skills"]}
+    if attempt.adaptive:
+        measured |= set(attempt.assessment.skills)
     order = {sid: i for i, sid in enumerate(attempt.assessment.skills)}
     return sorted(measured, key=lambda s: (order.get(s, len(order)), s))
 
 
-def submit_attempt(attempt: Attempt, gap_threshold: float = 0.7, no_gap_threshold: float = 0.3) -> bool:
+def submit_attempt(attempt: Attempt, gap_threshold: float = 0.7, no_gap_threshold: float = 0.3,
+                   rho: float = 0.3) -> bool:
     """Score and close the attempt exactly once; False when it was already submitted."""
     claimed = db.session.execute(
         update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress")
@@ -131,7 +230,7 @@ def submit_attempt(attempt: Attempt, gap_threshold: float = 0.7, no_gap_threshol
         db.session.rollback()
         return False
     targets = role_targets(attempt.role, assessed_skills(attempt))
-    results = gap_model.analyse(observations_by_skill(attempt.items), targets, gap_threshold, no_gap_threshold)
+    results = gap_model.analyse(observations_by_skill(attempt.items), targets, gap_threshold, no_gap_threshold, rho)
     for r in results:
         e = r.estimate
         db.session.add(SkillResult(attempt_id=attempt.id, skill_id=r.skill_id, theta=e.theta, sd=e.sd, p_gap=e.p_gap,
@@ -145,50 +244,19 @@ def submit_attempt(attempt: Attempt, gap_threshold: float = 0.7, no_gap_threshol
     return True
 
 
+MORE_QUESTIONS = 3
+
+
+def reopen_attempt(attempt: Attempt) -> None:
+    """Let a submitted adaptive attempt continue: its results are recomputed at the next submit."""
+    if attempt.submitted:
+        for result in list(attempt.results):
+            db.session.delete(result)
+        attempt.status, attempt.submitted_at = "in_progress", None
+        db.session.flush()
+
+
 # --- the report ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ReviewEntry:
-    position: int
-    question_id: str
-    version: int
-    qtype: str
-    prompt_html: str
-    response_text: str
-    key_text: str
-    state: str
-    credit: float | None
-    feedback_html: list[str]
-    explanation_html: str
-    references: list[str]
-    skills: list[str]
-    choices: list[dict]
-
-
-def review_entry(item: AttemptItem, reveal: bool = True) -> ReviewEntry:
-    """Everything the review shows for one item (call only once the key may be shown)."""
-    version = item.version
-    d = item.definition
-    qt = get_question_type(d["type"])
-    from .scoring.grading import Grade
-
-    grade = Grade(item.credit, item.state) if item.credit is not None else None
-    choices = []
-    if d["type"] in ("single", "multiple"):
-        picked = set((item.response or {}).get("choices", [(item.response or {}).get("choice")]))
-        for i in item.choice_order or range(len(d["choices"])):
-            c = d["choices"][i]
-            choices.append({"html": render_inline(c["text"]), "correct": c["correct"], "picked": i in picked,
-                            "feedback_html": render_inline(c.get("feedback", ""))})
-    return ReviewEntry(
-        position=item.position, question_id=version.question_id, version=version.version, qtype=d["type"],
-        prompt_html=render_markdown(d["prompt"]), response_text=qt.describe(d, item.response),
-        key_text=qt.key(d), state=item.state, credit=item.credit,
-        feedback_html=[render_inline(f) for f in qt.feedback(d, item.response, grade)],
-        explanation_html=render_markdown(d["explanation"]), references=list(d.get("references", [])),
-        skills=list(d["skills"]), choices=choices,
-    )
-
 
 def build_report(attempt: Attempt) -> dict:
     """The gap report as plain data: per-skill results, recommendations and the review."""
@@ -199,8 +267,6 @@ def build_report(attempt: Attempt) -> dict:
     for r in results:
         spec = attempt.role.targets.get(r.skill_id, {"level": 3})
         target = gap_model.Target(spec["level"], spec.get("weight", 1.0), spec.get("mastery_p", 0.5))
-        from .scoring.ability import SkillEstimate
-
         g = gap_model.SkillGap(r.skill_id, SkillEstimate(r.theta, r.sd, r.p_gap, r.shortfall, r.target, r.n_items),
                                target, r.status)
         gaps.append(g)

@@ -17,11 +17,16 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    MAX_CONTENT_LENGTH = int(float(os.environ.get("QUIZAPP_MAX_UPLOAD_MB", "5")) * 1024 * 1024)
     # Scoring defaults (see quizapp/scoring): gap thresholds on P(gap).
     GAP_THRESHOLD = 0.7
     NO_GAP_THRESHOLD = 0.3
     DEFAULT_ROLE = "ml-engineer-entry"
+    # Correlation between skills in the prior (one general factor); `quizapp calibrate` can estimate it.
+    PRIOR_RHO = float(os.environ.get("QUIZAPP_PRIOR_RHO", "0.3"))
+    ADAPTIVE_SKILL_CAP = 10
+    # Fitted item parameters replace the difficulty labels once a version has this many responses.
+    CALIBRATION_MIN_RESPONSES = int(os.environ.get("QUIZAPP_CALIBRATION_MIN_RESPONSES", "75"))
 
 
 class TestConfig(Config):

@@ -24,6 +24,13 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default="learner")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
+    ROLES = ("learner", "instructor", "admin")
+
+    @property
+    def is_instructor(self) -> bool:
+        """Instructors and admins manage banks, statistics and cohorts."""
+        return self.role in ("instructor", "admin")
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 
@@ -145,7 +152,10 @@ class Attempt(db.Model):
     started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_position: Mapped[int] = mapped_column(Integer, default=1)
-    question_count: Mapped[int] = mapped_column(Integer)
+    question_count: Mapped[int] = mapped_column(Integer)  # the form's length, or the adaptive length limit
+    adaptive: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    focus_skill: Mapped[str | None] = mapped_column(String(64))  # "3 more questions on X"
+    focus_remaining: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     assessment: Mapped[Assessment] = relationship()
     role: Mapped[Role] = relationship()
@@ -176,6 +186,8 @@ class AttemptItem(db.Model):
     checked: Mapped[bool] = mapped_column(Boolean, default=False)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")  # time spent on this question, summed over visits
+    reason: Mapped[str | None] = mapped_column(Text)  # adaptive: why this question was chosen
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     version: Mapped[QuestionVersion] = relationship()
@@ -203,3 +215,65 @@ class SkillResult(db.Model):
     n_items: Mapped[int] = mapped_column(Integer)
 
     attempt: Mapped[Attempt] = relationship(back_populates="results")
+
+
+class ItemCalibration(db.Model):
+    """3PL parameters fitted from stored responses for one question version (`quizapp calibrate`)."""
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"), primary_key=True)
+    a: Mapped[float] = mapped_column(Float)
+    b: Mapped[float] = mapped_column(Float)
+    c: Mapped[float] = mapped_column(Float)
+    responses: Mapped[int] = mapped_column(Integer)
+    misfit: Mapped[bool] = mapped_column(Boolean, default=False)
+    fitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- instructor tools ------------------------------------------------------------------------
+
+PROBLEM_REASONS = {
+    "wrong_key": "The marked answer is wrong",
+    "ambiguous": "The question is ambiguous or has more than one right answer",
+    "typo": "A typo, broken formatting or a broken link",
+    "outdated": "Outdated for current library versions",
+    "other": "Something else",
+}
+
+
+class ProblemReport(db.Model):
+    """A learner's report that a question (version) is wrong or unclear: the instructors' queue."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    version: Mapped[QuestionVersion] = relationship()
+
+    @property
+    def reason_label(self) -> str:
+        return PROBLEM_REASONS.get(self.reason, self.reason)
+
+
+class Cohort(db.Model):
+    """A group of learners an instructor follows; learners join with the code."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    members: Mapped[list["CohortMember"]] = relationship(cascade="all, delete-orphan")
+
+
+class CohortMember(db.Model):
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
+    joined_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()

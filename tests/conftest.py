@@ -14,7 +14,7 @@ from quizapp.extensions import db
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_BANK = FIXTURES / "bank"
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CSRF_RE = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def csrf_token(html: str) -> str:

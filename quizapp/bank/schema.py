@@ -53,7 +53,7 @@ COURSE_KEYS_OPTIONAL = {"format", "description"}
 PROJECT_KEYS_REQUIRED = {"id", "title", "description", "skills", "level", "hours"}
 PROJECT_KEYS_OPTIONAL = {"url"}
 
-ASSESSMENT_MODES = ("assessment", "practice")
+ASSESSMENT_MODES = ("assessment", "practice", "adaptive")
 ASSESSMENT_KEYS_REQUIRED = {"id", "name", "role", "questions", "mode"}
 ASSESSMENT_KEYS_OPTIONAL = {"description", "skills", "areas"}
 
@@ -63,4 +63,33 @@ TOP_LEVEL_KEYS = {
     "courses.yaml": "courses",
     "assessments.yaml": "assessments",
     "projects.yaml": "projects",
+}
+
+# JSON Schema fragments for each question key (what editors use for completion and hints).
+_TEXT = {"type": "string", "minLength": 1}
+_URL = {"type": "string", "pattern": URL_PATTERN.pattern}
+QUESTION_KEY_SCHEMAS = {
+    "id": {"type": "string", "pattern": ID_PATTERN.pattern, "description": "Unique across all files; never reused."},
+    "type": {"enum": list(TYPE_KEYS)},
+    "difficulty": {"type": "integer", "enum": list(DIFFICULTIES), "description": "1 (easy) … 5 (hard)"},
+    "skills": {"type": "array", "items": {"type": "string", "pattern": SKILL_ID_PATTERN.pattern}, "minItems": 1},
+    "prompt": {**_TEXT, "description": "Markdown; `code`, fenced blocks and $math$ allowed."},
+    "explanation": {**_TEXT, "description": "Shown after answering: why the key is right."},
+    "references": {"type": "array", "items": _URL, "minItems": 1},
+    "check": {"type": "object", "properties": {"python": _TEXT}, "required": ["python"], "additionalProperties": False},
+    "requires": {"type": "string", "description": "e.g. \"pandas>=2.0\""},
+    "reviewed": {"type": "string", "format": "date"},
+    "params": {"type": "object", "additionalProperties": {
+        "type": "array", "minItems": 1, "items": {"type": ["string", "number"]}}},
+    "choices": {"type": "array", "items": {
+        "type": "object", "required": sorted(CHOICE_KEYS_REQUIRED), "additionalProperties": False,
+        "properties": {"text": {"type": ["string", "number"]}, "correct": {"type": "boolean"},
+                       "feedback": {**_TEXT, "description": "The misconception behind this wrong option."}}}},
+    "answer": {"type": ["number", "boolean"]},
+    "tolerance": {"oneOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": r"^\d+(\.\d+)?\s*%$"}]},
+    "unit": _TEXT,
+    "feedback": _TEXT,
+    "answers": {"type": "array", "items": {"type": ["string", "number"]}},
+    "pattern": {"type": "string", "format": "regex"},
+    "case_sensitive": {"type": "boolean"},
 }

@@ -1,13 +1,15 @@
 """Home (assessments and attempts in progress) and the learner's history."""
-from flask import render_template
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..access import owner_filter
 from ..extensions import db
-from ..models import Assessment, Attempt, Skill
+from ..cohorts import normalise_code
+from ..models import Assessment, Attempt, Cohort, CohortMember, Skill
 from . import bp
+from .forms import JoinCohortForm
 
 
 @bp.route("/")
@@ -29,3 +31,29 @@ def history():
         select(Attempt).options(joinedload(Attempt.assessment), joinedload(Attempt.role), joinedload(Attempt.results))
         .where(Attempt.user_id == current_user.id).order_by(Attempt.started_at.desc())).unique().all()
     return render_template("main/history.html", attempts=attempts)
+
+
+@bp.route("/cohorts/join", methods=["GET", "POST"])
+@login_required
+def join_cohort():
+    form = JoinCohortForm()
+    status = 200
+    if form.validate_on_submit():
+        cohort = db.session.scalar(select(Cohort).where(Cohort.join_code == normalise_code(form.code.data)))
+        if cohort is None:
+            form.code.errors.append("No cohort has this code. Check it with your instructor.")
+        else:
+            if db.session.get(CohortMember, (cohort.id, current_user.id)) is None:
+                db.session.add(CohortMember(cohort_id=cohort.id, user_id=current_user.id))
+                db.session.commit()
+            flash(f"You joined {cohort.name}. Your instructor sees your submitted results and answers.")
+            return redirect(url_for("main.index"), 303)
+    if request.method == "POST":
+        status = 400
+    return render_template("main/join.html", form=form), status
+
+
+@bp.route("/method")
+def method():
+    """How scores, bands, gaps and adaptive selection work, in plain words."""
+    return render_template("main/method.html")

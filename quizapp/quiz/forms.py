@@ -1,8 +1,11 @@
 """Forms for starting an attempt and answering one question (a field per question type)."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from wtforms.validators import DataRequired, Length
+
+from ..models import PROBLEM_REASONS
 from ..questiontypes import get_question_type
 
 MODE_CHOICES = [
@@ -21,6 +24,12 @@ class SubmitForm(FlaskForm):
     """Finishing an attempt: a POST with a CSRF token, nothing else."""
 
 
+class ProblemForm(FlaskForm):
+    reason = RadioField("What is wrong?", choices=[SelectChoice(k, v) for k, v in PROBLEM_REASONS.items()],
+                        validators=[DataRequired("Choose what is wrong.")])
+    note = TextAreaField("Details (optional)", validators=[Length(max=2000)])
+
+
 def answer_form(definition: dict, order: list[int] | None, **kwargs) -> FlaskForm:
     """Build the answer form for one question: its type's field plus the review flag."""
     qtype = get_question_type(definition["type"])
@@ -28,5 +37,6 @@ def answer_form(definition: dict, order: list[int] | None, **kwargs) -> FlaskFor
     class AnswerForm(FlaskForm):
         answer = qtype.field(definition, order)
         flagged = BooleanField("Flag this question to review it later")
+        shown_at = HiddenField()  # when the page was rendered: time on task for item statistics
 
     return AnswerForm(**kwargs)

@@ -1,4 +1,6 @@
 """Taking an attempt: start, one question per page, overview, submit. Views stay thin."""
+import time
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -6,15 +8,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..access import get_own_attempt, guest_token
-from ..attempts import (AttemptClosed, EmptyForm, load_attempt_items, review_entry, save_response, start_attempt,
-                        submit_attempt)
+from ..attempts import (MORE_QUESTIONS, AttemptClosed, EmptyForm, extend_adaptive, load_attempt_items,
+                        reopen_attempt, save_response, start_attempt, submit_attempt)
 from ..extensions import db
-from ..models import Assessment, AttemptItem, Role
+from ..models import Assessment, AttemptItem, ProblemReport, Role
 from ..questiontypes import get_question_type
+from ..review import review_entry
 from ..rendering import render_markdown
+from ..scoring.adaptive import AdaptiveSettings
 from ..scoring.exceptions import InvalidResponse
 from . import bp
-from .forms import ACTIONS, StartForm, SubmitForm, answer_form
+from .forms import ACTIONS, ProblemForm, StartForm, SubmitForm, answer_form
 
 
 def _active_assessment(assessment_id: str) -> Assessment:
@@ -28,19 +32,24 @@ def _active_assessment(assessment_id: str) -> Assessment:
 def start(assessment_id):
     assessment = _active_assessment(assessment_id)
     roles = db.session.scalars(select(Role).where(Role.active.is_(True)).order_by(Role.position)).all()
-    form = StartForm(role=assessment.role_id, mode=assessment.mode)
+    form = StartForm(role=assessment.role_id, mode="practice" if assessment.mode == "practice" else "assessment")
     form.role.choices = [SelectChoice(r.id, r.name) for r in roles]
     if form.validate_on_submit():
         role = db.session.get(Role, form.role.data)
         try:
             attempt = start_attempt(assessment, role, form.mode.data,
                                     current_user.id if current_user.is_authenticated else None,
-                                    guest_token(create=True))
+                                    guest_token(create=True), _adaptive_settings(assessment.question_count),
+                                    current_app.config["PRIOR_RHO"])
         except EmptyForm:
             abort(409, "This assessment has no questions yet. An instructor must run `quizapp bank import`.")
         return redirect(url_for("quiz.question", public_id=attempt.public_id, position=1), 303)
     status = 400 if request.method == "POST" else 200
     return render_template("quiz/start.html", assessment=assessment, form=form), status
+
+
+def _adaptive_settings(max_items: int) -> AdaptiveSettings:
+    return AdaptiveSettings(max_items=max_items, skill_cap=current_app.config["ADAPTIVE_SKILL_CAP"])
 
 
 @bp.route("/<public_id>")
@@ -74,7 +83,8 @@ def question(public_id, position):
 
     definition = item.definition
     qtype = get_question_type(definition["type"])
-    locked = attempt.mode == "practice" and item.checked
+    # A checked practice answer is final; so is an adaptive answer once the next question was chosen from it.
+    locked = item.checked and (attempt.mode == "practice" or attempt.adaptive)
     status = 200
     if request.method == "POST":
         form = answer_form(definition, item.choice_order)
@@ -86,7 +96,14 @@ def question(public_id, position):
                 response = item.response if locked else qtype.parse(form.answer.data, definition)
                 if action == "check" and response is None:
                     raise InvalidResponse("Choose or enter an answer before checking it.")
-                save_response(attempt, item, response, bool(form.flagged.data), check=action == "check")
+                moving_on = attempt.adaptive and action == "next" and position == len(attempt.items)
+                save_response(attempt, item, response, bool(form.flagged.data),
+                              check=action == "check" or moving_on, seconds=_elapsed(form.shown_at.data))
+                if moving_on and item.checked is False:
+                    item.checked = True  # skipped: final too, so the next choice stays consistent
+                if moving_on and extend_adaptive(attempt, _adaptive_settings(attempt.question_count),
+                                                 current_app.config["PRIOR_RHO"]):
+                    return redirect(url_for("quiz.question", public_id=public_id, position=position + 1), 303)
             except InvalidResponse as exc:
                 form.answer.errors = [str(exc)]
             except AttemptClosed:
@@ -96,12 +113,42 @@ def question(public_id, position):
         status = 400
     else:
         form = answer_form(definition, item.choice_order,
-                           data={"answer": qtype.refill(item.response), "flagged": item.flagged})
+                           data={"answer": qtype.refill(item.response), "flagged": item.flagged,
+                                 "shown_at": f"{time.time():.0f}"})
     nav = _navigation(attempt.id)
-    review = review_entry(item) if locked else None
+    review = review_entry(item) if locked and attempt.mode == "practice" else None
     return render_template("quiz/question.html", attempt=attempt, item=item, form=form, qtype=qtype,
                            prompt_html=render_markdown(definition["prompt"]), nav=nav, review=review,
-                           locked=locked, unit=definition.get("unit"), total=len(nav)), status
+                           locked=locked, unit=definition.get("unit"), total=len(nav),
+                           problem_form=ProblemForm(prefix=f"p{position}")), status
+
+
+def _elapsed(shown_at: str | None) -> float:
+    """Seconds since the page was shown (0 when the field is missing or not a number)."""
+    try:
+        return max(0.0, time.time() - float(shown_at))
+    except (TypeError, ValueError):
+        return 0.0
+
+
+@bp.route("/<public_id>/q/<int:position>/problem", methods=["POST"])
+def report_problem(public_id, position):
+    attempt = get_own_attempt(public_id)
+    item = db.session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id,
+                                                        AttemptItem.position == position)).first()
+    if item is None:
+        abort(404)
+    form = ProblemForm(prefix=f"p{position}")
+    if not form.validate_on_submit():
+        reasons = "; ".join(e for errors in form.errors.values() for e in errors)
+        abort(400, f"The report was not sent: {reasons}")
+    db.session.add(ProblemReport(version_id=item.version_id, reason=form.reason.data, note=form.note.data.strip(),
+                                 user_id=current_user.id if current_user.is_authenticated else None))
+    db.session.commit()
+    flash("Thank you: your report is in the instructors' queue.")
+    target = (url_for("reports.report", public_id=public_id, _anchor=f"q{position}") if attempt.submitted
+              else url_for("quiz.question", public_id=public_id, position=position))
+    return redirect(target, 303)
 
 
 def _after(attempt, position: int, action: str) -> str:
@@ -134,9 +181,28 @@ def submit(public_id):
     form = SubmitForm()
     if request.method == "POST" and form.validate_on_submit():
         load_attempt_items(attempt)  # one query for every item and version before scoring
-        if not submit_attempt(attempt, current_app.config["GAP_THRESHOLD"], current_app.config["NO_GAP_THRESHOLD"]):
+        if not submit_attempt(attempt, current_app.config["GAP_THRESHOLD"], current_app.config["NO_GAP_THRESHOLD"],
+                              current_app.config["PRIOR_RHO"]):
             flash("This attempt was already submitted; here is its report.")
         return redirect(url_for("reports.report", public_id=public_id), 303)
     nav = _navigation(attempt.id)
     return render_template("quiz/submit.html", attempt=attempt, form=form,
                            unanswered=sum(not n["answered"] for n in nav), flagged=sum(n["flagged"] for n in nav))
+
+
+@bp.route("/<public_id>/more/<skill_id>", methods=["POST"])
+def more_questions(public_id, skill_id):
+    """"3 more questions on X": continue the same adaptive attempt on one not-sure skill."""
+    attempt = get_own_attempt(public_id)
+    if not attempt.adaptive or skill_id not in attempt.assessment.skills:
+        abort(404)
+    if not SubmitForm().validate_on_submit():
+        abort(400, "The form expired; reload the report and try again.")
+    load_attempt_items(attempt)
+    reopen_attempt(attempt)
+    attempt.focus_skill, attempt.focus_remaining = skill_id, MORE_QUESTIONS
+    before = len(attempt.items)
+    if not extend_adaptive(attempt, _adaptive_settings(attempt.question_count), current_app.config["PRIOR_RHO"]):
+        flash("There are no more unseen questions on that skill.")
+        return redirect(url_for("quiz.overview", public_id=public_id), 303)
+    return redirect(url_for("quiz.question", public_id=public_id, position=before + 1), 303)

@@ -2,7 +2,9 @@
 from flask import jsonify, redirect, render_template, url_for
 
 from ..access import get_own_attempt
-from ..attempts import build_report, load_attempt_items, review_entry
+from ..attempts import build_report, load_attempt_items
+from ..quiz.forms import ProblemForm
+from ..review import review_entry
 from . import bp
 
 
@@ -20,7 +22,8 @@ def report(public_id):
         return unfinished
     items = load_attempt_items(attempt)
     return render_template("reports/report.html", attempt=attempt, report=build_report(attempt),
-                           review=[review_entry(i) for i in items])
+                           review=[review_entry(i) for i in items],
+                           problem_form=lambda position: ProblemForm(prefix=f"p{position}"))
 
 
 @bp.route("/<public_id>.json")

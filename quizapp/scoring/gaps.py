@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from .ability import Observation, SkillEstimate, estimate, target_theta
+from .posterior import joint_estimates
 
 GAP, NO_GAP, UNCERTAIN = "gap", "no_gap", "uncertain"
 STATUS_LABELS = {GAP: "Gap", NO_GAP: "No gap", UNCERTAIN: "Not sure yet"}
@@ -83,11 +84,19 @@ def classify(p_gap: float, gap_threshold: float = 0.7, no_gap_threshold: float =
 
 
 def analyse(observations: Mapping[str, Sequence[Observation]], targets: Mapping[str, Target],
-            gap_threshold: float = 0.7, no_gap_threshold: float = 0.3) -> list[SkillGap]:
-    """Estimate every targeted skill (no answers means the prior) and order by priority."""
+            gap_threshold: float = 0.7, no_gap_threshold: float = 0.3, rho: float = 0.0) -> list[SkillGap]:
+    """Estimate every targeted skill (no answers means the prior) and order by priority.
+
+    With rho > 0 the skills share a general factor, so answers on one skill inform the others.
+    """
+    if rho > 0:
+        estimates = joint_estimates({s: list(o) for s, o in observations.items()},
+                                    {s: t.theta for s, t in targets.items()}, rho)
+    else:
+        estimates = {s: estimate(observations.get(s, ()), t.theta) for s, t in targets.items()}
     gaps = []
     for skill_id, target in targets.items():
-        est = estimate(observations.get(skill_id, ()), target.theta)
+        est = estimates[skill_id]
         gaps.append(SkillGap(skill_id, est, target, classify(est.p_gap, gap_threshold, no_gap_threshold)))
     gaps.sort(key=lambda g: (STATUS_ORDER[g.status], -g.priority, g.skill_id))
     return gaps

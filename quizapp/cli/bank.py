@@ -1,7 +1,4 @@
-"""The `quizapp` command: Flask's CLI bound to the app, plus bank and database commands.
-
-Commands are thin wrappers: the work happens in bank/ and the models.
-"""
+"""`quizapp bank …`: validate, lint, verify, import, stats, schema, convert and export."""
 from __future__ import annotations
 
 import json
@@ -9,19 +6,8 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
-
-
-def _create_app():
-    from . import create_app
-
-    return create_app()
-
-
-@click.group(cls=FlaskGroup, create_app=_create_app, help="quizapp: run the server and manage question banks.")
-def main() -> None:
-    """Entry point of the `quizapp` console script."""
+from flask import current_app
+from flask.cli import with_appcontext
 
 
 def _questions_dir(path: str | None) -> Path:
@@ -33,6 +19,7 @@ def _print_issues(issues) -> None:
         click.echo(str(issue), err=True)
 
 
+
 bank_cli = click.Group("bank", help="Validate, import and count the YAML question banks.")
 
 
@@ -42,7 +29,7 @@ bank_cli = click.Group("bank", help="Validate, import and count the YAML questio
 @with_appcontext
 def validate_command(paths, root) -> None:
     """Check question files (all of them, or PATHS); exit 1 on any error."""
-    from .bank.loader import load_bank
+    from ..bank.loader import load_bank
 
     bank = load_bank(_questions_dir(root), paths or None)
     _print_issues(bank.issues)
@@ -62,8 +49,8 @@ def verify_command(paths, root, workers) -> None:
     """Run every question's `check` and compare it with the marked key; exit 1 on a mismatch."""
     from collections import Counter
 
-    from .bank.checks import run_checks
-    from .bank.loader import load_bank
+    from ..bank.checks import run_checks
+    from ..bank.loader import load_bank
 
     bank = load_bank(_questions_dir(root), paths or None)
     if bank.issues:
@@ -94,8 +81,8 @@ def verify_command(paths, root, workers) -> None:
 @with_appcontext
 def lint_command(paths, root, max_age_days) -> None:
     """Review content: errors (exit 1) and warnings, as path:line: q 'id': level: message."""
-    from .bank.lint import ERROR, lint_bank
-    from .bank.loader import load_bank
+    from ..bank.lint import ERROR, lint_bank
+    from ..bank.loader import load_bank
 
     bank = load_bank(_questions_dir(root), paths or None)
     if bank.issues:
@@ -111,15 +98,90 @@ def lint_command(paths, root, max_age_days) -> None:
         sys.exit(1)
 
 
+@bank_cli.command("schema")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+def schema_command(output) -> None:
+    """Print the JSON Schema of question files (for editor completion)."""
+    from ..bank.jsonschema import file_schema
+
+    text = json.dumps(file_schema(), indent=2) + "\n"
+    if output:
+        output.write_text(text)
+        click.echo(f"Wrote {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+@bank_cli.command("convert")
+@click.option("--from", "source_format", type=click.Choice(["gift", "aiken", "moodle-xml"]), required=True)
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--skill", required=True, help="The file-level skill of the converted questions, e.g. python.core.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The YAML file to write (refuses to overwrite).")
+def convert_command(source_format, source, skill, output) -> None:
+    """Convert a Moodle GIFT, Aiken or Moodle XML file into a YAML question file."""
+    from ..bank.formats import to_yaml
+    from ..bank.formats.aiken import import_aiken
+    from ..bank.formats.gift import import_gift
+    from ..bank.formats.moodle_xml import import_moodle_xml
+
+    if output.exists():
+        raise click.ClickException(f"{output} exists; choose another name")
+    data = source.read_bytes()
+    if source_format == "moodle-xml":
+        result = import_moodle_xml(data, str(source))
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise click.ClickException(f"{source}: not valid UTF-8 (byte {exc.start}); re-save it as UTF-8") from None
+        result = (import_gift if source_format == "gift" else import_aiken)(text, str(source))
+    for issue in result.issues:
+        click.echo(f"{source}:{issue}", err=True)
+    if not result.questions:
+        raise click.ClickException("no question could be converted; nothing was written")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(to_yaml(result.questions, skill), encoding="utf-8")
+    click.echo(f"Wrote {len(result.questions)} question(s) to {output}; {len(result.issues)} note(s) above. "
+               f"Run `quizapp bank validate {output}` next.")
+
+
+@bank_cli.command("export")
+@click.option("--to", "target_format", type=click.Choice(["gift", "moodle-xml"]), required=True)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option("--dir", "root", type=click.Path(file_okay=False), help="The questions folder (default: QUESTIONS_DIR).")
+@with_appcontext
+def export_command(target_format, paths, output, root) -> None:
+    """Export question files to GIFT or Moodle XML; what cannot be carried is reported per question."""
+    from ..bank.formats.gift import export_gift
+    from ..bank.formats.moodle_xml import export_moodle_xml
+    from ..bank.loader import load_bank
+
+    bank = load_bank(_questions_dir(root), paths)
+    if bank.issues:
+        _print_issues(bank.issues)
+        sys.exit(1)
+    pairs = [(q.id, q.definition) for q in bank.questions]
+    text, issues = export_gift(pairs) if target_format == "gift" else export_moodle_xml(pairs)
+    for issue in issues:
+        click.echo(str(issue), err=True)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {len(pairs)} question(s) to {output}.", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
 @bank_cli.command("import")
 @click.option("--dir", "root", type=click.Path(file_okay=False), help="The questions folder (default: QUESTIONS_DIR).")
 @with_appcontext
 def import_command(root) -> None:
     """Import the banks into the database: all or nothing, idempotent, versioned."""
-    from .bank.checks import CheckFailed, compute_variants
-    from .bank.loader import load_bank
-    from .bank.sync import sync_bank
-    from .extensions import db
+    from ..bank.checks import CheckFailed, compute_variants
+    from ..bank.loader import load_bank
+    from ..bank.sync import sync_bank
+    from ..extensions import db
 
     bank = load_bank(_questions_dir(root))
     if bank.issues:
@@ -146,8 +208,8 @@ def import_command(root) -> None:
 @with_appcontext
 def stats_command(as_json, root) -> None:
     """Count questions per area, skill, type and difficulty."""
-    from .bank.loader import load_bank
-    from .bank.stats import bank_stats
+    from ..bank.loader import load_bank
+    from ..bank.stats import bank_stats
 
     bank = load_bank(_questions_dir(root))
     stats = bank_stats(bank)
@@ -167,7 +229,3 @@ def stats_command(as_json, root) -> None:
             click.echo(f"  {skill:<28} {count:>5}" + "".join(f"{row.get(str(d), 0):>5}" for d in range(1, 6)))
     if bank.issues:
         click.echo(f"warning: {len(bank.issues)} validation error(s); run `quizapp bank validate`.", err=True)
-
-
-def register_cli(app: Flask) -> None:
-    app.cli.add_command(bank_cli)

@@ -1,0 +1,146 @@
+"""Import and export between our YAML questions and Moodle's GIFT, Aiken and Moodle XML formats.
+
+Converters never drop content silently: whatever a format cannot carry becomes a
+ConversionIssue (with the source line), and a question we cannot represent is skipped.
+Imported questions are plain dicts shaped like the `questions:` entries of a question file
+(docs/question-format.md); `to_yaml` writes them out for an instructor to review.
+"""
+from __future__ import annotations
+
+import importlib
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable
+
+import yaml
+
+
+@dataclass(frozen=True)
+class ConversionIssue:
+    """Something a conversion could not carry. line 0 means "no line" (a question not exported)."""
+
+    line: int
+    question: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line else ""
+        if self.question is not None:
+            return f"{where}q '{self.question}': {self.message}"
+        return f"{where}{self.message}"
+
+
+@dataclass
+class ConversionResult:
+    """Imported questions (YAML-ready dicts), the issues met, and the source category of each id."""
+
+    questions: list[dict]
+    issues: list[ConversionIssue]
+    categories: dict[str, str] = field(default_factory=dict)
+
+
+IMPORT_FORMATS = {"gift": ("gift", "import_gift"), "aiken": ("aiken", "import_aiken"),
+                  "moodle-xml": ("moodle_xml", "import_moodle_xml")}
+EXPORT_FORMATS = {"gift": ("gift", "export_gift"), "moodle-xml": ("moodle_xml", "export_moodle_xml")}
+
+
+def importer(name: str) -> Callable[..., ConversionResult]:
+    """The import function for a CLI format name (gift, aiken, moodle-xml)."""
+    module, func = IMPORT_FORMATS[name]
+    return getattr(importlib.import_module(f"{__name__}.{module}"), func)
+
+
+def exporter(name: str) -> Callable[..., tuple[str, list[ConversionIssue]]]:
+    """The export function for a CLI format name (gift, moodle-xml)."""
+    module, func = EXPORT_FORMATS[name]
+    return getattr(importlib.import_module(f"{__name__}.{module}"), func)
+
+
+# --- YAML writer -----------------------------------------------------------------------------
+
+KEY_ORDER = ("id", "type", "difficulty", "skills", "prompt", "choices", "answer", "tolerance", "unit", "answers",
+             "pattern", "case_sensitive", "feedback", "explanation", "references", "check", "requires", "reviewed")
+CHOICE_ORDER = ("text", "correct", "feedback")
+# Characters a literal block cannot hold (or that YAML 1.1 reads as line breaks): such text is quoted.
+_NOT_BLOCK_SAFE = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
+
+
+def format_number(value: float | int) -> str:
+    """A plain decimal that YAML, GIFT and PHP all read back as the same number (never 1e-07)."""
+    if isinstance(value, bool) or not math.isfinite(value):
+        raise ValueError(f"not a finite number: {value!r}")
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    text = format(Decimal(repr(float(value))), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return format_number(value)
+    dumped = yaml.safe_dump({"k": value}, allow_unicode=True, width=float("inf"), default_flow_style=False)
+    return dumped[len("k: "):].rstrip("\n")
+
+
+def _value_lines(key: str, value: Any, indent: int) -> list[str]:
+    """`key: value` at `indent` spaces; multi-line text as a literal block, lists and maps in block style."""
+    pad = " " * indent
+    if isinstance(value, str) and "\n" in value and not _NOT_BLOCK_SAFE.search(value):
+        body = value[:-1] if value.endswith("\n") else value
+        chomp = "-" if not value.endswith("\n") else ("+" if body.endswith("\n") else "")
+        lines = body.split("\n")
+        first = next((line for line in lines if line.strip()), "")
+        indicator = "2" if first.startswith(" ") else ""
+        return [f"{pad}{key}: |{indicator}{chomp}"] + [f"{pad}  {line}" if line else "" for line in lines]
+    if isinstance(value, list):
+        if not value:
+            return [f"{pad}{key}: []"]
+        out = [f"{pad}{key}:"]
+        for item in value:
+            if isinstance(item, dict):
+                out.extend(_mapping_lines(item, indent + 2, CHOICE_ORDER, bullet=True))
+            else:
+                out.append(f"{pad}  - {_scalar(item)}")
+        return out
+    if isinstance(value, dict):
+        return [f"{pad}{key}:"] + _mapping_lines(value, indent + 2, ())
+    return [f"{pad}{key}: {_scalar(value)}"]
+
+
+def _mapping_lines(mapping: dict, indent: int, order: tuple[str, ...], bullet: bool = False) -> list[str]:
+    keys = [k for k in order if k in mapping] + sorted(k for k in mapping if k not in order)
+    out: list[str] = []
+    for key in keys:
+        out.extend(_value_lines(key, mapping[key], indent + (2 if bullet else 0)))
+    if bullet and out:
+        out[0] = " " * indent + "- " + out[0][indent + 2:]
+    return out
+
+
+def _question_lines(question: dict) -> list[str]:
+    lines = _mapping_lines(question, 2, KEY_ORDER, bullet=True)
+    todo = [f"    # {key}: {why}" for key, why in (
+        ("explanation", "missing in the source; write one before importing"),
+        ("references", "missing in the source; add at least one http(s) URL"),
+    ) if not question.get(key)]
+    return lines + todo
+
+
+def to_yaml(result_questions: list[dict], skill: str) -> str:
+    """A question file (`skill:` + `questions:`) in the hand-written style of docs/question-format.md.
+
+    Every question is checked by parsing it back; one that would not read back identically is
+    written in PyYAML's quoted style instead, so the output is always faithful.
+    """
+    out = [f"skill: {_scalar(skill)}", "questions:" if result_questions else "questions: []"]
+    for question in result_questions:
+        lines = _question_lines(question)
+        if yaml.safe_load("\n".join(lines) + "\n") != [question]:
+            dumped = yaml.safe_dump([question], allow_unicode=True, sort_keys=False, width=100)
+            lines = ["  " + line if line else line for line in dumped.rstrip("\n").split("\n")]
+        out.extend(lines)
+    return "\n".join(out) + "\n"

@@ -1,0 +1,315 @@
+"""GIFT, Moodle's plain-text question format, to and from quizapp questions.
+
+The reader follows Moodle's own (question/format/gift/format.php) so a file means here what it
+means in Moodle: blank lines separate questions, whole-line // comments are ignored, the first
+{...} holds the answers (text after it makes a missing-word question), and the escapes
+\\\\ \\~ \\= \\# \\{ \\} \\: \\n are resolved only after the syntax has been read. Facts GIFT has no
+field for (difficulty, skills, references, checks) travel in a `// quizapp: {json}` comment
+line right before the question, which Moodle ignores.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from . import ConversionIssue, ConversionResult, format_number
+from ._common import (Answer, Ids, Note, NumericAnswer, Skip, absolute_tolerance, apply_metadata, category_path,
+                      choice_question, choice_weights, convert_text, export_metadata, finish, numeric_question,
+                      short_question, weight_text)
+
+# Escaped syntax characters become private-use placeholders while the syntax is parsed.
+_ESCAPES = {"~": "\ue001", "=": "\ue002", "#": "\ue003", "{": "\ue004", "}": "\ue005", ":": "\ue006",
+            "n": "\ue007"}
+_RESTORE = str.maketrans({mark: ("\n" if char == "n" else char) for char, mark in _ESCAPES.items()})
+_FORMAT_MARK = re.compile(r"^\[(html|moodle|plain|markdown)\]")
+_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d*)?)%")
+_META = re.compile(r"^//\s*quizapp:\s*(.*)$")
+_TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+_HEADER = ("// Exported from quizapp. Each `// quizapp:` line keeps what GIFT has no field for\n"
+           "// (difficulty, skills, references, checks); keep it to import the question back.\n")
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def _protect(text: str) -> str:
+    """Replace escaped syntax characters by placeholders; `\\\\` becomes one backslash."""
+    def one(match: re.Match) -> str:
+        char = match.group(1)
+        return "\\" if char == "\\" else _ESCAPES.get(char, match.group(0))
+    return re.sub(r"\\(.)", one, text, flags=re.S)
+
+
+def _split_format(raw: str, default: str) -> tuple[str, str]:
+    raw = raw.strip()
+    match = _FORMAT_MARK.match(raw)
+    return (match.group(1), raw[match.end():]) if match else (default, raw)
+
+
+def _text(raw: str, fmt: str) -> str:
+    """A prompt, choice or feedback: optional [format] marker, escapes restored, as Markdown."""
+    fmt, raw = _split_format(raw, fmt)
+    return convert_text(raw.translate(_RESTORE), fmt)
+
+
+def _literal(raw: str) -> str:
+    """A short or numeric answer: matched literally, so only the marker and escapes are resolved."""
+    return _split_format(raw, "plain")[1].translate(_RESTORE).strip()
+
+
+def _split_weight(part: str, default: float) -> tuple[float, str]:
+    match = _WEIGHT.match(part)
+    return (float(match.group(1)), part[match.end():]) if match else (default, part)
+
+
+def _blocks(text: str):
+    """Questions are separated by blank lines; yield each block's (line number, line) pairs."""
+    block: list[tuple[int, str]] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            block.append((number, line))
+        elif block:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def _choices(answer: str, fmt: str, note: Note) -> dict:
+    single = "=" in answer       # Moodle: no full-credit '=' answer means several may be chosen
+    parts = answer.replace("=", "~=").split("~")
+    if not parts[0].strip():
+        parts = parts[1:]
+    answers = []
+    for part in parts:
+        part = part.strip()
+        if part.startswith("="):
+            weight, part = 100.0, part[1:]
+        else:
+            weight, part = _split_weight(part, 0.0)
+        text, _, feedback = part.partition("#")
+        answers.append(Answer(_text(text, fmt), weight, _text(feedback, fmt)))
+    return choice_question(answers, single, note)
+
+
+def _true_false(answer: str, fmt: str, note: Note) -> dict:
+    bits = answer.split("#", 2)          # {T#feedback if wrong#feedback if right}
+    question: dict[str, Any] = {"type": "true_false", "answer": _TRUE_FALSE[bits[0].strip()]}
+    if len(bits) > 1 and (wrong := _text(bits[1], fmt)):
+        question["feedback"] = wrong
+    if len(bits) > 2 and _text(bits[2], fmt):
+        note("feedback for the right answer dropped (quizapp shows feedback only after a wrong answer)")
+    return question
+
+
+def _short(answer: str, fmt: str, note: Note) -> dict:
+    parts = answer.split("=")
+    if not parts[0].strip():
+        parts = parts[1:]
+    answers = []
+    for part in parts:
+        weight, part = _split_weight(part.strip(), 100.0)
+        text, _, feedback = part.partition("#")
+        answers.append(Answer(_literal(text), weight, _text(feedback, fmt)))
+    return short_question(answers, note)
+
+
+def _numeric(answer: str, fmt: str, note: Note) -> dict:
+    body, wrong = answer[1:], ""
+    if "~" in body:                      # {#=42 ~#feedback for any other answer}
+        body, wrong = body[:body.index("~")], body[body.index("~"):]
+    parts = body.split("=")
+    if not parts[0].strip():
+        parts = parts[1:]
+    if not parts:
+        raise Skip("the numeric answer block {#...} has no number")
+    answers = []
+    for part in parts:
+        weight, part = _split_weight(part.strip(), 100.0)
+        value, _, feedback = part.partition("#")
+        value = _literal(value)
+        if ".." in value[1:]:            # {#1..5}: the midpoint, with half the range as tolerance
+            low, high = value[0] + value[1:].split("..", 1)[0], value[1:].split("..", 1)[1]
+            try:
+                middle = (float(low) + float(high)) / 2
+                value, tolerance = format_number(middle), format_number(float(high) - middle)
+            except ValueError:
+                raise Skip(f"the range {value!r} is not two numbers") from None
+        elif ":" in value[1:]:
+            value, _, tolerance = value.partition(":")
+        else:
+            tolerance = "0"
+        answers.append(NumericAnswer(value.strip(), tolerance.strip(), weight, _text(feedback, fmt)))
+    if wrong:
+        answers.append(NumericAnswer("*", "", 0.0, _text(wrong[1:].partition("#")[2], fmt)))
+    return numeric_question(answers, note)
+
+
+def _question(raw: str, note: Note) -> dict:
+    """One question's text (escapes protected, title removed) as a question dict without its id."""
+    start, end = raw.find("{"), raw.find("}")
+    if start == -1 and end == -1:
+        raise Skip("no answer block {...}: a description (text only) has no quizapp equivalent")
+    if start == -1 or end < start:
+        raise Skip("unbalanced braces; write a literal brace as \\{ or \\}")
+    if "{" in raw[end + 1:]:
+        raise Skip("several answer blocks (a cloze question) have no quizapp equivalent")
+    if "}" in raw[end + 1:]:
+        raise Skip("unbalanced braces; write a literal brace as \\{ or \\}")
+    answer, after = raw[start + 1:end].strip(), raw[end + 1:].strip()
+    text = raw[:start] + ("_____" + raw[end + 1:] if after else "")    # Moodle's missing-word format
+    explanation = ""
+    if (general := answer.rfind("####")) != -1:
+        answer, explanation = answer[:general].strip(), answer[general + 4:]
+    fmt, text = _split_format(text, "moodle")
+    if answer == "":
+        raise Skip("an essay question (empty answer block) has no quizapp equivalent")
+    if answer.startswith("#"):
+        question = _numeric(answer, fmt, note)
+    elif "~" in answer:
+        question = _choices(answer, fmt, note)
+    elif "=" in answer and "->" in answer:
+        raise Skip("a matching question has no quizapp equivalent")
+    elif answer.split("#", 1)[0].strip() in _TRUE_FALSE:
+        question = _true_false(answer, fmt, note)
+    else:
+        question = _short(answer, fmt, note)
+    question["prompt"] = _text(text, fmt)
+    if explanation := _text(explanation, fmt):
+        question["explanation"] = explanation
+    return question
+
+
+def import_gift(text: str, source: str = "input.gift") -> ConversionResult:
+    """Read a GIFT file; questions we cannot represent are skipped with an issue naming their line."""
+    result = ConversionResult([], [])
+    ids, category, number = Ids(source), None, 0
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    for block in _blocks(text):
+        meta, meta_line, body = None, 0, []
+        for line_no, line in block:
+            stripped = line.strip()
+            if not stripped.startswith("//"):
+                body.append((line_no, stripped))
+            elif match := _META.match(stripped):
+                meta_line = line_no
+                try:
+                    meta = json.loads(match.group(1))
+                except json.JSONDecodeError as exc:
+                    result.issues.append(ConversionIssue(line_no, None,
+                                                         f"the quizapp comment is not valid JSON ({exc.msg}); ignored"))
+        if not body:
+            if meta_line:
+                result.issues.append(ConversionIssue(meta_line, None, "a quizapp comment with no question after it"))
+            continue
+        line = body[0][0]
+        raw = _protect("\n".join(text for _, text in body))
+        if raw.startswith("$CATEGORY:"):
+            category = category_path(raw[len("$CATEGORY:"):].translate(_RESTORE))
+            continue
+        number += 1
+        title = None
+        if raw.startswith("::"):
+            close = raw.find("::", 2)
+            if close == -1:
+                raw = raw[2:]
+            else:
+                title, raw = raw[2:close].translate(_RESTORE).strip(), raw[close + 2:].strip()
+        qid = ids.preview(title, number)
+        notes: list[str] = []
+        try:
+            question = _question(raw, notes.append)
+            apply_metadata(question, meta, notes.append)
+            question = finish({"id": qid, **question}, notes.append)
+        except Skip as skip:
+            result.issues.append(ConversionIssue(line, qid, f"{skip}; skipped"))
+            continue
+        ids.take(title, number)
+        result.issues.extend(ConversionIssue(line, qid, message) for message in notes)
+        result.questions.append(question)
+        if category:
+            result.categories[qid] = category
+    return result
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def _escape(text: str) -> str:
+    """Moodle's GIFT escaping (\\ ~ = # { } : and line breaks as \\n): each text stays on one line."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    out = text.replace("\\", "\\\\")
+    for char in "~=#{}:":
+        out = out.replace(char, "\\" + char)
+    out = out.replace("\n", "\\n")
+    return "[markdown]" + out if _FORMAT_MARK.match(out) else out    # a text that starts like a marker
+
+
+def _answer_lines(definition: dict, note: Note) -> tuple[str, list[str]]:
+    """The opening brace and the answer lines for one question."""
+    qtype = definition.get("type")
+    feedback = (definition.get("feedback") or "").strip()
+    if qtype in ("single", "multiple"):
+        choices = definition.get("choices") or []
+        lines = []
+        for choice, weight in zip(choices, choice_weights(choices)):
+            text = _escape(choice["text"])
+            if qtype == "single":
+                marker = "=" if choice.get("correct") else ("~%0%" if _WEIGHT.match(text) else "~")
+            else:
+                marker = f"~%{weight_text(weight)}%"
+            lines.append(f"\t{marker}{text}" + (f"#{_escape(choice['feedback'])}" if choice.get("feedback") else ""))
+        return "{", lines
+    if qtype == "true_false":
+        return "{", [("\tTRUE" if definition.get("answer") else "\tFALSE") + (f"#{_escape(feedback)}" if feedback else "")]
+    if qtype == "numeric":
+        if definition.get("unit"):
+            note(f"GIFT has no units: Moodle will not show '{definition['unit']}' (kept in the quizapp comment)")
+        tolerance = absolute_tolerance(definition)
+        lines = [f"\t={format_number(definition['answer'])}" + (f":{format_number(tolerance)}" if tolerance else "")]
+        return "{#", lines + ([f"\t~#{_escape(feedback)}"] if feedback else [])
+    if qtype == "short":
+        answers = definition.get("answers") or []
+        if not answers:
+            raise Skip("only a regular expression accepts answers, and Moodle short answers need literal ones")
+        if definition.get("pattern"):
+            note("Moodle has no regular-expression answers: it accepts the listed answers only "
+                 "(the pattern is kept in the quizapp comment)")
+        if definition.get("case_sensitive"):
+            note("Moodle's GIFT reader makes short answers case-insensitive (kept in the quizapp comment)")
+        lines = []
+        for answer in answers:
+            text = _escape(answer.replace("*", "\\*"))      # a bare * is a wildcard in Moodle
+            lines.append(f"\t={'%100%' if _WEIGHT.match(text) else ''}{text}")
+        if feedback:
+            lines.append(f"\t=%0%*#{_escape(feedback)}")   # Moodle's "any other answer"
+        if "->" in "".join(lines):
+            raise Skip("an answer or the feedback contains '->', which Moodle's GIFT reader takes for a "
+                       "matching question; use Moodle XML")
+        return "{", lines
+    raise Skip(f"type {qtype!r} cannot be exported")
+
+
+def export_gift(definitions: list[tuple[str, dict]]) -> tuple[str, list[ConversionIssue]]:
+    """Write normalised definitions (as the loader produces them) as GIFT, with what was lost."""
+    out = [_HEADER]
+    issues: list[ConversionIssue] = []
+    line = _HEADER.count("\n") + 1
+    for qid, definition in definitions:
+        notes: list[str] = []
+        try:
+            if "params" in definition:
+                raise Skip("a parameterised question has no fixed answer key for Moodle")
+            opening, answer_lines = _answer_lines(definition, notes.append)
+        except Skip as skip:
+            issues.append(ConversionIssue(0, qid, f"{skip}; not exported"))
+            continue
+        explanation = (definition.get("explanation") or "").strip()
+        lines = [f"// quizapp: {json.dumps(export_metadata(definition), ensure_ascii=False)}",
+                 f"::{qid}::[markdown]{_escape(definition.get('prompt') or '')}{opening}",
+                 *answer_lines,
+                 *([f"\t####{_escape(explanation)}"] if explanation else []),
+                 "}"]
+        issues.extend(ConversionIssue(line + 2, qid, message) for message in notes)
+        out.append("\n".join(lines) + "\n")
+        line += len(lines) + 1
+    return "\n".join(out), issues

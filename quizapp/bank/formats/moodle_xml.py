@@ -1,0 +1,403 @@
+"""Moodle XML to and from quizapp questions.
+
+Reading: the file is untrusted. Any DOCTYPE or ENTITY declaration is refused before parsing
+(entity-expansion "billion laughs" bombs and external entities need one), then the standard
+library parses it. Question text arrives as HTML (converted to Markdown), Markdown or plain text.
+
+Writing: text goes out with format="markdown", so Moodle renders it as we do. What Moodle has
+no field for travels twice: a `<!-- quizapp: {json} -->` comment before each question keeps
+everything for a direct round trip, and because comments do not survive a trip through Moodle,
+tags (quizapp-difficulty-2, quizapp-skill-python.core, quizapp-reviewed-2026-11-27) and the
+references as links at the end of the general feedback keep the essentials.
+"""
+from __future__ import annotations
+
+import codecs
+import html
+import json
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from . import ConversionIssue, ConversionResult, format_number
+from ._common import (STOCK_FEEDBACK, Answer, Ids, Note, NumericAnswer, Skip, absolute_tolerance, apply_metadata,
+                      category_path, choice_question, choice_weights, convert_text, export_metadata, finish,
+                      numeric_question, short_question, weight_text)
+
+_FORMATS = {"html": "html", "moodle_auto_format": "moodle", "plain_text": "plain", "markdown": "markdown",
+            "wiki_like": "plain"}
+_UNSUPPORTED = {
+    "essay": "an essay", "matching": "a matching", "match": "a matching", "description": "a description",
+    "cloze": "a cloze (embedded answers)", "multianswer": "a cloze (embedded answers)",
+    "calculated": "a calculated", "calculatedsimple": "a calculated", "calculatedmulti": "a calculated",
+    "randomsamatch": "a random short-answer matching", "ddwtos": "a drag-and-drop", "ddimageortext": "a drag-and-drop",
+    "ddmarker": "a drag-and-drop", "gapselect": "a select-missing-words", "ordering": "an ordering",
+}
+_TYPES_OUT = {"single": "multichoice", "multiple": "multichoice", "true_false": "truefalse", "numeric": "numerical",
+              "short": "shortanswer"}
+# Comments and CDATA sections are skipped, so text *about* a DOCTYPE inside CDATA is fine.
+_DECLARATION = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<!(?:DOCTYPE|ENTITY)\b", re.S | re.I)
+_QUESTION_START = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<question\b", re.S)
+_REFERENCES = re.compile(r'\s*<p class="quizapp-references">(.*?)</p>\s*$', re.S)
+_TAG = re.compile(r"^quizapp-(difficulty|skill|reviewed)-(.+)$")
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BAD_META = object()
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def _decode(data: str | bytes) -> str:
+    """Bytes as their BOM or XML declaration says (UTF-8 by default); line ends normalised."""
+    if isinstance(data, bytes):
+        if data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8):].decode("utf-8")
+        elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            data = data.decode("utf-16")
+        else:
+            declared = re.match(rb"\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']", data)
+            data = data.decode(declared.group(1).decode("ascii") if declared else "utf-8")
+    return data.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _line_at(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _declaration_line(text: str) -> int | None:
+    for match in _DECLARATION.finditer(text):
+        if not match.group(0).startswith(("<!--", "<![")):
+            return _line_at(text, match.start())
+    return None
+
+
+def _question_lines(text: str) -> list[int]:
+    """The line of every <question> element, in document order."""
+    lines, line, last = [], 1, 0
+    for match in _QUESTION_START.finditer(text):
+        if match.group(0) == "<question":
+            line += text.count("\n", last, match.start())
+            last = match.start()
+            lines.append(line)
+    return lines
+
+
+def _read(node: ET.Element | None, default: str) -> str:
+    """Our Markdown from a Moodle text field: <x format="html"><text>…</text></x>."""
+    if node is None:
+        return ""
+    fmt = _FORMATS.get((node.get("format") or default).strip(), "html")
+    return convert_text(node.findtext("text") or "", fmt)
+
+
+def _fraction(answer: ET.Element) -> float:
+    raw = answer.get("fraction")
+    try:
+        if raw is not None:
+            return float(raw)
+        old = answer.findtext("fraction")            # deprecated: a fraction of 1, not a percentage
+        return float(old) * 100 if old is not None else 0.0
+    except ValueError:
+        raise Skip(f"answer weight {raw!r} is not a number") from None
+
+
+def _choices(question: ET.Element, fmt: str, note: Note) -> dict:
+    single = question.findtext("single")
+    answers = [Answer(_read(a, fmt), _fraction(a), _read(a.find("feedback"), fmt)) for a in question.findall("answer")]
+    result = choice_question(answers, single is None or single.strip() not in ("false", "0", ""), note)
+    for field in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
+        if _read(question.find(field), fmt) not in STOCK_FEEDBACK:
+            note(f"the {field} dropped (quizapp gives feedback per choice)")
+    return result
+
+
+def _true_false(question: ET.Element, fmt: str, note: Note) -> dict:
+    answers = question.findall("answer")
+    labels = [(a.findtext("text") or "").strip().lower() for a in answers]
+    if sorted(labels) == ["false", "true"]:
+        by_label = dict(zip(labels, answers))
+    elif len(answers) == 2:                          # old exports used translated labels, true first
+        note("the answers are not labelled 'true' and 'false'; the first is taken as true")
+        by_label = {"true": answers[0], "false": answers[1]}
+    else:
+        raise Skip("a true/false question needs exactly the answers 'true' and 'false'")
+    true_right = abs(_fraction(by_label["true"]) - 100) < 0.01
+    if true_right == (abs(_fraction(by_label["false"]) - 100) < 0.01):
+        raise Skip("exactly one of 'true' and 'false' must have full credit")
+    right, wrong = (by_label["true"], by_label["false"]) if true_right else (by_label["false"], by_label["true"])
+    result: dict[str, Any] = {"type": "true_false", "answer": true_right}
+    if feedback := _read(wrong.find("feedback"), fmt):
+        result["feedback"] = feedback
+    if _read(right.find("feedback"), fmt):
+        note("feedback for the right answer dropped (quizapp shows feedback only after a wrong answer)")
+    return result
+
+
+def _short(question: ET.Element, fmt: str, note: Note) -> dict:
+    answers = [Answer((a.findtext("text") or "").strip(), _fraction(a), _read(a.find("feedback"), fmt))
+               for a in question.findall("answer")]
+    result = short_question(answers, note)
+    if (question.findtext("usecase") or "0").strip() == "1":
+        result["case_sensitive"] = True
+    return result
+
+
+def _numeric(question: ET.Element, fmt: str, note: Note) -> dict:
+    answers = []
+    for a in question.findall("answer"):
+        value = a.findtext("text")
+        value = (a.text or "") if value is None else value      # very old files: the number without <text>
+        answers.append(NumericAnswer(value.strip(), (a.findtext("tolerance") or "0").strip(), _fraction(a),
+                                     _read(a.find("feedback"), fmt)))
+    result = numeric_question(answers, note)
+    units = [((u.findtext("unit_name") or "").strip(), (u.findtext("multiplier") or "1").strip())
+             for u in question.findall("units/unit")]
+    base = [name for name, multiplier in units if name and _is_one(multiplier)]
+    if base:
+        result["unit"] = base[0]
+    if others := [name for name, _ in units if name and name != (base[0] if base else None)]:
+        note(f"alternative units dropped ({', '.join(others)}): quizapp shows one unit and converts none")
+    if units and (question.findtext("unitgradingtype") or "0").strip() not in ("0", ""):
+        note("Moodle grades the unit; quizapp only shows it next to the answer field")
+    return result
+
+
+def _is_one(text: str) -> bool:
+    try:
+        return float(text) == 1
+    except ValueError:
+        return False
+
+
+def _question(element: ET.Element, qtype: str, note: Note) -> tuple[dict, dict]:
+    """A <question> as (question dict without id, quizapp facts found in tags and feedback)."""
+    if qtype in _UNSUPPORTED:
+        raise Skip(f"{_UNSUPPORTED[qtype]} question has no quizapp equivalent")
+    if qtype not in ("multichoice", "truefalse", "shortanswer", "numerical"):
+        raise Skip(f"the Moodle question type {qtype!r} has no quizapp equivalent")
+    if element.find(".//file") is not None:
+        raise Skip("has files embedded in the XML (e.g. images); files are not supported")
+    text_node = element.find("questiontext")
+    fmt = ((text_node.get("format") if text_node is not None else None) or "html").strip()
+    readers = {"multichoice": _choices, "truefalse": _true_false, "shortanswer": _short, "numerical": _numeric}
+    question = readers[qtype](element, fmt, note)
+    question["prompt"] = _read(text_node, fmt)
+
+    facts: dict[str, Any] = {}
+    general = element.find("generalfeedback")
+    if general is not None:
+        raw = general.findtext("text") or ""
+        if match := _REFERENCES.search(raw):
+            facts["references"] = [html.unescape(url) for url in re.findall(r'href="([^"]*)"', match.group(1))]
+            raw = raw[:match.start()]
+        gfmt = _FORMATS.get((general.get("format") or fmt).strip(), "html")
+        if explanation := convert_text(raw, gfmt):
+            question["explanation"] = explanation
+    dropped = []
+    for tag in element.findall("tags/tag"):
+        value = (tag.findtext("text") or "").strip()
+        if match := _TAG.match(value):
+            key, fact = match.groups()
+            if key == "skill":
+                facts.setdefault("skills", []).append(fact)
+            else:
+                facts[key] = int(fact) if key == "difficulty" and fact.isdigit() else fact
+        elif value:
+            dropped.append(value)
+    if dropped:
+        note(f"Moodle tags dropped: {', '.join(dropped)}")
+    if hints := [h for h in element.findall("hint") if _read(h, fmt)]:
+        note(f"{len(hints)} hint(s) dropped (quizapp has no hints)")
+    return question, facts
+
+
+def import_moodle_xml(data: str | bytes, source: str = "input.xml") -> ConversionResult:
+    """Read a Moodle XML file; questions we cannot represent are skipped with an issue on their line."""
+    result = ConversionResult([], [])
+    try:
+        text = _decode(data)
+    except (UnicodeDecodeError, LookupError) as exc:
+        result.issues.append(ConversionIssue(1, None, f"cannot decode the file ({exc})"))
+        return result
+    if (line := _declaration_line(text)) is not None:
+        result.issues.append(ConversionIssue(line, None, "the file declares a DOCTYPE or ENTITY, which is refused "
+                                                         "(entity expansion can exhaust memory); remove it and convert again"))
+        return result
+    try:
+        root = ET.fromstring(text, parser=ET.XMLParser(target=ET.TreeBuilder(insert_comments=True)))
+    except ET.ParseError as exc:
+        result.issues.append(ConversionIssue(exc.position[0], None, f"not well-formed XML: {exc}"))
+        return result
+    if root.tag != "quiz":
+        result.issues.append(ConversionIssue(1, None, f"the root element is <{root.tag}>, not Moodle's <quiz>"))
+        return result
+
+    lines = iter(_question_lines(text))
+    ids, category, number, meta = Ids(source), None, 0, None
+    for element in root:
+        if element.tag is ET.Comment:
+            if match := re.match(r"\s*quizapp:\s*(.*?)\s*$", element.text or "", re.S):
+                try:
+                    meta = json.loads(match.group(1))
+                except json.JSONDecodeError:
+                    meta = _BAD_META
+            continue
+        if element.tag != "question":
+            continue
+        line, qtype = next(lines, 0), (element.get("type") or "").strip()
+        if qtype == "category":
+            category, meta = category_path(element.findtext("category/text") or ""), None
+            continue
+        number += 1
+        title = (element.findtext("idnumber") or "").strip() or (element.findtext("name/text") or "").strip() or None
+        qid = ids.preview(title, number)
+        notes: list[str] = []
+        try:
+            question, facts = _question(element, qtype, notes.append)
+            apply_metadata(question, facts, notes.append)
+            if meta is _BAD_META:
+                notes.append("the quizapp comment before this question is not valid JSON; ignored")
+            else:
+                apply_metadata(question, meta, notes.append)
+            question = finish({"id": qid, **question}, notes.append)
+        except Skip as skip:
+            result.issues.append(ConversionIssue(line, qid, f"{skip}; skipped"))
+            continue
+        finally:
+            meta = None
+        ids.take(title, number)
+        result.issues.extend(ConversionIssue(line, qid, message) for message in notes)
+        result.questions.append(question)
+        if category:
+            result.categories[qid] = category
+    return result
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def _text(parent: ET.Element, tag: str, value: str, fmt: str | None = None) -> ET.Element:
+    """<tag format="…"><text>value</text></tag>, Moodle's shape for every text field."""
+    node = ET.SubElement(parent, tag, {"format": fmt} if fmt else {})
+    ET.SubElement(node, "text").text = value.strip()
+    return node
+
+
+def _answer(parent: ET.Element, fraction: str, text: str, feedback: str = "", fmt: str | None = None) -> None:
+    node = ET.SubElement(parent, "answer", {"fraction": fraction, **({"format": fmt} if fmt else {})})
+    ET.SubElement(node, "text").text = text
+    _text(node, "feedback", feedback or "", "markdown")
+
+
+def _references_html(references: list[str]) -> str:
+    links = ", ".join(f'<a href="{html.escape(url)}">{html.escape(url)}</a>' for url in references)
+    return f'<p class="quizapp-references">References: {links}</p>'
+
+
+def _strings(value: Any):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _export_question(qid: str, definition: dict, note: Note) -> ET.Element:
+    qtype = definition.get("type")
+    if qtype not in _TYPES_OUT:
+        raise Skip(f"type {qtype!r} cannot be exported")
+    if "params" in definition:
+        raise Skip("a parameterised question has no fixed answer key for Moodle")
+    if any(_XML_INVALID.search(s) for s in _strings(definition)):
+        raise Skip("contains control characters that XML cannot hold")
+    question = ET.Element("question", type=_TYPES_OUT[qtype])
+    _text(question, "name", qid)
+    _text(question, "questiontext", definition.get("prompt") or "", "markdown")
+    general = (definition.get("explanation") or "").strip()
+    if definition.get("references"):
+        general = (general + "\n\n" if general else "") + _references_html(definition["references"])
+    _text(question, "generalfeedback", general, "markdown")
+    ET.SubElement(question, "defaultgrade").text = "1"
+    ET.SubElement(question, "penalty").text = "1" if qtype == "true_false" else "0.3333333"
+    ET.SubElement(question, "hidden").text = "0"
+    ET.SubElement(question, "idnumber").text = qid
+    feedback = definition.get("feedback") or ""
+
+    if qtype in ("single", "multiple"):
+        choices = definition.get("choices") or []
+        ET.SubElement(question, "single").text = "true" if qtype == "single" else "false"
+        ET.SubElement(question, "shuffleanswers").text = "true"
+        ET.SubElement(question, "answernumbering").text = "abc"
+        for choice, weight in zip(choices, choice_weights(choices)):
+            fraction = ("100" if choice.get("correct") else "0") if qtype == "single" else weight_text(weight)
+            _answer(question, fraction, choice["text"].strip(), choice.get("feedback", ""), "markdown")
+    elif qtype == "true_false":
+        key = bool(definition.get("answer"))
+        _answer(question, "100" if key else "0", "true", "" if key else feedback, "moodle_auto_format")
+        _answer(question, "0" if key else "100", "false", feedback if key else "", "moodle_auto_format")
+    elif qtype == "short":
+        answers = definition.get("answers") or []
+        if not answers:
+            raise Skip("only a regular expression accepts answers, and Moodle short answers need literal ones")
+        if definition.get("pattern"):
+            note("Moodle has no regular-expression answers: it accepts the listed answers only "
+                 "(the pattern is kept in the quizapp comment)")
+        ET.SubElement(question, "usecase").text = "1" if definition.get("case_sensitive") else "0"
+        for answer in answers:
+            _answer(question, "100", answer.replace("*", "\\*"))      # a bare * is a wildcard in Moodle
+        if feedback:
+            _answer(question, "0", "*", feedback)                     # Moodle's "any other answer"
+    else:
+        answer = ET.SubElement(question, "answer", fraction="100")
+        ET.SubElement(answer, "text").text = format_number(definition["answer"])
+        ET.SubElement(answer, "tolerance").text = format_number(absolute_tolerance(definition))
+        _text(answer, "feedback", "", "markdown")
+        if feedback:
+            fallback = ET.SubElement(question, "answer", fraction="0")
+            ET.SubElement(fallback, "text").text = "*"
+            ET.SubElement(fallback, "tolerance").text = "0"
+            _text(fallback, "feedback", feedback, "markdown")
+        if definition.get("unit"):
+            unit = ET.SubElement(ET.SubElement(question, "units"), "unit")
+            ET.SubElement(unit, "multiplier").text = "1"
+            ET.SubElement(unit, "unit_name").text = definition["unit"]
+            for tag, value in (("unitgradingtype", "0"), ("unitpenalty", "0.1"), ("showunits", "0"),
+                               ("unitsleft", "0")):
+                ET.SubElement(question, tag).text = value
+
+    tags = ET.SubElement(question, "tags")
+    facts = [f"quizapp-difficulty-{definition.get('difficulty', 3)}"]
+    facts += [f"quizapp-skill-{skill}" for skill in definition.get("skills") or []]
+    facts += [f"quizapp-reviewed-{definition['reviewed']}"] if definition.get("reviewed") else []
+    for fact in facts:
+        ET.SubElement(ET.SubElement(tags, "tag"), "text").text = fact
+    return question
+
+
+def export_moodle_xml(definitions: list[tuple[str, dict]]) -> tuple[str, list[ConversionIssue]]:
+    """Write normalised definitions (as the loader produces them) as Moodle XML, with what was lost."""
+    quiz = ET.Element("quiz")
+    outcomes: list[tuple[str, list[str] | str]] = []     # (id, notes) when exported, (id, reason) when not
+    for qid, definition in definitions:
+        notes: list[str] = []
+        try:
+            element = _export_question(qid, definition, notes.append)
+        except Skip as skip:
+            outcomes.append((qid, f"{skip}; not exported"))
+            continue
+        meta = json.dumps(export_metadata(definition), ensure_ascii=False).replace("--", "-\\u002d")
+        quiz.append(ET.Comment(f" quizapp: {meta} "))
+        quiz.append(element)
+        outcomes.append((qid, notes))
+    ET.indent(quiz, space="  ")
+    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"
+    lines = iter(_question_lines(text))
+    issues = []
+    for qid, outcome in outcomes:
+        if isinstance(outcome, str):
+            issues.append(ConversionIssue(0, qid, outcome))
+        else:
+            line = next(lines)
+            issues.extend(ConversionIssue(line, qid, message) for message in outcome)
+    return text, issues

@@ -1,0 +1,187 @@
+"""Instructor uploads: unpack safely, stage, validate against the live bank, publish atomically.
+
+Uploaded files never touch questions/ until Publish, and Publish restores every file it
+replaced if the import fails, so the folder and the database stay in step.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+import secrets
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+from .loader import Bank, load_bank
+
+YAML_SUFFIXES = (".yaml", ".yml")
+MAX_ZIP_ENTRIES = 200
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+class UploadError(ValueError):
+    """An upload that cannot be staged; the message is shown to the instructor."""
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    name: str          # the file name as uploaded (safe)
+    target: str        # where Publish writes it, relative to the questions folder
+    data: bytes
+
+
+def _safe_name(name: str) -> str:
+    if not SAFE_NAME.match(name) or not name.lower().endswith(YAML_SUFFIXES):
+        raise UploadError(f"“{name[:80]}”: only .yaml or .yml files with plain names (letters, digits, . _ -) are accepted")
+    return name
+
+
+def unpack(filename: str, data: bytes) -> list[tuple[str, bytes]]:
+    """(name, bytes) pairs from one uploaded .yaml/.yml file or a .zip of them."""
+    base = PurePosixPath(filename.replace("\\", "/")).name
+    if base.lower().endswith(".zip"):
+        return _unzip(base, data)
+    return [(_safe_name(base), data)]
+
+
+def _unzip(zip_name: str, data: bytes) -> list[tuple[str, bytes]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise UploadError(f"{zip_name}: not a valid zip file") from None
+    entries = [info for info in archive.infolist() if not info.is_dir()]
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise UploadError(f"{zip_name}: {len(entries)} files; at most {MAX_ZIP_ENTRIES} per zip")
+    out, total = [], 0
+    for info in entries:
+        path = PurePosixPath(info.filename.replace("\\", "/"))
+        if path.is_absolute() or ".." in path.parts or info.filename.startswith(("/", "\\")) or ":" in path.parts[0]:
+            raise UploadError(f"{zip_name}: entry “{info.filename[:80]}” points outside the archive; nothing was staged")
+        if info.flag_bits & 0x1:
+            raise UploadError(f"{zip_name}: encrypted entries are not supported")
+        if info.compress_size and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO:
+            raise UploadError(f"{zip_name}: “{path.name}” expands {info.file_size // max(info.compress_size, 1)}× "
+                              "(a zip bomb?); nothing was staged")
+        total += info.file_size
+        if total > MAX_UNPACKED_BYTES:
+            raise UploadError(f"{zip_name}: more than {MAX_UNPACKED_BYTES // 1024 // 1024} MB when unpacked")
+        name = _safe_name(path.name)
+        with archive.open(info) as handle:  # read at most the declared size + 1, never trust the header alone
+            content = handle.read(info.file_size + 1)
+        if len(content) != info.file_size:
+            raise UploadError(f"{zip_name}: “{path.name}” is larger than its header says; nothing was staged")
+        out.append((name, content))
+    if not out:
+        raise UploadError(f"{zip_name}: no .yaml files inside")
+    return out
+
+
+def skill_areas(root: Path) -> dict[str, str]:
+    """skill id → area, read from skills.yaml (empty when it cannot be read)."""
+    try:
+        data = yaml.safe_load((root / "skills.yaml").read_text(encoding="utf-8-sig"))
+        return {s["id"]: s["area"] for s in data["skills"] if isinstance(s, dict) and "id" in s and "area" in s}
+    except (OSError, yaml.YAMLError, KeyError, TypeError):
+        return {}
+
+
+def target_for(name: str, data: bytes, root: Path, areas: dict[str, str]) -> str:
+    """Where a file goes: over an existing file of that name, else in its skill's area folder."""
+    existing = sorted(p for p in root.rglob(name) if p.is_file())
+    if existing:
+        return str(existing[0].relative_to(root))
+    area = "uploads"
+    try:
+        head = yaml.safe_load(data.decode("utf-8-sig"))
+        skill = head.get("skill") if isinstance(head, dict) else None
+        area = areas.get(skill, area) if isinstance(skill, str) else area
+    except (UnicodeDecodeError, yaml.YAMLError):
+        pass  # the loader reports the real problem, with its line
+    return f"{area}/{name}"
+
+
+class Staging:
+    """Uploaded files waiting for review, one folder per upload under instance/uploads/."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def create(self, owner_id: int, files: list[tuple[str, bytes]], root: Path, areas: dict[str, str]) -> str:
+        names = [n for n, _ in files]
+        if len(set(names)) != len(names):
+            raise UploadError("two uploaded files have the same name; rename one")
+        token = secrets.token_urlsafe(18)
+        place = self.folder / token
+        place.mkdir(parents=True)
+        manifest = {"owner": owner_id, "files": []}
+        for name, data in files:
+            (place / name).write_bytes(data)
+            manifest["files"].append({"name": name, "target": target_for(name, data, root, areas)})
+        (place / "manifest.json").write_text(json.dumps(manifest))
+        return token
+
+    def load(self, token: str, owner_id: int) -> list[StagedFile] | None:
+        """The staged files of an upload this instructor owns, or None."""
+        if not TOKEN.match(token):
+            return None
+        place = self.folder / token
+        try:
+            manifest = json.loads((place / "manifest.json").read_text())
+        except (OSError, ValueError):
+            return None
+        if manifest.get("owner") != owner_id:
+            return None
+        return [StagedFile(f["name"], f["target"], (place / f["name"]).read_bytes()) for f in manifest["files"]]
+
+    def discard(self, token: str) -> None:
+        if TOKEN.match(token):
+            shutil.rmtree(self.folder / token, ignore_errors=True)
+
+
+def validate_staged(root: Path, staged: list[StagedFile]) -> Bank:
+    """Load the bank as it would be after publishing, reporting issues in the uploaded files."""
+    with tempfile.TemporaryDirectory() as tmp:
+        trial = Path(tmp) / "questions"
+        shutil.copytree(root, trial)
+        paths = []
+        for f in staged:
+            dest = trial / f.target
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(f.data)
+            paths.append(dest)
+        bank = load_bank(trial, paths)
+    # Show paths as the instructor knows them (questions/<target>), not the temporary copy.
+    prefix = str(trial) + "/"
+    bank.issues = [replace(i, path=i.path.replace(prefix, "questions/")) for i in bank.issues]
+    bank.questions = [replace(q, path=q.path.replace(prefix, "questions/")) for q in bank.questions]
+    return bank
+
+
+def write_files(root: Path, staged: list[StagedFile]) -> dict[Path, bytes | None]:
+    """Write staged files into questions/; return what was there before, for restore()."""
+    previous: dict[Path, bytes | None] = {}
+    for f in staged:
+        dest = (root / f.target).resolve()
+        if root.resolve() not in dest.parents:
+            raise UploadError(f"{f.target}: outside the questions folder")
+        previous[dest] = dest.read_bytes() if dest.exists() else None
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(f.data)
+    return previous
+
+
+def restore(previous: dict[Path, bytes | None]) -> None:
+    """Undo write_files(): put old contents back and remove files that were new."""
+    for path, data in previous.items():
+        if data is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_bytes(data)

@@ -1,0 +1,116 @@
+"""Queries behind the instructor pages, turning rows into the plain data scoring/ works on."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import Attempt, AttemptItem, CohortMember, ProblemReport, QuestionVersion, Skill, SkillResult, User
+from ..questiontypes import get_question_type
+from ..scoring.gaps import GAP, NO_GAP, UNCERTAIN
+from ..scoring.itemstats import ItemInfo, ItemResponse, item_statistics, summary_flags_text
+
+MIN_RESPONSES = 20
+
+
+def _picks(definition: dict, response: dict | None) -> tuple[int, ...] | None:
+    if response is None:
+        return None
+    if definition["type"] == "single":
+        return (response["choice"],)
+    if definition["type"] == "multiple":
+        return tuple(response["choices"])
+    if definition["type"] == "true_false":
+        return (0,) if response["value"] else (1,)
+    return None
+
+
+def _item_info(version: QuestionVersion) -> ItemInfo:
+    d = version.definition
+    if d["type"] in ("single", "multiple"):
+        return ItemInfo(version.id, d["type"], len(d["choices"]),
+                        tuple(i for i, c in enumerate(d["choices"]) if c["correct"]))
+    if d["type"] == "true_false":
+        return ItemInfo(version.id, "true_false", 2, (0,) if d["answer"] else (1,))
+    return ItemInfo(version.id, d["type"], 0, ())
+
+
+def item_stat_rows(min_responses: int = MIN_RESPONSES) -> list[dict]:
+    """One row per question version that submitted attempts have seen, with its statistics and flags."""
+    rows = db.session.execute(
+        select(AttemptItem.attempt_id, AttemptItem.version_id, AttemptItem.credit, AttemptItem.response,
+               AttemptItem.seconds)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id).where(Attempt.status == "submitted")).all()
+    versions = {v.id: v for v in db.session.scalars(
+        select(QuestionVersion).where(QuestionVersion.id.in_({r.version_id for r in rows})))}
+    responses = [ItemResponse(r.attempt_id, r.version_id, r.credit,
+                              _picks(versions[r.version_id].definition, r.response) if r.credit is not None else None,
+                              r.seconds or None) for r in rows]
+    reports = dict(db.session.execute(select(ProblemReport.version_id, func.count())
+                                      .where(ProblemReport.status == "open").group_by(ProblemReport.version_id)).all())
+    out = []
+    for stats in item_statistics([_item_info(v) for v in versions.values()], responses, min_responses):
+        v = versions[stats.version_id]
+        out.append({
+            "version_id": v.id, "question": v.question_id, "version": v.version, "qtype": v.qtype,
+            "type_label": get_question_type(v.qtype).label, "skills": v.skills, "responses": stats.responses,
+            "facility": stats.facility, "discrimination": stats.discrimination,
+            "median_seconds": stats.median_seconds, "option_rates": stats.option_rates,
+            "flags": list(stats.flags), "flag_texts": [summary_flags_text(f) for f in stats.flags],
+            "hidden": stats.hidden, "reports": reports.get(v.id, 0),
+        })
+    return out
+
+
+def cohort_heatmap(cohort_id: int) -> tuple[list[dict], int]:
+    """Per skill, how many members are gap / not sure / no gap on their latest submitted result."""
+    member_ids = [m for (m,) in db.session.execute(select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id))]
+    latest: dict[tuple[int, str], tuple] = {}
+    rows = db.session.execute(
+        select(Attempt.user_id, SkillResult.skill_id, SkillResult.status, Attempt.submitted_at)
+        .join(SkillResult, SkillResult.attempt_id == Attempt.id)
+        .where(Attempt.user_id.in_(member_ids), Attempt.status == "submitted")).all()
+    for user_id, skill_id, status, when in rows:
+        key = (user_id, skill_id)
+        if key not in latest or when > latest[key][1]:
+            latest[key] = (status, when)
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for (_, skill_id), (status, _) in latest.items():
+        counts[skill_id][status] += 1
+    names = dict(db.session.execute(select(Skill.id, Skill.name)).all())
+    order = {sid: i for i, (sid,) in enumerate(db.session.execute(select(Skill.id).order_by(Skill.position)))}
+    table = [{"skill_id": sid, "name": names.get(sid, sid), GAP: c[GAP], UNCERTAIN: c[UNCERTAIN], NO_GAP: c[NO_GAP],
+              "assessed": sum(c.values())} for sid, c in counts.items()]
+    table.sort(key=lambda r: order.get(r["skill_id"], len(order)))
+    return table, len(member_ids)
+
+
+def cohort_responses(cohort_id: int) -> list[dict]:
+    """Every response of every member's attempts: the cohort's raw data for CSV and JSON."""
+    member_ids = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
+    attempts = db.session.scalars(
+        select(Attempt).options(joinedload(Attempt.assessment))
+        .where(Attempt.user_id.in_(member_ids)).order_by(Attempt.user_id, Attempt.started_at)).all()
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(member_ids)))}
+    items = db.session.scalars(
+        select(AttemptItem).options(joinedload(AttemptItem.version))
+        .where(AttemptItem.attempt_id.in_([a.id for a in attempts])).order_by(AttemptItem.attempt_id,
+                                                                               AttemptItem.position)).all()
+    by_attempt = {a.id: a for a in attempts}
+    out = []
+    for item in items:
+        attempt = by_attempt[item.attempt_id]
+        user = users[attempt.user_id]
+        d = item.definition
+        out.append({
+            "learner": user.display_name, "email": user.email, "attempt": attempt.public_id,
+            "assessment": attempt.assessment.name, "status": attempt.status,
+            "submitted_at": attempt.submitted_at.isoformat() + "Z" if attempt.submitted_at else None,
+            "position": item.position, "question_id": item.version.question_id, "version": item.version.version,
+            "type": d["type"], "skills": d["skills"],
+            "response": get_question_type(d["type"]).describe(d, item.response) if item.response is not None else None,
+            "state": item.state, "credit": item.credit, "seconds": round(item.seconds or 0.0, 1),
+        })
+    return out

@@ -1,0 +1,21 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, StringField
+from wtforms.validators import DataRequired, Length
+
+
+class UploadForm(FlaskForm):
+    files = FileField("Question files (.yaml, .yml or a .zip of them)", validators=[FileRequired("Choose a file.")],
+                      render_kw={"multiple": True, "accept": ".yaml,.yml,.zip"})
+
+
+class PublishForm(FlaskForm):
+    """Publishing or discarding a staged upload: a POST with a CSRF token."""
+
+
+class CohortForm(FlaskForm):
+    name = StringField("Cohort name", validators=[DataRequired(), Length(max=120)])
+
+
+class ResolveForm(FlaskForm):
+    report_id = HiddenField(validators=[DataRequired()])

@@ -1,0 +1,306 @@
+"""Instructor pages: the bank, uploads with preview and publish, statistics, reports, cohorts.
+
+Every route here is for instructors and admins only: the check runs before any view, so a
+new route cannot forget it.
+"""
+from pathlib import Path
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..bank.checks import CheckFailed, compute_variants
+from ..bank.loader import load_bank, question_files
+from ..bank.stats import bank_stats
+from ..bank.sync import sync_bank
+from ..bank.uploads import Staging, UploadError, restore, skill_areas, unpack, validate_staged, write_files
+from ..cohorts import new_join_code
+from ..extensions import db
+from ..models import Cohort, ProblemReport, QuestionVersion, utcnow
+from ..quiz.forms import answer_form
+from ..questiontypes import get_question_type
+from ..rendering import render_markdown
+from ..review import question_review
+from . import bp
+from .data import MIN_RESPONSES, cohort_heatmap, cohort_responses, item_stat_rows
+from .forms import CohortForm, PublishForm, ResolveForm, UploadForm
+
+
+@bp.before_request
+def instructors_only():
+    if not current_user.is_authenticated or not current_user.is_instructor:
+        abort(403)
+
+
+def _root() -> Path:
+    return Path(current_app.config["QUESTIONS_DIR"])
+
+
+def _staging() -> Staging:
+    return Staging(Path(current_app.instance_path) / "uploads")
+
+
+@bp.route("/")
+def dashboard():
+    root = _root()
+    bank = load_bank(root)
+    files = [str(p.relative_to(root)) for p in question_files(root)]
+    return render_template("instructor/dashboard.html", stats=bank_stats(bank), issues=bank.issues, files=files)
+
+
+@bp.route("/bank/<path:relpath>")
+def download(relpath):
+    root = _root()
+    allowed = {str(p.relative_to(root)): p for p in question_files(root)}
+    allowed.update({name: root / name for name in ("skills.yaml", "roles.yaml", "courses.yaml", "assessments.yaml",
+                                                   "projects.yaml") if (root / name).exists()})
+    path = allowed.get(relpath)
+    if path is None:
+        abort(404)
+    response = current_app.response_class(path.read_bytes(), mimetype="application/yaml")
+    response.headers["Content-Disposition"] = f'attachment; filename="{Path(relpath).name}"'
+    return response
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+def upload():
+    form = UploadForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            files = []
+            for storage in request.files.getlist(form.files.name):
+                if storage.filename:
+                    files.extend(unpack(storage.filename, storage.read()))
+            if not files:
+                raise UploadError("Choose at least one file.")
+            token = _staging().create(current_user.id, files, _root(), skill_areas(_root()))
+        except UploadError as exc:
+            form.files.errors = [str(exc)]
+        else:
+            return redirect(url_for("instructor.review_upload", token=token), 303)
+    if request.method == "POST":
+        status = 400
+    return render_template("instructor/upload.html", form=form,
+                           limit_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)), status
+
+
+def _preview(bank, staged):
+    targets = {"questions/" + f.target for f in staged}
+    entries = []
+    for q in bank.questions:
+        if q.path not in targets:
+            continue
+        form = answer_form(q.definition, None, meta={"csrf": False})
+        entries.append({"question": q, "form": form, "qtype": get_question_type(q.qtype),
+                        "prompt_html": render_markdown(q.definition["prompt"]),
+                        "review": question_review(q.definition, question_id=q.id)})
+    return entries
+
+
+@bp.route("/upload/<token>")
+def review_upload(token):
+    staged = _staging().load(token, current_user.id)
+    if staged is None:
+        abort(404)
+    bank = validate_staged(_root(), staged)
+    return render_template("instructor/review_upload.html", token=token, staged=staged, issues=bank.issues,
+                           preview=_preview(bank, staged) if not bank.issues else [], form=PublishForm())
+
+
+@bp.route("/upload/<token>/publish", methods=["POST"])
+def publish(token):
+    staging = _staging()
+    staged = staging.load(token, current_user.id)
+    if staged is None:
+        abort(404)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        abort(400, "The form expired; reload the page.")
+    root = _root()
+    bank = validate_staged(root, staged)
+    if bank.issues:
+        return render_template("instructor/review_upload.html", token=token, staged=staged, issues=bank.issues,
+                               preview=[], form=form), 400
+    previous = write_files(root, staged)
+    try:
+        report = sync_bank(db.session, load_bank(root), compute_variants)
+        db.session.commit()
+    except CheckFailed as exc:
+        db.session.rollback()
+        restore(previous)
+        flash(f"Nothing was published: {exc}")
+        return redirect(url_for("instructor.review_upload", token=token), 303)
+    except Exception:
+        db.session.rollback()
+        restore(previous)
+        raise
+    staging.discard(token)
+    flash("Published. " + report.line())
+    return redirect(url_for("instructor.dashboard"), 303)
+
+
+@bp.route("/upload/<token>/discard", methods=["POST"])
+def discard(token):
+    if PublishForm().validate_on_submit():
+        _staging().discard(token)
+        flash("The upload was discarded; nothing changed.")
+    return redirect(url_for("instructor.upload"), 303)
+
+
+# --- exports -------------------------------------------------------------------------------
+
+EXPORTERS = {"gift": ("gift", "text/plain"), "moodle-xml": ("xml", "application/xml")}
+
+
+@bp.route("/export/<fmt>/<path:relpath>")
+def export(fmt, relpath):
+    """One question file as GIFT or Moodle XML; what the format cannot carry is listed in a header comment."""
+    from ..bank.formats.gift import export_gift
+    from ..bank.formats.moodle_xml import export_moodle_xml
+
+    root = _root()
+    files = {str(p.relative_to(root)): p for p in question_files(root)}
+    if fmt not in EXPORTERS or relpath not in files:
+        abort(404)
+    bank = load_bank(root, [files[relpath]])
+    if bank.issues:
+        abort(409, "This file has validation errors; fix them before exporting.")
+    pairs = [(q.id, q.definition) for q in bank.questions]
+    text, issues = export_gift(pairs) if fmt == "gift" else export_moodle_xml(pairs)
+    suffix, mimetype = EXPORTERS[fmt]
+    response = current_app.response_class(text, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{Path(relpath).stem}.{suffix}"'
+    response.headers["X-Quizapp-Export-Issues"] = str(len(issues))
+    return response
+
+
+# --- item statistics -----------------------------------------------------------------------
+
+STAT_COLUMNS = ("question", "responses", "facility", "discrimination", "median_seconds", "reports")
+
+
+@bp.route("/stats")
+def item_stats():
+    rows = item_stat_rows()
+    sort = request.args.get("sort", "discrimination")
+    if sort not in STAT_COLUMNS:
+        abort(400, f"Cannot sort by {sort!r}; use one of {', '.join(STAT_COLUMNS)}.")
+    descending = request.args.get("order", "asc") == "desc"
+    present = [r for r in rows if r[sort] is not None]
+    missing = [r for r in rows if r[sort] is None]
+    rows = sorted(present, key=lambda r: r[sort], reverse=descending) + missing
+    return render_template("instructor/stats.html", rows=rows, sort=sort, descending=descending,
+                           min_responses=MIN_RESPONSES, columns=STAT_COLUMNS)
+
+
+@bp.route("/stats.csv")
+def item_stats_csv():
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["question", "version", "type", "skills", "responses", "facility", "discrimination",
+                     "median_seconds", "option_rates", "flags", "open_reports", "hidden"])
+    for r in item_stat_rows():
+        writer.writerow([r["question"], r["version"], r["qtype"], " ".join(r["skills"]), r["responses"],
+                         _fmt(r["facility"]), _fmt(r["discrimination"]), _fmt(r["median_seconds"]),
+                         " ".join(f"{k + 1}:{v:.3f}" for k, v in sorted(r["option_rates"].items())),
+                         " ".join(r["flags"]), r["reports"], r["hidden"]])
+    response = current_app.response_class(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="item-statistics.csv"'
+    return response
+
+
+def _fmt(value):
+    return "" if value is None else f"{value:.4f}"
+
+
+# --- problem reports -----------------------------------------------------------------------
+
+@bp.route("/reports")
+def problem_reports():
+    status = request.args.get("status", "open")
+    if status not in ("open", "resolved"):
+        abort(400, "status must be open or resolved")
+    query = select(ProblemReport).options(joinedload(ProblemReport.version)).where(ProblemReport.status == status)
+    question = request.args.get("question")
+    if question:
+        query = query.join(QuestionVersion).where(QuestionVersion.question_id == question)
+    reports = db.session.scalars(query.order_by(ProblemReport.created_at.desc())).all()
+    return render_template("instructor/reports.html", reports=reports, status=status, question=question,
+                           form=ResolveForm())
+
+
+@bp.route("/reports/resolve", methods=["POST"])
+def resolve_report():
+    form = ResolveForm()
+    if not form.validate_on_submit() or not form.report_id.data.isdigit():
+        abort(400, "Choose a report to resolve.")
+    report = db.session.get(ProblemReport, int(form.report_id.data))
+    if report is None:
+        abort(404)
+    report.status, report.resolved_at = "resolved", utcnow()
+    db.session.commit()
+    flash(f"Report on {report.version.question_id} marked resolved.")
+    return redirect(url_for("instructor.problem_reports"), 303)
+
+
+# --- cohorts -------------------------------------------------------------------------------
+
+def _own_cohort(cohort_id: int) -> Cohort:
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or (cohort.owner_id != current_user.id and current_user.role != "admin"):
+        abort(404)
+    return cohort
+
+
+@bp.route("/cohorts", methods=["GET", "POST"])
+def cohorts():
+    form = CohortForm()
+    status = 200
+    if form.validate_on_submit():
+        cohort = Cohort(name=form.name.data.strip(), join_code=new_join_code(), owner_id=current_user.id)
+        db.session.add(cohort)
+        db.session.commit()
+        flash(f"Cohort created. Learners join with the code {cohort.join_code}.")
+        return redirect(url_for("instructor.cohort", cohort_id=cohort.id), 303)
+    if request.method == "POST":
+        status = 400
+    query = select(Cohort).order_by(Cohort.created_at.desc())
+    if current_user.role != "admin":
+        query = query.where(Cohort.owner_id == current_user.id)
+    return render_template("instructor/cohorts.html", cohorts=db.session.scalars(query).all(), form=form), status
+
+
+@bp.route("/cohorts/<int:cohort_id>")
+def cohort(cohort_id):
+    cohort = _own_cohort(cohort_id)
+    table, members = cohort_heatmap(cohort.id)
+    return render_template("instructor/cohort.html", cohort=cohort, table=table, members=members)
+
+
+@bp.route("/cohorts/<int:cohort_id>/responses.<fmt>")
+def cohort_export(cohort_id, fmt):
+    cohort = _own_cohort(cohort_id)
+    rows = cohort_responses(cohort.id)
+    if fmt == "json":
+        return jsonify({"cohort": cohort.name, "responses": rows})
+    if fmt != "csv":
+        abort(404)
+    import csv
+    import io
+
+    out = io.StringIO()
+    columns = ["learner", "email", "attempt", "assessment", "status", "submitted_at", "position", "question_id",
+               "version", "type", "skills", "response", "state", "credit", "seconds"]
+    writer = csv.DictWriter(out, fieldnames=columns)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "skills": " ".join(row["skills"])})
+    response = current_app.response_class(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="cohort-{cohort.id}-responses.csv"'
+    return response
+

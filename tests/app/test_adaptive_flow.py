@@ -1,0 +1,90 @@
+"""The adaptive attempt: one question at a time, chosen from the answers, resumable, extendable."""
+from sqlalchemy import select
+
+from quizapp.attempts import adaptive_state, observations_by_skill
+from quizapp.extensions import db
+from quizapp.models import Attempt, AttemptItem
+from quizapp.scoring.posterior import JointPosterior
+from tests.app.test_quiz import right_answer
+from tests.conftest import csrf_token
+
+
+def attempt_of(app, public_id):
+    return db.session.scalar(select(Attempt).where(Attempt.public_id == public_id))
+
+
+def items(app, public_id):
+    with app.app_context():
+        return [(i.position, i.definition, i.reason, i.checked) for i in attempt_of(app, public_id).items]
+
+
+def test_adaptive_attempt_grows_one_question_at_a_time_and_stops(app, client, learner):
+    learner.start("adapt")
+    first = items(app, learner.public_id)
+    assert len(first) == 1 and first[0][2].startswith("A first question on")
+    page = client.get(learner.url(1)).text
+    assert "of up to 5" in page and "Why this question?" in page
+    position = 1
+    while True:
+        definition = items(app, learner.public_id)[position - 1][1]
+        response = learner.answer(position, right_answer(definition))
+        assert response.status_code == 303
+        if response.headers["Location"].endswith("/overview"):
+            break
+        position += 1
+        assert response.headers["Location"].endswith(f"/q/{position}")
+    seen = items(app, learner.public_id)
+    assert 2 <= len(seen) <= 5
+    assert len({d["prompt"] for _, d, _, _ in seen}) == len(seen)  # never the same question twice
+    assert all(checked for *_, checked in seen)  # answers are final once the next question was chosen
+    learner.submit()
+    data = client.get(f"/report/{learner.public_id}.json").json
+    assert {s["skill_id"] for s in data["skills"]} == {"t.basics", "t.advanced", "t.math"}  # every skill reported
+
+
+def test_an_answer_cannot_change_after_moving_on(app, client, learner):
+    learner.start("adapt")
+    definition = items(app, learner.public_id)[0][1]
+    learner.answer(1, right_answer(definition))
+    with app.app_context():
+        before = db.session.scalar(select(AttemptItem).where(AttemptItem.position == 1)).response
+    learner.answer(1, None, action="save")
+    with app.app_context():
+        assert db.session.scalar(select(AttemptItem).where(AttemptItem.position == 1)).response == before
+
+
+def test_state_is_rebuilt_from_saved_answers(app, learner):
+    learner.start("adapt")
+    definition = items(app, learner.public_id)[0][1]
+    learner.answer(1, right_answer(definition))
+    with app.app_context():
+        db.session.remove()  # as after a restart: nothing in memory
+        attempt = attempt_of(app, learner.public_id)
+        state = adaptive_state(attempt, 0.3)
+        expected = JointPosterior(attempt.assessment.skills, 0.3)
+        for skill, observations in observations_by_skill(attempt.items).items():
+            for o in observations:
+                expected.update(skill, o)
+        assert state.used == {i.version_id for i in attempt.items} and state.asked == 2
+        for skill in attempt.assessment.skills:
+            assert state.posterior.estimate(skill, 0.0) == expected.estimate(skill, 0.0)
+
+
+def test_three_more_questions_continue_the_same_attempt(app, client, learner):
+    learner.start("adapt")
+    learner.submit()
+    report = client.get(f"/report/{learner.public_id}")
+    assert "3 more questions on" in report.text
+    with app.app_context():
+        skill = next(s.skill_id for s in attempt_of(app, learner.public_id).results if s.status == "uncertain")
+        asked = len(attempt_of(app, learner.public_id).items)
+    response = client.post(f"/attempt/{learner.public_id}/more/{skill}", data={"csrf_token": csrf_token(report.text)})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/q/{asked + 1}")
+    with app.app_context():
+        attempt = attempt_of(app, learner.public_id)
+        assert attempt.status == "in_progress" and attempt.results == [] and attempt.focus_skill == skill
+        new = attempt.items[-1]
+        assert new.reason.startswith("You asked for more questions on ") and attempt.focus_remaining == 2
+        assert skill in new.definition["skills"]
+    assert client.post(f"/attempt/{learner.public_id}/more/not.a.skill",
+                       data={"csrf_token": csrf_token(report.text)}).status_code == 404

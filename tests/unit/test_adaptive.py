@@ -1,0 +1,106 @@
+import random
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from quizapp.scoring.ability import ItemParams, Observation, p_correct
+from quizapp.scoring.adaptive import (AdaptiveItem, AdaptiveSettings, AdaptiveState, SkillTarget, fisher_information,
+                                      select_next, skill_stopped)
+from quizapp.scoring.posterior import JointPosterior
+
+B = {1: -1.5, 2: -0.75, 3: 0.0, 4: 0.75, 5: 1.5}
+
+
+def pool(skills=("a", "b", "c"), per=12):
+    return {s: [AdaptiveItem(f"{s}{k}", s, ItemParams(1.0, B[k % 5 + 1], 0.25)) for k in range(per)] for s in skills}
+
+
+def state(skills=("a", "b", "c"), rho=0.3, weights=None, per=12):
+    targets = {s: SkillTarget(0.0, (weights or {}).get(s, 1.0), s.upper()) for s in skills}
+    return AdaptiveState(JointPosterior(skills, rho), targets, pool(skills, per))
+
+
+def answer(st, sel, credit):
+    st.posterior.update(sel.item.skill, Observation(sel.item.params, credit))
+    st.used.add(sel.item.key)
+    st.asked += 1
+
+
+def test_fisher_information_formula():
+    params = ItemParams(1.3, 0.2, 0.2)
+    theta = np.array([0.7])
+    p = float(p_correct(theta, params)[0])
+    expected = 1.3 ** 2 * ((1 - p) / p) * ((p - 0.2) / 0.8) ** 2
+    assert float(fisher_information(params, theta)[0]) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("p, n, stopped", [(0.95, 2, True), (0.95, 1, False), (0.05, 3, True), (0.5, 9, False),
+                                           (0.5, 10, True), (0.85, 5, False)])
+def test_stopping_rule(p, n, stopped):
+    assert skill_stopped(p, n, AdaptiveSettings()) is stopped
+
+
+def test_no_skill_runs_more_than_two_items_ahead():
+    st, rng = state(), random.Random(1)
+    for _ in range(15):
+        sel = select_next(st, AdaptiveSettings(), rng)
+        answer(st, sel, 1.0 if sel.item.skill == "a" else 0.0)
+        counts = [st.posterior.counts[s] for s in "abc"]
+        open_counts = [st.posterior.counts[s] for s in st.open_skills(AdaptiveSettings())]
+        if open_counts:
+            assert max(open_counts) - min(open_counts) <= 2, counts
+
+
+def test_weighted_most_uncertain_skill_goes_first():
+    st = state(weights={"b": 3.0})
+    assert select_next(st, AdaptiveSettings(), random.Random(0)).item.skill == "b"
+
+
+def test_randomesque_spreads_exposure_among_the_top_three():
+    firsts = Counter(select_next(state(), AdaptiveSettings(), random.Random(seed)).item.key for seed in range(60))
+    assert 2 <= len(firsts) <= 3 and max(firsts.values()) < 60
+
+
+def test_recently_seen_items_are_avoided_while_others_remain():
+    st = state(skills=("a",), per=5)
+    st.recent = {"a0", "a1", "a2", "a3"}
+    assert select_next(st, AdaptiveSettings(), random.Random(0)).item.key == "a4"
+
+
+def test_stops_when_skills_are_settled_or_at_the_limit():
+    st, rng = state(skills=("a",)), random.Random(3)
+    asked = 0
+    while (sel := select_next(st, AdaptiveSettings(), rng)) is not None:
+        answer(st, sel, 1.0)
+        asked += 1
+    assert 2 <= asked < 10 and st.p_gap("a") <= 0.1
+    capped = state()
+    capped_settings = AdaptiveSettings(max_items=4)
+    for _ in range(4):
+        answer(capped, select_next(capped, capped_settings, rng), 0.5)
+    assert select_next(capped, capped_settings, rng) is None
+
+
+def test_only_skill_ignores_stopping_for_more_questions():
+    st, rng = state(skills=("a", "b")), random.Random(4)
+    for _ in range(4):
+        answer(st, select_next(st, AdaptiveSettings(), rng, only_skill="a"), 1.0)
+    assert st.posterior.counts["a"] == 4
+    assert "You asked for more questions on A." == select_next(st, AdaptiveSettings(), rng, only_skill="a").reason
+
+
+def test_simulated_learners_are_classified_better_than_chance():
+    rng, np_rng = random.Random(5), np.random.default_rng(5)
+    right = 0
+    total = 0
+    for _ in range(40):
+        theta = np_rng.normal(size=3)
+        st = state()
+        while (sel := select_next(st, AdaptiveSettings(max_items=24), rng)) is not None:
+            truth = theta["abc".index(sel.item.skill)]
+            answer(st, sel, float(np_rng.random() < p_correct(truth, sel.item.params)))
+        for i, s in enumerate("abc"):
+            right += (st.p_gap(s) > 0.5) == (theta[i] < 0.0)
+            total += 1
+    assert right / total > 0.7
