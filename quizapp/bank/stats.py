@@ -29,6 +29,8 @@ def bank_stats(bank: Bank) -> dict:
         "projects": len(bank.projects),
         "assessments": len(bank.assessments),
         "free_entry_share": round(free / total, 3) if total else 0.0,
+        "parameterised": sum(1 for q in bank.questions if q.definition.get("params")),
+        "with_check": sum(1 for q in bank.questions if q.definition.get("check")),
         "per_area": dict(sorted(per_area.items())),
         "per_skill": {s["id"]: per_skill.get(s["id"], 0) for s in bank.skills},
         "per_type": dict(sorted(per_type.items())),

@@ -141,7 +141,7 @@ def _m_step(log_a, b, c, theta, n_q, r_q, b0, inv_va, inv_vb):
     for _ in range(M_STEPS):
         z, s, p, _, _ = _curves(log_a, b, c, theta)
         a = np.exp(log_a)[:, None]
-        ratio = s / p                                   # dlogit-term: (1-c) s(1-s) / (P(1-P)) = s / P
+        ratio = s / p                                   # (dP/dz) / (P (1 - P)) = (1-c) s(1-s) / (P(1-P))
         g = (r_q - n_q * p) * ratio                    # d(expected ll)/dz at each node
         info = n_q * (1.0 - c[:, None]) * s * (1.0 - s) * ratio   # n D² / (P (1 - P))
         grad_la = np.sum(g * z, axis=1) - log_a * inv_va

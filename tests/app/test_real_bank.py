@@ -20,18 +20,46 @@ def test_bank_is_valid(bank):
     assert bank.ok, "\n".join(map(str, bank.issues))
 
 
-def test_content_floors_from_stats_json(tmp_path):
-    app = make_app(tmp_path, QUESTIONS)
+@pytest.fixture(scope="module")
+def stats(tmp_path_factory):
+    app = make_app(tmp_path_factory.mktemp("stats"), QUESTIONS)
     result = app.test_cli_runner().invoke(args=["bank", "stats", "--json"])
-    stats = json.loads(result.output)
-    assert stats["questions"] >= 120
-    assert stats["skills"] >= 20
-    assert stats["courses"] >= 30
+    return json.loads(result.stdout)
+
+
+def test_content_floors_from_stats_json(stats):
+    """The coverage the product promises, so it cannot silently drop (issues 3 and 4)."""
+    assert stats["questions"] >= 600
+    assert stats["skills"] >= 25
+    assert stats["courses"] >= 60
     for area in ("math", "python", "algorithms", "frameworks"):
         assert stats["per_area"][area] >= 25, area
-    assert all(count >= 4 for count in stats["per_skill"].values()), stats["per_skill"]
-    assert all(stats["per_difficulty"][str(d)] > 0 for d in range(1, 6))
+    for skill, count in stats["per_skill"].items():
+        assert count >= 18, skill
+        assert all(stats["per_skill_difficulty"][skill][str(d)] > 0 for d in range(1, 6)), skill
     assert set(stats["per_type"]) == {"single", "multiple", "true_false", "numeric", "short"}
+    assert stats["free_entry_share"] >= 0.25
+    assert stats["parameterised"] >= 30
+    assert stats["projects"] >= 6
+
+
+def test_every_item_is_reviewed_and_every_numeric_item_is_checked(bank):
+    for q in bank.questions:
+        assert "reviewed" in q.definition, q.id
+        if q.qtype == "numeric":
+            assert q.definition.get("check"), q.id
+
+
+def test_course_levels_cover_every_skill(bank):
+    for skill in bank.skills:
+        levels = [c["level"] for c in bank.courses if skill["id"] in c["skills"]]
+        assert levels.count("beginner") >= 2 and levels.count("advanced") >= 1, skill["id"]
+    assert all(c["cost"] in ("free", "paid") and c["hours"] > 0 and c["format"] for c in bank.courses)
+
+
+def test_the_six_roles_exist(bank):
+    assert {r["id"] for r in bank.roles} >= {"ml-engineer-entry", "ml-engineer-experienced", "data-scientist",
+                                            "nlp-specialist", "cv-specialist", "mlops-engineer"}
 
 
 def test_every_question_explains_and_cites(bank):

@@ -68,13 +68,18 @@ _NOT_BLOCK_SAFE = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-
 
 
 def format_number(value: float | int) -> str:
-    """A plain decimal that YAML, GIFT and PHP all read back as the same number (never 1e-07)."""
+    """A number that YAML, GIFT and PHP all read back as the same float (YAML wants 1.0e+20, not 1e+20)."""
     if isinstance(value, bool) or not math.isfinite(value):
         raise ValueError(f"not a finite number: {value!r}")
     if float(value).is_integer() and abs(value) < 1e15:
         return str(int(value))
-    text = format(Decimal(repr(float(value))), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    text = repr(float(value))
+    if "e" not in text:
+        return text
+    if abs(value) < 1:
+        return format(Decimal(text), "f")                       # 1e-07 → 0.0000001
+    mantissa, exponent = text.split("e")
+    return f"{mantissa if '.' in mantissa else mantissa + '.0'}e{exponent}"
 
 
 def _scalar(value: Any) -> str:
@@ -93,12 +98,13 @@ def _value_lines(key: str, value: Any, indent: int) -> list[str]:
         body = value[:-1] if value.endswith("\n") else value
         chomp = "-" if not value.endswith("\n") else ("+" if body.endswith("\n") else "")
         lines = body.split("\n")
-        first = next((line for line in lines if line.strip()), "")
-        indicator = "2" if first.startswith(" ") else ""
+        indicator = "2" if lines[0][:1] in ("", " ", "\t") else ""   # YAML cannot guess the indent then
         return [f"{pad}{key}: |{indicator}{chomp}"] + [f"{pad}  {line}" if line else "" for line in lines]
     if isinstance(value, list):
-        if not value:
-            return [f"{pad}{key}: []"]
+        if not any(isinstance(item, (dict, list)) for item in value):
+            flow = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=float("inf")).strip()
+            if len(pad) + len(key) + len(flow) <= 98 and not re.search(r"['\"]", flow):   # else block style
+                return [f"{pad}{key}: {flow}"]
         out = [f"{pad}{key}:"]
         for item in value:
             if isinstance(item, dict):
@@ -139,7 +145,11 @@ def to_yaml(result_questions: list[dict], skill: str) -> str:
     out = [f"skill: {_scalar(skill)}", "questions:" if result_questions else "questions: []"]
     for question in result_questions:
         lines = _question_lines(question)
-        if yaml.safe_load("\n".join(lines) + "\n") != [question]:
+        try:
+            faithful = yaml.safe_load("\n".join(lines) + "\n") == [question]
+        except yaml.YAMLError:
+            faithful = False
+        if not faithful:
             dumped = yaml.safe_dump([question], allow_unicode=True, sort_keys=False, width=100)
             lines = ["  " + line if line else line for line in dumped.rstrip("\n").split("\n")]
         out.extend(lines)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .. import schema
-from . import ConversionIssue, format_number
+from . import format_number
 from ._html import html_to_markdown
 
 DEFAULT_DIFFICULTY = 3
@@ -381,8 +381,3 @@ def finish(question: dict, note: Note) -> dict:
         for text in sorted({t for t in texts if texts.count(t) > 1}):
             note(f"choice {brief(text)} appears twice; fix before importing")
     return {key: question[key] for key in QUESTION_ORDER if key in question}
-
-
-def record(issues: list[ConversionIssue], line: int, qid: str | None) -> Note:
-    """A note-taker that files messages as issues for one question."""
-    return lambda message: issues.append(ConversionIssue(line, qid, message))

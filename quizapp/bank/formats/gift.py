@@ -18,9 +18,10 @@ from ._common import (Answer, Ids, Note, NumericAnswer, Skip, absolute_tolerance
                       choice_question, choice_weights, convert_text, export_metadata, finish, numeric_question,
                       short_question, weight_text)
 
-# Escaped syntax characters become private-use placeholders while the syntax is parsed.
-_ESCAPES = {"~": "\ue001", "=": "\ue002", "#": "\ue003", "{": "\ue004", "}": "\ue005", ":": "\ue006",
-            "n": "\ue007"}
+# Escaped syntax characters become placeholders (Unicode noncharacters) while the syntax is parsed.
+_ESCAPES = {"~": "\ufdd0", "=": "\ufdd1", "#": "\ufdd2", "{": "\ufdd3", "}": "\ufdd4", ":": "\ufdd5",
+            "n": "\ufdd6"}
+_RESERVED = re.compile("[\ufdd0-\ufdd6]")
 _RESTORE = str.maketrans({mark: ("\n" if char == "n" else char) for char, mark in _ESCAPES.items()})
 _FORMAT_MARK = re.compile(r"^\[(html|moodle|plain|markdown)\]")
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d*)?)%")
@@ -150,7 +151,7 @@ def _question(raw: str, note: Note) -> dict:
     start, end = raw.find("{"), raw.find("}")
     if start == -1 and end == -1:
         raise Skip("no answer block {...}: a description (text only) has no quizapp equivalent")
-    if start == -1 or end < start:
+    if start == -1 or end < start or "{" in raw[start + 1:end]:
         raise Skip("unbalanced braces; write a literal brace as \\{ or \\}")
     if "{" in raw[end + 1:]:
         raise Skip("several answer blocks (a cloze question) have no quizapp equivalent")
@@ -203,7 +204,13 @@ def import_gift(text: str, source: str = "input.gift") -> ConversionResult:
                 result.issues.append(ConversionIssue(meta_line, None, "a quizapp comment with no question after it"))
             continue
         line = body[0][0]
-        raw = _protect("\n".join(text for _, text in body))
+        raw = "\n".join(text for _, text in body)
+        if _RESERVED.search(raw):
+            number += 1
+            result.issues.append(ConversionIssue(line, ids.preview(None, number), "contains Unicode noncharacters "
+                                                 "(U+FDD0-U+FDD6), which the reader reserves; skipped"))
+            continue
+        raw = _protect(raw)
         if raw.startswith("$CATEGORY:"):
             category = category_path(raw[len("$CATEGORY:"):].translate(_RESTORE))
             continue

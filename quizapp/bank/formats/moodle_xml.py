@@ -21,7 +21,7 @@ from typing import Any
 
 from . import ConversionIssue, ConversionResult, format_number
 from ._common import (STOCK_FEEDBACK, Answer, Ids, Note, NumericAnswer, Skip, absolute_tolerance, apply_metadata,
-                      category_path, choice_question, choice_weights, convert_text, export_metadata, finish,
+                      brief, category_path, choice_question, choice_weights, convert_text, export_metadata, finish,
                       numeric_question, short_question, weight_text)
 
 _FORMATS = {"html": "html", "moodle_auto_format": "moodle", "plain_text": "plain", "markdown": "markdown",
@@ -104,9 +104,10 @@ def _choices(question: ET.Element, fmt: str, note: Note) -> dict:
     single = question.findtext("single")
     answers = [Answer(_read(a, fmt), _fraction(a), _read(a.find("feedback"), fmt)) for a in question.findall("answer")]
     result = choice_question(answers, single is None or single.strip() not in ("false", "0", ""), note)
-    for field in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
-        if _read(question.find(field), fmt) not in STOCK_FEEDBACK:
-            note(f"the {field} dropped (quizapp gives feedback per choice)")
+    for field, when in (("correctfeedback", "correct"), ("partiallycorrectfeedback", "partially correct"),
+                        ("incorrectfeedback", "incorrect")):
+        if (text := _read(question.find(field), fmt)) not in STOCK_FEEDBACK:
+            note(f"feedback for any {when} response ({brief(text)}) dropped (quizapp gives feedback per choice)")
     return result
 
 
