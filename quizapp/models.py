@@ -229,6 +229,13 @@ class ItemCalibration(db.Model):
     fitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class ModelSetting(db.Model):
+    """Values the scoring model learns from data (e.g. the skills' correlation), by name."""
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
 # --- instructor tools ------------------------------------------------------------------------
 
 PROBLEM_REASONS = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 
 def _create_app():
@@ -20,9 +20,36 @@ def main() -> None:
     """Entry point of the `quizapp` console script."""
 
 
+@click.command("calibrate")
+@with_appcontext
+def calibrate_command() -> None:
+    """Fit item parameters (3PL, guessing fixed) from stored responses and flag misfitting items."""
+    from flask import current_app
+
+    from ..calibrate import calibrate
+    from ..extensions import db
+    from ..models import QuestionVersion
+
+    summary = calibrate()
+    db.session.commit()
+    minimum = current_app.config["CALIBRATION_MIN_RESPONSES"]
+    click.echo(f"{summary.attempts} submitted attempts; {len(summary.fits)} question versions fitted over "
+               f"{len(summary.per_skill)} skills; {summary.usable(minimum)} have {minimum}+ responses and now "
+               "replace their difficulty labels in scoring.")
+    misfits = [f for f in summary.fits if f.misfit]
+    for fit in misfits:
+        question = db.session.get(QuestionVersion, fit.key)
+        click.echo(f"  misfit q '{question.question_id}' v{question.version} (n={fit.n}, a={fit.a:.2f}, "
+                   f"b={fit.b:.2f}): {'; '.join(fit.reasons)}")
+    click.echo(f"{len(misfits)} misfitting item(s) to review.")
+    click.echo(f"Skill correlation: {summary.rho:.2f} ({summary.rho_note})" if summary.rho is not None
+               else f"Skill correlation: kept at the default ({summary.rho_note}).")
+
+
 def register_cli(app: Flask) -> None:
     from .bank import bank_cli
     from .users import user_cli
 
     app.cli.add_command(bank_cli)
     app.cli.add_command(user_cli)
+    app.cli.add_command(calibrate_command)

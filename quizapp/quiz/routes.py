@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..access import get_own_attempt, guest_token
+from ..calibrate import prior_rho
 from ..attempts import (MORE_QUESTIONS, AttemptClosed, EmptyForm, extend_adaptive, load_attempt_items,
                         reopen_attempt, save_response, start_attempt, submit_attempt)
 from ..extensions import db
@@ -40,12 +41,16 @@ def start(assessment_id):
             attempt = start_attempt(assessment, role, form.mode.data,
                                     current_user.id if current_user.is_authenticated else None,
                                     guest_token(create=True), _adaptive_settings(assessment.question_count),
-                                    current_app.config["PRIOR_RHO"])
+                                    _rho())
         except EmptyForm:
             abort(409, "This assessment has no questions yet. An instructor must run `quizapp bank import`.")
         return redirect(url_for("quiz.question", public_id=attempt.public_id, position=1), 303)
     status = 400 if request.method == "POST" else 200
     return render_template("quiz/start.html", assessment=assessment, form=form), status
+
+
+def _rho() -> float:
+    return prior_rho(current_app.config["PRIOR_RHO"])
 
 
 def _adaptive_settings(max_items: int) -> AdaptiveSettings:
@@ -102,7 +107,7 @@ def question(public_id, position):
                 if moving_on and item.checked is False:
                     item.checked = True  # skipped: final too, so the next choice stays consistent
                 if moving_on and extend_adaptive(attempt, _adaptive_settings(attempt.question_count),
-                                                 current_app.config["PRIOR_RHO"]):
+                                                 _rho()):
                     return redirect(url_for("quiz.question", public_id=public_id, position=position + 1), 303)
             except InvalidResponse as exc:
                 form.answer.errors = [str(exc)]
@@ -182,7 +187,7 @@ def submit(public_id):
     if request.method == "POST" and form.validate_on_submit():
         load_attempt_items(attempt)  # one query for every item and version before scoring
         if not submit_attempt(attempt, current_app.config["GAP_THRESHOLD"], current_app.config["NO_GAP_THRESHOLD"],
-                              current_app.config["PRIOR_RHO"]):
+                              _rho()):
             flash("This attempt was already submitted; here is its report.")
         return redirect(url_for("reports.report", public_id=public_id), 303)
     nav = _navigation(attempt.id)
@@ -202,7 +207,7 @@ def more_questions(public_id, skill_id):
     reopen_attempt(attempt)
     attempt.focus_skill, attempt.focus_remaining = skill_id, MORE_QUESTIONS
     before = len(attempt.items)
-    if not extend_adaptive(attempt, _adaptive_settings(attempt.question_count), current_app.config["PRIOR_RHO"]):
+    if not extend_adaptive(attempt, _adaptive_settings(attempt.question_count), _rho()):
         flash("There are no more unseen questions on that skill.")
         return redirect(url_for("quiz.overview", public_id=public_id), 303)
     return redirect(url_for("quiz.question", public_id=public_id, position=before + 1), 303)
