@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import random
 import secrets
+import weakref
 from dataclasses import replace
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -104,12 +105,38 @@ def calibrated_params(definition: dict, calibration: dict | None = None) -> Item
 def adaptive_state(attempt: Attempt, rho: float) -> AdaptiveState:
     """Rebuild the selection state from the saved answers (so it survives restarts)."""
     skills = list(attempt.assessment.skills)
-    names = dict(db.session.execute(select(Skill.id, Skill.name)).all())
+    pool, names = item_pool(tuple(skills))
     targets = {sid: SkillTarget(t.theta, t.weight, names.get(sid, sid)) for sid, t in role_targets(attempt.role, skills).items()}
     posterior = JointPosterior(skills, rho)
-    for sid, observations in observations_by_skill(attempt.items).items():
-        for o in observations:
-            posterior.update(sid, o)
+    params = {item.key: item.params for items in pool.values() for item in items}
+    for item in attempt.items:
+        if item.credit is None:
+            continue
+        definition = item.definition
+        p = params.get(item.version_id) or calibrated_params(definition)  # a retired version: its label
+        for sid in definition["skills"]:
+            posterior.update(sid, Observation(p, item.credit))
+    return AdaptiveState(posterior, targets, pool, used={i.version_id for i in attempt.items},
+                         recent=_recently_seen(attempt), asked=len(attempt.items))
+
+
+# per database engine: skills → (bank stamp, pool); the bank changes only on import or calibration
+_POOLS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def item_pool(skills: tuple[str, ...]) -> tuple[dict[str, list[AdaptiveItem]], dict[str, str]]:
+    """The live items of these skills with their 3PL parameters (and the skill names), rebuilt
+    only when the bank changes."""
+    stamp = tuple(db.session.execute(select(
+        select(func.max(QuestionVersion.id)).scalar_subquery(),
+        select(func.count()).select_from(Question).where(Question.retired.is_(True)).scalar_subquery(),
+        select(func.max(ItemCalibration.fitted_at)).scalar_subquery(),
+        select(func.count()).select_from(ItemCalibration).scalar_subquery())).one()) + (
+        current_app.config["CALIBRATION_MIN_RESPONSES"],)
+    pools = _POOLS.setdefault(db.engine, {})
+    cached = pools.get(skills)
+    if cached and cached[0] == stamp:
+        return cached[1]
     live = _current_versions(set(skills))
     calibrations = calibrations_for([v for v, *_ in live])
     definitions = dict(db.session.execute(select(QuestionVersion.id, QuestionVersion.definition)
@@ -118,8 +145,9 @@ def adaptive_state(attempt: Attempt, rho: float) -> AdaptiveState:
     for version_id, primary, _, _ in live:
         pool[primary].append(AdaptiveItem(version_id, primary, calibrated_params(definitions[version_id],
                                                                                   calibrations.get(version_id))))
-    return AdaptiveState(posterior, targets, pool, used={i.version_id for i in attempt.items},
-                         recent=_recently_seen(attempt), asked=len(attempt.items))
+    names = dict(db.session.execute(select(Skill.id, Skill.name)).all())
+    pools[skills] = (stamp, (pool, names))
+    return pool, names
 
 
 def _recently_seen(attempt: Attempt) -> set[int]:

@@ -425,3 +425,21 @@ def test_metadata_comment_is_one_json_line():
                                   "check": {"python": "print(1)\nprint(2)"}, "explanation": ""})])
     comment = next(line for line in text.splitlines() if line.startswith("// quizapp:"))
     assert json.loads(comment[len("// quizapp:"):]) == {"difficulty": 4, "check": {"python": "print(1)\nprint(2)"}}
+
+
+@pytest.mark.parametrize("marked, prompt", [
+    ("[plain]Is <b>this</b> bold?", "Is <b>this</b> bold?"),                    # plain text is kept as written
+    ("[moodle]Line one\nline two?", "Line one\\\nline two?\n"),                  # Moodle turns line breaks into <br>
+    ("Line one\nline two?", "Line one\\\nline two?\n"),                          # [moodle] is GIFT's default
+    ("[html]<p>One.</p><p>Two &amp; <i>three</i>?</p>", "One.\n\nTwo & *three*?\n"),
+    ("[markdown]Keep  **two**\\n\\n    spaces", "Keep  **two**\n\n    spaces\n"),   # escaped line breaks
+])
+def test_format_markers(marked, prompt):
+    [q] = import_gift(f"::f::{marked}{{T}}").questions
+    assert q["prompt"] == prompt
+
+
+def test_quizapp_comment_without_a_question_is_reported():
+    result = import_gift('// quizapp: {"difficulty": 2}\n\n::q::Is it? {T}')
+    assert ConversionIssue(1, None, "a quizapp comment with no question after it") in result.issues
+    assert result.questions[0]["difficulty"] == 3

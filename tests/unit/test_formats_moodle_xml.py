@@ -339,3 +339,15 @@ def test_moodle_shaped_windows_file_loads_into_the_bank(tmp_path):
         "https://docs.python.org/3/reference/datamodel.html", "https://docs.python.org/3/library/stdtypes.html?a=1&b=2"]
     assert (loaded["xml-slice"].difficulty, loaded["xml-slice"].definition["reviewed"]) == (2, "2026-03-01")
     assert loaded["xml-ms"].skills == ("t.math",) and loaded["xml-ms"].definition["unit"] == "ms"
+
+
+def test_a_quizapp_comment_applies_to_the_next_question_only():
+    question = ('<question type="truefalse"><name><text>{}</text></name><questiontext format="plain_text">'
+                "<text>Is it?</text></questiontext><answer fraction=\"100\"><text>true</text></answer>"
+                '<answer fraction="0"><text>false</text></answer></question>')
+    text = ("<quiz>\n<!-- quizapp: {\"difficulty\": 5} -->\n" + question.format("a") + "\n" + question.format("b")
+            + "\n<!-- quizapp: {\"difficulty\": 2 -->\n" + question.format("c") + "\n</quiz>")
+    result = import_moodle_xml(text)
+    assert [q["difficulty"] for q in result.questions] == [5, 3, 3]
+    assert ("c", 6, "the quizapp comment before this question is not valid JSON; ignored") in [
+        (i.question, i.line, i.message) for i in result.issues]

@@ -290,6 +290,9 @@ def export_metadata(definition: dict) -> dict:
     return meta
 
 
+_TYPE_ONLY = {"unit": "numeric", "tolerance": "numeric", "pattern": "short", "case_sensitive": "short"}
+
+
 def _is_text(value: Any) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
@@ -328,10 +331,8 @@ def apply_metadata(question: dict, meta: Any, note: Note) -> None:
                 question[key] = {"python": value["python"]}
             else:
                 note("quizapp check must be {\"python\": code}; ignored")
-        elif key in ("unit", "tolerance") and qtype != "numeric" or key in ("pattern", "case_sensitive") \
-                and qtype != "short":
-            note(f"quizapp {key} applies only to {'numeric' if key in ('unit', 'tolerance') else 'short'} "
-                 f"questions; ignored")
+        elif key in _TYPE_ONLY and qtype != _TYPE_ONLY[key]:
+            note(f"quizapp {key} applies only to {_TYPE_ONLY[key]} questions; ignored")
         elif key == "unit":
             if _is_text(value):
                 question[key] = value

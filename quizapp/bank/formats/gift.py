@@ -130,7 +130,8 @@ def _numeric(answer: str, fmt: str, note: Note) -> dict:
         value, _, feedback = part.partition("#")
         value = _literal(value)
         if ".." in value[1:]:            # {#1..5}: the midpoint, with half the range as tolerance
-            low, high = value[0] + value[1:].split("..", 1)[0], value[1:].split("..", 1)[1]
+            split = value.index("..", 1)  # from 1: a range may start with a minus sign
+            low, high = value[:split], value[split + 2:]
             try:
                 middle = (float(low) + float(high)) / 2
                 value, tolerance = format_number(middle), format_number(float(high) - middle)
@@ -204,7 +205,7 @@ def import_gift(text: str, source: str = "input.gift") -> ConversionResult:
                 result.issues.append(ConversionIssue(meta_line, None, "a quizapp comment with no question after it"))
             continue
         line = body[0][0]
-        raw = "\n".join(text for _, text in body)
+        raw = "\n".join(content for _, content in body)
         if _RESERVED.search(raw):
             number += 1
             result.issues.append(ConversionIssue(line, ids.preview(None, number), "contains Unicode noncharacters "

@@ -245,8 +245,9 @@ def import_moodle_xml(data: str | bytes, source: str = "input.xml") -> Conversio
         if element.tag != "question":
             continue
         line, qtype = next(lines, 0), (element.get("type") or "").strip()
+        pending, meta = meta, None        # a quizapp comment belongs to the element right after it
         if qtype == "category":
-            category, meta = category_path(element.findtext("category/text") or ""), None
+            category = category_path(element.findtext("category/text") or "")
             continue
         number += 1
         title = (element.findtext("idnumber") or "").strip() or (element.findtext("name/text") or "").strip() or None
@@ -255,16 +256,14 @@ def import_moodle_xml(data: str | bytes, source: str = "input.xml") -> Conversio
         try:
             question, facts = _question(element, qtype, notes.append)
             apply_metadata(question, facts, notes.append)
-            if meta is _BAD_META:
+            if pending is _BAD_META:
                 notes.append("the quizapp comment before this question is not valid JSON; ignored")
             else:
-                apply_metadata(question, meta, notes.append)
+                apply_metadata(question, pending, notes.append)
             question = finish({"id": qid, **question}, notes.append)
         except Skip as skip:
             result.issues.append(ConversionIssue(line, qid, f"{skip}; skipped"))
             continue
-        finally:
-            meta = None
         ids.take(title, number)
         result.issues.extend(ConversionIssue(line, qid, message) for message in notes)
         result.questions.append(question)
