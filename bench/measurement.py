@@ -30,6 +30,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # tiny matrices: BLAS threads only fight the worker processes
 
 import argparse
+import contextlib
+import io
 import json
 import math
 import multiprocessing
@@ -370,7 +372,8 @@ def simulate(bank: Bank, truth: str, rho: float, n_learners: int, seed: int, nma
         for s in range(len(bank.skills)):
             idx = np.flatnonzero(bank.skill_of == s)
             rows = np.column_stack([bank.day1[idx], np.ones(len(idx))])
-            banks.append(ItemBank(rows))
+            with contextlib.redirect_stdout(io.StringIO()):  # catsim 0.21.0 prints a blank line per validation
+                banks.append(ItemBank(rows))
             index.append([int(i) for i in idx])
         _CTX.update(catsim_banks=banks, catsim_index=index, catsim_selector=MaxInfoSelector(),
                     catsim_estimator=NumericalSearchEstimator())
@@ -696,6 +699,8 @@ def checks(summary: dict, lat: dict | None, applicable: bool, t1_summary: dict |
 def _f(v, fmt=".3f"):
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "–"
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)
     return format(v, fmt) if isinstance(v, (int, float)) else str(v)
 
 

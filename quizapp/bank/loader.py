@@ -425,7 +425,7 @@ def _check_question(ck: _FileChecker, q: Any, line: int, file_skill: str | None,
 
 
 def _check_params(ck: _FileChecker, q: LineMap, qid: str, qtype: str, definition: dict) -> None:
-    """Parameterised items: declared values, known placeholders, and a check to compute keys."""
+    """Parameterised items: declared values, known slots, and a check to compute keys."""
     params, line = q["params"], _line_of(q, "params")
     if qtype not in schema.PARAM_TYPES:
         ck.error(line, f"params: only {' and '.join(schema.PARAM_TYPES)} questions can be parameterised", "q", qid)
@@ -457,10 +457,10 @@ def _check_params(ck: _FileChecker, q: LineMap, qid: str, qtype: str, definition
     texts = [definition.get("prompt", ""), definition.get("explanation", ""),
              (q.get("check") or {}).get("python", "") or "", definition.get("feedback", "")]
     for text in texts:
-        for name in schema.PLACEHOLDER_PATTERN.findall(text if isinstance(text, str) else ""):
+        for name in schema.SLOT_PATTERN.findall(text if isinstance(text, str) else ""):
             if name not in params:
-                ck.error(line, f"params: placeholder {{{{{name}}}}} is not declared", "q", qid)
-    if not schema.PLACEHOLDER_PATTERN.search(definition.get("prompt", "")):
+                ck.error(line, f"params: slot {{{{{name}}}}} is not declared", "q", qid)
+    if not schema.SLOT_PATTERN.search(definition.get("prompt", "")):
         ck.error(_line_of(q, "prompt"), "prompt: a parameterised question must show its parameters with {{name}}",
                  "q", qid)
     definition["params"] = {name: list(values) for name, values in params.items()}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import itertools
 
-from .schema import PLACEHOLDER_PATTERN
+from .schema import SLOT_PATTERN
 
 
 def param_sets(definition: dict) -> list[dict]:
@@ -14,8 +14,8 @@ def param_sets(definition: dict) -> list[dict]:
 
 
 def fill(text: str, params: dict) -> str:
-    """Put a variant's values into the `{{name}}` placeholders of a text."""
-    return PLACEHOLDER_PATTERN.sub(lambda m: str(params.get(m.group(1), m.group(0))), text)
+    """Put a variant's values into the `{{name}}` slots of a text."""
+    return SLOT_PATTERN.sub(lambda m: str(params.get(m.group(1), m.group(0))), text)
 
 
 def resolve(definition: dict, variant: int | None) -> dict:

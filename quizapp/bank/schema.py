@@ -32,7 +32,7 @@ DIFFICULTIES = (1, 2, 3, 4, 5)
 # Parameterised questions: free-entry only, keys computed by `check` for every combination.
 PARAM_TYPES = ("numeric", "short")
 PARAM_NAME_PATTERN = re.compile(r"^[a-z_][a-z0-9_]{0,30}$")
-PLACEHOLDER_PATTERN = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+SLOT_PATTERN = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 MAX_PARAM_COMBINATIONS = 200
 
 AREAS = ("math", "python", "algorithms", "frameworks", "specialist")

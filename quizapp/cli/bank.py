@@ -137,7 +137,8 @@ def convert_command(source_format, source, skill, output) -> None:
             raise click.ClickException(f"{source}: not valid UTF-8 (byte {exc.start}); re-save it as UTF-8") from None
         result = (import_gift if source_format == "gift" else import_aiken)(text, str(source))
     for issue in result.issues:
-        click.echo(f"{source}:{issue}", err=True)
+        who = f" q '{issue.question}':" if issue.question else ""
+        click.echo(f"{source}:{issue.line}:{who} {issue.message}", err=True)
     if not result.questions:
         raise click.ClickException("no question could be converted; nothing was written")
     output.parent.mkdir(parents=True, exist_ok=True)

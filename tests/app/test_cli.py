@@ -30,3 +30,23 @@ def test_console_script_is_installed_and_bound_to_the_app():
     assert result.returncode == 0
     for command in ("validate", "import", "stats"):
         assert command in result.stdout
+
+
+def test_convert_gift_to_yaml_and_export_back(tmp_path):
+    from tests.conftest import FIXTURES
+
+    app = make_app(tmp_path)
+    runner = app.test_cli_runner()
+    out = tmp_path / "imported.yaml"
+    result = runner.invoke(args=["bank", "convert", "--from", "gift", str(FIXTURES / "formats" / "moodle_docs.gift"),
+                                 "--skill", "t.basics", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "moodle_docs.gift:93: q 'moodle_docs-20': no explanation in the source; add one" in result.output
+    assert out.read_text().startswith("skill: t.basics\nquestions:")
+    again = runner.invoke(args=["bank", "convert", "--from", "gift", str(FIXTURES / "formats" / "moodle_docs.gift"),
+                                "--skill", "t.basics", "-o", str(out)])
+    assert again.exit_code != 0 and "exists" in again.output
+    exported = runner.invoke(args=["bank", "export", "--to", "moodle-xml", str(FIXTURES / "bank" / "topics" / "basics.yaml")])
+    assert exported.exit_code == 0 and exported.output.count("<question type=") >= 4
+    gift = runner.invoke(args=["bank", "export", "--to", "gift", str(FIXTURES / "bank" / "topics" / "math.yaml")])
+    assert "::t-numeric::" in gift.output

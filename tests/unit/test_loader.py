@@ -202,7 +202,7 @@ def test_parameterised_question_loads(bank_dir):
 @pytest.mark.parametrize("old, new, fragment", [
     ("    type: numeric\n", "    type: single\n", "only numeric and short questions can be parameterised"),
     ("    check: {python: n * 2}\n", "", "needs `check: {python: ...}`"),
-    ("Double {{n}}?", "Double {{k}}?", "placeholder {{k}} is not declared"),
+    ("Double {{n}}?", "Double {{k}}?", "slot {{k}} is not declared"),
     ("Double {{n}}?", "Double it?", "must show its parameters with {{name}}"),
     ("      n: [1, 2]\n", "      n: [1]\n", "1 combinations; use 2-200"),
     ("      n: [1, 2]\n", "      n: [1, 1]\n", "lists a value twice"),

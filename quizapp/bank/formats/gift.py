@@ -18,7 +18,7 @@ from ._common import (Answer, Ids, Note, NumericAnswer, Skip, absolute_tolerance
                       choice_question, choice_weights, convert_text, export_metadata, finish, numeric_question,
                       short_question, weight_text)
 
-# Escaped syntax characters become placeholders (Unicode noncharacters) while the syntax is parsed.
+# Escaped syntax characters become slots (Unicode noncharacters) while the syntax is parsed.
 _ESCAPES = {"~": "\ufdd0", "=": "\ufdd1", "#": "\ufdd2", "{": "\ufdd3", "}": "\ufdd4", ":": "\ufdd5",
             "n": "\ufdd6"}
 _RESERVED = re.compile("[\ufdd0-\ufdd6]")
@@ -34,7 +34,7 @@ _HEADER = ("// Exported from quizapp. Each `// quizapp:` line keeps what GIFT ha
 # --- reading ---------------------------------------------------------------------------------
 
 def _protect(text: str) -> str:
-    """Replace escaped syntax characters by placeholders; `\\\\` becomes one backslash."""
+    """Replace escaped syntax characters by slots; `\\\\` becomes one backslash."""
     def one(match: re.Match) -> str:
         char = match.group(1)
         return "\\" if char == "\\" else _ESCAPES.get(char, match.group(0))
