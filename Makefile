@@ -34,6 +34,7 @@ run: db
 	$(BIN)/quizapp run --host $(HOST) --port $(PORT)
 
 test: install
+	$(BIN)/bandit -r quizapp -q -ll
 	$(BIN)/quizapp bank validate
 	$(BIN)/quizapp bank lint
 	$(BIN)/quizapp bank verify

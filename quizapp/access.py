@@ -43,9 +43,8 @@ def get_own_attempt(public_id: str) -> Attempt:
     return attempt
 
 
-def claim_guest_attempts(user_id: int) -> int:
+def claim_guest_attempts(user_id: int, token: str | None) -> int:
     """Move this browser's guest attempts to the account that just registered or logged in."""
-    token = session.pop(GUEST_KEY, None)
     if not token:
         return 0
     moved = db.session.execute(

@@ -15,6 +15,13 @@ class Config:
     QUESTIONS_DIR = os.environ.get("QUIZAPP_QUESTIONS_DIR", str(PROJECT_ROOT / "questions"))
     WTF_CSRF_TIME_LIMIT = None  # a long quiz must not expire its own forms
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Behind HTTPS (production), cookies are sent over TLS only.
+    SESSION_COOKIE_SECURE = os.environ.get("QUIZAPP_HTTPS", "0") == "1"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    RATELIMIT_STORAGE_URI = os.environ.get("QUIZAPP_REDIS_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
     SESSION_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = int(float(os.environ.get("QUIZAPP_MAX_UPLOAD_MB", "5")) * 1024 * 1024)

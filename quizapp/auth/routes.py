@@ -1,12 +1,13 @@
 """Register, log in, log out. A guest's attempts move to the account in the same browser."""
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
-from ..access import claim_guest_attempts
-from ..extensions import db
+from ..access import GUEST_KEY, claim_guest_attempts
+from ..extensions import db, limiter
+from ..security import password_problem
 from ..models import User
 from . import bp
 from .forms import LoginForm, LogoutForm, RegisterForm
@@ -21,13 +22,21 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.index")
 
 
-def _welcome(user: User) -> None:
-    moved = claim_guest_attempts(user.id)
+def _welcome(user: User, guest: str | None) -> None:
+    moved = claim_guest_attempts(user.id, guest)
     if moved:
         flash(f"Your {moved} guest attempt{'s' if moved != 1 else ''} now belong{'s' if moved == 1 else ''} to your account.")
 
 
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+LIMIT_MESSAGE = "Too many attempts from your address. Wait a minute, then try again."
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], error_message=LIMIT_MESSAGE)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -35,15 +44,20 @@ def register():
     status = 200
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        problem = password_problem(form.password.data, [email, form.display_name.data])
+        if problem:
+            form.password.errors.append(problem)
+        elif db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
             form.email.errors.append("An account with this email exists; log in instead.")
         else:
             user = User(email=email, display_name=form.display_name.data.strip())
             user.set_password(form.password.data)
             db.session.add(user)
             db.session.commit()
+            guest = session.get(GUEST_KEY)
+            session.clear()  # a fresh session for the new account
             login_user(user)
-            _welcome(user)
+            _welcome(user, guest)
             flash("Welcome! Your account is ready.")
             return redirect(_safe_next(request.args.get("next")))
     if request.method == "POST":
@@ -52,6 +66,7 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], error_message=LIMIT_MESSAGE)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -60,8 +75,10 @@ def login():
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(func.lower(User.email) == form.email.data.strip().lower()))
         if user is not None and user.check_password(form.password.data):
+            guest = session.get(GUEST_KEY)
+            session.clear()  # a fresh session on login: nothing from before it carries over
             login_user(user, remember=form.remember.data)
-            _welcome(user)
+            _welcome(user, guest)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("Email or password is not right.")
     if request.method == "POST":

@@ -42,6 +42,12 @@ def too_large(error):
                            message="The request is larger than this site accepts."), 413
 
 
+@bp.app_errorhandler(429)
+def too_many_requests(error):
+    return render_template("errors/error.html", code=429, title="Too many attempts",
+                           message=error.description), 429
+
+
 @bp.app_errorhandler(500)
 def internal_error(error):
     db.session.rollback()

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, User
-from tests.conftest import csrf_token
+from tests.conftest import AuthActions, csrf_token
 
 
 def test_register_logs_in_and_hashes_password(app, client, auth):
@@ -72,3 +72,37 @@ def test_guest_attempt_moves_to_new_account(app, client, learner, auth):
     history = client.get("/history")
     assert "Everything" in history.text and "Submitted" in history.text
     assert client.get(f"/report/{learner.public_id}").status_code == 200
+
+
+@pytest.mark.parametrize("password", ["password123", "qwertyuiop", "abcdefghij"])
+def test_common_passwords_are_refused(client, password):
+    response = AuthActions(client).register(password=password)
+    assert response.status_code == 400 and "Choose a longer or less common password" in response.text
+
+
+def test_login_is_rate_limited_with_a_clear_message(client, auth):
+    auth.register()
+    auth.logout()
+    statuses = [auth.login(password="wrong password").status_code for _ in range(11)]
+    assert statuses[:10] == [400] * 10 and statuses[10] == 429
+    assert "Too many attempts" in auth.login().text
+
+
+def test_security_headers_on_pages(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_login_starts_a_fresh_session_but_keeps_guest_attempts(app, client, learner, auth):
+    auth.register()
+    auth.logout()
+    learner.start()
+    before = client.get_cookie("session").value
+    auth.login()
+    assert client.get_cookie("session").value != before
+    with app.app_context():
+        assert db.session.scalar(select(Attempt)).user_id is not None
+

@@ -16,7 +16,11 @@ import codecs
 import html
 import json
 import re
-import xml.etree.ElementTree as ET
+# ElementTree only builds output and tree nodes; untrusted input is parsed by defusedxml below.
+import xml.etree.ElementTree as ET  # nosec B405
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
 from typing import Any
 
 from . import ConversionIssue, ConversionResult, format_number
@@ -224,8 +228,14 @@ def import_moodle_xml(data: str | bytes, source: str = "input.xml") -> Conversio
                                                          "(entity expansion can exhaust memory); remove it and convert again"))
         return result
     try:
-        root = ET.fromstring(text, parser=ET.XMLParser(target=ET.TreeBuilder(insert_comments=True)))
-    except ET.ParseError as exc:
+        # defusedxml refuses DTDs, entities and external references even if the check above missed one
+        parser = DefusedXMLParser(target=ET.TreeBuilder(insert_comments=True), forbid_dtd=True)
+        parser.feed(text)
+        root = parser.close()
+    except (ET.ParseError, DefusedXmlException) as exc:
+        if isinstance(exc, DefusedXmlException):
+            result.issues.append(ConversionIssue(1, None, f"refused: {exc}"))
+            return result
         result.issues.append(ConversionIssue(exc.position[0], None, f"not well-formed XML: {exc}"))
         return result
     if root.tag != "quiz":
