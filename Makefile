@@ -8,7 +8,7 @@ PORT ?= 5000
 TORCH_WHEELS ?= /opt/wheels
 TORCH_WHEEL := $(firstword $(wildcard $(TORCH_WHEELS)/torch-2.13.0*.whl))
 
-.PHONY: run test install db clean
+.PHONY: run serve test install db clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,12 +33,17 @@ db: install
 run: db
 	$(BIN)/quizapp run --host $(HOST) --port $(PORT)
 
+## Production: gunicorn with QUIZAPP_ENV=production (needs QUIZAPP_SECRET_KEY; see README).
+serve: db
+	QUIZAPP_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py 'quizapp:create_app()'
+
 test: install
 	$(BIN)/bandit -r quizapp -q -ll
 	$(BIN)/quizapp bank validate
 	$(BIN)/quizapp bank lint
 	$(BIN)/quizapp bank verify
 	$(BIN)/python -m pytest
+	$(BIN)/python scripts/test_postgres.py -q
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite

@@ -55,8 +55,10 @@ from quizapp.scoring.adaptive import (AdaptiveItem, AdaptiveSettings, AdaptiveSt
 from quizapp.scoring.fixed_form import DIFFICULTY_ROTATION, Candidate, draw_fixed_form  # noqa: E402
 from quizapp.scoring.posterior import JointPosterior  # noqa: E402
 
-ALL_STRATEGIES = ("pct", "fixed", "fixed_rho03", "adaptive", "adaptive_rho03", "adaptive_c0", "oracle", "catsim")
-PROBABILISTIC = {"fixed", "fixed_rho03", "adaptive", "adaptive_rho03", "adaptive_c0", "oracle"}
+DEFAULT_STRATEGIES = ("pct", "fixed", "fixed_rho03", "adaptive", "adaptive_rho03", "adaptive_c0", "oracle", "catsim")
+# opt-in what-if, not the app: adaptive with random tie-breaking among equal-information items
+ALL_STRATEGIES = DEFAULT_STRATEGIES + ("adaptive_randties",)
+PROBABILISTIC = {"fixed", "fixed_rho03", "adaptive", "adaptive_rho03", "adaptive_c0", "oracle", "adaptive_randties"}
 CHECKPOINTS = (12, 24, 36, 60)
 EXPOSURE_AT = 24
 # MEASUREMENT 2.1: labels easy/medium/hard 30/40/30 %, day-one b = -1/0/+1; codes 2/3/4 are the
@@ -171,9 +173,22 @@ def _pools(bank: Bank, params: np.ndarray) -> dict[str, list[AdaptiveItem]]:
     return pool
 
 
-def _run_adaptive(l: int, pool, rho_prior: float, key: str, nmax: int):
+def _run_adaptive(l: int, pool, rho_prior: float, key: str, nmax: int, random_ties: bool = False):
     bank: Bank = _CTX["bank"]
     resp = _CTX["resp"][l]
+    index = None
+    if random_ties:
+        # what-if (not the app): select_next breaks information ties by str(key), so with equal day-one
+        # parameters it always offers the same 3 items of a label. Renaming the keys in a per-learner
+        # random order makes that tie-break random without touching the app's code.
+        shuffle = random.Random(f"ties:{key}")
+        pool, index = dict(pool), {}
+        for s, items in pool.items():
+            ranks = list(range(len(items)))
+            shuffle.shuffle(ranks)
+            renamed = [AdaptiveItem(f"{r:05d}|{it.key}", s, it.params) for r, it in zip(ranks, items)]
+            index.update({n.key: it.key for n, it in zip(renamed, items)})
+            pool[s] = renamed
     targets = {s: SkillTarget(float(bank.tau[k]), float(bank.weight[k]), s) for k, s in enumerate(bank.skills)}
     post = JointPosterior(bank.skills, rho_prior)
     state = AdaptiveState(post, targets, pool)
@@ -194,9 +209,9 @@ def _run_adaptive(l: int, pool, rho_prior: float, key: str, nmax: int):
         sel = select_next(state, settings, rng)
         if sel is None:
             break
-        i = sel.item.key
+        i = sel.item.key if index is None else index[sel.item.key]
         post.update(sel.item.skill, Observation(sel.item.params, float(resp[i])))
-        state.used.add(i)
+        state.used.add(sel.item.key)
         state.asked += 1
         seq.append(i)
         k += 1
@@ -331,11 +346,11 @@ def _simulate_chunk(learners: list[int]):
                 if name in out:
                     out[name].append(r)
                     clock[name] += dt
-        for name, (pool_key, rho_prior) in _CTX["adaptive_variants"].items():
+        for name, (pool_key, rho_prior, random_ties) in _CTX["adaptive_variants"].items():
             if name not in strategies:
                 continue
             t0 = time.perf_counter()
-            out[name].append(_run_adaptive(l, _CTX["pools"][pool_key], rho_prior, f"{seed}:{name}:{l}", nmax))
+            out[name].append(_run_adaptive(l, _CTX["pools"][pool_key], rho_prior, f"{seed}:{name}:{l}", nmax, random_ties))
             clock[name] += time.perf_counter() - t0
         if "catsim" in strategies:
             t0 = time.perf_counter()
@@ -345,7 +360,7 @@ def _simulate_chunk(learners: list[int]):
 
 
 def simulate(bank: Bank, truth: str, rho: float, n_learners: int, seed: int, nmax: int,
-             strategies=ALL_STRATEGIES, jobs: int = 1, chunk: int = 25) -> dict:
+             strategies=DEFAULT_STRATEGIES, jobs: int = 1, chunk: int = 25) -> dict:
     """Run every strategy on the same learners and answers; arrays indexed [learner, N, skill]."""
     truth_params = make_truth(bank, truth, seed)
     theta = make_learners(n_learners, len(bank.skills), rho, seed)
@@ -362,8 +377,9 @@ def simulate(bank: Bank, truth: str, rho: float, n_learners: int, seed: int, nma
     _CTX.update(bank=bank, resp=resp, nmax=nmax, strategies=strategies, seed=seed,
                 candidates=[Candidate(i, bank.skills[bank.skill_of[i]], int(bank.label[i])) for i in range(len(bank.label))],
                 pools={"day1": _pools(bank, bank.day1), "c0": _pools(bank, day1_c0), "true": _pools(bank, truth_params)},
-                adaptive_variants={"adaptive": ("day1", 0.5), "adaptive_rho03": ("day1", 0.3),
-                                   "adaptive_c0": ("c0", 0.5), "oracle": ("true", 0.5)})
+                adaptive_variants={"adaptive": ("day1", 0.5, False), "adaptive_rho03": ("day1", 0.3, False),
+                                   "adaptive_c0": ("c0", 0.5, False), "oracle": ("true", 0.5, False),
+                                   "adaptive_randties": ("day1", 0.5, True)})
     if "catsim" in strategies:
         from catsim.estimation import NumericalSearchEstimator
         from catsim.item_bank import ItemBank
@@ -548,7 +564,8 @@ def summarize(bank: Bank, sim: dict, checkpoints, seed: int) -> dict:
         out["efficiency"][name] = eff
     n24 = 24
     for a, b in (("adaptive", "fixed"), ("adaptive", "catsim"), ("adaptive", "pct"), ("oracle", "adaptive"),
-                 ("adaptive", "adaptive_c0"), ("adaptive", "fixed_rho03"), ("adaptive_rho03", "fixed_rho03")):
+                 ("adaptive", "adaptive_c0"), ("adaptive", "fixed_rho03"), ("adaptive_rho03", "fixed_rho03"),
+                 ("adaptive_randties", "fixed"), ("adaptive_randties", "adaptive")):
         if a in per_learner_acc and b in per_learner_acc and per_learner_acc[a].shape[1] > n24:
             out["bootstrap_n24"][f"{a} - {b}"] = bootstrap_diff(per_learner_acc[a][:, n24], per_learner_acc[b][:, n24], seed)
     ratio = {}
@@ -707,7 +724,8 @@ def _f(v, fmt=".3f"):
 LABELS = {"pct": "pct (percent correct < 60 %)", "fixed": "fixed form + EAP",
           "fixed_rho03": "fixed form, app scoring (joint prior .3)", "adaptive": "**adaptive (prior .5)**",
           "adaptive_rho03": "adaptive (app default prior .3)", "adaptive_c0": "adaptive, c = 0 (ablation)",
-          "oracle": "oracle (true a, b, c)", "catsim": "catsim peer (MLE)"}
+          "oracle": "oracle (true a, b, c)", "catsim": "catsim peer (MLE)",
+          "adaptive_randties": "what-if: adaptive, random tie-break (not the app)"}
 
 
 def report(bank: Bank, cond: str, summary: dict, checkpoints) -> str:
@@ -751,7 +769,7 @@ def report(bank: Bank, cond: str, summary: dict, checkpoints) -> str:
     lines.append("Q(x) = smallest N (step 1; step 6 in brackets) with pooled accuracy ≥ x: " + "; ".join(
         f"{name} Q(.75)={_f(eff[name]['Q(0.75)'])} [{_f(eff[name]['Q(0.75)_step6'])}], "
         f"Q(.77)={_f(eff[name]['Q(0.77)'])} [{_f(eff[name]['Q(0.77)_step6'])}]"
-        for name in ("fixed", "adaptive", "catsim", "oracle") if name in eff))
+        for name in ("fixed", "adaptive", "catsim", "oracle", "adaptive_randties") if name in eff))
     for x, r in summary["efficiency_ratio"].items():
         if r.get("ratio") is not None:
             lines.append(f"Efficiency ratio Q({x}) fixed/adaptive = {r['fixed']}/{r['adaptive']} = {r['ratio']:.2f}")
@@ -787,7 +805,8 @@ def main(argv=None) -> int:
     ap.add_argument("--bank", default=None, help="'questions' (or a bank directory): the project's real bank structure")
     ap.add_argument("--assessment", default="ml-readiness", help="with --bank: whose skills and role targets to use")
     ap.add_argument("--max-n", type=int, default=60)
-    ap.add_argument("--strategies", default=",".join(ALL_STRATEGIES))
+    ap.add_argument("--strategies", default=",".join(DEFAULT_STRATEGIES),
+                    help=f"comma-separated subset of {', '.join(ALL_STRATEGIES)} (the last is an opt-in what-if)")
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--latency-calls", type=int, default=2000, help="0 skips the latency benchmark")
     ap.add_argument("--out", default="bench/out/measurement.json")

@@ -25,6 +25,8 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "quizapp.sqlite")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _development_secret(app)
+    elif app.config.get("ENV_NAME") == "production" and len(app.config["SECRET_KEY"]) < 32:
+        raise RuntimeError("QUIZAPP_SECRET_KEY is too short for production: use at least 32 random characters")
 
     from .extensions import csrf, db, limiter, login_manager, migrate
 
@@ -69,7 +71,8 @@ def create_app(config: type | dict | None = None) -> Flask:
 def _development_secret(app: Flask) -> str:
     """Outside production, keep a random key in instance/ so sessions survive restarts."""
     if app.config.get("ENV_NAME") == "production":
-        raise RuntimeError("QUIZAPP_SECRET_KEY must be set in production")
+        raise RuntimeError("QUIZAPP_SECRET_KEY must be set in production (a long random string, the same on "
+                           "every app machine), e.g. python -c 'import secrets; print(secrets.token_hex(32))'")
     path = Path(app.instance_path) / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_hex(32))

@@ -1,6 +1,7 @@
 """flaskr-style fixtures: app, client, runner, auth; CSRF stays on (tokens come from pages)."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -24,11 +25,32 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
+# `make test` runs the suite a second time against PostgreSQL by setting this to a fresh database.
+TEST_DATABASE_URL = os.environ.get("QUIZAPP_TEST_DATABASE_URL")
+
+
 def make_app(tmp_path: Path, bank_dir: Path = FIXTURE_BANK, **overrides):
-    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-                      "QUESTIONS_DIR": str(bank_dir), **overrides})
+    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    if TEST_DATABASE_URL:
+        config["SQLALCHEMY_DATABASE_URI"] = TEST_DATABASE_URL
+    app = create_app({**config, "QUESTIONS_DIR": str(bank_dir), **overrides})
     app.instance_path = str(tmp_path)
+    _APPS.append(app)
     return app
+
+
+_APPS: list = []
+
+
+@pytest.fixture(autouse=True)
+def _dispose_engines():
+    """Close every database connection a test's apps opened (PostgreSQL warns about leaks)."""
+    yield
+    while _APPS:
+        app = _APPS.pop()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture

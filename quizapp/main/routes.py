@@ -1,7 +1,8 @@
 """Home (assessments and attempts in progress) and the learner's history."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from ..access import owner_filter
@@ -57,3 +58,14 @@ def join_cohort():
 def method():
     """How scores, bands, gaps and adaptive selection work, in plain words."""
     return render_template("main/method.html")
+
+
+@bp.route("/healthz")
+def healthz():
+    """For load balancers: 200 when the app can reach its database, 503 when it cannot."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        return jsonify({"status": "error", "database": type(exc).__name__}), 503
+    return jsonify({"status": "ok", "database": "ok"})

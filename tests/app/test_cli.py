@@ -50,3 +50,25 @@ def test_convert_gift_to_yaml_and_export_back(tmp_path):
     assert exported.exit_code == 0 and exported.output.count("<question type=") >= 4
     gift = runner.invoke(args=["bank", "export", "--to", "gift", str(FIXTURES / "bank" / "topics" / "math.yaml")])
     assert "::t-numeric::" in gift.output
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_a_dead_database(tmp_path):
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503 and response.json["status"] == "error"
+
+
+def test_production_refuses_to_start_without_a_real_secret(tmp_path, monkeypatch):
+    import pytest
+
+    from quizapp import create_app
+
+    for key in (None, "short"):
+        config = {"ENV_NAME": "production", "SECRET_KEY": key, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+        with pytest.raises(RuntimeError, match="QUIZAPP_SECRET_KEY"):
+            create_app(config)
