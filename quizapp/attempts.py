@@ -176,7 +176,10 @@ def extend_adaptive(attempt: Attempt, settings: AdaptiveSettings, rho: float) ->
     if focus:
         attempt.focus_remaining -= 1
         attempt.question_count += 1
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # a concurrent request already added this position: keep theirs
+        db.session.rollback()
     return True
 
 

@@ -188,6 +188,7 @@ class AttemptItem(db.Model):
     answered_at: Mapped[datetime | None] = mapped_column(DateTime)
     seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")  # time spent on this question, summed over visits
     reason: Mapped[str | None] = mapped_column(Text)  # adaptive: why this question was chosen
+    last_token: Mapped[str | None] = mapped_column(String(64))  # the answer form last applied (repeats are no-ops)
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     version: Mapped[QuestionVersion] = relationship()

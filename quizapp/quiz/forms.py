@@ -38,5 +38,6 @@ def answer_form(definition: dict, order: list[int] | None, **kwargs) -> FlaskFor
         answer = qtype.field(definition, order)
         flagged = BooleanField("Flag this question to review it later")
         shown_at = HiddenField()  # when the page was rendered: time on task for item statistics
+        token = HiddenField()     # one per rendered form: a repeated POST (double click, retry) applies once
 
     return AnswerForm(**kwargs)

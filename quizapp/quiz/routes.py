@@ -1,4 +1,5 @@
 """Taking an attempt: start, one question per page, overview, submit. Views stay thin."""
+import secrets
 import time
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -97,11 +98,14 @@ def question(public_id, position):
         if action not in ACTIONS:
             abort(400, "That button does not exist on this page.")
         if form.validate_on_submit():
+            if form.token.data and form.token.data == item.last_token:
+                return redirect(_after(attempt, position, action), 303)  # already applied: same outcome
             try:
                 response = item.response if locked else qtype.parse(form.answer.data, definition)
                 if action == "check" and response is None:
                     raise InvalidResponse("Choose or enter an answer before checking it.")
                 moving_on = attempt.adaptive and action == "next" and position == len(attempt.items)
+                item.last_token = (form.token.data or "")[:64] or None
                 save_response(attempt, item, response, bool(form.flagged.data),
                               check=action == "check" or moving_on, seconds=_elapsed(form.shown_at.data))
                 if moving_on and item.checked is False:
@@ -119,7 +123,7 @@ def question(public_id, position):
     else:
         form = answer_form(definition, item.choice_order,
                            data={"answer": qtype.refill(item.response), "flagged": item.flagged,
-                                 "shown_at": f"{time.time():.0f}"})
+                                 "shown_at": f"{time.time():.0f}", "token": secrets.token_urlsafe(16)})
     nav = _navigation(attempt.id)
     review = review_entry(item) if locked and attempt.mode == "practice" else None
     return render_template("quiz/question.html", attempt=attempt, item=item, form=form, qtype=qtype,

@@ -1,4 +1,6 @@
 """Walkthroughs per mode and the bad-input rules of the quiz pages."""
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -236,3 +238,20 @@ def test_question_page_uses_at_most_five_sql_statements(app, client, learner):
         client.get(learner.url(2))
         event.remove(db.engine, "before_cursor_execute", count)
     assert 0 < len(statements) <= 5, statements
+
+
+def test_a_repeated_answer_post_applies_once(app, client, learner):
+    learner.start()
+    page = client.get(learner.url(1)).text
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page).group(1)
+    data = {"csrf_token": csrf_token(page), "token": token, "action": "next", "flagged": "y"}
+    first = client.post(learner.url(1), data=data)
+    with app.app_context():
+        item = db.session.scalar(select(AttemptItem).where(AttemptItem.position == 1))
+        item.flagged = False  # a later change the retry must not undo
+        db.session.commit()
+    second = client.post(learner.url(1), data=data)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    with app.app_context():
+        assert db.session.scalar(select(AttemptItem).where(AttemptItem.position == 1)).flagged is False
