@@ -9,6 +9,8 @@ from ..access import owner_filter
 from ..extensions import db
 from ..cohorts import normalise_code
 from ..models import Assessment, Attempt, Cohort, CohortMember, Skill
+from ..charts import progress_chart
+from ..scoring.gaps import to_scale
 from . import bp
 from .forms import JoinCohortForm
 
@@ -31,7 +33,25 @@ def history():
     attempts = db.session.scalars(
         select(Attempt).options(joinedload(Attempt.assessment), joinedload(Attempt.role), joinedload(Attempt.results))
         .where(Attempt.user_id == current_user.id).order_by(Attempt.started_at.desc())).unique().all()
-    return render_template("main/history.html", attempts=attempts)
+    names = dict(db.session.execute(select(Skill.id, Skill.name)).all())
+    series = progress_series(attempts, names)
+    return render_template("main/history.html", attempts=attempts, series=series,
+                           chart=progress_chart(series) if series else None)
+
+
+def progress_series(attempts, names, limit: int = 8) -> dict[str, list[tuple[str, int]]]:
+    """Per skill assessed in two or more submitted attempts: (attempt time, score) points."""
+    points: dict[str, list[tuple[str, int]]] = {}
+    for attempt in attempts:
+        if not attempt.submitted:
+            continue
+        label = f"{attempt.submitted_at:%Y-%m-%d %H:%M:%S} #{attempt.id}"  # unique even within a second
+        for r in attempt.results:
+            if r.n_items:
+                points.setdefault(names.get(r.skill_id, r.skill_id), []).append((label, to_scale(r.theta)))
+    repeated = {k: v for k, v in points.items() if len({label for label, _ in v}) >= 2}
+    busiest = sorted(repeated, key=lambda k: (-len(repeated[k]), k))[:limit]
+    return {k: repeated[k] for k in busiest}
 
 
 @bp.route("/cohorts/join", methods=["GET", "POST"])

@@ -4,6 +4,7 @@ from flask import jsonify, redirect, render_template, url_for
 from ..access import get_own_attempt
 from ..attempts import build_report, load_attempt_items
 from ..quiz.forms import ProblemForm
+from ..charts import skills_chart
 from ..review import review_entry
 from . import bp
 
@@ -21,7 +22,8 @@ def report(public_id):
     if unfinished:
         return unfinished
     items = load_attempt_items(attempt)
-    return render_template("reports/report.html", attempt=attempt, report=build_report(attempt),
+    report = build_report(attempt)
+    return render_template("reports/report.html", attempt=attempt, report=report, chart=skills_chart(report["skills"]),
                            review=[review_entry(i) for i in items],
                            problem_form=lambda position: ProblemForm(prefix=f"p{position}"))
 

@@ -97,6 +97,8 @@ def analyse(observations: Mapping[str, Sequence[Observation]], targets: Mapping[
     gaps = []
     for skill_id, target in targets.items():
         est = estimates[skill_id]
-        gaps.append(SkillGap(skill_id, est, target, classify(est.p_gap, gap_threshold, no_gap_threshold)))
+        # With no answer of its own, a skill's estimate is only borrowed from the others: never a verdict.
+        status = UNCERTAIN if est.n_items == 0 else classify(est.p_gap, gap_threshold, no_gap_threshold)
+        gaps.append(SkillGap(skill_id, est, target, status))
     gaps.sort(key=lambda g: (STATUS_ORDER[g.status], -g.priority, g.skill_id))
     return gaps

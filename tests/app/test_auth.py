@@ -106,3 +106,14 @@ def test_login_starts_a_fresh_session_but_keeps_guest_attempts(app, client, lear
     with app.app_context():
         assert db.session.scalar(select(Attempt)).user_id is not None
 
+
+
+def test_history_shows_progress_across_attempts(client, auth, learner):
+    auth.register()
+    for _ in range(2):
+        learner.start()
+        for position in range(1, 6):
+            learner.answer(position, "1")  # a choice index or a number: valid for every type here
+        learner.submit()
+    page = client.get("/history").text
+    assert "Progress" in page and "<svg" in page and "Scores per skill across attempts" in page

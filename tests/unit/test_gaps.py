@@ -31,3 +31,10 @@ def test_analyse_orders_gaps_first_and_by_weighted_shortfall():
     assert untested.estimate.p_gap == pytest.approx(0.5, abs=0.01)
     low, high = result[0].band
     assert low < result[0].score < high
+
+
+def test_a_skill_without_answers_is_never_a_verdict_even_when_others_pull_it():
+    right = [Observation(ItemParams(1, 1.5, 0), 1)] * 6
+    result = {g.skill_id: g for g in analyse({"a": right}, {"a": Target(3), "b": Target(1)}, rho=0.6)}
+    assert result["b"].estimate.p_gap < 0.3  # the correlated prior is confident…
+    assert result["b"].status == UNCERTAIN   # …but with no answer of its own we say "not sure yet"
