@@ -5,6 +5,7 @@ import random
 import secrets
 import weakref
 from dataclasses import replace
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -70,6 +71,8 @@ def start_attempt(assessment: Assessment, role: Role, mode: str, user_id: int | 
                       assessment_id=assessment.id, role_id=role.id, mode=mode, adaptive=assessment.mode == "adaptive",
                       question_count=assessment.question_count)
     attempt.assessment, attempt.role = assessment, role
+    if assessment.time_limit:
+        attempt.deadline = utcnow() + timedelta(minutes=assessment.time_limit)
     if attempt.adaptive:
         db.session.add(attempt)
         if not extend_adaptive(attempt, settings or AdaptiveSettings(max_items=assessment.question_count), rho):
@@ -276,6 +279,16 @@ def submit_attempt(attempt: Attempt, gap_threshold: float = 0.7, no_gap_threshol
 
 
 MORE_QUESTIONS = 3
+
+
+def close_expired(attempts, gap_threshold: float, no_gap_threshold: float, rho: float) -> int:
+    """Submit every attempt whose time is up, with the answers saved so far (as Moodle does)."""
+    closed = 0
+    for attempt in attempts:
+        if attempt.expired:
+            load_attempt_items(attempt)
+            closed += submit_attempt(attempt, gap_threshold, no_gap_threshold, rho)
+    return closed
 
 
 def reopen_attempt(attempt: Attempt) -> None:

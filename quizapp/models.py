@@ -97,6 +97,7 @@ class Assessment(db.Model):
     mode: Mapped[str] = mapped_column(String(20))
     question_count: Mapped[int] = mapped_column(Integer)
     skills: Mapped[list] = mapped_column(JSON, default=list)  # resolved skill ids
+    time_limit: Mapped[int | None] = mapped_column(Integer)  # minutes; enforced on the server
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -156,6 +157,7 @@ class Attempt(db.Model):
     adaptive: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     focus_skill: Mapped[str | None] = mapped_column(String(64))  # "3 more questions on X"
     focus_remaining: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    deadline: Mapped[datetime | None] = mapped_column(DateTime)  # timed assessments: submitted automatically after
 
     assessment: Mapped[Assessment] = relationship()
     role: Mapped[Role] = relationship()
@@ -167,6 +169,10 @@ class Attempt(db.Model):
     @property
     def submitted(self) -> bool:
         return self.status == "submitted"
+
+    @property
+    def expired(self) -> bool:
+        return self.deadline is not None and not self.submitted and utcnow() >= self.deadline
 
 
 class AttemptItem(db.Model):

@@ -708,6 +708,9 @@ def _load_assessments(path: Path, issues: list[BankIssue], skills: list[dict], r
         count = item.get("questions")
         if "questions" in item and (isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 200):
             ck.error(_line_of(item, "questions"), "questions: must be a whole number 1-200", "assessment", aid)
+        limit = item.get("time_limit")
+        if "time_limit" in item and (isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 600):
+            ck.error(_line_of(item, "time_limit"), "time_limit: minutes, a whole number 1-600", "assessment", aid)
         chosen: list[str] = []
         if ("skills" in item) == ("areas" in item):
             ck.error(line, "give exactly one of 'skills' (a list, or 'all') and 'areas'", "assessment", aid)
@@ -725,7 +728,7 @@ def _load_assessments(path: Path, issues: list[BankIssue], skills: list[dict], r
         if len(issues) == before:
             out.append({"id": aid, "name": item["name"], "description": item.get("description") or "",
                         "role": item["role"], "questions": count, "mode": item["mode"], "skills": chosen,
-                        "line": line})
+                        "time_limit": item.get("time_limit"), "line": line})
     return out
 
 

@@ -55,7 +55,7 @@ PROJECT_KEYS_OPTIONAL = {"url"}
 
 ASSESSMENT_MODES = ("assessment", "practice", "adaptive")
 ASSESSMENT_KEYS_REQUIRED = {"id", "name", "role", "questions", "mode"}
-ASSESSMENT_KEYS_OPTIONAL = {"description", "skills", "areas"}
+ASSESSMENT_KEYS_OPTIONAL = {"description", "skills", "areas", "time_limit"}
 
 TOP_LEVEL_KEYS = {
     "skills.yaml": "skills",

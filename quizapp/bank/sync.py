@@ -88,7 +88,8 @@ def sync_bank(session: Session, bank: Bank, compute_variants: Callable[[Question
     session.flush()  # assessments reference roles
     _upsert(session, Assessment, [{"id": a["id"], "name": a["name"], "description": a["description"],
                                    "role_id": a["role"], "mode": a["mode"], "question_count": a["questions"],
-                                   "skills": a["skills"]} for a in bank.assessments], report, "assessment")
+                                   "skills": a["skills"], "time_limit": a.get("time_limit")}
+                                  for a in bank.assessments], report, "assessment")
     _sync_questions(session, bank, report, compute_variants)
     session.flush()
     return report

@@ -10,10 +10,10 @@ from sqlalchemy.orm import joinedload
 
 from ..access import get_own_attempt, guest_token
 from ..calibrate import prior_rho
-from ..attempts import (MORE_QUESTIONS, AttemptClosed, EmptyForm, extend_adaptive, load_attempt_items,
+from ..attempts import (MORE_QUESTIONS, AttemptClosed, EmptyForm, close_expired, extend_adaptive, load_attempt_items,
                         reopen_attempt, save_response, start_attempt, submit_attempt)
 from ..extensions import db
-from ..models import Assessment, AttemptItem, ProblemReport, Role
+from ..models import Assessment, AttemptItem, ProblemReport, Role, utcnow
 from ..questiontypes import get_question_type
 from ..review import review_entry
 from ..rendering import render_markdown
@@ -50,6 +50,15 @@ def start(assessment_id):
     return render_template("quiz/start.html", assessment=assessment, form=form), status
 
 
+def _time_is_up(attempt) -> bool:
+    """Submit an attempt whose deadline passed (answers saved so far count); True if that happened."""
+    if not attempt.expired:
+        return False
+    close_expired([attempt], current_app.config["GAP_THRESHOLD"], current_app.config["NO_GAP_THRESHOLD"], _rho())
+    flash("Time is up: your attempt was submitted with every answer you had saved.")
+    return True
+
+
 def _rho() -> float:
     return prior_rho(current_app.config["PRIOR_RHO"])
 
@@ -61,7 +70,7 @@ def _adaptive_settings(max_items: int) -> AdaptiveSettings:
 @bp.route("/<public_id>")
 def resume(public_id):
     attempt = get_own_attempt(public_id)
-    if attempt.submitted:
+    if _time_is_up(attempt) or attempt.submitted:
         return redirect(url_for("reports.report", public_id=public_id))
     return redirect(url_for("quiz.question", public_id=public_id, position=attempt.last_position))
 
@@ -82,6 +91,8 @@ def question(public_id, position):
         .where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == position)).first()
     if item is None:
         abort(404)
+    if _time_is_up(attempt) and request.method == "POST":
+        return render_template("quiz/closed.html", attempt=attempt, time_up=True), 409
     if attempt.submitted:
         if request.method == "POST":
             return render_template("quiz/closed.html", attempt=attempt), 409
@@ -128,8 +139,15 @@ def question(public_id, position):
     review = review_entry(item) if locked and attempt.mode == "practice" else None
     return render_template("quiz/question.html", attempt=attempt, item=item, form=form, qtype=qtype,
                            prompt_html=render_markdown(definition["prompt"]), nav=nav, review=review,
-                           locked=locked, unit=definition.get("unit"), total=len(nav),
+                           locked=locked, unit=definition.get("unit"), total=len(nav), time_left=_time_left(attempt),
                            problem_form=ProblemForm(prefix=f"p{position}")), status
+
+
+def _time_left(attempt) -> str | None:
+    if attempt.deadline is None:
+        return None
+    seconds = max(0, int((attempt.deadline - utcnow()).total_seconds()))
+    return f"{seconds // 60} min {seconds % 60:02d} s"
 
 
 def _elapsed(shown_at: str | None) -> float:
@@ -174,7 +192,7 @@ def _after(attempt, position: int, action: str) -> str:
 @bp.route("/<public_id>/overview")
 def overview(public_id):
     attempt = get_own_attempt(public_id)
-    if attempt.submitted:
+    if _time_is_up(attempt) or attempt.submitted:
         return redirect(url_for("reports.report", public_id=public_id))
     nav = _navigation(attempt.id)
     return render_template("quiz/overview.html", attempt=attempt, nav=nav, form=SubmitForm(),
@@ -184,6 +202,8 @@ def overview(public_id):
 @bp.route("/<public_id>/submit", methods=["GET", "POST"])
 def submit(public_id):
     attempt = get_own_attempt(public_id)
+    if _time_is_up(attempt):
+        return redirect(url_for("reports.report", public_id=public_id), 303)
     if attempt.submitted:
         flash("This attempt was already submitted; here is its report.")
         return redirect(url_for("reports.report", public_id=public_id), 303)

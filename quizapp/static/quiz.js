@@ -1,0 +1,65 @@
+// Progressive enhancement for the question page. Every flow works without this file.
+// - the current answer autosaves when it changes (the form's one-time token stays for the real submit)
+// - keyboard shortcuts: 1-9 choose an option, n next, p previous (not while typing in a field)
+// - a live countdown for timed assessments; at zero the page reloads and the server submits
+(function () {
+  "use strict";
+  var form = document.querySelector("form.answer-form");
+  var status = document.getElementById("save-status");
+
+  function announce(text) {
+    if (status) { status.textContent = text; }
+  }
+
+  if (form) {
+    form.addEventListener("change", function (event) {
+      var name = event.target && event.target.name;
+      if (name !== "answer" && name !== "flagged") { return; }
+      var data = new FormData(form);
+      data.set("action", "save");
+      data.delete("token");
+      fetch(form.action, { method: "POST", body: data, credentials: "same-origin", redirect: "manual" })
+        .then(function (response) {
+          announce(response.type === "opaqueredirect" || response.ok ? "Answer saved." : "Not saved yet: check your answer.");
+        })
+        .catch(function () { announce("Not saved yet: you seem to be offline. Your answer is kept on this page."); });
+    });
+
+    var hint = document.querySelector(".shortcuts");
+    if (hint) { hint.hidden = false; }
+
+    document.addEventListener("keydown", function (event) {
+      if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) { return; }
+      var target = event.target || {};
+      var tag = (target.tagName || "").toLowerCase();
+      var typing = tag === "textarea" || tag === "select" ||
+        (tag === "input" && !/^(radio|checkbox|button|submit)$/.test(target.type || ""));
+      if (typing) { return; }
+      var button = null;
+      if (/^[1-9]$/.test(event.key)) {
+        var options = form.querySelectorAll('input[name="answer"]');
+        var option = options[Number(event.key) - 1];
+        if (option && !option.disabled) { option.click(); option.focus(); event.preventDefault(); }
+        return;
+      }
+      if (event.key === "n") {
+        button = form.querySelector('button[value="next"], button[value="check"], button[value="overview"]');
+      } else if (event.key === "p") {
+        button = form.querySelector('button[value="prev"]');
+      }
+      if (button) { event.preventDefault(); button.click(); }
+    });
+  }
+
+  var timer = document.querySelector("[data-deadline]");
+  if (timer) {
+    var end = Date.parse(timer.getAttribute("data-deadline"));
+    var out = timer.querySelector(".timer-value");
+    var tick = function () {
+      var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+      out.textContent = Math.floor(left / 60) + " min " + String(left % 60).padStart(2, "0") + " s";
+      if (left <= 0) { window.location.reload(); } else { window.setTimeout(tick, 1000); }
+    };
+    tick();
+  }
+})();
