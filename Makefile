@@ -10,7 +10,7 @@ TORCH_WHEEL := $(firstword $(wildcard $(TORCH_WHEELS)/torch-2.13.0*.whl))
 
 .PHONY: run serve test install db clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
@@ -21,6 +21,8 @@ ifneq ($(TORCH_WHEEL),)
 else
 	@echo "No PyTorch 2.13.0 CPU wheel in $(TORCH_WHEELS): the torch items' checks will be skipped."
 endif
+	@# axe-core for the accessibility checks in the browser tests (npm's registry; skipped without npm)
+	if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; fi
 	touch $(STAMP)
 
 install: $(STAMP)
