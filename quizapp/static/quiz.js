@@ -4,7 +4,7 @@
 // - a live countdown for timed assessments; at zero the page reloads and the server submits
 (function () {
   "use strict";
-  var form = document.querySelector("form.answer-form");
+  var form = document.querySelector("form.answer-form");  // note: form.action is shadowed by the buttons named "action"
   var status = document.getElementById("save-status");
 
   function announce(text) {
@@ -18,7 +18,7 @@
       var data = new FormData(form);
       data.set("action", "save");
       data.delete("token");
-      fetch(form.action, { method: "POST", body: data, credentials: "same-origin", redirect: "manual" })
+      fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin", redirect: "manual" })
         .then(function (response) {
           announce(response.type === "opaqueredirect" || response.ok ? "Answer saved." : "Not saved yet: check your answer.");
         })

@@ -1,0 +1,128 @@
+"""Flows that must work for everyone: without JavaScript, by keyboard alone, with autosave and a timer."""
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from quizapp.extensions import db
+from quizapp.models import Attempt, utcnow
+from tests.e2e.conftest import SCREENSHOTS
+
+pytestmark = pytest.mark.e2e
+PAGE_BUDGET = 150 * 1024
+
+
+def answer(page):
+    radios = page.get_by_role("radio")
+    if radios.count():
+        radios.first.check()
+    elif page.get_by_role("group", name=re.compile("Your answer")).get_by_role("checkbox").count():
+        page.get_by_role("group", name=re.compile("Your answer")).get_by_role("checkbox").first.check()
+    else:
+        page.get_by_label(re.compile("Your answer")).fill("10")
+
+
+def test_whole_assessment_with_javascript_off(server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "/attempt/new/everything")
+    page.get_by_role("button", name="Begin").click()
+    for n in range(1, 6):
+        answer(page)
+        page.get_by_role("button", name="Save and review answers" if n == 5 else "Save and next").click()
+    page.get_by_role("link", name="Submit all and finish").click()
+    page.get_by_role("button", name=re.compile("Yes, submit")).click()
+    expect(page.get_by_role("heading", name="Your gap report")).to_be_visible()
+    expect(page.locator("svg.skills-chart")).to_be_visible()  # the chart needs no script
+    context.close()
+
+
+def test_keyboard_only_completion(server, browser):
+    page = browser.new_page()
+    page.goto(server + "/attempt/new/everything")
+    page.get_by_role("button", name="Begin").focus()
+    page.keyboard.press("Enter")
+    for n in range(1, 6):
+        expect(page.get_by_role("heading", name=f"Question {n} of 5")).to_be_visible()
+        if page.get_by_role("radio").count() or page.get_by_role("group", name=re.compile("Your answer")).get_by_role("checkbox").count():
+            page.keyboard.press("1")  # shortcut: the first option
+        else:
+            page.get_by_label(re.compile("Your answer")).focus()
+            page.keyboard.type("10")
+            page.keyboard.press("Tab")  # leave the field so shortcuts apply again
+        page.keyboard.press("n")
+    expect(page.get_by_role("link", name="Submit all and finish")).to_be_visible()
+    page.get_by_role("link", name="Submit all and finish").focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name=re.compile("Yes, submit")).focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Your gap report")).to_be_visible()
+    assert "You answered 5 of 5 questions" in page.content()
+    page.close()
+
+
+def test_answers_autosave_without_pressing_next(server, browser):
+    page = browser.new_page()
+    page.goto(server + "/attempt/new/everything")
+    page.get_by_role("button", name="Begin").click()
+    while not page.get_by_role("radio").count():  # find a choice question
+        page.get_by_role("button", name="Save and next").click()
+    radio = page.get_by_role("radio").nth(1)
+    label = radio.get_attribute("id")
+    radio.check()
+    expect(page.locator("#save-status")).to_have_text("Answer saved.")
+    page.reload()
+    assert page.locator(f"#{label}").is_checked()
+    page.close()
+
+
+def test_timer_expires_in_the_browser_and_submits(server, browser, live_app):
+    page = browser.new_page()
+    page.goto(server + "/attempt/new/timed")
+    page.get_by_role("button", name="Begin").click()
+    answer(page)
+    page.get_by_role("button", name="Save and next").click()
+    expect(page.get_by_role("timer")).to_contain_text("Time left")
+    public_id = page.url.split("/")[4]
+    with live_app.app_context():
+        attempt = db.session.scalar(select(Attempt).where(Attempt.public_id == public_id))
+        attempt.deadline = utcnow() + timedelta(seconds=3)
+        db.session.commit()
+    page.reload()  # the countdown now shows about 3 s and reloads itself at zero
+    expect(page.get_by_role("heading", name="Your gap report")).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("Time is up: your attempt was submitted")).to_be_visible()
+    assert "You answered 1 of 5 questions" in page.content()
+    page.close()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}], ids=["phone", "desktop"])
+def test_pages_are_light_and_fit_the_screen(server, browser, viewport):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    sizes = {}
+    page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body()) if r.ok else 0))
+    name = "phone" if viewport["width"] < 500 else "desktop"
+    for url in ("/", "/method", "/auth/login", "/attempt/new/everything"):
+        sizes.clear()
+        page.goto(server + url)
+        assert sum(sizes.values()) <= PAGE_BUDGET, (url, sizes)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), url
+        page.screenshot(path=SCREENSHOTS / f"{url.strip('/').replace('/', '-') or 'home'}-{name}.png", full_page=True)
+    page.get_by_role("button", name="Begin").click()
+    sizes.clear()
+    page.reload()
+    assert sum(sizes.values()) <= PAGE_BUDGET, sizes
+    for _ in range(5):
+        answer(page)
+        button = page.get_by_role("button", name=re.compile("Save and (next|review answers)"))
+        button.click()
+    page.get_by_role("link", name="Submit all and finish").click()
+    page.get_by_role("button", name=re.compile("Yes, submit")).click()
+    sizes.clear()
+    page.reload()
+    assert sum(sizes.values()) <= PAGE_BUDGET, sizes
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.screenshot(path=SCREENSHOTS / f"report-full-{name}.png", full_page=True)
+    context.close()
