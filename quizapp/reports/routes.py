@@ -1,5 +1,5 @@
 """The gap report (HTML and JSON) of a submitted attempt."""
-from flask import jsonify, redirect, render_template, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, url_for
 
 from ..access import get_own_attempt
 from ..attempts import build_report, load_attempt_items
@@ -41,3 +41,23 @@ def report_json(public_id):
         "skills": r.skills, "references": r.references,
     } for r in (review_entry(i) for i in items)]
     return jsonify(data)
+
+
+@bp.route("/<public_id>.pdf")
+def report_pdf(public_id):
+    """The report as a PDF (WeasyPrint), laid out by the print stylesheet."""
+    attempt, unfinished = _submitted_attempt(public_id)
+    if unfinished:
+        return unfinished
+    try:
+        from ..pdf import html_to_pdf
+    except OSError:  # WeasyPrint's system libraries (Pango) are missing on this machine
+        abort(503, "PDF export needs the Pango library on the server (apt-get install libpango-1.0-0); "
+                   "use your browser's Print to PDF meanwhile.")
+    items = load_attempt_items(attempt)
+    report = build_report(attempt)
+    html = render_template("reports/report.html", attempt=attempt, report=report, chart=skills_chart(report["skills"]),
+                           review=[review_entry(i) for i in items], problem_form=None, for_pdf=True)
+    response = current_app.response_class(html_to_pdf(html), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="gap-report-{public_id}.pdf"'
+    return response

@@ -255,3 +255,19 @@ def test_a_repeated_answer_post_applies_once(app, client, learner):
     assert first.headers["Location"] == second.headers["Location"]
     with app.app_context():
         assert db.session.scalar(select(AttemptItem).where(AttemptItem.position == 1)).flagged is False
+
+
+def test_report_downloads_as_pdf_with_its_text(app, client, learner):
+    import io
+
+    from pypdf import PdfReader
+
+    learner.start()
+    for position, definition, _ in items_of(app, learner.public_id):
+        learner.answer(position, right_answer(definition))
+    learner.submit()
+    response = client.get(f"/report/{learner.public_id}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Your gap report" in text and "Skills by priority" in text and "Review of every question" in text
+    assert "Basics" in text or "Sums" in text
