@@ -35,7 +35,7 @@ class EmptyForm(Exception):
 
 # --- starting --------------------------------------------------------------------------------
 
-def _current_versions(skills: set[str]) -> list[tuple[int, str, list, int]]:
+def live_versions(skills: set[str]) -> list[tuple[int, str, list, int]]:
     """(version id, primary skill, skills, difficulty) of every live question on these skills."""
     rows = db.session.execute(
         select(QuestionVersion.id, QuestionVersion.skills, QuestionVersion.difficulty)
@@ -51,7 +51,7 @@ def _current_versions(skills: set[str]) -> list[tuple[int, str, list, int]]:
     return out
 
 
-def _new_item(position: int, version: QuestionVersion, rng: random.Random, reason: str | None = None) -> AttemptItem:
+def new_attempt_item(position: int, version: QuestionVersion, rng: random.Random, reason: str | None = None) -> AttemptItem:
     """An attempt slot for a version, with its choice order and variant drawn now and stored."""
     definition = version.definition
     order = variant = None
@@ -79,7 +79,7 @@ def start_attempt(assessment: Assessment, role: Role, mode: str, user_id: int | 
             db.session.rollback()
             raise EmptyForm(assessment.id)
         return attempt
-    candidates = [Candidate(v, primary, d) for v, primary, _, d in _current_versions(set(assessment.skills))]
+    candidates = [Candidate(v, primary, d) for v, primary, _, d in live_versions(set(assessment.skills))]
     chosen = draw_fixed_form(candidates, assessment.question_count, rng)
     if not chosen:
         raise EmptyForm(assessment.id)
@@ -87,7 +87,7 @@ def start_attempt(assessment: Assessment, role: Role, mode: str, user_id: int | 
         select(QuestionVersion).where(QuestionVersion.id.in_([c.key for c in chosen])))}
     attempt.question_count = len(chosen)
     for position, cand in enumerate(chosen, start=1):
-        attempt.items.append(_new_item(position, versions[cand.key], rng))
+        attempt.items.append(new_attempt_item(position, versions[cand.key], rng))
     db.session.add(attempt)
     db.session.commit()
     return attempt
@@ -140,7 +140,7 @@ def item_pool(skills: tuple[str, ...]) -> tuple[dict[str, list[AdaptiveItem]], d
     cached = pools.get(skills)
     if cached and cached[0] == stamp:
         return cached[1]
-    live = _current_versions(set(skills))
+    live = live_versions(set(skills))
     calibrations = calibrations_for([v for v, *_ in live])
     definitions = dict(db.session.execute(select(QuestionVersion.id, QuestionVersion.definition)
                                           .where(QuestionVersion.id.in_([v for v, *_ in live]))).all())
@@ -175,7 +175,7 @@ def extend_adaptive(attempt: Attempt, settings: AdaptiveSettings, rho: float) ->
         db.session.commit()
         return False
     version = db.session.get(QuestionVersion, selection.item.key)
-    attempt.items.append(_new_item(len(attempt.items) + 1, version, rng, selection.reason))
+    attempt.items.append(new_attempt_item(len(attempt.items) + 1, version, rng, selection.reason))
     if focus:
         attempt.focus_remaining -= 1
         attempt.question_count += 1
@@ -192,7 +192,7 @@ MAX_SECONDS_PER_VISIT = 15 * 60  # a tab left open overnight is not time on task
 
 
 def save_response(attempt: Attempt, item: AttemptItem, response: dict | None, flagged: bool, check: bool = False,
-                  seconds: float = 0.0) -> None:
+                  seconds: float = 0.0, confidence: str | None = None) -> None:
     """Store (and grade) a response; in practice mode a checked answer is final."""
     if attempt.submitted:
         raise AttemptClosed(attempt.public_id)
@@ -208,6 +208,8 @@ def save_response(attempt: Attempt, item: AttemptItem, response: dict | None, fl
         if check and response is not None:
             item.checked = True
     item.flagged = flagged
+    if confidence or not (attempt.mode == "practice" and item.checked):
+        item.confidence = confidence or None
     attempt.last_position = item.position
     db.session.commit()
 
@@ -333,6 +335,7 @@ def build_report(attempt: Attempt) -> dict:
     project = suggest_project(gaps, projects, names)
     answered = sum(1 for i in attempt.items if i.credit is not None)
     return {
+        "confidence": confidence_summary(attempt.items),
         "attempt": attempt.public_id,
         "assessment": {"id": attempt.assessment_id, "name": attempt.assessment.name},
         "role": {"id": attempt.role_id, "name": attempt.role.name},
@@ -356,6 +359,21 @@ def build_report(attempt: Attempt) -> dict:
             "skills": [names.get(s, s) for s in project.project.skills], "reason": project.reason,
         },
     }
+
+
+CONFIDENCE_LABELS = {"sure": "Sure", "unsure": "Unsure", "guess": "Guessing"}
+
+
+def confidence_summary(items) -> list[dict]:
+    """How often answers were right at each self-rated confidence: how well you know what you know."""
+    rows = []
+    for level, label in CONFIDENCE_LABELS.items():
+        rated = [i for i in items if i.confidence == level and i.credit is not None]
+        if rated:
+            right = sum(i.credit for i in rated)
+            rows.append({"level": level, "label": label, "answers": len(rated), "right": round(right, 1),
+                         "share": round(right / len(rated), 3)})
+    return rows
 
 
 def _weight(attempt: Attempt, result: SkillResult) -> float:

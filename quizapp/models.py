@@ -195,6 +195,7 @@ class AttemptItem(db.Model):
     seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")  # time spent on this question, summed over visits
     reason: Mapped[str | None] = mapped_column(Text)  # adaptive: why this question was chosen
     last_token: Mapped[str | None] = mapped_column(String(64))  # the answer form last applied (repeats are no-ops)
+    confidence: Mapped[str | None] = mapped_column(String(10))  # sure | unsure | guess, if the learner said
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     version: Mapped[QuestionVersion] = relationship()

@@ -119,9 +119,11 @@ class Learner:
     def url(self, position: int) -> str:
         return f"/attempt/{self.public_id}/q/{position}"
 
-    def answer(self, position: int, answer=None, action="next", flagged=False, **extra):
+    def answer(self, position: int, answer=None, action="next", flagged=False, confidence=None, **extra):
         page = self.client.get(self.url(position))
         data = {"csrf_token": csrf_token(page.text), "action": action, **extra}
+        if confidence:
+            data["confidence"] = confidence
         if answer is not None:
             data["answer"] = answer
         if flagged:

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..models import PROBLEM_REASONS
 from ..questiontypes import get_question_type
@@ -13,6 +13,7 @@ MODE_CHOICES = [
     SelectChoice("practice", "Practice: check each answer and read the explanation as you go"),
 ]
 ACTIONS = {"next", "prev", "overview", "check", "save"}
+CONFIDENCE_CHOICES = [SelectChoice("sure", "Sure"), SelectChoice("unsure", "Unsure"), SelectChoice("guess", "Guessing")]
 
 
 class StartForm(FlaskForm):
@@ -39,5 +40,7 @@ def answer_form(definition: dict, order: list[int] | None, **kwargs) -> FlaskFor
         flagged = BooleanField("Flag this question to review it later")
         shown_at = HiddenField()  # when the page was rendered: time on task for item statistics
         token = HiddenField()     # one per rendered form: a repeated POST (double click, retry) applies once
+        confidence = RadioField("How sure are you? (optional)", choices=CONFIDENCE_CHOICES,
+                                validators=[Optional()], validate_choice=True)
 
     return AnswerForm(**kwargs)

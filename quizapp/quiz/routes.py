@@ -118,7 +118,8 @@ def question(public_id, position):
                 moving_on = attempt.adaptive and action == "next" and position == len(attempt.items)
                 item.last_token = (form.token.data or "")[:64] or None
                 save_response(attempt, item, response, bool(form.flagged.data),
-                              check=action == "check" or moving_on, seconds=_elapsed(form.shown_at.data))
+                              check=action == "check" or moving_on, seconds=_elapsed(form.shown_at.data),
+                              confidence=form.confidence.data)
                 if moving_on and item.checked is False:
                     item.checked = True  # skipped: final too, so the next choice stays consistent
                 if moving_on and extend_adaptive(attempt, _adaptive_settings(attempt.question_count),
@@ -134,6 +135,7 @@ def question(public_id, position):
     else:
         form = answer_form(definition, item.choice_order,
                            data={"answer": qtype.refill(item.response), "flagged": item.flagged,
+                                 "confidence": item.confidence,
                                  "shown_at": f"{time.time():.0f}", "token": secrets.token_urlsafe(16)})
     nav = _navigation(attempt.id)
     review = review_entry(item) if locked and attempt.mode == "practice" else None

@@ -1,9 +1,11 @@
 """The gap report (HTML and JSON) of a submitted attempt."""
-from flask import abort, current_app, jsonify, redirect, render_template, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask_login import current_user
 
-from ..access import get_own_attempt
+from ..access import get_own_attempt, guest_token
 from ..attempts import build_report, load_attempt_items
-from ..quiz.forms import ProblemForm
+from ..practice import start_gap_practice
+from ..quiz.forms import ProblemForm, SubmitForm
 from ..charts import skills_chart
 from ..review import review_entry
 from . import bp
@@ -61,3 +63,19 @@ def report_pdf(public_id):
     response = current_app.response_class(html_to_pdf(html), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="gap-report-{public_id}.pdf"'
     return response
+
+
+@bp.route("/<public_id>/practice", methods=["POST"])
+def practise_gaps(public_id):
+    """Start a practice session on this report's gap and not-sure skills."""
+    attempt, unfinished = _submitted_attempt(public_id)
+    if unfinished:
+        return unfinished
+    if not SubmitForm().validate_on_submit():
+        abort(400, "The form expired; reload the report and try again.")
+    practice = start_gap_practice(attempt, current_user.id if current_user.is_authenticated else None,
+                                  guest_token(create=True))
+    if practice is None:
+        flash("No gap or not-sure skill to practise here. Well done!")
+        return redirect(url_for("reports.report", public_id=public_id), 303)
+    return redirect(url_for("quiz.question", public_id=practice.public_id, position=1), 303)
