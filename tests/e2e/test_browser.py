@@ -11,11 +11,12 @@ pytestmark = pytest.mark.e2e
 
 def answer_current_question(page):
     """Answer whatever the page asks, the way a person would: by the controls they can see."""
-    radios = page.get_by_role("radio")
+    group = page.get_by_role("group", name=re.compile("^Your answer"))
+    radios = group.get_by_role("radio")
     if radios.count():
         radios.first.check()
         return
-    answer_boxes = page.get_by_role("group", name=re.compile("Your answer")).get_by_role("checkbox")
+    answer_boxes = group.get_by_role("checkbox")
     if answer_boxes.count():
         answer_boxes.first.check()
         return

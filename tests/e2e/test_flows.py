@@ -15,11 +15,11 @@ PAGE_BUDGET = 150 * 1024
 
 
 def answer(page):
-    radios = page.get_by_role("radio")
-    if radios.count():
-        radios.first.check()
-    elif page.get_by_role("group", name=re.compile("Your answer")).get_by_role("checkbox").count():
-        page.get_by_role("group", name=re.compile("Your answer")).get_by_role("checkbox").first.check()
+    group = page.get_by_role("group", name=re.compile("^Your answer"))
+    if group.get_by_role("radio").count():
+        group.get_by_role("radio").first.check()
+    elif group.get_by_role("checkbox").count():
+        group.get_by_role("checkbox").first.check()
     else:
         page.get_by_label(re.compile("Your answer")).fill("10")
 
@@ -46,7 +46,8 @@ def test_keyboard_only_completion(server, browser):
     page.keyboard.press("Enter")
     for n in range(1, 6):
         expect(page.get_by_role("heading", name=f"Question {n} of 5")).to_be_visible()
-        if page.get_by_role("radio").count() or page.get_by_role("group", name=re.compile("Your answer")).get_by_role("checkbox").count():
+        group = page.get_by_role("group", name=re.compile("^Your answer"))
+        if group.get_by_role("radio").count() or group.get_by_role("checkbox").count():
             page.keyboard.press("1")  # shortcut: the first option
         else:
             page.get_by_label(re.compile("Your answer")).focus()
@@ -67,9 +68,10 @@ def test_answers_autosave_without_pressing_next(server, browser):
     page = browser.new_page()
     page.goto(server + "/attempt/new/everything")
     page.get_by_role("button", name="Begin").click()
-    while not page.get_by_role("radio").count():  # find a choice question
+    group = page.get_by_role("group", name=re.compile("^Your answer"))
+    while not group.get_by_role("radio").count():  # find a choice question
         page.get_by_role("button", name="Save and next").click()
-    radio = page.get_by_role("radio").nth(1)
+    radio = group.get_by_role("radio").nth(1)
     label = radio.get_attribute("id")
     radio.check()
     expect(page.locator("#save-status")).to_have_text("Answer saved.")
