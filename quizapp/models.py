@@ -1,6 +1,7 @@
 """SQLAlchemy models: accounts, the imported bank (versioned), attempts and their results."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
@@ -23,8 +24,18 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(20), default="learner")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Part of the login cookie; changing it (on logout) makes every copy of an old cookie worthless.
+    session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16),
+                                               server_default="initial")
 
     ROLES = ("learner", "instructor", "admin")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def revoke_sessions(self) -> None:
+        """Log out everywhere: cookies carrying the old token no longer load this user."""
+        self.session_token = secrets.token_hex(16)
 
     @property
     def is_instructor(self) -> bool:

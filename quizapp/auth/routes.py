@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..access import GUEST_KEY, claim_guest_attempts
 from ..extensions import db, limiter
@@ -11,6 +12,9 @@ from ..security import password_problem
 from ..models import User
 from . import bp
 from .forms import LoginForm, LogoutForm, RegisterForm
+
+
+DUMMY_HASH = generate_password_hash("not a real password, only for equal timing")
 
 
 def _safe_next(target: str | None) -> str:
@@ -48,7 +52,8 @@ def register():
         if problem:
             form.password.errors.append(problem)
         elif db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
-            form.email.errors.append("An account with this email exists; log in instead.")
+            # Without email verification the outcome itself differs; the message at least says no more.
+            form.email.errors.append("We could not create an account with these details. If you have one, log in.")
         else:
             user = User(email=email, display_name=form.display_name.data.strip())
             user.set_password(form.password.data)
@@ -74,7 +79,9 @@ def login():
     status = 200
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(func.lower(User.email) == form.email.data.strip().lower()))
-        if user is not None and user.check_password(form.password.data):
+        if user is None:
+            check_password_hash(DUMMY_HASH, form.password.data)  # as slow as a wrong password: no email probing
+        elif user.check_password(form.password.data):
             guest = session.get(GUEST_KEY)
             session.clear()  # a fresh session on login: nothing from before it carries over
             login_user(user, remember=form.remember.data)
@@ -90,6 +97,9 @@ def login():
 @login_required
 def logout():
     if LogoutForm().validate_on_submit():
+        current_user.revoke_sessions()
+        db.session.commit()
         logout_user()
+        session.clear()
         flash("You are logged out.")
     return redirect(url_for("main.index"))

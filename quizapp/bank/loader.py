@@ -32,19 +32,30 @@ class LineList(list):
     item_lines: list
 
 
+MAX_DEPTH = 40  # question files nest a few levels; anything deeper is hostile or broken
+
+
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that keeps line numbers, rejects aliases and reports duplicate keys."""
+    """SafeLoader that keeps line numbers, rejects aliases, bounds nesting and reports duplicate keys."""
 
     def __init__(self, stream):
         super().__init__(stream)
         self.duplicate_keys: list[tuple[int, str]] = []
+        self._depth = 0
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(
                 None, None, "anchors and aliases (*name) are not allowed in question files", event.start_mark)
-        return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep",
+                                                  self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineMap:
@@ -184,8 +195,9 @@ def parse_yaml(path: Path, issues: list[BankIssue]) -> Any | None:
     except OSError as exc:
         issues.append(BankIssue(shown, 1, f"cannot read file: {exc.strerror}"))
         return None
-    loader = _LineLoader(text)
+    loader = None
     try:
+        loader = _LineLoader(text)  # the reader refuses control characters here, before parsing
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -193,11 +205,17 @@ def parse_yaml(path: Path, issues: list[BankIssue]) -> Any | None:
         problem = " ".join(filter(None, [exc.context, exc.problem])) or str(exc)
         issues.append(BankIssue(shown, line, f"YAML syntax error: {problem}"))
         return None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        issues.append(BankIssue(shown, line, f"character {exc.character!r} is not allowed in YAML (control characters "
+                                             "and NUL are refused); remove it"))
+        return None
     except yaml.YAMLError as exc:
         issues.append(BankIssue(shown, 1, f"YAML error: {exc}"))
         return None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     for line, key in loader.duplicate_keys:
         issues.append(BankIssue(shown, line, f"duplicate key '{key}'"))
     return data
@@ -288,7 +306,7 @@ def _check_question(ck: _FileChecker, q: Any, line: int, file_skill: str | None,
         qid = shown
     before = len(ck.issues)
     qtype = q.get("type")
-    if qtype not in schema.TYPE_KEYS:
+    if not isinstance(qtype, str) or qtype not in schema.TYPE_KEYS:
         ck.error(_line_of(q, "type"), f"type: {qtype!r} is not one of {', '.join(schema.TYPE_KEYS)}", "q", qid)
         ck.keys(q, schema.QUESTION_COMMON_REQUIRED,
                 schema.QUESTION_COMMON_OPTIONAL | set().union(*(r | o for r, o in schema.TYPE_KEYS.values())), "q", qid)
@@ -434,7 +452,8 @@ def _check_params(ck: _FileChecker, q: LineMap, qid: str, qtype: str, definition
         if key in q:
             ck.error(_line_of(q, key), f"{key}: a parameterised question has no fixed key; `check` computes it",
                      "q", qid)
-    if "python" not in (q.get("check") or {}):
+    check = q.get("check")
+    if not isinstance(check, LineMap) or "python" not in check:
         ck.error(line, "params: a parameterised question needs `check: {python: ...}` to compute its keys", "q", qid)
     if not isinstance(params, LineMap) or not params:
         ck.error(line, "params: must map names to lists of values", "q", qid)
@@ -455,7 +474,7 @@ def _check_params(ck: _FileChecker, q: LineMap, qid: str, qtype: str, definition
     if not 2 <= combinations <= schema.MAX_PARAM_COMBINATIONS:
         ck.error(line, f"params: {combinations} combinations; use 2-{schema.MAX_PARAM_COMBINATIONS}", "q", qid)
     texts = [definition.get("prompt", ""), definition.get("explanation", ""),
-             (q.get("check") or {}).get("python", "") or "", definition.get("feedback", "")]
+             (check.get("python", "") if isinstance(check, LineMap) else ""), definition.get("feedback", "")]
     for text in texts:
         for name in schema.SLOT_PATTERN.findall(text if isinstance(text, str) else ""):
             if name not in params:
@@ -700,7 +719,7 @@ def _load_assessments(path: Path, issues: list[BankIssue], skills: list[dict], r
         if aid in seen:
             ck.error(line, "duplicate assessment id", "assessment", aid)
         seen.add(aid)
-        if "role" in item and item["role"] not in role_ids:
+        if "role" in item and (not isinstance(item["role"], str) or item["role"] not in role_ids):
             ck.error(_line_of(item, "role"), f"role: unknown role '{item['role']}'", "assessment", aid)
         if "mode" in item and item["mode"] not in schema.ASSESSMENT_MODES:
             ck.error(_line_of(item, "mode"), f"mode: must be one of {', '.join(schema.ASSESSMENT_MODES)}",

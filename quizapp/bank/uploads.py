@@ -25,6 +25,7 @@ MAX_UNPACKED_BYTES = 20 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+TOP_SKILL = re.compile(r"^skill:\s*['\"]?([a-z0-9_.]+)['\"]?\s*(?:#.*)?$", re.MULTILINE)
 
 
 class UploadError(ValueError):
@@ -98,13 +99,9 @@ def target_for(name: str, data: bytes, root: Path, areas: dict[str, str]) -> str
     existing = sorted(p for p in root.rglob(name) if p.is_file())
     if existing:
         return str(existing[0].relative_to(root))
-    area = "uploads"
-    try:
-        head = yaml.safe_load(data.decode("utf-8-sig"))
-        skill = head.get("skill") if isinstance(head, dict) else None
-        area = areas.get(skill, area) if isinstance(skill, str) else area
-    except (UnicodeDecodeError, yaml.YAMLError):
-        pass  # the loader reports the real problem, with its line
+    # Only the top-level `skill:` line matters here; the loader parses (and judges) the whole file.
+    match = TOP_SKILL.search(data[:65536].decode("utf-8", "replace"))
+    area = areas.get(match.group(1), "uploads") if match else "uploads"
     return f"{area}/{name}"
 
 

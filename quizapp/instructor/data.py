@@ -92,7 +92,8 @@ def cohort_responses(cohort_id: int) -> list[dict]:
     member_ids = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
     attempts = db.session.scalars(
         select(Attempt).options(joinedload(Attempt.assessment))
-        .where(Attempt.user_id.in_(member_ids)).order_by(Attempt.user_id, Attempt.started_at)).all()
+        .where(Attempt.user_id.in_(member_ids), Attempt.status == "submitted")  # learners share submitted work only
+        .order_by(Attempt.user_id, Attempt.started_at)).all()
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(member_ids)))}
     items = db.session.scalars(
         select(AttemptItem).options(joinedload(AttemptItem.version))

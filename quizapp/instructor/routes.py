@@ -143,8 +143,11 @@ def publish(token):
 
 @bp.route("/upload/<token>/discard", methods=["POST"])
 def discard(token):
+    staging = _staging()
+    if staging.load(token, current_user.id) is None:
+        abort(404)
     if PublishForm().validate_on_submit():
-        _staging().discard(token)
+        staging.discard(token)
         flash("The upload was discarded; nothing changed.")
     return redirect(url_for("instructor.upload"), 303)
 
@@ -205,13 +208,20 @@ def item_stats_csv():
     writer.writerow(["question", "version", "type", "skills", "responses", "facility", "discrimination",
                      "median_seconds", "option_rates", "flags", "open_reports", "hidden"])
     for r in item_stat_rows():
-        writer.writerow([r["question"], r["version"], r["qtype"], " ".join(r["skills"]), r["responses"],
+        writer.writerow([csv_safe(r["question"]), r["version"], r["qtype"], " ".join(r["skills"]), r["responses"],
                          _fmt(r["facility"]), _fmt(r["discrimination"]), _fmt(r["median_seconds"]),
                          " ".join(f"{k + 1}:{v:.3f}" for k, v in sorted(r["option_rates"].items())),
                          " ".join(r["flags"]), r["reports"], r["hidden"]])
     response = current_app.response_class(out.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="item-statistics.csv"'
     return response
+
+
+def csv_safe(value):
+    """Text a spreadsheet would run as a formula (=, +, -, @, tab, CR) gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def _fmt(value):
@@ -299,7 +309,7 @@ def cohort_export(cohort_id, fmt):
     writer = csv.DictWriter(out, fieldnames=columns)
     writer.writeheader()
     for row in rows:
-        writer.writerow({**row, "skills": " ".join(row["skills"])})
+        writer.writerow({k: csv_safe(v) for k, v in {**row, "skills": " ".join(row["skills"])}.items()})
     response = current_app.response_class(out.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="cohort-{cohort.id}-responses.csv"'
     return response

@@ -177,7 +177,7 @@ def test_zip_of_files_and_wrong_encoding(teacher):
     latin1 = NEW_FILE.replace(b"t-uploaded", b"t-latin").replace(b"Which keyword", "Quel mot-cl\xe9".encode("latin-1"))
     response = upload(teacher, ("bundle.zip", zipped(("a.yaml", NEW_FILE), ("b.yaml", latin1))))
     review = teacher.get(response.headers["Location"])
-    assert "questions/uploads/b.yaml:1: not valid UTF-8" in review.text  # unreadable, so no area folder
+    assert "questions/python/b.yaml:1: not valid UTF-8" in review.text
 
 
 def test_oversized_upload_is_refused(app, teacher):
