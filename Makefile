@@ -13,7 +13,7 @@ TORCH_WHEEL := $(firstword $(wildcard $(TORCH_WHEELS)/torch-2.13.0*.whl))
 $(STAMP): pyproject.toml package.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	@# PyTorch CPU for the torch items' checks, only from this machine's local wheel (never a
 	@# multi-GB download); without it `quizapp bank verify` skips those items and says how many.
 ifneq ($(TORCH_WHEEL),)
