@@ -19,6 +19,8 @@ class Config:
     SESSION_COOKIE_SECURE = os.environ.get("QUIZAPP_HTTPS", "0") == "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REMEMBER_COOKIE_HTTPONLY = True
+    # Reverse proxies in front of the app (their X-Forwarded-For is trusted for rate limits and logs).
+    PROXY_COUNT = int(os.environ.get("QUIZAPP_PROXIES", "0"))
     RATELIMIT_STORAGE_URI = os.environ.get("QUIZAPP_REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
@@ -22,6 +23,7 @@ from .loader import QuestionDef
 from .params import param_sets
 
 TIMEOUT_SECONDS = 60
+SAFE_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 MEMORY_LIMIT_BYTES = 8 * 1024 ** 3  # address space, generous because torch maps large regions
 
 # Runs inside the child: evaluate the snippet once per parameter set, report JSON on the real stdout.
@@ -90,14 +92,18 @@ def _limit_memory() -> None:  # runs in the child before exec
 
 def run_snippet(code: str, envs: Sequence[dict], timeout: float = TIMEOUT_SECONDS) -> list[dict]:
     """Run `code` once per environment in a fresh interpreter; one result dict per environment."""
-    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1",
-           "PYTHONDONTWRITEBYTECODE": "1", "PYTHONWARNINGS": "ignore"}
-    try:
-        proc = subprocess.run([sys.executable, "-I", "-c", _RUNNER], input=json.dumps({"code": code, "envs": list(envs)}),
-                              capture_output=True, text=True, timeout=timeout, env=env,
-                              preexec_fn=_limit_memory if os.name == "posix" else None)
-    except subprocess.TimeoutExpired:
-        return [{"kind": "error", "error": f"timed out after {timeout:g} s"}] * len(envs)
+    with tempfile.TemporaryDirectory(prefix="quizapp-check-") as home:
+        # An allow-list, not os.environ: a check never sees the app's secrets or database URL.
+        env = {key: os.environ[key] for key in SAFE_ENV if key in os.environ}
+        env.update({"HOME": home, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1",
+                    "PYTHONDONTWRITEBYTECODE": "1", "PYTHONWARNINGS": "ignore", "MPLCONFIGDIR": home})
+        try:
+            proc = subprocess.run([sys.executable, "-I", "-c", _RUNNER],
+                                  input=json.dumps({"code": code, "envs": list(envs)}), capture_output=True,
+                                  text=True, timeout=timeout, env=env, cwd=home,
+                                  preexec_fn=_limit_memory if os.name == "posix" else None)
+        except subprocess.TimeoutExpired:
+            return [{"kind": "error", "error": f"timed out after {timeout:g} s"}] * len(envs)
     if proc.returncode != 0 or not proc.stdout:
         tail = (proc.stderr or "").strip().splitlines()[-1:] or [f"exit code {proc.returncode}"]
         return [{"kind": "error", "error": f"interpreter failed: {tail[0]}"}] * len(envs)
@@ -168,7 +174,8 @@ def compare(definition: dict, result: dict, key=None) -> str | None:
         got = {result["repr"], result["str"]} if result["kind"] == "value" else {result["text"]}
         if isinstance(result.get("plain"), str):
             got.add(json.dumps(result["plain"]))  # authors write "bcd" as often as 'bcd'
-        if key_text not in {_strip(g) for g in got}:
+        # Inline code marks inside a choice ("It raises `ValueError`") are formatting, not content.
+        if key_text.replace("`", "") not in {_strip(g).replace("`", "") for g in got}:
             return f"check gave {shown}, the marked choice is {key_text!r}"
         return None
     if qtype == "multiple":

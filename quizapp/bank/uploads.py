@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from .loader import Bank, load_bank
+from .loader import Bank, BankIssue, load_bank
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_ZIP_ENTRIES = 200
@@ -159,6 +159,13 @@ def validate_staged(root: Path, staged: list[StagedFile]) -> Bank:
     prefix = str(trial) + "/"
     bank.issues = [replace(i, path=i.path.replace(prefix, "questions/")) for i in bank.issues]
     bank.questions = [replace(q, path=q.path.replace(prefix, "questions/")) for q in bank.questions]
+    # Parameterised keys come from running `check` code: that happens only in the CLI import,
+    # never inside a web request.
+    targets = {"questions/" + f.target for f in staged}
+    bank.issues += [BankIssue(q.path, q.line, "parameterised questions run their `check` code to compute keys; "
+                                              "import them with `quizapp bank import` on the server, not from the browser",
+                              "q", q.id)
+                    for q in bank.questions if q.path in targets and q.definition.get("params")]
     return bank
 
 

@@ -10,7 +10,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..bank.checks import CheckFailed, compute_variants
 from ..bank.loader import load_bank, question_files
 from ..bank.stats import bank_stats
 from ..bank.sync import sync_bank
@@ -125,12 +124,13 @@ def publish(token):
                                preview=[], form=form), 400
     previous = write_files(root, staged)
     try:
-        report = sync_bank(db.session, load_bank(root), compute_variants)
+        report = sync_bank(db.session, load_bank(root))  # no check code runs in a web request
         db.session.commit()
-    except CheckFailed as exc:
+    except ValueError:  # a parameterised question elsewhere changed on disk and was never imported
         db.session.rollback()
         restore(previous)
-        flash(f"Nothing was published: {exc}")
+        flash("Nothing was published: the bank on the server has parameterised questions that were edited but "
+              "not imported. Run `quizapp bank import` on the server first.")
         return redirect(url_for("instructor.review_upload", token=token), 303)
     except Exception:
         db.session.rollback()

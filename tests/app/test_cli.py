@@ -72,3 +72,19 @@ def test_production_refuses_to_start_without_a_real_secret(tmp_path, monkeypatch
         config = {"ENV_NAME": "production", "SECRET_KEY": key, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
         with pytest.raises(RuntimeError, match="QUIZAPP_SECRET_KEY"):
             create_app(config)
+
+
+def test_proxy_count_trusts_forwarded_client_addresses(tmp_path):
+    from flask import request
+
+    app = make_app(tmp_path, PROXY_COUNT=1)
+    seen = {}
+
+    @app.get("/_whoami")
+    def whoami():
+        seen["addr"] = request.remote_addr
+        return "ok"
+
+    app.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.7"},
+                          environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert seen["addr"] == "203.0.113.7"

@@ -47,6 +47,8 @@ SINGLE = {"type": "single", "choices": [{"text": '`"bcd"`', "correct": True}, {"
     ({"type": "true_false", "answer": True}, "0.1 + 0.2 == 0.3", False),
     (SINGLE, '"abcdef"[1:4]', True),        # repr matches the marked choice
     (SINGLE, 'print("abcdef"[1:5])', False),
+    ({"type": "single", "choices": [{"text": "It raises `ValueError`", "correct": True},
+                                    {"text": "It returns 0", "correct": False}]}, 'print("It raises ValueError")', True),
     ({"type": "multiple", "choices": [{"text": "a", "correct": True}, {"text": "`b`", "correct": True},
                                       {"text": "c", "correct": False}]}, "['b', 'a']", True),
 ])
