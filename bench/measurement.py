@@ -505,7 +505,7 @@ def analytic_accuracy(n_per_skill: float, info: float = ANALYTIC_INFO) -> float:
 
 def extrapolate_q(curve: np.ndarray, x: float, n_min: int = 12) -> float | None:
     """Fit acc(N) = 1 - arctan(1/sqrt(k·N))/pi - d (shape of 2.3, k and offset d fitted on N >= n_min)
-    and solve acc(N) = x. An extrapolation, reported as such."""
+    and solve acc(N) = x. An extrapolation, reported as such, and only up to twice the longest N run."""
     ns = np.arange(n_min, len(curve))
     if len(ns) < 3:
         return None
@@ -520,7 +520,8 @@ def extrapolate_q(curve: np.ndarray, x: float, n_min: int = 12) -> float | None:
     target = x + d
     if not 0.5 < target < 1.0:
         return None
-    return float(1.0 / (k * math.tan(math.pi * (1.0 - target)) ** 2))
+    n = float(1.0 / (k * math.tan(math.pi * (1.0 - target)) ** 2))
+    return n if n <= 2 * (len(curve) - 1) else None   # further out the fit says nothing useful
 
 
 def summarize(bank: Bank, sim: dict, checkpoints, seed: int) -> dict:
