@@ -53,6 +53,7 @@ def test_keyboard_only_completion(server, browser):
             page.get_by_label(re.compile("Your answer")).focus()
             page.keyboard.type("10")
             page.keyboard.press("Tab")  # leave the field so shortcuts apply again
+        expect(page.locator("#save-status")).to_have_text("Answer saved.")  # as a person would, see it saved
         page.keyboard.press("n")
     expect(page.get_by_role("link", name="Submit all and finish")).to_be_visible()
     page.get_by_role("link", name="Submit all and finish").focus()
