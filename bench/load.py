@@ -380,6 +380,7 @@ def run(args) -> int:
 
         stats = Stats(args.learners * per_learner)
         killed: list[int] = []
+        killed_busy: list[bool] = []
         stop = threading.Event()
 
         def killer():
@@ -398,6 +399,7 @@ def run(args) -> int:
                         victim = random.choice(busy or workers)
                         os.kill(victim, signal.SIGKILL)
                         killed.append(victim)
+                        killed_busy.append(victim in busy)
                         return
 
         kill_thread = threading.Thread(target=killer, daemon=True) if args.kill_worker else None
@@ -424,7 +426,8 @@ def run(args) -> int:
                           + (f"; errors: {stats.errors[:5]}" if stats.errors else "")))
         if args.kill_worker:
             checks.append(("a worker was killed mid-run", bool(killed),
-                           f"SIGKILL to pid {killed[0]} after {stats.total_answers // 3}+ answers" if killed
+                           f"SIGKILL to pid {killed[0]} ({'mid-request' if killed_busy[0] else 'idle'}) after "
+                           f"{stats.total_answers // 3}+ answers" if killed
                            else "no worker was killed"))
         failed = not all(ok for _, ok, _ in checks)
 

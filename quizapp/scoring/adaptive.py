@@ -109,7 +109,11 @@ def select_next(state: AdaptiveState, settings: AdaptiveSettings, rng: random.Ra
     candidates = fresh or unused
     weights = state.posterior.marginals()[skill]
     info = {i.key: float(weights @ fisher_information(i.params)) for i in candidates}
-    ranked = sorted(candidates, key=lambda i: (-info[i.key], str(i.key)))
+    # Shuffle first so equally informative items (same label, day-one parameters) take turns in the
+    # top 3; a fixed tie-break would always offer the same few and leave much of the bank unused.
+    candidates = list(candidates)
+    rng.shuffle(candidates)
+    ranked = sorted(candidates, key=lambda i: -info[i.key])
     item = rng.choice(ranked[:settings.randomesque])
     p = state.p_gap(skill)
     return Selection(item, p, _reason(state, skill, p, counts.get(skill, 0), only_skill is not None))
