@@ -23,7 +23,10 @@ if CHROMIUM is None:
         raise RuntimeError("CI must run the browser tests: install Debian's chromium (see .ci/run)")
     pytest.skip("Debian's chromium is not installed (apt-get install chromium chromium-driver)", allow_module_level=True)
 
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+# Generous waits: CI machines have 2 cores and the server runs in the same process as the tests.
+expect.set_options(timeout=20_000)
 
 
 @pytest.fixture(scope="module")
