@@ -114,6 +114,7 @@ def test_pages_are_light_and_fit_the_screen(server, browser, viewport):
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), url
         page.screenshot(path=SCREENSHOTS / f"{url.strip('/').replace('/', '-') or 'home'}-{name}.png", full_page=True)
     page.get_by_role("button", name="Begin").click()
+    expect(page.get_by_role("heading", name="Question 1 of 5")).to_be_visible()  # navigation done
     sizes.clear()
     page.reload()
     assert sum(sizes.values()) <= PAGE_BUDGET, sizes
@@ -123,6 +124,7 @@ def test_pages_are_light_and_fit_the_screen(server, browser, viewport):
         button.click()
     page.get_by_role("link", name="Submit all and finish").click()
     page.get_by_role("button", name=re.compile("Yes, submit")).click()
+    expect(page.get_by_role("heading", name="Your gap report")).to_be_visible()  # navigation done
     sizes.clear()
     page.reload()
     assert sum(sizes.values()) <= PAGE_BUDGET, sizes
