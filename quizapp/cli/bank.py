@@ -14,6 +14,18 @@ def _questions_dir(path: str | None) -> Path:
     return Path(path or current_app.config["QUESTIONS_DIR"])
 
 
+def _valid_bank(root, paths, doing: str):
+    """Load the bank; on any validation error print every one and exit 1 before `doing` anything."""
+    from ..bank.loader import load_bank
+
+    bank = load_bank(_questions_dir(root), paths or None)
+    if bank.issues:
+        _print_issues(bank.issues)
+        click.echo(f"{len(bank.issues)} validation error(s); fix them before {doing}.", err=True)
+        sys.exit(1)
+    return bank
+
+
 def _print_issues(issues) -> None:
     for issue in issues:
         click.echo(str(issue), err=True)
@@ -50,13 +62,8 @@ def verify_command(paths, root, workers) -> None:
     from collections import Counter
 
     from ..bank.checks import run_checks
-    from ..bank.loader import load_bank
 
-    bank = load_bank(_questions_dir(root), paths or None)
-    if bank.issues:
-        _print_issues(bank.issues)
-        click.echo(f"{len(bank.issues)} validation error(s); fix them before verifying.", err=True)
-        sys.exit(1)
+    bank = _valid_bank(root, paths, "verifying")
     with_check = [q for q in bank.questions if q.definition.get("check")]
     outcomes = run_checks(with_check, workers=workers)
     by_status = Counter(o.status for o in outcomes)
@@ -82,13 +89,8 @@ def verify_command(paths, root, workers) -> None:
 def lint_command(paths, root, max_age_days) -> None:
     """Review content: errors (exit 1) and warnings, as path:line: q 'id': level: message."""
     from ..bank.lint import ERROR, lint_bank
-    from ..bank.loader import load_bank
 
-    bank = load_bank(_questions_dir(root), paths or None)
-    if bank.issues:
-        _print_issues(bank.issues)
-        click.echo(f"{len(bank.issues)} validation error(s); fix them before linting.", err=True)
-        sys.exit(1)
+    bank = _valid_bank(root, paths, "linting")
     findings = lint_bank(bank, max_age_days=max_age_days)
     for finding in findings:
         click.echo(str(finding), err=finding.level == ERROR)

@@ -1,6 +1,5 @@
 """Instructor pages: access, upload → preview → publish, statistics, reports, cohorts, exports."""
 import io
-import json
 import shutil
 import zipfile
 
@@ -10,7 +9,7 @@ from sqlalchemy import select
 from quizapp.bank.loader import load_bank
 from quizapp.bank.sync import sync_bank
 from quizapp.extensions import db
-from quizapp.models import (Attempt, AttemptItem, Cohort, ProblemReport, Question, QuestionVersion, SkillResult, User,
+from quizapp.models import (Attempt, AttemptItem, Cohort, ProblemReport, Question, QuestionVersion, User,
                             utcnow)
 from tests.conftest import FIXTURE_BANK, AuthActions, Learner, csrf_token, make_app
 
@@ -256,7 +255,7 @@ def test_item_statistics_hidden_until_20_then_shown_sorted_and_exported(app, tea
     assert header.startswith("question,version,type") and len(rows) == 6
     facility = {r.split(",")[0]: float(r.split(",")[5]) for r in rows}
     # item at position p is right for learners with k % 7 >= p: facility falls with position
-    assert facility["t-single"] > facility["t-numeric-pct"] or facility["t-single"] != facility["t-numeric-pct"]
+    assert facility["t-single"] > facility["t-numeric-pct"]
     assert teacher.get("/instructor/stats?sort=bogus").status_code == 400
 
 
@@ -279,9 +278,6 @@ def test_cohort_join_heatmap_and_exports(app, teacher):
     learner.submit()
     heat = teacher.get(f"/instructor/cohorts/{cohort_id}")
     assert "1 learner" in heat.text and "Basics" in heat.text
-    with app.app_context():
-        statuses = {r.skill_id: r.status for r in db.session.scalars(select(SkillResult))}
-    assert sum(1 for s in statuses.values() if s == "uncertain") >= 0
     data = teacher.get(f"/instructor/cohorts/{cohort_id}/responses.json").json
     assert data["cohort"] == "Autumn 2026" and len(data["responses"]) == 5
     assert {r["learner"] for r in data["responses"]} == {"learn"}

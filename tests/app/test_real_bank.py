@@ -1,6 +1,5 @@
 """The shipped questions/ folder: valid, importable, and above issue 3's content floors."""
 import json
-from pathlib import Path
 
 import pytest
 
