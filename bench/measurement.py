@@ -48,7 +48,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from quizapp.config import Config  # noqa: E402
-from quizapp.scoring.ability import (ItemParams, Observation, estimate as eap_estimate,  # noqa: E402
+from quizapp.scoring.ability import (DAY_ONE_A, ItemParams, Observation, estimate as eap_estimate,  # noqa: E402
                                      guessing_floor, item_params, target_theta)
 from quizapp.scoring.adaptive import (AdaptiveItem, AdaptiveSettings, AdaptiveState,  # noqa: E402
                                       SkillTarget, select_next)
@@ -78,6 +78,7 @@ class Bank:
     label: np.ndarray         # (I,) difficulty code used by the fixed form
     day1: np.ndarray          # (I, 3) day-one a, b, c (what the app uses before calibration)
     free: np.ndarray          # (I,) free-entry item (no guessing)
+    chance: np.ndarray        # (I,) 1/k for choice items, 0 for free entry: where the truth's c is centred
     tau: np.ndarray           # (S,) role target theta per skill
     weight: np.ndarray        # (S,) role weight per skill
     notes: dict = field(default_factory=dict)
@@ -93,11 +94,12 @@ def synthetic_bank(n_skills: int = 6, per_skill: int = 40) -> Bank:
         skill_of += [s] * per_skill
         label += labels_one
     label = np.array(label)
-    c = guessing_floor("single", 4)  # the app's day-one guessing floor: 1/k = 0.25
-    day1 = np.column_stack([np.ones(len(label)), [SYNTH_LABELS[x] for x in label], np.full(len(label), c)])
+    chance = guessing_floor("single", 4)  # 1/k = 0.25
+    c = item_params("single", 3, 4).c     # the app's day-one guessing floor for 4 options
+    day1 = np.column_stack([np.full(len(label), DAY_ONE_A), [SYNTH_LABELS[x] for x in label], np.full(len(label), c)])
     tau = np.array([SYNTH_TAU[s % len(SYNTH_TAU)] for s in range(n_skills)])
     return Bank(f"synthetic {n_skills}x{per_skill}", skills, np.array(skill_of), label, day1,
-                np.zeros(len(label), bool), tau, np.ones(n_skills),
+                np.zeros(len(label), bool), np.full(len(label), chance), tau, np.ones(n_skills),
                 {"labels": "30/40/30 % easy/medium/hard -> b = -1/0/+1", "options": 4, "day_one_c": c})
 
 
@@ -118,7 +120,7 @@ def questions_bank(root: Path, assessment_id: str = "ml-readiness") -> Bank:
         spec = role.get("targets", {}).get(sid, {"level": 3})
         tau.append(target_theta(spec["level"], spec.get("mastery_p", 0.5)))
         weight.append(float(spec.get("weight", 1.0)))
-    skill_of, label, day1, free = [], [], [], []
+    skill_of, label, day1, free, chance = [], [], [], [], []
     for q in bank.questions:
         primary = next((s for s in q.skills if s in wanted), None)  # as attempts._current_versions
         if primary is None:
@@ -128,21 +130,22 @@ def questions_bank(root: Path, assessment_id: str = "ml-readiness") -> Bank:
         label.append(q.difficulty)
         day1.append((p.a, p.b, p.c))
         free.append(p.c == 0.0)
+        chance.append(guessing_floor(q.qtype, len(q.definition.get("choices", ()))))
     return Bank(f"questions/ ({assessment_id}, role {role['id']})", skills, np.array(skill_of), np.array(label),
-                np.array(day1, float), np.array(free), np.array(tau), np.array(weight),
+                np.array(day1, float), np.array(free), np.array(chance), np.array(tau), np.array(weight),
                 {"assessment": assessment_id, "role": role["id"], "items": len(label)})
 
 
 def make_truth(bank: Bank, truth: str, seed: int) -> np.ndarray:
     """True (a, b, c) per item. T1: the labels are the truth. T2: perturbed labels
     (b + N(0, .5²), a = exp(N(0, .3²)), c ~ U(c1 - .15, c1 + .05), i.e. U(.1, .3) for 4 options; 0 free entry)."""
-    if truth == "T1":
-        return bank.day1.copy()
+    if truth == "T1":  # a = 1, b = label, c = 1/k (MEASUREMENT 7.1), whatever the app's day-one model says
+        return np.column_stack([np.ones(len(bank.label)), bank.day1[:, 1], bank.chance])
     rng = np.random.default_rng([seed, 101])
     n = len(bank.label)
     b = bank.day1[:, 1] + rng.normal(0.0, 0.5, n)
     a = np.exp(rng.normal(0.0, 0.3, n))
-    c1 = bank.day1[:, 2]
+    c1 = bank.chance
     c = np.where(bank.free, 0.0, np.clip(rng.uniform(c1 - 0.15, c1 + 0.05), 0.0, 0.95))
     return np.column_stack([a, b, c])
 

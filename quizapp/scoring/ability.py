@@ -18,6 +18,12 @@ GRID_STEP = float(GRID[1] - GRID[0])
 
 # Day-one difficulty parameters for the 1-5 labels (MEASUREMENT.md 5.1).
 DIFFICULTY_B = {1: -1.5, 2: -0.75, 3: 0.0, 4: 0.75, 5: 1.5}
+# The rest of the day-one model (MEASUREMENT.md 5.1): a = 1, and a guessing floor a little below
+# 1/k, because plausible distractors pull guessers below chance. 0.8/k (0.2 for four options, as in
+# the note's simulations) keeps P(gap) calibrated: bench/measurement.py measured ECE .024 with it and
+# .054 with c = 1/k. Items with enough answers get fitted parameters instead (`quizapp calibrate`).
+DAY_ONE_A = 1.0
+DAY_ONE_GUESS_SHARE = 0.8
 FREE_ENTRY_TYPES = {"numeric", "short"}
 
 
@@ -57,9 +63,9 @@ def guessing_floor(qtype: str, n_choices: int) -> float:
     return 1.0 / n_choices if n_choices else 0.0
 
 
-def item_params(qtype: str, difficulty: int, n_choices: int = 0, a: float = 1.0) -> ItemParams:
+def item_params(qtype: str, difficulty: int, n_choices: int = 0, a: float = DAY_ONE_A) -> ItemParams:
     """Day-one parameters from a question's type, difficulty label and number of choices."""
-    return ItemParams(a=a, b=DIFFICULTY_B[difficulty], c=guessing_floor(qtype, n_choices))
+    return ItemParams(a=a, b=DIFFICULTY_B[difficulty], c=DAY_ONE_GUESS_SHARE * guessing_floor(qtype, n_choices))
 
 
 def p_correct(theta, item: ItemParams):
@@ -67,7 +73,7 @@ def p_correct(theta, item: ItemParams):
     return item.c + (1.0 - item.c) / (1.0 + np.exp(-item.a * (np.asarray(theta) - item.b)))
 
 
-def target_theta(level: int, mastery_p: float = 0.5, a: float = 1.0) -> float:
+def target_theta(level: int, mastery_p: float = 0.5, a: float = DAY_ONE_A) -> float:
     """The ability a role asks for: difficulty of a level-`level` item, shifted by logit(mastery_p)/a."""
     return DIFFICULTY_B[level] + math.log(mastery_p / (1.0 - mastery_p)) / a
 

@@ -2,7 +2,8 @@
 that tells us most about it, and stop each skill once the decision is clear.
 
 Rules (MEASUREMENT.md sections 0 and 6):
-- a skill stops at P(gap) outside [0.1, 0.9] after at least 2 items, or at its cap;
+- a skill stops at P(gap) outside [0.1, 0.9] after at least 2 items, once its posterior SD is
+  below 0.35 (the ability is pinned down, right at the cut: more items would not settle it), or at its cap;
 - eligible skills are not stopped, have unused items, and would be at most 2 items ahead of
   the least-tested eligible skill after this item; among them, the largest role weight × min(P(gap), 1 - P(gap));
 - within the skill, posterior-weighted Fisher information of the 3PL (guessing included),
@@ -36,6 +37,7 @@ class AdaptiveSettings:
     min_items: int = 2
     stop_low: float = 0.1
     stop_high: float = 0.9
+    stop_sd: float = 0.35
     lead: int = 2
     randomesque: int = 3
 
@@ -60,8 +62,9 @@ def fisher_information(params: ItemParams, theta=THETA_GRID):
     return params.a ** 2 * ((1 - p) / p) * ((p - params.c) / (1 - params.c)) ** 2
 
 
-def skill_stopped(p_gap: float, n: int, settings: AdaptiveSettings) -> bool:
-    return (n >= settings.min_items and (p_gap <= settings.stop_low or p_gap >= settings.stop_high)) \
+def skill_stopped(p_gap: float, n: int, settings: AdaptiveSettings, sd: float = float("inf")) -> bool:
+    return (n >= settings.min_items and (p_gap <= settings.stop_low or p_gap >= settings.stop_high
+                                         or sd < settings.stop_sd)) \
         or n >= settings.skill_cap
 
 
@@ -81,9 +84,13 @@ class AdaptiveState:
 
     def open_skills(self, settings: AdaptiveSettings) -> list[str]:
         """Skills whose decision is not settled and that still have unused items."""
-        return [s for s in self.targets
-                if not skill_stopped(self.p_gap(s), self.posterior.counts.get(s, 0), settings)
-                and any(i.key not in self.used for i in self.pool.get(s, ()))]
+        open_ = []
+        for s in self.targets:
+            e = self.posterior.estimate(s, self.targets[s].theta)
+            if not skill_stopped(e.p_gap, self.posterior.counts.get(s, 0), settings, e.sd) \
+                    and any(i.key not in self.used for i in self.pool.get(s, ())):
+                open_.append(s)
+        return open_
 
 
 def select_next(state: AdaptiveState, settings: AdaptiveSettings, rng: random.Random,

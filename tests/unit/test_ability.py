@@ -74,7 +74,9 @@ def test_3pl_formula():
 
 
 def test_day_one_parameters():
-    assert item_params("single", 3, 4) == ItemParams(1.0, 0.0, 0.25)
+    # a = 1, b from the label, c = 0.8 x chance (MEASUREMENT.md 5.1: "a little below 1/k")
+    assert item_params("single", 3, 4) == ItemParams(1.0, 0.0, pytest.approx(0.2))
+    assert item_params("true_false", 1) == ItemParams(1.0, -1.5, pytest.approx(0.4))
     assert item_params("numeric", 5) == ItemParams(1.0, 1.5, 0.0)
     assert guessing_floor("true_false", 0) == 0.5
     assert guessing_floor("short", 0) == 0.0

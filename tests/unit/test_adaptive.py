@@ -41,6 +41,12 @@ def test_stopping_rule(p, n, stopped):
     assert skill_stopped(p, n, AdaptiveSettings()) is stopped
 
 
+@pytest.mark.parametrize("sd, n, stopped", [(0.3, 2, True), (0.3, 1, False), (0.4, 5, False)])
+def test_a_pinned_down_ability_stops_its_skill(sd, n, stopped):
+    """MEASUREMENT.md 6: posterior SD below 0.35 stops a skill even with P(gap) near .5."""
+    assert skill_stopped(0.5, n, AdaptiveSettings(), sd) is stopped
+
+
 def test_no_skill_runs_more_than_two_items_ahead():
     st, rng = state(), random.Random(1)
     for _ in range(15):
