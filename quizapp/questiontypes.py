@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from typing import ClassVar
 
 from markupsafe import Markup
@@ -28,12 +29,42 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+@dataclass(frozen=True)
+class AnswerView:
+    """What a type's template draws: plain values, so the question page calls no WTForms widgets
+    (rendering each option through a widget was the page's largest cost; bench/throughput.py)."""
+
+    choices: list[tuple[str, Markup]]  # (value, label HTML) for choice types, in the learner's order
+    selected: frozenset[str]           # the chosen values (choice types)
+    text: str                          # the typed value (free entry)
+    label: str
+    max_length: int | None
+    errors: list[str]
+
+
 class QuestionType(ABC):
     """Base class. An override must set `name` and implement field/parse/refill/describe."""
 
     name: ClassVar[str]
     label: ClassVar[str]
     template: ClassVar[str]  # the partial under templates/quiz/types/ that renders the field
+    answer_label: ClassVar[str] = "Your answer"
+    max_length: ClassVar[int | None] = None
+
+    def choices(self, definition: dict, order: list[int] | None) -> list[tuple[str, Markup]]:
+        """The options a learner picks from, as (value, label HTML); empty for free entry."""
+        return []
+
+    def view(self, definition: dict, order: list[int] | None, data, errors=()) -> AnswerView:
+        """The answer field for the template, showing `data` (refill() output or the posted value)."""
+        if isinstance(data, (list, tuple)):
+            selected, text = frozenset(str(v) for v in data), ""
+        elif data in (None, ""):
+            selected, text = frozenset(), ""
+        else:
+            selected, text = frozenset([str(data)]), str(data)
+        return AnswerView(self.choices(definition, order), selected, text, self.answer_label, self.max_length,
+                          list(errors))
 
     @abstractmethod
     def field(self, definition: dict, order: list[int] | None):
@@ -84,11 +115,14 @@ def get_question_type(name: str) -> QuestionType:
         raise UnknownQuestionType(name, list(QUESTION_TYPES)) from None
 
 
-def _choice_list(definition: dict, order: list[int] | None) -> list[SelectChoice]:
+def _choice_pairs(definition: dict, order: list[int] | None) -> list[tuple[str, Markup]]:
     indices = order if order is not None else list(range(len(definition["choices"])))
     # render_inline() output is sanitised by nh3 (rendering.sanitise), so marking it safe is sound.
-    labels = [render_inline(definition["choices"][i]["text"]) for i in indices]
-    return [SelectChoice(str(i), Markup(label)) for i, label in zip(indices, labels)]  # nosec B704
+    return [(str(i), Markup(render_inline(definition["choices"][i]["text"]))) for i in indices]  # nosec B704
+
+
+def _choice_list(definition: dict, order: list[int] | None) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in _choice_pairs(definition, order)]
 
 
 def _plain(text: str) -> str:
@@ -96,6 +130,11 @@ def _plain(text: str) -> str:
 
 
 class _ChoiceType(QuestionType):
+    answer_label = "Answer"
+
+    def choices(self, definition, order):
+        return _choice_pairs(definition, order)
+
     def _index(self, value, definition: dict) -> int:
         try:
             index = int(value)
@@ -162,6 +201,10 @@ class MultipleChoice(_ChoiceType):
 @register
 class TrueFalse(QuestionType):
     name, label, template = "true_false", "True or false", "radio"
+    answer_label = "Answer"
+
+    def choices(self, definition, order):
+        return [("true", Markup("True")), ("false", Markup("False"))]
 
     def field(self, definition, order):
         return RadioField("Answer", choices=[SelectChoice("true", "True"), SelectChoice("false", "False")], validate_choice=False)
@@ -186,9 +229,10 @@ class TrueFalse(QuestionType):
 @register
 class Numeric(QuestionType):
     name, label, template = "numeric", "Number", "text"
+    answer_label, max_length = "Your answer (a number)", 64
 
     def field(self, definition, order):
-        return StringField("Your answer (a number)", validators=[Length(max=64)])
+        return StringField(self.answer_label, validators=[Length(max=self.max_length)])
 
     def parse(self, data, definition):
         text = (data or "").strip().replace("\u2212", "-").replace(" ", "").replace("_", "")
@@ -223,9 +267,11 @@ class Numeric(QuestionType):
 @register
 class ShortAnswer(QuestionType):
     name, label, template = "short", "Short answer", "text"
+    max_length = 500
 
     def field(self, definition, order):
-        return StringField("Your answer", validators=[Length(max=500, message="Keep the answer under 500 characters.")])
+        return StringField(self.answer_label, validators=[
+            Length(max=self.max_length, message="Keep the answer under 500 characters.")])
 
     def parse(self, data, definition):
         text = (data or "").strip()

@@ -1,15 +1,15 @@
 """Template globals and filters shared by every page."""
 from flask import Flask
 
-from .auth.forms import LogoutForm
+from .models import PROBLEM_REASONS
 
 
 def register_template_helpers(app: Flask) -> None:
-    @app.context_processor
-    def inject_forms():
-        # formdata=None: the header's form must never read the request body (an error page
-        # for an oversized upload would otherwise fail while rendering).
-        return {"logout_form": lambda: LogoutForm(formdata=None)}
+    # Constants, not per-request objects: the header's logout form and the problem-report form are
+    # plain markup around csrf_token(), so an error page never reads the request body and the
+    # question page builds no extra WTForms objects.
+    app.jinja_env.globals["problem_reasons"] = list(PROBLEM_REASONS.items())
+    app.jinja_env.globals["confidence_choices"] = [("sure", "Sure"), ("unsure", "Unsure"), ("guess", "Guessing")]
 
     @app.template_filter("percent")
     def percent(value: float) -> str:

@@ -17,7 +17,6 @@ from ..bank.uploads import Staging, UploadError, restore, skill_areas, unpack, v
 from ..cohorts import new_join_code
 from ..extensions import db
 from ..models import Cohort, ProblemReport, QuestionVersion, utcnow
-from ..quiz.forms import answer_form
 from ..questiontypes import get_question_type
 from ..rendering import render_markdown
 from ..review import question_review
@@ -91,8 +90,8 @@ def _preview(bank, staged):
     for q in bank.questions:
         if q.path not in targets:
             continue
-        form = answer_form(q.definition, None, meta={"csrf": False})
-        entries.append({"question": q, "form": form, "qtype": get_question_type(q.qtype),
+        qtype = get_question_type(q.qtype)
+        entries.append({"question": q, "answer": qtype.view(q.definition, None, None), "qtype": qtype,
                         "prompt_html": render_markdown(q.definition["prompt"]),
                         "review": question_review(q.definition, question_id=q.id)})
     return entries

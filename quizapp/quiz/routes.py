@@ -102,47 +102,56 @@ def question(public_id, position):
     qtype = get_question_type(definition["type"])
     # A checked practice answer is final; so is an adaptive answer once the next question was chosen from it.
     locked = item.checked and (attempt.mode == "practice" or attempt.adaptive)
-    status = 200
-    if request.method == "POST":
-        form = answer_form(definition, item.choice_order)
-        action = request.form.get("action", "next")
-        if action not in ACTIONS:
-            abort(400, "That button does not exist on this page.")
-        if form.validate_on_submit():
-            if form.token.data and form.token.data == item.last_token:
-                return redirect(_after(attempt, position, action), 303)  # already applied: same outcome
-            try:
-                response = item.response if locked else qtype.parse(form.answer.data, definition)
-                if action == "check" and response is None:
-                    raise InvalidResponse("Choose or enter an answer before checking it.")
-                moving_on = attempt.adaptive and action == "next" and position == len(attempt.items)
-                item.last_token = (form.token.data or "")[:64] or None
-                save_response(attempt, item, response, bool(form.flagged.data),
-                              check=action == "check" or moving_on, seconds=_elapsed(form.shown_at.data),
-                              confidence=form.confidence.data)
-                if moving_on and item.checked is False:
-                    item.checked = True  # skipped: final too, so the next choice stays consistent
-                if moving_on and extend_adaptive(attempt, _adaptive_settings(attempt.question_count),
-                                                 _rho()):
-                    return redirect(url_for("quiz.question", public_id=public_id, position=position + 1), 303)
-            except InvalidResponse as exc:
-                form.answer.errors = [str(exc)]
-            except AttemptClosed:
-                return render_template("quiz/closed.html", attempt=attempt), 409
-            else:
-                return redirect(_after(attempt, position, action), 303)
-        status = 400
-    else:
-        form = answer_form(definition, item.choice_order,
-                           data={"answer": qtype.refill(item.response), "flagged": item.flagged,
-                                 "confidence": item.confidence,
-                                 "shown_at": f"{time.time():.0f}", "token": secrets.token_urlsafe(16)})
+    if request.method == "GET":
+        return _question_page(attempt, item, qtype, locked, qtype.refill(item.response),
+                              flagged=item.flagged, confidence=item.confidence)
+
+    form = answer_form(definition, item.choice_order)
+    action = request.form.get("action", "next")
+    if action not in ACTIONS:
+        abort(400, "That button does not exist on this page.")
+    public_id, question_count = attempt.public_id, attempt.question_count  # read before commit expires them
+    if form.validate_on_submit():
+        if form.token.data and form.token.data == item.last_token:
+            return redirect(_after(public_id, question_count, position, action), 303)  # already applied
+        try:
+            response = item.response if locked else qtype.parse(form.answer.data, definition)
+            if action == "check" and response is None:
+                raise InvalidResponse("Choose or enter an answer before checking it.")
+            moving_on = attempt.adaptive and action == "next" and position == len(attempt.items)
+            item.last_token = (form.token.data or "")[:64] or None
+            save_response(attempt, item, response, bool(form.flagged.data),
+                          check=action == "check" or moving_on, seconds=_elapsed(form.shown_at.data),
+                          confidence=form.confidence.data)
+            if moving_on and item.checked is False:
+                item.checked = True  # skipped: final too, so the next choice stays consistent
+            if moving_on and extend_adaptive(attempt, _adaptive_settings(question_count), _rho()):
+                return redirect(url_for("quiz.question", public_id=public_id, position=position + 1), 303)
+        except InvalidResponse as exc:
+            form.answer.errors = [str(exc)]
+        except AttemptClosed:
+            return render_template("quiz/closed.html", attempt=attempt), 409
+        else:
+            return redirect(_after(public_id, question_count, position, action), 303)
+    errors = [e for field in form for e in field.errors]
+    return _question_page(attempt, item, qtype, locked, form.answer.data, flagged=form.flagged.data,
+                          confidence=form.confidence.data, answer_errors=form.answer.errors,
+                          confidence_errors=form.confidence.errors, error_summary=errors, status=400)
+
+
+def _question_page(attempt, item, qtype, locked: bool, answer_data, *, flagged, confidence, answer_errors=(),
+                   confidence_errors=(), error_summary=(), status=200):
+    """The question page, from plain values: what was saved (GET) or what was posted (a 400)."""
+    definition = item.definition
     nav = _navigation(attempt.id)
     review = review_entry(item) if locked and attempt.mode == "practice" else None
-    return render_template("quiz/question.html", attempt=attempt, item=item, form=form, qtype=qtype,
-                           prompt_html=render_markdown(definition["prompt"]), nav=nav, review=review,
-                           locked=locked, unit=definition.get("unit"), total=len(nav), time_left=_time_left(attempt),
-                           problem_form=ProblemForm(prefix=f"p{position}")), status
+    return render_template(
+        "quiz/question.html", attempt=attempt, item=item, qtype=qtype,
+        answer=qtype.view(definition, item.choice_order, answer_data, answer_errors),
+        flagged=flagged, confidence=confidence, confidence_errors=list(confidence_errors),
+        error_summary=list(error_summary), shown_at=f"{time.time():.0f}", token=secrets.token_urlsafe(16),
+        prompt_html=render_markdown(definition["prompt"]), nav=nav, review=review, locked=locked,
+        unit=definition.get("unit"), total=len(nav), time_left=_time_left(attempt)), status
 
 
 def _time_left(attempt) -> str | None:
@@ -180,15 +189,15 @@ def report_problem(public_id, position):
     return redirect(target, 303)
 
 
-def _after(attempt, position: int, action: str) -> str:
+def _after(public_id: str, question_count: int, position: int, action: str) -> str:
     if action == "prev" and position > 1:
-        return url_for("quiz.question", public_id=attempt.public_id, position=position - 1)
-    if action == "next" and position < attempt.question_count:
-        return url_for("quiz.question", public_id=attempt.public_id, position=position + 1)
+        return url_for("quiz.question", public_id=public_id, position=position - 1)
+    if action == "next" and position < question_count:
+        return url_for("quiz.question", public_id=public_id, position=position + 1)
     if action in ("check", "save", "prev"):
-        return url_for("quiz.question", public_id=attempt.public_id, position=position, _anchor="feedback"
+        return url_for("quiz.question", public_id=public_id, position=position, _anchor="feedback"
                        if action == "check" else None)
-    return url_for("quiz.overview", public_id=attempt.public_id)
+    return url_for("quiz.overview", public_id=public_id)
 
 
 @bp.route("/<public_id>/overview")

@@ -27,7 +27,7 @@ def report(public_id):
     report = build_report(attempt)
     return render_template("reports/report.html", attempt=attempt, report=report, chart=skills_chart(report["skills"]),
                            review=[review_entry(i) for i in items],
-                           problem_form=lambda position: ProblemForm(prefix=f"p{position}"))
+                           problem_form=True)
 
 
 @bp.route("/<public_id>.json")

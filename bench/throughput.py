@@ -1,0 +1,354 @@
+"""Throughput: quizapp's question page and answer POST, as a ratio to a bare Flask app on the same gunicorn.
+
+    .venv/bin/python bench/throughput.py                    # PostgreSQL, 4 workers, 32 connections
+    .venv/bin/python bench/throughput.py --profile          # and where the time goes (pyinstrument)
+
+In one run it makes a fresh PostgreSQL database, migrates it and imports questions/, logs in
+--learners learners (each with an attempt in progress), and starts two gunicorn servers with the
+same settings (gunicorn.conf.py, production config, --workers): bench/hello_app.py and quizapp.
+wrk (Debian package `wrk`) then drives, in interleaved rounds on loopback with --connections
+connections: bare GET /, the question page GET (logged in, rotating over the learners) and the
+answer POST (action "save", a fresh one-time token each time, so every POST really stores).
+It prints requests/s and p99 latency per target (median of the rounds), the ratios to bare Flask,
+the resident memory of each quizapp worker after the run, and PASS/FAIL against the targets of
+issue #9: page >= 0.20x bare, POST >= 0.12x bare, p99 <= 60 ms, RSS per worker <= 150 MB. It then
+checks in the database that every learner's answer was stored, stops both servers and drops the
+database. Ratios, not absolute numbers, are the result: both apps run on the same machine in the
+same minutes, so a busy machine slows both.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load import ADMIN_URL, INPUT_RE, ROOT, _attrs, _bin, _csrf, _free_port, _wait_healthy, _worker_pids  # noqa: E402
+
+TARGETS = {"page_ratio": 0.20, "post_ratio": 0.12, "p99_ms": 60.0, "rss_mb": 150.0}
+LATENCY_RE = re.compile(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+RPS_RE = re.compile(r"^Requests/sec:\s+([\d.]+)", re.M)
+BAD_RE = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
+ERRORS_RE = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
+UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+# wrk calls request() for every request; each thread rotates over the learners on its own.
+LUA = """
+local learners = {%(learners)s}
+local i = 0
+local n = 0
+request = function()
+  i = i %% #learners + 1
+  local l = learners[i]
+  if "%(method)s" == "GET" then
+    return wrk.format("GET", l.path, {["Cookie"] = l.cookie})
+  end
+  n = n + 1
+  return wrk.format("POST", l.path, {["Cookie"] = l.cookie,
+    ["Content-Type"] = "application/x-www-form-urlencoded"},
+    l.body .. string.format("%%d-%%d-%%d", math.random(1, 2147483647), n, os.time()))
+end
+"""
+
+
+@dataclass
+class Learner:
+    path: str       # /attempt/<id>/q/1
+    cookie: str     # session=...
+    body: str       # the answer form, urlencoded, ending in "token=" (wrk appends a fresh token)
+    public_id: str
+
+
+@dataclass
+class Result:
+    target: str
+    rps: float
+    p99_ms: float
+    bad: int
+    socket_errors: int
+
+
+def _lua_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_lua(learners: list[Learner], method: str, directory: str) -> str:
+    rows = ",\n".join("{path=%s, cookie=%s, body=%s}" % (_lua_string(l.path), _lua_string(l.cookie),
+                                                         _lua_string(l.body)) for l in learners)
+    path = Path(directory) / f"{method.lower()}.lua"
+    path.write_text(LUA % {"learners": rows, "method": method})
+    return str(path)
+
+
+def wrk(url: str, script: str | None, seconds: float, connections: int, threads: int) -> tuple[float, float, int, int]:
+    """One wrk run: (requests/s, p99 ms, responses that were not 2xx/3xx, socket errors)."""
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--latency", "--timeout", "10s"]
+    if script:
+        command += ["-s", script]
+    out = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 60).stdout
+    rps, p99 = RPS_RE.search(out), LATENCY_RE.search(out)
+    if not rps or not p99:
+        raise RuntimeError(f"could not read wrk's output:\n{out}")
+    bad = BAD_RE.search(out)
+    errors = ERRORS_RE.search(out)
+    return (float(rps.group(1)), float(p99.group(1)) * UNIT_MS[p99.group(2)],
+            int(bad.group(1)) if bad else 0, sum(map(int, errors.groups())) if errors else 0)
+
+
+def prepare_learners(sa_url: str, secret: str, n: int, assessment: str) -> list[Learner]:
+    """Accounts, logins and attempts made in-process against the same database and secret key:
+    the signed session cookies are then valid on every gunicorn worker."""
+    from quizapp import create_app
+    from quizapp.extensions import db
+    from quizapp.models import User
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": sa_url, "SECRET_KEY": secret, "RATELIMIT_ENABLED": False})
+    password = "correct horse battery staple"
+    emails = [f"bench{i}-{secrets.token_hex(4)}@example.org" for i in range(n)]
+    learners = []
+    with app.app_context():
+        for i, email in enumerate(emails):
+            user = User(email=email, display_name=f"Bench learner {i}")
+            user.set_password(password)
+            db.session.add(user)
+        db.session.commit()
+        db.engine.dispose()
+    for email in emails:
+        client = app.test_client()
+        page = client.get("/auth/login").text
+        done = client.post("/auth/login", data={"csrf_token": _csrf(page), "email": email,
+                                                "password": password})
+        if done.status_code != 302:
+            raise RuntimeError(f"login failed: {done.status_code}")
+        page = client.get(f"/attempt/new/{assessment}").text
+        role = re.search(r'<option[^>]*selected[^>]*value="([^"]+)"|<option[^>]*value="([^"]+)"[^>]*selected', page)
+        done = client.post(f"/attempt/new/{assessment}", data={
+            "csrf_token": _csrf(page), "role": next(g for g in role.groups() if g), "mode": "assessment"})
+        if done.status_code != 303:
+            raise RuntimeError(f"could not start an attempt: {done.status_code}")
+        path = urllib.parse.urlsplit(done.headers["Location"]).path
+        page = client.get(path).text
+        form = page[page.index('class="answer-form"'):]
+        form = form[:form.index("</form>")]
+        inputs = [_attrs(tag) for tag in INPUT_RE.findall(form)]
+        answers = [i for i in inputs if i.get("name") == "answer"]
+        kind = answers[0].get("type", "text")
+        answer = answers[0]["value"] if kind in ("radio", "checkbox") else "1"
+        shown_at = next(i.get("value", "") for i in inputs if i.get("name") == "shown_at")
+        body = urllib.parse.urlencode({"csrf_token": _csrf(form), "shown_at": shown_at, "answer": answer,
+                                       "action": "save"}) + "&token="
+        cookie = client.get_cookie("session")
+        learners.append(Learner(path, f"session={cookie.value}", body, path.split("/")[2]))
+    return learners
+
+
+def profile(sa_url: str, secret: str, learner: Learner, requests: int) -> str:
+    """Where one worker's time goes: pyinstrument over in-process page GETs and answer POSTs."""
+    from pyinstrument import Profiler
+
+    from quizapp import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": sa_url, "SECRET_KEY": secret, "RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    client.set_cookie("session", learner.cookie.split("=", 1)[1])
+    for _ in range(20):  # warm caches, as a long-running worker would be
+        client.get(learner.path)
+    out = []
+    for label, call in (("question page GET", lambda k: client.get(learner.path)),
+                        ("answer POST", lambda k: client.post(learner.path, data=learner.body + f"p{k}",
+                                                              content_type="application/x-www-form-urlencoded"))):
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
+        for k in range(requests):
+            status = call(k).status_code
+            if status not in (200, 303):
+                raise RuntimeError(f"{label}: status {status}")
+        profiler.stop()
+        out.append(f"--- {label}: {requests} requests in-process ---\n"
+                   + profiler.output_text(unicode=False, color=False, show_all=False))
+    return "\n".join(out)
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) of a process in MB; PSS splits pages shared with the other workers fairly."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        pss = int(re.search(r"^Pss:\s+(\d+)", rollup, re.M).group(1)) / 1024
+    except (OSError, AttributeError):
+        pss = float("nan")
+    return rss, pss
+
+
+def _start(app_spec: str, env: dict, port: int, log) -> subprocess.Popen:
+    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--pythonpath", "bench", app_spec]
+    return subprocess.Popen(command, cwd=ROOT, env={**env, "QUIZAPP_BIND": f"127.0.0.1:{port}"},
+                            stdout=log, stderr=subprocess.STDOUT)
+
+
+def _stop(server: subprocess.Popen | None) -> None:
+    if server is None or server.poll() is not None:
+        return
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def _stored_answers(db_url: str, learners: list[Learner]) -> int:
+    """How many learners' first answers are in the database with a token from wrk."""
+    with psycopg.connect(db_url) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM attempt_item i JOIN attempt a ON a.id = i.attempt_id "
+            "WHERE a.public_id = ANY(%s) AND i.position = 1 AND i.response IS NOT NULL "
+            "AND i.last_token LIKE '%%-%%-%%'", ([l.public_id for l in learners],)).fetchone()[0]
+
+
+def run(args) -> int:
+    if not shutil.which("wrk"):
+        print("wrk is not installed: apt-get install wrk (Debian) — it is the load generator.")
+        return 1
+    name = f"quizapp_tp_{secrets.token_hex(4)}"
+    try:
+        admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        print(f"PostgreSQL not reachable at {ADMIN_URL}: {exc}".strip())
+        return 1
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base_url = ADMIN_URL.rsplit("/", 1)[0]
+    sa_url = base_url.replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
+    secret = secrets.token_hex(32)
+    env = {**os.environ, "QUIZAPP_ENV": "production", "QUIZAPP_SECRET_KEY": secret, "QUIZAPP_DATABASE_URL": sa_url,
+           "QUIZAPP_WORKERS": str(args.workers), "NO_PROXY": "*"}
+    servers: dict[str, subprocess.Popen] = {}
+    workdir = tempfile.mkdtemp(prefix="quizapp-throughput-")
+    failed = True
+    try:
+        for command in (["db", "upgrade"], ["bank", "import"]):
+            done = subprocess.run([_bin("quizapp"), *command], cwd=ROOT, env=env, capture_output=True, text=True)
+            if done.returncode:
+                print(f"quizapp {' '.join(command)} failed:\n{done.stdout}{done.stderr}")
+                return 1
+        learners = prepare_learners(sa_url, secret, args.learners, args.assessment)
+        ports = {"bare": _free_port(), "quizapp": _free_port()}
+        for key, spec in (("bare", "hello_app:create_app()"), ("quizapp", "quizapp:create_app()")):
+            log = open(Path(workdir) / f"{key}.log", "w")
+            servers[key] = _start(spec, env, ports[key], log)
+        for key, server in servers.items():
+            _wait_healthy(f"http://127.0.0.1:{ports[key]}", server)
+        urls = {"bare": f"http://127.0.0.1:{ports['bare']}/",
+                "page": f"http://127.0.0.1:{ports['quizapp']}", "post": f"http://127.0.0.1:{ports['quizapp']}"}
+        scripts = {"bare": None, "page": write_lua(learners, "GET", workdir), "post": write_lua(learners, "POST", workdir)}
+
+        for target in urls:  # warm-up: imports, template compilation, connection pools
+            wrk(urls[target], scripts[target], args.warmup, args.connections, args.threads)
+        rounds: dict[str, list[Result]] = {t: [] for t in urls}
+        for r in range(args.rounds):
+            for target in urls:
+                rps, p99, bad, errors = wrk(urls[target], scripts[target], args.seconds, args.connections, args.threads)
+                rounds[target].append(Result(target, rps, p99, bad, errors))
+                print(f"  round {r + 1} {target:5s} {rps:8.0f} req/s  p99 {p99:6.1f} ms"
+                      + (f"  non-2xx/3xx {bad}" if bad else "") + (f"  socket errors {errors}" if errors else ""),
+                      file=sys.stderr)
+        memory = [rss_mb(pid) for pid in _worker_pids(servers["quizapp"].pid)]
+        bare_memory = [rss_mb(pid) for pid in _worker_pids(servers["bare"].pid)]
+        stored = _stored_answers(f"{base_url}/{name}", learners)
+
+        med = {t: {"rps": statistics.median(x.rps for x in rs), "p99_ms": statistics.median(x.p99_ms for x in rs),
+                   "bad": sum(x.bad for x in rs), "socket_errors": sum(x.socket_errors for x in rs)}
+               for t, rs in rounds.items()}
+        ratios = {t: med[t]["rps"] / med["bare"]["rps"] for t in ("page", "post")}
+        worst_rss = max((m[0] for m in memory), default=float("nan"))
+        checks = [
+            ("question page >= 0.20x bare Flask", ratios["page"] >= TARGETS["page_ratio"], f"{ratios['page']:.3f}x"),
+            ("answer POST >= 0.12x bare Flask", ratios["post"] >= TARGETS["post_ratio"], f"{ratios['post']:.3f}x"),
+            (f"p99 <= 60 ms at {args.connections} connections (page and POST)",
+             max(med["page"]["p99_ms"], med["post"]["p99_ms"]) <= TARGETS["p99_ms"],
+             f"page {med['page']['p99_ms']:.1f} ms, POST {med['post']['p99_ms']:.1f} ms"),
+            ("RSS per quizapp worker <= 150 MB", bool(memory) and worst_rss <= TARGETS["rss_mb"],
+             ", ".join(f"{r:.0f} (PSS {p:.0f})" for r, p in memory) + " MB"),
+            ("every response 2xx/3xx, no socket errors",
+             all(m["bad"] == 0 and m["socket_errors"] == 0 for m in med.values()),
+             ", ".join(f"{t} {m['bad']}/{m['socket_errors']}" for t, m in med.items())),
+            ("every learner's answer stored", stored == len(learners), f"{stored}/{len(learners)}"),
+        ]
+        failed = not all(ok for _, ok, _ in checks)
+
+        print(f"quizapp throughput: gunicorn.conf.py, {args.workers} sync workers, PostgreSQL, wrk -t{args.threads} "
+              f"-c{args.connections}, {args.rounds} rounds x {args.seconds:g} s (median), {len(learners)} learners, "
+              f"assessment {args.assessment!r}")
+        print()
+        print("| target | requests/s | p99 (ms) | ratio to bare Flask |")
+        print("|---|---|---|---|")
+        for t, label in (("bare", "bare Flask `GET /`"), ("page", "question page GET"), ("post", "answer POST")):
+            ratio = "1" if t == "bare" else f"{ratios[t]:.3f}"
+            print(f"| {label} | {med[t]['rps']:.0f} | {med[t]['p99_ms']:.1f} | {ratio} |")
+        print()
+        print(f"RSS per worker after the run: quizapp {', '.join(f'{r:.0f}' for r, _ in memory)} MB "
+              f"(PSS {', '.join(f'{p:.0f}' for _, p in memory)}); bare Flask "
+              f"{', '.join(f'{r:.0f}' for r, _ in bare_memory)} MB")
+        for check, ok, detail in checks:
+            print(f"  [{'PASS' if ok else 'FAIL'}] {check}: {detail}")
+        print("RESULT: " + ("FAIL" if failed else "PASS"))
+        if args.out:
+            Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.out).write_text(json.dumps({
+                "config": vars(args), "median": med, "ratios": ratios,
+                "rounds": {t: [vars(x) for x in rs] for t, rs in rounds.items()},
+                "rss_mb": [{"rss": r, "pss": p} for r, p in memory], "bare_rss_mb": [r for r, _ in bare_memory],
+                "checks": [{"check": c, "ok": ok, "detail": d} for c, ok, d in checks]}, indent=2))
+        if args.profile:
+            print()
+            print(profile(sa_url, secret, learners[0], args.profile_requests))
+        return 1 if failed else 0
+    finally:
+        for server in servers.values():
+            _stop(server)
+        if failed and servers:
+            print(f"gunicorn logs kept in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (gunicorn.conf.py: 2 per core)")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--learners", type=int, default=32, help="logged-in learners the requests rotate over")
+    parser.add_argument("--assessment", default="math")
+    parser.add_argument("--seconds", type=float, default=10, help="length of one measured wrk run")
+    parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the median is reported")
+    parser.add_argument("--out", help="write the figures as JSON here")
+    parser.add_argument("--profile", action="store_true", help="also profile the page and POST with pyinstrument")
+    parser.add_argument("--profile-requests", type=int, default=300)
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    return run(parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
