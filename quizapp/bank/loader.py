@@ -86,6 +86,117 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+# The fast path: libyaml's C parser (over ten times faster than the pure-Python one above),
+# building LineMap/LineList straight from its events. It handles the plain YAML that question
+# files are written in; anything else (anchors, aliases, explicit tags, merge keys, more than
+# MAX_DEPTH levels, several documents, characters PyYAML's reader refuses, a syntax error) makes
+# it give up, and _LineLoader parses the file again, so results and messages stay _LineLoader's.
+# Events, not libyaml's composer: that one recurses in C, and with some libyaml builds a
+# deeply nested file crashes the whole process.
+# libyaml accepts two oddities PyYAML refuses ('?' inside a flow scalar, '|#'); such a file
+# parses as the YAML spec says and is then validated like any other.
+
+class _Unsupported(Exception):
+    """The fast path met something only _LineLoader handles; parse again with it."""
+
+
+_SIMPLE_SCALAR_TAGS = {"tag:yaml.org,2002:" + t for t in ("int", "float", "bool", "null", "timestamp")}
+_STR_TAG = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
+_NO_KEY = object()
+
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml.cyaml import CParser
+
+    class _EventLoader(CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+        """libyaml's event parser with SafeLoader's scalar resolver and constructors (no composer)."""
+
+        def __init__(self, stream):
+            CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+else:  # PyYAML built without libyaml: every file takes the pure-Python path
+    _EventLoader = None
+
+
+def _load_fast(text: str) -> tuple[Any, list[tuple[int, str]]]:
+    """Parse text as _LineLoader would; return (data, duplicate keys) or raise _Unsupported/YAMLError."""
+    # PyYAML refuses a tab inside plain text where libyaml accepts it: let _LineLoader decide.
+    if _EventLoader is None or "\t" in text or "\ufeff" in text or yaml.reader.Reader.NON_PRINTABLE.search(text):
+        raise _Unsupported
+    loader = _EventLoader(text)
+    try:
+        return _build_from_events(loader)
+    finally:
+        loader.dispose()
+
+
+def _build_from_events(loader) -> tuple[Any, list[tuple[int, str]]]:
+    """One pass over the events, making what _construct_mapping/_construct_sequence would (no node graph)."""
+    get_event, resolve, constructors = loader.get_event, loader.resolve, loader.yaml_constructors
+    scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    duplicates: list[tuple[int, str]] = []
+    get_event()  # StreamStartEvent
+    if isinstance(get_event(), yaml.StreamEndEvent):  # an empty file
+        return None, duplicates
+    root: Any = None
+    stack: list = []       # the open LineMaps and LineLists, innermost last
+    pending: list = []     # per open container: the key waiting for its value (_NO_KEY if none; lists: unused)
+    while True:
+        event = get_event()
+        kind = event.__class__
+        if kind is scalar_event or kind is mapping_start or kind is sequence_start:
+            if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
+                raise _Unsupported
+            line = event.start_mark.line + 1
+            if kind is scalar_event:
+                value = event.value
+                if event.implicit[0]:  # plain: 12, true, null, 2026-01-31 … resolve as SafeLoader does
+                    tag = resolve(yaml.ScalarNode, value, event.implicit)
+                    if tag != _STR_TAG:
+                        if tag not in _SIMPLE_SCALAR_TAGS:
+                            raise _Unsupported  # merge key '<<', value key '='
+                        value = constructors[tag](loader, yaml.ScalarNode(tag, value, event.start_mark,
+                                                                          event.end_mark, event.style))
+                node = value
+            elif kind is mapping_start:
+                node = LineMap()
+                node.line, node.key_lines = line, {}
+            else:
+                node = LineList()
+                node.line, node.item_lines = line, []
+            if not stack:
+                root = node
+            elif stack[-1].__class__ is LineMap:
+                parent, key = stack[-1], pending[-1]
+                if key is _NO_KEY:  # this node is a key
+                    if kind is not scalar_event or not isinstance(node, (str, int, float, bool)):
+                        raise _Unsupported  # _LineLoader reports "mapping keys must be plain scalars"
+                    pending[-1] = (node, line)
+                    continue
+                key, key_line = key
+                pending[-1] = _NO_KEY
+                if key in parent:
+                    duplicates.append((key_line, str(key)))
+                parent[key] = node
+                parent.key_lines[key] = key_line
+            else:
+                stack[-1].append(node)
+                stack[-1].item_lines.append(line)
+            if kind is not scalar_event:
+                stack.append(node)
+                pending.append(_NO_KEY)
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            stack.pop()
+            pending.pop()
+        elif kind is yaml.DocumentEndEvent:
+            break
+        elif kind is not yaml.DocumentStartEvent:
+            raise _Unsupported  # an alias
+    if not isinstance(get_event(), yaml.StreamEndEvent):
+        raise _Unsupported  # a second document
+    return root, duplicates
+
+
 # --- results ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -195,6 +306,10 @@ def parse_yaml(path: Path, issues: list[BankIssue]) -> Any | None:
     except OSError as exc:
         issues.append(BankIssue(shown, 1, f"cannot read file: {exc.strerror}"))
         return None
+    try:
+        return _with_duplicates(*_load_fast(text), shown, issues)
+    except (_Unsupported, yaml.YAMLError):
+        pass  # parse again with _LineLoader, which gives the issue (or handles the rare construct)
     loader = None
     try:
         loader = _LineLoader(text)  # the reader refuses control characters here, before parsing
@@ -216,7 +331,11 @@ def parse_yaml(path: Path, issues: list[BankIssue]) -> Any | None:
     finally:
         if loader is not None:
             loader.dispose()
-    for line, key in loader.duplicate_keys:
+    return _with_duplicates(data, loader.duplicate_keys, shown, issues)
+
+
+def _with_duplicates(data: Any, duplicate_keys: list[tuple[int, str]], shown: str, issues: list[BankIssue]) -> Any:
+    for line, key in duplicate_keys:
         issues.append(BankIssue(shown, line, f"duplicate key '{key}'"))
     return data
 

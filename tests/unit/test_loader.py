@@ -1,11 +1,14 @@
 """The loader's error table: every malformed input gives path:line: q 'id': message."""
 import shutil
 import textwrap
+from pathlib import Path
 
 import pytest
+import yaml
 
+from quizapp.bank import loader as bank_loader
 from quizapp.bank.loader import load_bank
-from tests.conftest import FIXTURE_BANK
+from tests.conftest import FIXTURE_BANK, FIXTURES
 
 GOOD = """\
 skill: t.basics
@@ -212,3 +215,75 @@ def test_parameterised_errors(bank_dir, old, new, fragment):
     write(bank_dir, PARAM.replace(old, new))
     issues = issues_of(bank_dir)
     assert any(fragment in i and "q 'q-p'" in i for i in issues), issues
+
+
+# --- the libyaml fast path gives what the pure-Python _LineLoader gives ------------------------
+
+REPO = Path(__file__).resolve().parents[2]
+needs_libyaml = pytest.mark.skipif(bank_loader._EventLoader is None, reason="PyYAML built without libyaml")
+
+
+def _slow(text):
+    loader = bank_loader._LineLoader(text)
+    try:
+        return loader.get_single_data(), loader.duplicate_keys
+    finally:
+        loader.dispose()
+
+
+def _shape(value):
+    """Data and every recorded line, as plain values to compare."""
+    if isinstance(value, bank_loader.LineMap):
+        return ("map", value.line, dict(value.key_lines), {k: _shape(v) for k, v in value.items()})
+    if isinstance(value, bank_loader.LineList):
+        return ("list", value.line, list(value.item_lines), [_shape(v) for v in value])
+    return (type(value).__name__, value)
+
+
+@needs_libyaml
+@pytest.mark.parametrize("path", sorted((REPO / "questions").rglob("*.yaml")) + sorted(FIXTURES.rglob("*.yaml")),
+                         ids=lambda p: str(p.relative_to(REPO)))
+def test_fast_path_matches_the_python_loader_on_every_bank_file(path):
+    text = path.read_bytes().decode("utf-8-sig")
+    data, duplicates = bank_loader._load_fast(text)
+    expected, expected_duplicates = _slow(text)
+    assert _shape(data) == _shape(expected)
+    assert duplicates == expected_duplicates
+
+
+@needs_libyaml
+@pytest.mark.parametrize("text", [
+    "", "# only a comment\n", "---\na: 1\n...\n", "a: 1\r\nb: [1, 2]\r\n", "questions:\n  -\n  - id: x\n",
+    "a:\nb:\n  -\n", "a: |\n  x\n\n  y\n\n\nb: >-\n  p\n  q\n\n  r\n", "a: \"t\\x41\\u00e9\\N\\_\"\n", "a: 'it''s'\n",
+    "a: plain\n  continued\n\n  para\n", "a: {b: 1, c: [x, y], 'd': \"e\"}\n", "[1, 2, {a: b}]\n",
+    "a: 0x1F\nb: 0o17\nc: 1_000\nd: .inf\ne: 1e3\nf: 1:30\ng: 017\n", "a: yes\nb: No\nc: ~\nd: null\ne: True\n",
+    "d: 2026-11-27\nt: 2001-12-14t21:59:43.10-05:00\n", "a: 1\na: 2\nb: {c: 1, c: 2}\n", "1: a\n1.5: b\ntrue: c\n",
+    "- - - x\n", "-\n  a: 1\n-\n  - x\n", "a:\n- 1\n- 2\nb: 3\n", "a: '\u00e9\u4e2d\U0001F600'\n",
+])
+def test_fast_path_matches_the_python_loader_on_plain_yaml(text):
+    data, duplicates = bank_loader._load_fast(text)
+    expected, expected_duplicates = _slow(text)
+    assert _shape(data) == _shape(expected)
+    assert duplicates == expected_duplicates
+
+
+@needs_libyaml
+@pytest.mark.parametrize("text", [
+    "a: &x 1\nb: *x\n", "a: &x 1\n", "a: !!str 1\n", "<<: {a: 1}\n", "=: 1\n", "? [a]\n: 1\n", "~: 1\n",
+    "a: 1\n---\nb: 2\n", "a:\tb\n", "\ufeffa: 1\n", "a: \x05\n", "a: [unclosed\n",
+    "questions: " + "[" * 5000 + "]" * 5000 + "\n", "".join(f"{' ' * i}k{i}:\n" for i in range(45)),
+])
+def test_anything_unusual_is_left_to_the_python_loader(tmp_path, text):
+    """Anchors, tags, merge keys, deep nesting, errors …: the fast path declines, parse_yaml's result is _LineLoader's."""
+    with pytest.raises((bank_loader._Unsupported, yaml.YAMLError)):
+        bank_loader._load_fast(text)
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    issues = []
+    data = bank_loader.parse_yaml(path, issues)
+    try:
+        expected, duplicates = _slow(text)
+    except yaml.YAMLError:
+        assert data is None and issues
+    else:
+        assert _shape(data) == _shape(expected) and len(issues) == len(duplicates)
