@@ -6,10 +6,10 @@ import secrets
 from flask import abort, session
 from flask_login import current_user
 from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from .extensions import db
-from .models import Attempt
+from .models import Attempt, AttemptItem
 
 GUEST_KEY = "guest_token"
 
@@ -41,6 +41,19 @@ def get_own_attempt(public_id: str) -> Attempt:
     if attempt is None:
         abort(404)
     return attempt
+
+
+def get_own_item(public_id: str, position: int) -> AttemptItem:
+    """One slot of an attempt the visitor owns, with its attempt, assessment and question version,
+    in one query (the question page's hot path: bench/throughput.py), or 404."""
+    item = db.session.scalars(
+        select(AttemptItem).join(AttemptItem.attempt)
+        .options(contains_eager(AttemptItem.attempt).joinedload(Attempt.assessment), joinedload(AttemptItem.version))
+        .where(Attempt.public_id == public_id, owner_filter(), AttemptItem.position == position)
+    ).first()
+    if item is None:
+        abort(404)
+    return item
 
 
 def claim_guest_attempts(user_id: int, token: str | None) -> int:

@@ -6,9 +6,8 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
-from ..access import get_own_attempt, guest_token
+from ..access import get_own_attempt, get_own_item, guest_token
 from ..calibrate import prior_rho
 from ..attempts import (MORE_QUESTIONS, AttemptClosed, EmptyForm, close_expired, extend_adaptive, load_attempt_items,
                         reopen_attempt, save_response, start_attempt, submit_attempt)
@@ -85,12 +84,8 @@ def _navigation(attempt_id: int) -> list[dict]:
 
 @bp.route("/<public_id>/q/<int:position>", methods=["GET", "POST"])
 def question(public_id, position):
-    attempt = get_own_attempt(public_id)
-    item = db.session.scalars(
-        select(AttemptItem).options(joinedload(AttemptItem.version))
-        .where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == position)).first()
-    if item is None:
-        abort(404)
+    item = get_own_item(public_id, position)
+    attempt = item.attempt
     if _time_is_up(attempt) and request.method == "POST":
         return render_template("quiz/closed.html", attempt=attempt, time_up=True), 409
     if attempt.submitted:
@@ -171,11 +166,8 @@ def _elapsed(shown_at: str | None) -> float:
 
 @bp.route("/<public_id>/q/<int:position>/problem", methods=["POST"])
 def report_problem(public_id, position):
-    attempt = get_own_attempt(public_id)
-    item = db.session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id,
-                                                        AttemptItem.position == position)).first()
-    if item is None:
-        abort(404)
+    item = get_own_item(public_id, position)
+    attempt = item.attempt
     form = ProblemForm(prefix=f"p{position}")
     if not form.validate_on_submit():
         reasons = "; ".join(e for errors in form.errors.values() for e in errors)

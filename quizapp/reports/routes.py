@@ -5,7 +5,7 @@ from flask_login import current_user
 from ..access import get_own_attempt, guest_token
 from ..attempts import build_report, load_attempt_items
 from ..practice import start_gap_practice
-from ..quiz.forms import ProblemForm, SubmitForm
+from ..quiz.forms import SubmitForm
 from ..charts import skills_chart
 from ..review import review_entry
 from . import bp
