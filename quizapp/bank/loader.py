@@ -57,6 +57,14 @@ class _LineLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
+    def construct_yaml_timestamp(self, node):
+        """A date that does not exist (2026-13-45) is a mistake in the file, not a crash."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a valid date ({exc})", node.start_mark) from None
+
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineMap:
     loader.flatten_mapping(node)
@@ -84,6 +92,7 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_timestamp)
 
 
 # The fast path: libyaml's C parser (over ten times faster than the pure-Python one above),
@@ -155,8 +164,11 @@ def _build_from_events(loader) -> tuple[Any, list[tuple[int, str]]]:
                     if tag != _STR_TAG:
                         if tag not in _SIMPLE_SCALAR_TAGS:
                             raise _Unsupported  # merge key '<<', value key '='
-                        value = constructors[tag](loader, yaml.ScalarNode(tag, value, event.start_mark,
-                                                                          event.end_mark, event.style))
+                        try:
+                            value = constructors[tag](loader, yaml.ScalarNode(tag, value, event.start_mark,
+                                                                              event.end_mark, event.style))
+                        except ValueError:  # 2026-13-45: the pure-Python path reports it with its line
+                            raise _Unsupported from None
                 node = value
             elif kind is mapping_start:
                 node = LineMap()

@@ -74,6 +74,7 @@ ERROR_TABLE = [
     ("    prompt: Pick b.\n", "    prompt: !!python/object:os.system Pick b.\n", 6, "YAML syntax error"),
     ("    prompt: Pick b.\n", "    prompt: [unclosed\n", 7, "YAML syntax error"),
     ("  - id: q-good\n", "  - id: Q Good!\n", 3, "id: missing or invalid"),
+    ("    difficulty: 2\n", "    difficulty: 2\n    reviewed: 2026-13-45\n", 6, "'2026-13-45' is not a valid date"),
 ]
 
 
