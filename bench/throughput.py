@@ -225,14 +225,15 @@ def run(args) -> int:
     if not shutil.which("wrk"):
         print("wrk is not installed: apt-get install wrk (Debian) — it is the load generator.")
         return 1
-    name = f"quizapp_tp_{secrets.token_hex(4)}"
+    name = args.reuse_database or f"quizapp_tp_{secrets.token_hex(4)}"
     try:
         admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3)
     except psycopg.OperationalError as exc:
         print(f"PostgreSQL not reachable at {ADMIN_URL}: {exc}".strip())
         return 1
     with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        if not args.reuse_database:
+            admin.execute(f'CREATE DATABASE "{name}"')
     base_url = ADMIN_URL.rsplit("/", 1)[0]
     sa_url = base_url.replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
     secret = secrets.token_hex(32)
@@ -242,7 +243,7 @@ def run(args) -> int:
     workdir = tempfile.mkdtemp(prefix="quizapp-throughput-")
     failed = True
     try:
-        for command in (["db", "upgrade"], ["bank", "import"]):
+        for command in (["db", "upgrade"], ["bank", "import"]) if not args.reuse_database else ():
             done = subprocess.run([_bin("quizapp"), *command], cwd=ROOT, env=env, capture_output=True, text=True)
             if done.returncode:
                 print(f"quizapp {' '.join(command)} failed:\n{done.stdout}{done.stderr}")
@@ -326,8 +327,9 @@ def run(args) -> int:
             print(f"gunicorn logs kept in {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not args.reuse_database:
+            with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def parse_args(argv=None):
@@ -340,6 +342,9 @@ def parse_args(argv=None):
     parser.add_argument("--seconds", type=float, default=10, help="length of one measured wrk run")
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the median is reported")
+    parser.add_argument("--reuse-database", metavar="NAME",
+                        help="use this existing, imported database (kept afterwards) instead of a fresh one: "
+                             "quicker when tuning")
     parser.add_argument("--out", help="write the figures as JSON here")
     parser.add_argument("--profile", action="store_true", help="also profile the page and POST with pyinstrument")
     parser.add_argument("--profile-requests", type=int, default=300)

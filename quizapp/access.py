@@ -44,16 +44,31 @@ def get_own_attempt(public_id: str) -> Attempt:
 
 
 def get_own_item(public_id: str, position: int) -> AttemptItem:
-    """One slot of an attempt the visitor owns, with its attempt, assessment and question version,
-    in one query (the question page's hot path: bench/throughput.py), or 404."""
+    """One slot of an attempt the visitor owns, with its attempt and assessment, in one query (the
+    answer POST's hot path: bench/throughput.py; the definition comes from models.version_definition), or 404."""
     item = db.session.scalars(
         select(AttemptItem).join(AttemptItem.attempt)
-        .options(contains_eager(AttemptItem.attempt).joinedload(Attempt.assessment), joinedload(AttemptItem.version))
+        .options(contains_eager(AttemptItem.attempt).joinedload(Attempt.assessment))
         .where(Attempt.public_id == public_id, owner_filter(), AttemptItem.position == position)
     ).first()
     if item is None:
         abort(404)
     return item
+
+
+def get_own_slots(public_id: str) -> list[AttemptItem]:
+    """Every slot of an attempt the visitor owns, in order, with the attempt and its assessment, in one
+    query: the question page needs the current slot and the state of all of them (the navigation
+    list). Question definitions come from the per-worker cache (models.version_definition). 404 if
+    there is no such attempt."""
+    items = db.session.scalars(
+        select(AttemptItem).join(AttemptItem.attempt)
+        .options(contains_eager(AttemptItem.attempt).joinedload(Attempt.assessment))
+        .where(Attempt.public_id == public_id, owner_filter()).order_by(AttemptItem.position)
+    ).all()
+    if not items:
+        abort(404)
+    return items
 
 
 def claim_guest_attempts(user_id: int, token: str | None) -> int:

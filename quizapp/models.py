@@ -4,8 +4,9 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timezone
 
+from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -214,7 +215,26 @@ class AttemptItem(db.Model):
     @property
     def definition(self) -> dict:
         """The question as this learner sees it: the version, with its variant's values filled in."""
-        return resolve(self.version.definition, self.variant)
+        if "version" in self.__dict__ or self.version_id is None:  # already loaded, or not flushed yet
+            return resolve(self.version.definition, self.variant)
+        return resolve(version_definition(self.version_id), self.variant)
+
+
+MAX_CACHED_DEFINITIONS = 5000
+
+
+def version_definition(version_id: int) -> dict:
+    """A version's definition, kept per app (per worker): versions never change once written, so the
+    question page need not read question JSON from the database each time (bench/throughput.py).
+    Callers must not modify the dict."""
+    cache = current_app.extensions.setdefault("quizapp.version_definitions", {})
+    definition = cache.get(version_id)
+    if definition is None:
+        definition = db.session.scalar(select(QuestionVersion.definition).where(QuestionVersion.id == version_id))
+        if len(cache) >= MAX_CACHED_DEFINITIONS:
+            cache.clear()
+        cache[version_id] = definition
+    return definition
 
 
 class SkillResult(db.Model):

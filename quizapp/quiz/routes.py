@@ -7,7 +7,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select
 
-from ..access import get_own_attempt, get_own_item, guest_token
+from ..access import get_own_attempt, get_own_item, get_own_slots, guest_token
 from ..calibrate import prior_rho
 from ..attempts import (MORE_QUESTIONS, AttemptClosed, EmptyForm, close_expired, extend_adaptive, load_attempt_items,
                         reopen_attempt, save_response, start_attempt, submit_attempt)
@@ -84,7 +84,11 @@ def _navigation(attempt_id: int) -> list[dict]:
 
 @bp.route("/<public_id>/q/<int:position>", methods=["GET", "POST"])
 def question(public_id, position):
-    item = get_own_item(public_id, position)
+    # A GET shows every slot's state (the navigation list); a POST needs only its own slot.
+    slots = get_own_slots(public_id) if request.method == "GET" else None
+    item = next((i for i in slots if i.position == position), None) if slots else get_own_item(public_id, position)
+    if item is None:
+        abort(404)
     attempt = item.attempt
     if _time_is_up(attempt) and request.method == "POST":
         return render_template("quiz/closed.html", attempt=attempt, time_up=True), 409
@@ -98,7 +102,7 @@ def question(public_id, position):
     # A checked practice answer is final; so is an adaptive answer once the next question was chosen from it.
     locked = item.checked and (attempt.mode == "practice" or attempt.adaptive)
     if request.method == "GET":
-        return _question_page(attempt, item, qtype, locked, qtype.refill(item.response),
+        return _question_page(attempt, item, slots, qtype, locked, qtype.refill(item.response),
                               flagged=item.flagged, confidence=item.confidence)
 
     form = answer_form(definition, item.choice_order)
@@ -129,16 +133,16 @@ def question(public_id, position):
         else:
             return redirect(_after(public_id, question_count, position, action), 303)
     errors = [e for field in form for e in field.errors]
-    return _question_page(attempt, item, qtype, locked, form.answer.data, flagged=form.flagged.data,
+    return _question_page(attempt, item, get_own_slots(public_id), qtype, locked, form.answer.data, flagged=form.flagged.data,
                           confidence=form.confidence.data, answer_errors=form.answer.errors,
                           confidence_errors=form.confidence.errors, error_summary=errors, status=400)
 
 
-def _question_page(attempt, item, qtype, locked: bool, answer_data, *, flagged, confidence, answer_errors=(),
-                   confidence_errors=(), error_summary=(), status=200):
+def _question_page(attempt, item, slots, qtype, locked: bool, answer_data, *, flagged, confidence,
+                   answer_errors=(), confidence_errors=(), error_summary=(), status=200):
     """The question page, from plain values: what was saved (GET) or what was posted (a 400)."""
     definition = item.definition
-    nav = _navigation(attempt.id)
+    nav = [{"position": i.position, "answered": i.state != "unanswered", "flagged": i.flagged} for i in slots]
     review = review_entry(item) if locked and attempt.mode == "practice" else None
     return render_template(
         "quiz/question.html", attempt=attempt, item=item, qtype=qtype,
