@@ -99,7 +99,11 @@ def wrk(url: str, script: str | None, seconds: float, connections: int, threads:
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--latency", "--timeout", "10s"]
     if script:
         command += ["-s", script]
-    out = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 60).stdout
+    return parse_wrk(subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 60).stdout)
+
+
+def parse_wrk(out: str) -> tuple[float, float, int, int]:
+    """wrk --latency's report: (requests/s, p99 ms, responses that were not 2xx/3xx, socket errors)."""
     rps, p99 = RPS_RE.search(out), LATENCY_RE.search(out)
     if not rps or not p99:
         raise RuntimeError(f"could not read wrk's output:\n{out}")

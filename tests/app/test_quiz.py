@@ -285,3 +285,15 @@ def test_report_downloads_as_pdf_with_its_text(app, client, learner):
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     assert "Your gap report" in text and "Skills by priority" in text and "Review of every question" in text
     assert "Basics" in text or "Sums" in text
+
+
+def test_question_definitions_come_from_the_worker_cache(app, client, learner):
+    """Versions never change, so after the first view no page reads question JSON again."""
+    learner.start()
+    client.get(learner.url(1))
+    statements = _statements(app, lambda: client.get(learner.url(1)))
+    assert not any("question_version" in s for s in statements), statements
+    cached = app.extensions["quizapp.version_definitions"]
+    with app.app_context():
+        item = db.session.scalars(select(AttemptItem).where(AttemptItem.position == 1)).first()
+        assert cached[item.version_id] == item.version.definition

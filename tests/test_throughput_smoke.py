@@ -1,0 +1,92 @@
+"""bench/throughput.py's moving parts: reading wrk's report, and the Lua scripts that make every
+answer POST carry a learner's cookie and a fresh one-time token (a repeated token would measure the
+cheap "already applied" redirect instead of a real save). The wrk run needs Debian's `wrk`."""
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench" / "throughput.py"
+
+WRK_REPORT = """Running 10s test @ http://127.0.0.1:8765/attempt/x/q/1
+  2 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   197.87ms   35.73ms 504.76ms   88.53%
+    Req/Sec    80.86     17.51   121.00     69.85%
+  Latency Distribution
+     50%  190.11ms
+     75%  205.32ms
+     90%  226.00ms
+     99%    1.21s
+  1617 requests in 10.08s, 18.36MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 7
+Requests/sec:    160.36
+Transfer/sec:      1.82MB
+"""
+
+
+@pytest.fixture(scope="module")
+def throughput():
+    sys.path.insert(0, str(BENCH.parent))
+    spec = importlib.util.spec_from_file_location("quizapp_bench_throughput", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_reads_requests_per_second_p99_and_failures(throughput):
+    assert throughput.parse_wrk(WRK_REPORT) == (160.36, 1210.0, 7, 3)
+    with pytest.raises(RuntimeError, match="could not read"):
+        throughput.parse_wrk("unable to connect to 127.0.0.1:1 Connection refused")
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    seen: list[tuple[str, str, str, dict]] = []
+
+    def _answer(self, body: str):
+        self.seen.append((self.command, self.path, self.headers.get("Cookie", ""), parse_qs(body)))
+        self.send_response(303 if self.command == "POST" else 200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_GET(self):
+        self._answer("")
+
+    def do_POST(self):
+        self._answer(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode())
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="needs wrk (apt-get install wrk; .ci/run installs it)")
+def test_lua_scripts_rotate_learners_and_send_a_fresh_token_each_post(throughput, tmp_path):
+    learners = [throughput.Learner(f"/attempt/a{i}/q/1", f"session=cookie{i}",
+                                   f"csrf_token=t{i}&answer=2&action=save&token=", f"a{i}") for i in range(3)]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        for method in ("GET", "POST"):
+            _Recorder.seen.clear()
+            rps, p99, bad, errors = throughput.wrk(url, throughput.write_lua(learners, method, str(tmp_path)),
+                                                   seconds=1, connections=2, threads=1)
+            seen = list(_Recorder.seen)
+            assert rps > 0 and bad == 0 and errors == 0 and len(seen) >= 6
+            assert {m for m, *_ in seen} == {method}
+            assert {(p, c) for _, p, c, _ in seen} == {(l.path, l.cookie) for l in learners}
+        tokens = [form["token"][0] for *_, form in seen]
+        assert len(set(tokens)) == len(tokens)  # never the same one-time token twice
+        assert all(form["csrf_token"][0] in {"t0", "t1", "t2"} and form["action"] == ["save"] for *_, form in seen)
+    finally:
+        server.shutdown()
+        server.server_close()
