@@ -337,20 +337,60 @@ def verify(url: str, stats: Stats) -> list[tuple[str, bool, str]]:
     return checks
 
 
-def run(args) -> int:
-    started = time.monotonic()
-    deadline = started + args.seconds_limit
-    name = f"quizapp_load_{secrets.token_hex(4)}"
+def create_scratch_database(prefix: str) -> tuple[str, str, str] | None:
+    """A fresh PostgreSQL database for one run: (name, SQLAlchemy URL, libpq URL), or None (and a
+    message) when PostgreSQL is not reachable. drop_scratch_database() removes it."""
+    name = f"{prefix}_{secrets.token_hex(4)}"
     try:
         admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3)
     except psycopg.OperationalError as exc:
         print(f"PostgreSQL not reachable at {ADMIN_URL}: {exc}".strip())
-        return 1
+        return None
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')
+    return (name, *database_urls(name))
+
+
+def database_urls(name: str) -> tuple[str, str]:
     base_url = ADMIN_URL.rsplit("/", 1)[0]
-    sa_url = base_url.replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
-    db_url = f"{base_url}/{name}"
+    return base_url.replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}", f"{base_url}/{name}"
+
+
+def drop_scratch_database(name: str) -> None:
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def migrate_and_import(env: dict, timeout: float | None = None) -> bool:
+    """`quizapp db upgrade` and `quizapp bank import` into env's database; False (and the output) on failure."""
+    for command in (["db", "upgrade"], ["bank", "import"]):
+        done = subprocess.run([_bin("quizapp"), *command], cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=timeout)
+        if done.returncode:
+            print(f"quizapp {' '.join(command)} failed:\n{done.stdout}{done.stderr}")
+            return False
+    return True
+
+
+def stop_server(server: subprocess.Popen | None) -> None:
+    """SIGTERM gunicorn (graceful), SIGKILL if it takes more than 30 s."""
+    if server is None or server.poll() is not None:
+        return
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def run(args) -> int:
+    started = time.monotonic()
+    deadline = started + args.seconds_limit
+    scratch = create_scratch_database("quizapp_load")
+    if scratch is None:
+        return 1
+    name, sa_url, db_url = scratch
     port = _free_port()
     env = {**os.environ, "QUIZAPP_ENV": "production", "QUIZAPP_SECRET_KEY": secrets.token_hex(32),
            "QUIZAPP_DATABASE_URL": sa_url, "QUIZAPP_BIND": f"127.0.0.1:{port}",
@@ -359,12 +399,8 @@ def run(args) -> int:
     server = None
     failed = True
     try:
-        for command in (["db", "upgrade"], ["bank", "import"]):
-            done = subprocess.run([_bin("quizapp"), *command], cwd=ROOT, env=env, capture_output=True, text=True,
-                                  timeout=max(30, deadline - time.monotonic()))
-            if done.returncode:
-                print(f"quizapp {' '.join(command)} failed:\n{done.stdout}{done.stderr}")
-                return 1
+        if not migrate_and_import(env, timeout=max(30, deadline - time.monotonic())):
+            return 1
         with psycopg.connect(db_url) as conn:
             row = conn.execute("SELECT question_count FROM assessment WHERE id = %s AND active",
                                (args.assessment,)).fetchone()
@@ -446,21 +482,13 @@ def run(args) -> int:
         print("RESULT: " + ("FAIL" if failed else "PASS"))
         return 1 if failed else 0
     finally:
-        if server is not None:
-            if server.poll() is None:
-                server.send_signal(signal.SIGTERM)
-                try:
-                    server.wait(30)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait()
+        stop_server(server)
         log.close()
         if (failed or os.environ.get("QUIZAPP_LOAD_KEEP_LOG")) and server is not None:
             print(f"gunicorn log kept at {log.name}")
         else:
             os.unlink(log.name)
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_scratch_database(name)
 
 
 def parse_args(argv=None):

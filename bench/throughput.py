@@ -24,7 +24,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -37,7 +36,8 @@ from pathlib import Path
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import ADMIN_URL, INPUT_RE, ROOT, _attrs, _bin, _csrf, _free_port, _wait_healthy, _worker_pids  # noqa: E402
+from load import (INPUT_RE, ROOT, _attrs, _csrf, _free_port, _wait_healthy, _worker_pids,  # noqa: E402
+                  create_scratch_database, database_urls, drop_scratch_database, migrate_and_import, stop_server)
 
 TARGETS = {"page_ratio": 0.20, "post_ratio": 0.12, "p99_ms": 60.0, "rss_mb": 150.0}
 LATENCY_RE = re.compile(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", re.M)
@@ -205,17 +205,6 @@ def _start(app_spec: str, env: dict, port: int, log) -> subprocess.Popen:
                             stdout=log, stderr=subprocess.STDOUT)
 
 
-def _stop(server: subprocess.Popen | None) -> None:
-    if server is None or server.poll() is not None:
-        return
-    server.send_signal(signal.SIGTERM)
-    try:
-        server.wait(30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
 def _stored_answers(db_url: str, learners: list[Learner]) -> int:
     """How many learners' first answers are in the database with a token from wrk."""
     with psycopg.connect(db_url) as conn:
@@ -229,17 +218,13 @@ def run(args) -> int:
     if not shutil.which("wrk"):
         print("wrk is not installed: apt-get install wrk (Debian) — it is the load generator.")
         return 1
-    name = args.reuse_database or f"quizapp_tp_{secrets.token_hex(4)}"
-    try:
-        admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        print(f"PostgreSQL not reachable at {ADMIN_URL}: {exc}".strip())
-        return 1
-    with admin:
-        if not args.reuse_database:
-            admin.execute(f'CREATE DATABASE "{name}"')
-    base_url = ADMIN_URL.rsplit("/", 1)[0]
-    sa_url = base_url.replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
+    if args.reuse_database:
+        name, (sa_url, db_url) = args.reuse_database, database_urls(args.reuse_database)
+    else:
+        scratch = create_scratch_database("quizapp_tp")
+        if scratch is None:
+            return 1
+        name, sa_url, db_url = scratch
     secret = secrets.token_hex(32)
     env = {**os.environ, "QUIZAPP_ENV": "production", "QUIZAPP_SECRET_KEY": secret, "QUIZAPP_DATABASE_URL": sa_url,
            "QUIZAPP_WORKERS": str(args.workers), "NO_PROXY": "*"}
@@ -247,11 +232,8 @@ def run(args) -> int:
     workdir = tempfile.mkdtemp(prefix="quizapp-throughput-")
     failed = True
     try:
-        for command in (["db", "upgrade"], ["bank", "import"]) if not args.reuse_database else ():
-            done = subprocess.run([_bin("quizapp"), *command], cwd=ROOT, env=env, capture_output=True, text=True)
-            if done.returncode:
-                print(f"quizapp {' '.join(command)} failed:\n{done.stdout}{done.stderr}")
-                return 1
+        if not args.reuse_database and not migrate_and_import(env):
+            return 1
         learners = prepare_learners(sa_url, secret, args.learners, args.assessment)
         ports = {"bare": _free_port(), "quizapp": _free_port()}
         for key, spec in (("bare", "hello_app:create_app()"), ("quizapp", "quizapp:create_app()")):
@@ -275,7 +257,7 @@ def run(args) -> int:
                       file=sys.stderr)
         memory = [rss_mb(pid) for pid in _worker_pids(servers["quizapp"].pid)]
         bare_memory = [rss_mb(pid) for pid in _worker_pids(servers["bare"].pid)]
-        stored = _stored_answers(f"{base_url}/{name}", learners)
+        stored = _stored_answers(db_url, learners)
 
         med = {t: {"rps": statistics.median(x.rps for x in rs), "p99_ms": statistics.median(x.p99_ms for x in rs),
                    "bad": sum(x.bad for x in rs), "socket_errors": sum(x.socket_errors for x in rs)}
@@ -326,14 +308,13 @@ def run(args) -> int:
         return 1 if failed else 0
     finally:
         for server in servers.values():
-            _stop(server)
+            stop_server(server)
         if failed and servers:
             print(f"gunicorn logs kept in {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
         if not args.reuse_database:
-            with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            drop_scratch_database(name)
 
 
 def parse_args(argv=None):

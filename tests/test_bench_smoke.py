@@ -8,25 +8,18 @@ catsim peer is not installed (`pip install catsim==0.21.0`, the `bench` extra).
 """
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
+
+from tests.bench_modules import load_bench
 
 pytest.importorskip("catsim")
 
-BENCH = Path(__file__).resolve().parent.parent / "bench" / "measurement.py"
 SLACK = 0.02
 N = 24
 
 
 def _load_bench():
-    spec = importlib.util.spec_from_file_location("quizapp_bench_measurement", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # the forked worker processes find its functions by module name
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("measurement")
 
 
 @pytest.fixture(scope="module")

@@ -3,29 +3,21 @@ validates, the import path writes every question once, and a second import chang
 No timing is asserted here; the ratio is the benchmark's job (bench/README.md)."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
 from quizapp.bank.loader import load_bank
 from quizapp.extensions import db
 from quizapp.models import Question, QuestionSkill, QuestionVersion
+from tests.bench_modules import load_bench
 from tests.conftest import TEST_DATABASE_URL, make_app
 
-BENCH = Path(__file__).resolve().parent.parent / "bench" / "import_speed.py"
 QUESTIONS = 300
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("quizapp_bench_import_speed", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("import_speed")
 
 
 @pytest.fixture

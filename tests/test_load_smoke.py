@@ -7,25 +7,19 @@ except under CI=true). Most of its ~75 s on 2 cores is `quizapp bank import` run
 """
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
-from pathlib import Path
 
 import psycopg
 import pytest
 
-BENCH = Path(__file__).resolve().parent.parent / "bench" / "load.py"
+from tests.bench_modules import load_bench
+
 
 pytestmark = pytest.mark.postgres
 
 
 def _load_bench():
-    spec = importlib.util.spec_from_file_location("quizapp_bench_load", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("load")
 
 
 def test_load_with_a_killed_worker_loses_nothing(capsys):
@@ -37,7 +31,7 @@ def test_load_with_a_killed_worker_loses_nothing(capsys):
             pytest.fail(f"PostgreSQL not reachable at {bench.ADMIN_URL} under CI: {exc}")
         pytest.skip(f"PostgreSQL not reachable at {bench.ADMIN_URL}")
     code = bench.main(["--learners", "20", "--workers", "2", "--kill-worker", "--assessment", "math",
-                       "--seconds-limit", "100"])
+                       "--seconds-limit", "300"])  # a safety net: most of it is the import
     out = capsys.readouterr().out
     print(out)
     assert code == 0, out

@@ -3,17 +3,15 @@ answer POST carry a learner's cookie and a fresh one-time token (a repeated toke
 cheap "already applied" redirect instead of a real save). The wrk run needs Debian's `wrk`."""
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
 
-BENCH = Path(__file__).resolve().parent.parent / "bench" / "throughput.py"
+from tests.bench_modules import load_bench
+
 
 WRK_REPORT = """Running 10s test @ http://127.0.0.1:8765/attempt/x/q/1
   2 threads and 32 connections
@@ -35,12 +33,7 @@ Transfer/sec:      1.82MB
 
 @pytest.fixture(scope="module")
 def throughput():
-    sys.path.insert(0, str(BENCH.parent))
-    spec = importlib.util.spec_from_file_location("quizapp_bench_throughput", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("throughput")
 
 
 def test_reads_requests_per_second_p99_and_failures(throughput):
@@ -50,10 +43,10 @@ def test_reads_requests_per_second_p99_and_failures(throughput):
 
 
 class _Recorder(BaseHTTPRequestHandler):
-    seen: list[tuple[str, str, str, dict]] = []
+    """Answers like quizapp (200 to a GET, 303 to a POST) and keeps what each request carried."""
 
     def _answer(self, body: str):
-        self.seen.append((self.command, self.path, self.headers.get("Cookie", ""), parse_qs(body)))
+        self.server.seen.append((self.command, self.path, self.headers.get("Cookie", ""), parse_qs(body)))
         self.send_response(303 if self.command == "POST" else 200)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -68,25 +61,30 @@ class _Recorder(BaseHTTPRequestHandler):
         pass
 
 
+def _drive(throughput, learners, method: str, directory) -> tuple[tuple, list]:
+    """One short wrk run with the benchmark's script against a fresh recording server."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    server.seen = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        report = throughput.wrk(f"http://127.0.0.1:{server.server_address[1]}",
+                                throughput.write_lua(learners, method, str(directory)),
+                                seconds=1, connections=2, threads=1)
+    finally:
+        server.shutdown()
+        server.server_close()  # waits for the handlers still running
+    return report, server.seen
+
+
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="needs wrk (apt-get install wrk; .ci/run installs it)")
 def test_lua_scripts_rotate_learners_and_send_a_fresh_token_each_post(throughput, tmp_path):
     learners = [throughput.Learner(f"/attempt/a{i}/q/1", f"session=cookie{i}",
                                    f"csrf_token=t{i}&answer=2&action=save&token=", f"a{i}") for i in range(3)]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        for method in ("GET", "POST"):
-            _Recorder.seen.clear()
-            rps, p99, bad, errors = throughput.wrk(url, throughput.write_lua(learners, method, str(tmp_path)),
-                                                   seconds=1, connections=2, threads=1)
-            seen = list(_Recorder.seen)
-            assert rps > 0 and bad == 0 and errors == 0 and len(seen) >= 6
-            assert {m for m, *_ in seen} == {method}
-            assert {(p, c) for _, p, c, _ in seen} == {(l.path, l.cookie) for l in learners}
-        tokens = [form["token"][0] for *_, form in seen]
-        assert len(set(tokens)) == len(tokens)  # never the same one-time token twice
-        assert all(form["csrf_token"][0] in {"t0", "t1", "t2"} and form["action"] == ["save"] for *_, form in seen)
-    finally:
-        server.shutdown()
-        server.server_close()
+    for method in ("GET", "POST"):
+        (rps, p99, bad, errors), seen = _drive(throughput, learners, method, tmp_path)
+        assert rps > 0 and bad == 0 and errors == 0 and len(seen) >= 6
+        assert {m for m, *_ in seen} == {method}
+        assert {(p, c) for _, p, c, _ in seen} == {(l.path, l.cookie) for l in learners}
+    tokens = [form["token"][0] for *_, form in seen]
+    assert len(set(tokens)) == len(tokens)  # never the same one-time token twice
+    assert all(form["csrf_token"][0] in {"t0", "t1", "t2"} and form["action"] == ["save"] for *_, form in seen)
