@@ -30,6 +30,7 @@ def test_whole_assessment_with_javascript_off(server, browser):
     page.goto(server + "/attempt/new/everything")
     page.get_by_role("button", name="Begin").click()
     for n in range(1, 6):
+        expect(page.get_by_role("heading", name=f"Question {n} of 5")).to_be_visible()  # the new page, not the old
         answer(page)
         page.get_by_role("button", name="Save and review answers" if n == 5 else "Save and next").click()
     page.get_by_role("link", name="Submit all and finish").click()
@@ -85,6 +86,7 @@ def test_timer_expires_in_the_browser_and_submits(server, browser, live_app):
     page = browser.new_page()
     page.goto(server + "/attempt/new/timed")
     page.get_by_role("button", name="Begin").click()
+    expect(page.get_by_role("heading", name=re.compile("^Question 1 of"))).to_be_visible()
     answer(page)
     page.get_by_role("button", name="Save and next").click()
     expect(page.get_by_role("timer")).to_contain_text("Time left")
@@ -118,7 +120,8 @@ def test_pages_are_light_and_fit_the_screen(server, browser, viewport):
     sizes.clear()
     page.reload()
     assert sum(sizes.values()) <= PAGE_BUDGET, sizes
-    for _ in range(5):
+    for n in range(1, 6):
+        expect(page.get_by_role("heading", name=f"Question {n} of 5")).to_be_visible()  # the new page, not the old
         answer(page)
         button = page.get_by_role("button", name=re.compile("Save and (next|review answers)"))
         button.click()
