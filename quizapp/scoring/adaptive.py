@@ -4,6 +4,9 @@ that tells us most about it, and stop each skill once the decision is clear.
 Rules (MEASUREMENT.md sections 0 and 6):
 - a skill stops at P(gap) outside [0.1, 0.9] after at least 2 items, once its posterior SD is
   below 0.35 (the ability is pinned down, right at the cut: more items would not settle it), or at its cap;
+- after at least 2 items it also stops once its decision cannot change (deterministic curtailment,
+  `decision_locked`): even if every answer to the items left before the cap pointed the other way,
+  on the items the selector could pick, P(gap) would stay on the same side of 0.5;
 - eligible skills are not stopped, have unused items, and would be at most 2 items ahead of
   the least-tested eligible skill after this item; among them, the largest role weight × min(P(gap), 1 - P(gap));
 - within the skill, posterior-weighted Fisher information of the 3PL (guessing included),
@@ -21,6 +24,10 @@ import numpy as np
 
 from .ability import ItemParams, p_correct
 from .posterior import THETA_GRID, JointPosterior
+
+_STEP = float(THETA_GRID[1] - THETA_GRID[0])
+_COARSE_STEP = 4
+_COARSE = THETA_GRID[::_COARSE_STEP]
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,7 @@ class AdaptiveSettings:
     stop_sd: float = 0.35
     lead: int = 2
     randomesque: int = 3
+    curtail: bool = True
 
 
 @dataclass(frozen=True)
@@ -62,10 +70,64 @@ def fisher_information(params: ItemParams, theta=THETA_GRID):
     return params.a ** 2 * ((1 - p) / p) * ((p - params.c) / (1 - params.c)) ** 2
 
 
+def _information(items: Sequence[AdaptiveItem], theta=THETA_GRID) -> np.ndarray:
+    """fisher_information of many items at once: one row per item."""
+    a = np.array([i.params.a for i in items])[:, None]
+    b = np.array([i.params.b for i in items])[:, None]
+    c = np.array([i.params.c for i in items])[:, None]
+    p = np.clip(c + (1.0 - c) / (1.0 + np.exp(-a * (np.asarray(theta)[None, :] - b))), 1e-9, 1 - 1e-9)
+    return a ** 2 * ((1 - p) / p) * ((p - c) / (1 - c)) ** 2
+
+
 def skill_stopped(p_gap: float, n: int, settings: AdaptiveSettings, sd: float = float("inf")) -> bool:
     return (n >= settings.min_items and (p_gap <= settings.stop_low or p_gap >= settings.stop_high
                                          or sd < settings.stop_sd)) \
         or n >= settings.skill_cap
+
+
+def decision_locked(weights: np.ndarray, target: float, items: Sequence[AdaptiveItem], remaining: int,
+                    top: int = 3) -> bool:
+    """Deterministic curtailment: True when no answers to the skill's `remaining` allowed items can
+    move P(gap) across 0.5, so asking them cannot change the decision.
+
+    The worst case is every answer pointing the other way (all right when P(gap) > .5, all wrong
+    otherwise: turning one answer to the other side moves P(gap) that way, the 3PL having a monotone
+    likelihood ratio), on items the selector could pick along that path: at each step, among the
+    `top` unused items with the largest posterior-weighted information under the worst-case
+    posterior so far (the randomesque choice), the one whose answer moves P(gap) furthest. The
+    information is ranked on every 4th grid point to keep it cheap; the likelihoods use the full
+    grid. New answers on the skill multiply its marginal by their likelihood, so the path is
+    computed on the marginal alone; answers on other skills still move it a little through the
+    shared factor, and that is left out.
+    """
+    share = np.clip((target - (THETA_GRID - _STEP / 2)) / _STEP, 0.0, 1.0)
+    w = weights / weights.sum()
+    p_gap = float(w @ share)
+    if p_gap == 0.5:
+        return False
+    gap = p_gap > 0.5
+    if remaining <= 0 or not items:
+        return True
+    params = np.array([(i.params.a, i.params.b, i.params.c) for i in items])
+    a, b, c = params[:, 0:1], params[:, 1:2], params[:, 2:3]
+    p = np.clip(c + (1.0 - c) / (1.0 + np.exp(-a * (_COARSE[None, :] - b))), 1e-9, 1 - 1e-9)
+    info = a ** 2 * ((1 - p) / p) * ((p - c) / (1 - c)) ** 2
+    free = np.ones(len(items), dtype=bool)
+    for step in range(min(remaining, len(items))):
+        score = np.where(free, info @ w[::_COARSE_STEP], -np.inf)
+        k = min(max(top, 1), len(items) - step)
+        best = np.argpartition(-score, k - 1)[:k] if k < len(items) else np.arange(len(items))
+        right = np.clip(c[best] + (1.0 - c[best]) / (1.0 + np.exp(-a[best] * (THETA_GRID[None, :] - b[best]))),
+                        1e-9, 1 - 1e-9)
+        moved = w[None, :] * (right if gap else 1.0 - right)      # the answer pointing the other way
+        moved /= moved.sum(axis=1, keepdims=True)
+        after = moved @ share
+        j = int(np.argmin(after) if gap else np.argmax(after))
+        free[best[j]] = False
+        w = moved[j]
+        if (float(after[j]) > 0.5) != gap:
+            return False
+    return True
 
 
 @dataclass
@@ -87,9 +149,17 @@ class AdaptiveState:
         open_ = []
         for s in self.targets:
             e = self.posterior.estimate(s, self.targets[s].theta)
-            if not skill_stopped(e.p_gap, self.posterior.counts.get(s, 0), settings, e.sd) \
-                    and any(i.key not in self.used for i in self.pool.get(s, ())):
-                open_.append(s)
+            n = self.posterior.counts.get(s, 0)
+            if skill_stopped(e.p_gap, n, settings, e.sd):
+                continue
+            unused = [i for i in self.pool.get(s, ()) if i.key not in self.used]
+            if not unused:
+                continue
+            if settings.curtail and n >= settings.min_items and decision_locked(
+                    self.posterior.marginals()[s], self.targets[s].theta, unused, settings.skill_cap - n,
+                    settings.randomesque):
+                continue
+            open_.append(s)
         return open_
 
 
@@ -115,7 +185,8 @@ def select_next(state: AdaptiveState, settings: AdaptiveSettings, rng: random.Ra
     fresh = [i for i in unused if i.key not in state.recent]
     candidates = fresh or unused
     weights = state.posterior.marginals()[skill]
-    info = {i.key: float(weights @ fisher_information(i.params)) for i in candidates}
+    # One array operation for all candidates; rounded so that items with equal parameters tie exactly.
+    info = dict(zip((i.key for i in candidates), np.round(_information(candidates) @ weights, 12).tolist()))
     # Shuffle first so equally informative items (same label, day-one parameters) take turns in the
     # top 3; a fixed tie-break would always offer the same few and leave much of the bank unused.
     candidates = list(candidates)

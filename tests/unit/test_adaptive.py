@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from quizapp.scoring.ability import ItemParams, Observation, p_correct
-from quizapp.scoring.adaptive import (AdaptiveItem, AdaptiveSettings, AdaptiveState, SkillTarget, fisher_information,
-                                      select_next, skill_stopped)
+from quizapp.scoring.adaptive import (AdaptiveItem, AdaptiveSettings, AdaptiveState, SkillTarget, decision_locked,
+                                      fisher_information, select_next, skill_stopped)
 from quizapp.scoring.posterior import JointPosterior
 
 B = {1: -1.5, 2: -0.75, 3: 0.0, 4: 0.75, 5: 1.5}
@@ -110,3 +110,44 @@ def test_simulated_learners_are_classified_better_than_chance():
             right += (st.p_gap(s) > 0.5) == (theta[i] < 0.0)
             total += 1
     assert right / total > 0.7
+
+
+def answered(pattern):
+    """One skill (target 0, independent prior) after right (1) / wrong (0) answers to medium items."""
+    st = state(skills=("a",), rho=0.0)
+    for x in pattern:
+        st.posterior.update("a", Observation(ItemParams(1.0, 0.0, 0.25), float(x)))
+    return st
+
+
+@pytest.mark.parametrize("pattern", [[0, 0, 0], [1, 1, 1]])
+def test_a_skill_whose_decision_cannot_change_stops(pattern):
+    """Curtailment: P(gap) is inside [.1, .9] and the SD above .35, but with one item left before
+    the cap no answer to it can carry P(gap) across .5, so the skill stops now."""
+    st, settings = answered(pattern), AdaptiveSettings(skill_cap=4)
+    e = st.posterior.estimate("a", 0.0)
+    assert 0.1 < e.p_gap < 0.9 and e.sd >= settings.stop_sd
+    assert st.open_skills(AdaptiveSettings(skill_cap=4, curtail=False)) == ["a"]
+    assert st.open_skills(settings) == []
+    assert select_next(st, settings, random.Random(0)) is None
+
+
+def test_a_skill_whose_decision_can_still_change_goes_on():
+    """Two wrong and one right (P(gap) about .72): enough right answers to the 7 items left before
+    the cap of 10 would reverse it, so the skill stays open."""
+    st = answered([0, 0, 1])
+    assert 0.5 < st.p_gap("a") < 0.9
+    assert st.open_skills(AdaptiveSettings()) == ["a"]
+    assert select_next(st, AdaptiveSettings(), random.Random(0)).item.skill == "a"
+
+
+def test_curtailment_looks_at_the_answers_pointing_the_other_way():
+    st = answered([0, 0, 0])
+    weights, items = st.posterior.marginals()["a"], st.pool["a"]
+    assert decision_locked(weights, 0.0, items, 1)
+    assert not decision_locked(weights, 0.0, items, 8)      # 8 right answers would reverse it
+
+
+def test_curtailment_waits_for_the_minimum_items():
+    st = answered([0])
+    assert st.open_skills(AdaptiveSettings(skill_cap=2)) == ["a"]
