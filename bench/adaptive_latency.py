@@ -3,7 +3,8 @@ store the next question) with a 2,000-item bank, against a baseline measured in 
 
     .venv/bin/python bench/adaptive_latency.py [--items-per-skill 100 --skills 20 --attempts 20 --steps 30]
 
-Target (issue 6): selection + update < 20 ms p95 with 2,000 items. The baseline is the cost of
+Issue 6's target (selection + update < 20 ms p95 with 2,000 items) is timed by bench/measurement.py;
+this script times the whole step the app runs per question. The baseline is the cost of
 loading the attempt and its answers alone (what any question page pays), so the ratio shows
 what adaptivity adds. SQLite in a temporary folder; nothing touches instance/.
 """
@@ -99,7 +100,10 @@ def main() -> None:
     print(f"{'baseline: load attempt + answers':32}{b50:>10.2f}{b95:>10.2f}")
     print(f"{'adaptive step (load+update+select+store)':32}{p50:>10.2f}{p95:>10.2f}")
     print(f"ratio to baseline: p50 {p50 / b50:.1f}x, p95 {p95 / b95:.1f}x")
-    print(f"target p95 < 20 ms: {'PASS' if p95 < 20 else 'FAIL'} ({p95:.1f} ms)")
+    # Issue 6's target (< 20 ms p95) is for selection + update alone; bench/measurement.py times that
+    # (--latency-calls). This step also rebuilds the state from the database and stores the result.
+    print(f"whole step p95 {p95:.1f} ms ({'under' if p95 < 20 else 'over'} 20 ms; the issue's < 20 ms target is "
+          "selection + update alone: see bench/measurement.py's latency line)")
 
 
 if __name__ == "__main__":
