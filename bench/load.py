@@ -70,6 +70,18 @@ def _attrs(tag: str) -> dict[str, str]:
         m: "" for m in ("checked", "selected", "disabled") if re.search(rf"\s{m}(\s|>|/|$)", tag)}
 
 
+def role_choice(page: str) -> str:
+    """The role the start page preselects (or its first one)."""
+    match = SELECT_RE.search(page)
+    if not match:
+        raise LoadError("no role select on the start page")
+    options = [_attrs(tag) for tag in OPTION_RE.findall(match.group(1))]
+    chosen = next((o for o in options if "selected" in o), options[0] if options else None)
+    if chosen is None:
+        raise LoadError("no roles to choose from")
+    return chosen["value"]
+
+
 def _csrf(html: str) -> str:
     match = CSRF_RE.search(html)
     if not match:
@@ -164,7 +176,7 @@ class Learner:
         start = f"/attempt/new/{self.assessment}"
         _, page = self.expect("GET", start, 200)
         headers, _ = self.expect("POST", start, 303, {
-            "csrf_token": _csrf(page), "role": self._role(page), "mode": "assessment"})
+            "csrf_token": _csrf(page), "role": role_choice(page), "mode": "assessment"})
         location = _path(headers["Location"])
         self.public_id = location.split("/")[2]
         while re.fullmatch(r"/attempt/[^/]+/q/\d+", location):
@@ -176,15 +188,6 @@ class Learner:
         with self.stats.lock:
             self.stats.submitted.append(self.public_id)
 
-    def _role(self, page: str) -> str:
-        match = SELECT_RE.search(page)
-        if not match:
-            raise LoadError("no role select on the start page")
-        options = [_attrs(tag) for tag in OPTION_RE.findall(match.group(1))]
-        chosen = next((o for o in options if "selected" in o), options[0] if options else None)
-        if chosen is None:
-            raise LoadError("no roles to choose from")
-        return chosen["value"]
 
     def answer(self, path: str, position: int) -> str:
         """Answer the question at `path`; return where the app sent us next."""

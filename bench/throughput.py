@@ -37,7 +37,8 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load import (INPUT_RE, ROOT, _attrs, _csrf, _free_port, _wait_healthy, _worker_pids,  # noqa: E402
-                  create_scratch_database, database_urls, drop_scratch_database, migrate_and_import, stop_server)
+                  create_scratch_database, database_urls, drop_scratch_database, migrate_and_import, role_choice,
+                  stop_server)
 
 TARGETS = {"page_ratio": 0.20, "post_ratio": 0.12, "p99_ms": 60.0, "rss_mb": 150.0}
 LATENCY_RE = re.compile(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", re.M)
@@ -139,9 +140,8 @@ def prepare_learners(sa_url: str, secret: str, n: int, assessment: str) -> list[
         if done.status_code != 302:
             raise RuntimeError(f"login failed: {done.status_code}")
         page = client.get(f"/attempt/new/{assessment}").text
-        role = re.search(r'<option[^>]*selected[^>]*value="([^"]+)"|<option[^>]*value="([^"]+)"[^>]*selected', page)
         done = client.post(f"/attempt/new/{assessment}", data={
-            "csrf_token": _csrf(page), "role": next(g for g in role.groups() if g), "mode": "assessment"})
+            "csrf_token": _csrf(page), "role": role_choice(page), "mode": "assessment"})
         if done.status_code != 303:
             raise RuntimeError(f"could not start an attempt: {done.status_code}")
         path = urllib.parse.urlsplit(done.headers["Location"]).path

@@ -121,8 +121,11 @@ def _choice_pairs(definition: dict, order: list[int] | None) -> list[tuple[str, 
     return [(str(i), Markup(render_inline(definition["choices"][i]["text"]))) for i in indices]  # nosec B704
 
 
-def _choice_list(definition: dict, order: list[int] | None) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in _choice_pairs(definition, order)]
+
+
+def _select_choices(qtype: QuestionType, definition: dict, order: list[int] | None) -> list[SelectChoice]:
+    """The type's choices() as WTForms options (the field validates posts; templates draw choices())."""
+    return [SelectChoice(value, label) for value, label in qtype.choices(definition, order)]
 
 
 def _plain(text: str) -> str:
@@ -157,7 +160,7 @@ class SingleChoice(_ChoiceType):
     name, label, template = "single", "Single choice", "radio"
 
     def field(self, definition, order):
-        return RadioField("Answer", choices=_choice_list(definition, order), validate_choice=False)
+        return RadioField(self.answer_label, choices=_select_choices(self, definition, order), validate_choice=False)
 
     def parse(self, data, definition):
         if data in (None, ""):
@@ -179,7 +182,8 @@ class MultipleChoice(_ChoiceType):
     name, label, template = "multiple", "Multiple choice (select all that apply)", "checkbox"
 
     def field(self, definition, order):
-        return MultiCheckboxField("Answer", choices=_choice_list(definition, order), validate_choice=False)
+        return MultiCheckboxField(self.answer_label, choices=_select_choices(self, definition, order),
+                                  validate_choice=False)
 
     def parse(self, data, definition):
         if not data:
@@ -207,7 +211,7 @@ class TrueFalse(QuestionType):
         return [("true", Markup("True")), ("false", Markup("False"))]
 
     def field(self, definition, order):
-        return RadioField("Answer", choices=[SelectChoice("true", "True"), SelectChoice("false", "False")], validate_choice=False)
+        return RadioField(self.answer_label, choices=_select_choices(self, definition, order), validate_choice=False)
 
     def parse(self, data, definition):
         if data in (None, ""):

@@ -2,6 +2,7 @@
 from flask import Flask
 
 from .models import PROBLEM_REASONS
+from .quiz.forms import CONFIDENCE_CHOICES
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -9,7 +10,7 @@ def register_template_helpers(app: Flask) -> None:
     # plain markup around csrf_token(), so an error page never reads the request body and the
     # question page builds no extra WTForms objects.
     app.jinja_env.globals["problem_reasons"] = list(PROBLEM_REASONS.items())
-    app.jinja_env.globals["confidence_choices"] = [("sure", "Sure"), ("unsure", "Unsure"), ("guess", "Guessing")]
+    app.jinja_env.globals["confidence_choices"] = [(c.value, c.label) for c in CONFIDENCE_CHOICES]
 
     @app.template_filter("percent")
     def percent(value: float) -> str:

@@ -76,9 +76,13 @@ def resume(public_id):
 
 def _navigation(attempt_id: int) -> list[dict]:
     """Answered / flagged state of every slot, for the question list beside the question."""
-    rows = db.session.execute(
+    return _nav_entries(db.session.execute(
         select(AttemptItem.position, AttemptItem.state, AttemptItem.flagged)
-        .where(AttemptItem.attempt_id == attempt_id).order_by(AttemptItem.position)).all()
+        .where(AttemptItem.attempt_id == attempt_id).order_by(AttemptItem.position)).all())
+
+
+def _nav_entries(rows) -> list[dict]:
+    """(position, state, flagged) per slot → what the question list beside a question shows."""
     return [{"position": p, "answered": s != "unanswered", "flagged": f} for p, s, f in rows]
 
 
@@ -142,7 +146,7 @@ def _question_page(attempt, item, slots, qtype, locked: bool, answer_data, *, fl
                    answer_errors=(), confidence_errors=(), error_summary=(), status=200):
     """The question page, from plain values: what was saved (GET) or what was posted (a 400)."""
     definition = item.definition
-    nav = [{"position": i.position, "answered": i.state != "unanswered", "flagged": i.flagged} for i in slots]
+    nav = _nav_entries((i.position, i.state, i.flagged) for i in slots)
     review = review_entry(item) if locked and attempt.mode == "practice" else None
     return render_template(
         "quiz/question.html", attempt=attempt, item=item, qtype=qtype,
