@@ -47,14 +47,25 @@ BAD_RE = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
 ERRORS_RE = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
 UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
-# wrk calls request() for every request; each thread rotates over the learners on its own.
+# wrk calls request() for every request. Each wrk thread takes its own share of the learners
+# (setup() hands out slices), so two threads never post for the same learner at the same moment: a
+# real learner's browser sends one answer at a time, and two concurrent saves of one attempt would
+# measure a row lock wait, not the app.
 LUA = """
 local learners = {%(learners)s}
-local i = 0
+local step = %(threads)d
+local next_slice = 0
+setup = function(thread)
+  thread:set("slice", next_slice %% step)
+  next_slice = next_slice + 1
+end
+local pos = -1
 local n = 0
 request = function()
-  i = i %% #learners + 1
-  local l = learners[i]
+  local first = (slice or 0) + 1
+  local mine = math.floor((#learners - first) / step) + 1
+  pos = (pos + 1) %% mine
+  local l = learners[first + pos * step]
   if "%(method)s" == "GET" then
     return wrk.format("GET", l.path, {["Cookie"] = l.cookie})
   end
@@ -87,11 +98,14 @@ def _lua_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def write_lua(learners: list[Learner], method: str, directory: str) -> str:
+def write_lua(learners: list[Learner], method: str, directory: str, threads: int = 1) -> str:
+    """wrk's script: `threads` must be wrk's -t, and at most the number of learners."""
+    if not 1 <= threads <= len(learners):
+        raise ValueError(f"need at least one learner per wrk thread ({threads} threads, {len(learners)} learners)")
     rows = ",\n".join("{path=%s, cookie=%s, body=%s}" % (_lua_string(l.path), _lua_string(l.cookie),
                                                          _lua_string(l.body)) for l in learners)
     path = Path(directory) / f"{method.lower()}.lua"
-    path.write_text(LUA % {"learners": rows, "method": method})
+    path.write_text(LUA % {"learners": rows, "method": method, "threads": threads})
     return str(path)
 
 
@@ -243,7 +257,8 @@ def run(args) -> int:
             _wait_healthy(f"http://127.0.0.1:{ports[key]}", server)
         urls = {"bare": f"http://127.0.0.1:{ports['bare']}/",
                 "page": f"http://127.0.0.1:{ports['quizapp']}", "post": f"http://127.0.0.1:{ports['quizapp']}"}
-        scripts = {"bare": None, "page": write_lua(learners, "GET", workdir), "post": write_lua(learners, "POST", workdir)}
+        scripts = {"bare": None, "page": write_lua(learners, "GET", workdir, args.threads),
+                   "post": write_lua(learners, "POST", workdir, args.threads)}
 
         for target in urls:  # warm-up: imports, template compilation, connection pools
             wrk(urls[target], scripts[target], args.warmup, args.connections, args.threads)

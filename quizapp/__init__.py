@@ -47,11 +47,9 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     from . import models  # noqa: F401  (registers the tables on db.metadata)
 
-    @login_manager.user_loader
-    def load_user(session_id: str):
-        user_id, _, token = session_id.partition(":")
-        user = db.session.get(models.User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and token and secrets.compare_digest(token, user.session_token) else None
+    from .identity import load_signed_in_user
+
+    login_manager.user_loader(load_signed_in_user)
 
     from .auth import bp as auth_bp
     from .errors import bp as errors_bp

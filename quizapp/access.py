@@ -43,29 +43,16 @@ def get_own_attempt(public_id: str) -> Attempt:
     return attempt
 
 
-def _own_slots(public_id: str):
-    """Slots of an attempt the visitor owns, each with its attempt and assessment loaded by the same
-    query (the question page's hot path: bench/throughput.py). Question definitions come from the
-    per-worker cache (models.version_definition), not from this query."""
-    return (select(AttemptItem).join(AttemptItem.attempt)
-            .options(contains_eager(AttemptItem.attempt).joinedload(Attempt.assessment))
-            .where(Attempt.public_id == public_id, owner_filter()))
-
-
 def get_own_item(public_id: str, position: int) -> AttemptItem:
-    """One slot (what an answer POST needs), or 404."""
-    item = db.session.scalars(_own_slots(public_id).where(AttemptItem.position == position)).first()
+    """One slot of an attempt the visitor owns, with its attempt and assessment loaded by the same
+    query (what an answer POST needs), or 404. The question page reads through quiz/page.py instead."""
+    item = db.session.scalars(
+        select(AttemptItem).join(AttemptItem.attempt)
+        .options(contains_eager(AttemptItem.attempt).joinedload(Attempt.assessment))
+        .where(Attempt.public_id == public_id, owner_filter(), AttemptItem.position == position)).first()
     if item is None:
         abort(404)
     return item
-
-
-def get_own_slots(public_id: str) -> list[AttemptItem]:
-    """Every slot in order (the question page shows the current one and the state of all), or 404."""
-    items = db.session.scalars(_own_slots(public_id).order_by(AttemptItem.position)).all()
-    if not items:
-        abort(404)
-    return items
 
 
 def claim_guest_attempts(user_id: int, token: str | None) -> int:

@@ -6,12 +6,17 @@ from datetime import datetime, timezone
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .bank.params import resolve
 from .extensions import db
+from .reads import read_rows
+
+
+# Roles that manage banks, statistics and cohorts.
+INSTRUCTOR_ROLES = ("instructor", "admin")
 
 
 def utcnow() -> datetime:
@@ -41,7 +46,7 @@ class User(UserMixin, db.Model):
     @property
     def is_instructor(self) -> bool:
         """Instructors and admins manage banks, statistics and cohorts."""
-        return self.role in ("instructor", "admin")
+        return self.role in INSTRUCTOR_ROLES
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -153,7 +158,20 @@ class QuestionSkill(db.Model):
 
 # --- attempts -------------------------------------------------------------------------------
 
-class Attempt(db.Model):
+class AttemptStatus:
+    """Whether an attempt still takes answers: shared by the Attempt model and the question page's
+    plain read of it (quiz/page.py). Needs `status` and `deadline`."""
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == "submitted"
+
+    @property
+    def expired(self) -> bool:
+        return self.deadline is not None and not self.submitted and utcnow() >= self.deadline
+
+
+class Attempt(AttemptStatus, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
@@ -178,13 +196,6 @@ class Attempt(db.Model):
     results: Mapped[list["SkillResult"]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan")
 
-    @property
-    def submitted(self) -> bool:
-        return self.status == "submitted"
-
-    @property
-    def expired(self) -> bool:
-        return self.deadline is not None and not self.submitted and utcnow() >= self.deadline
 
 
 class AttemptItem(db.Model):
@@ -217,10 +228,18 @@ class AttemptItem(db.Model):
         """The question as this learner sees it: the version, with its variant's values filled in."""
         if "version" in self.__dict__ or self.version_id is None:  # already loaded, or not flushed yet
             return resolve(self.version.definition, self.variant)
-        return resolve(version_definition(self.version_id), self.variant)
+        return slot_definition(self.version_id, self.variant)
 
 
 MAX_CACHED_DEFINITIONS = 5000
+
+
+def slot_definition(version_id: int, variant: int | None) -> dict:
+    """The question a slot shows: its version's definition with the slot's variant filled in."""
+    return resolve(version_definition(version_id), variant)
+
+
+_VERSION_DEFINITION = select(QuestionVersion.definition).where(QuestionVersion.id == bindparam("version_id"))
 
 
 def version_definition(version_id: int) -> dict:
@@ -230,7 +249,7 @@ def version_definition(version_id: int) -> dict:
     cache = current_app.extensions.setdefault("quizapp.version_definitions", {})
     definition = cache.get(version_id)
     if definition is None:
-        definition = db.session.scalar(select(QuestionVersion.definition).where(QuestionVersion.id == version_id))
+        definition = read_rows(_VERSION_DEFINITION, {"version_id": version_id})[0].definition
         if len(cache) >= MAX_CACHED_DEFINITIONS:
             cache.clear()
         cache[version_id] = definition

@@ -43,10 +43,14 @@ def test_reads_requests_per_second_p99_and_failures(throughput):
 
 
 class _Recorder(BaseHTTPRequestHandler):
-    """Answers like quizapp (200 to a GET, 303 to a POST) and keeps what each request carried."""
+    """Answers like quizapp (200 to a GET, 303 to a POST) and keeps what each request carried, and
+    on which connection (kept alive, so a connection's port names the wrk thread that owns it)."""
+
+    protocol_version = "HTTP/1.1"
 
     def _answer(self, body: str):
         self.server.seen.append((self.command, self.path, self.headers.get("Cookie", ""), parse_qs(body)))
+        self.server.ports.append(self.client_address[1])
         self.send_response(303 if self.command == "POST" else 200)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -61,19 +65,20 @@ class _Recorder(BaseHTTPRequestHandler):
         pass
 
 
-def _drive(throughput, learners, method: str, directory) -> tuple[tuple, list]:
-    """One short wrk run with the benchmark's script against a fresh recording server."""
+def _drive(throughput, learners, method: str, directory, threads: int = 1) -> tuple[tuple, list, list]:
+    """One short wrk run with the benchmark's script against a fresh recording server: wrk's figures,
+    what each request carried, and the client port of each."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    server.seen = []
+    server.seen, server.ports = [], []
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         report = throughput.wrk(f"http://127.0.0.1:{server.server_address[1]}",
-                                throughput.write_lua(learners, method, str(directory)),
-                                seconds=1, connections=2, threads=1)
+                                throughput.write_lua(learners, method, str(directory), threads),
+                                seconds=1, connections=2 * threads, threads=threads)
     finally:
         server.shutdown()
         server.server_close()  # waits for the handlers still running
-    return report, server.seen
+    return report, server.seen, server.ports
 
 
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="needs wrk (apt-get install wrk; .ci/run installs it)")
@@ -81,10 +86,27 @@ def test_lua_scripts_rotate_learners_and_send_a_fresh_token_each_post(throughput
     learners = [throughput.Learner(f"/attempt/a{i}/q/1", f"session=cookie{i}",
                                    f"csrf_token=t{i}&answer=2&action=save&token=", f"a{i}") for i in range(3)]
     for method in ("GET", "POST"):
-        (rps, p99, bad, errors), seen = _drive(throughput, learners, method, tmp_path)
+        (rps, p99, bad, errors), seen, _ = _drive(throughput, learners, method, tmp_path)
         assert rps > 0 and bad == 0 and errors == 0 and len(seen) >= 6
         assert {m for m, *_ in seen} == {method}
         assert {(p, c) for _, p, c, _ in seen} == {(l.path, l.cookie) for l in learners}
     tokens = [form["token"][0] for *_, form in seen]
     assert len(set(tokens)) == len(tokens)  # never the same one-time token twice
     assert all(form["csrf_token"][0] in {"t0", "t1", "t2"} and form["action"] == ["save"] for *_, form in seen)
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="needs wrk (apt-get install wrk; .ci/run installs it)")
+def test_each_wrk_thread_posts_for_its_own_learners(throughput, tmp_path):
+    """Two threads share five learners out (3 + 2) and together still reach every one of them."""
+    learners = [throughput.Learner(f"/attempt/a{i}/q/1", f"session=cookie{i}", "action=save&token=", f"a{i}")
+                for i in range(5)]
+    (rps, _, bad, errors), seen, ports = _drive(throughput, learners, "POST", tmp_path, threads=2)
+    assert rps > 0 and bad == 0 and errors == 0
+    assert {p for _, p, _, _ in seen} == {l.path for l in learners}
+    by_connection = {}
+    for port, (_, path, _, _) in zip(ports, seen):
+        by_connection.setdefault(port, set()).add(path)
+    slices = ({"/attempt/a0/q/1", "/attempt/a2/q/1", "/attempt/a4/q/1"}, {"/attempt/a1/q/1", "/attempt/a3/q/1"})
+    assert all(any(paths <= s for s in slices) for paths in by_connection.values()), by_connection
+    with pytest.raises(ValueError, match="one learner per wrk thread"):
+        throughput.write_lua(learners[:1], "GET", str(tmp_path), threads=2)

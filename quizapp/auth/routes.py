@@ -97,7 +97,7 @@ def login():
 @login_required
 def logout():
     if LogoutForm().validate_on_submit():
-        current_user.revoke_sessions()
+        db.session.get(User, current_user.id).revoke_sessions()
         db.session.commit()
         logout_user()
         session.clear()

@@ -7,7 +7,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select
 
-from ..access import get_own_attempt, get_own_item, get_own_slots, guest_token
+from ..access import get_own_attempt, get_own_item, guest_token
 from ..calibrate import prior_rho
 from ..attempts import (MORE_QUESTIONS, AttemptClosed, EmptyForm, close_expired, extend_adaptive, load_attempt_items,
                         reopen_attempt, save_response, start_attempt, submit_attempt)
@@ -20,6 +20,7 @@ from ..scoring.adaptive import AdaptiveSettings
 from ..scoring.exceptions import InvalidResponse
 from . import bp
 from .forms import ACTIONS, ProblemForm, StartForm, SubmitForm, answer_form
+from .page import NavEntry, QuestionPage, get_own_page
 
 
 def _active_assessment(assessment_id: str) -> Assessment:
@@ -74,41 +75,48 @@ def resume(public_id):
     return redirect(url_for("quiz.question", public_id=public_id, position=attempt.last_position))
 
 
-def _navigation(attempt_id: int) -> list[dict]:
-    """Answered / flagged state of every slot, for the question list beside the question."""
-    return _nav_entries(db.session.execute(
-        select(AttemptItem.position, AttemptItem.state, AttemptItem.flagged)
-        .where(AttemptItem.attempt_id == attempt_id).order_by(AttemptItem.position)).all())
+def _navigation(attempt_id: int) -> list[NavEntry]:
+    """Answered / flagged state of every slot, for the overview and the submit page."""
+    rows = db.session.execute(select(AttemptItem.position, AttemptItem.state, AttemptItem.flagged)
+                              .where(AttemptItem.attempt_id == attempt_id).order_by(AttemptItem.position))
+    return [NavEntry(p, s != "unanswered", f) for p, s, f in rows]
 
 
-def _nav_entries(rows) -> list[dict]:
-    """(position, state, flagged) per slot → what the question list beside a question shows."""
-    return [{"position": p, "answered": s != "unanswered", "flagged": f} for p, s, f in rows]
+def _locked(attempt, slot) -> bool:
+    """A checked practice answer is final; so is an adaptive answer once the next question was chosen from it."""
+    return slot.checked and (attempt.mode == "practice" or attempt.adaptive)
 
 
 @bp.route("/<public_id>/q/<int:position>", methods=["GET", "POST"])
 def question(public_id, position):
-    # A GET shows every slot's state (the navigation list); a POST needs only its own slot.
-    slots = get_own_slots(public_id) if request.method == "GET" else None
-    item = next((i for i in slots if i.position == position), None) if slots else get_own_item(public_id, position)
-    if item is None:
-        abort(404)
+    if request.method == "GET":
+        return _show_question(public_id, position)
+    return _answer_question(public_id, position)
+
+
+def _show_question(public_id: str, position: int):
+    page = get_own_page(public_id, position)  # one read: no transaction, no ORM objects (quiz/page.py)
+    if page.attempt.expired:
+        _time_is_up(get_own_attempt(public_id))
+    elif not page.attempt.submitted:
+        slot = page.slot
+        qtype = get_question_type(slot.definition["type"])
+        return _question_page(page, qtype, _locked(page.attempt, slot), qtype.refill(slot.response),
+                              flagged=slot.flagged, confidence=slot.confidence)
+    return redirect(url_for("reports.report", public_id=public_id, _anchor=f"q{position}"))
+
+
+def _answer_question(public_id: str, position: int):
+    item = get_own_item(public_id, position)
     attempt = item.attempt
-    if _time_is_up(attempt) and request.method == "POST":
+    if _time_is_up(attempt):
         return render_template("quiz/closed.html", attempt=attempt, time_up=True), 409
     if attempt.submitted:
-        if request.method == "POST":
-            return render_template("quiz/closed.html", attempt=attempt), 409
-        return redirect(url_for("reports.report", public_id=public_id, _anchor=f"q{position}"))
+        return render_template("quiz/closed.html", attempt=attempt), 409
 
     definition = item.definition
     qtype = get_question_type(definition["type"])
-    # A checked practice answer is final; so is an adaptive answer once the next question was chosen from it.
-    locked = item.checked and (attempt.mode == "practice" or attempt.adaptive)
-    if request.method == "GET":
-        return _question_page(attempt, item, slots, qtype, locked, qtype.refill(item.response),
-                              flagged=item.flagged, confidence=item.confidence)
-
+    locked = _locked(attempt, item)
     form = answer_form(definition, item.choice_order)
     action = request.form.get("action", "next")
     if action not in ACTIONS:
@@ -136,25 +144,27 @@ def question(public_id, position):
             return render_template("quiz/closed.html", attempt=attempt), 409
         else:
             return redirect(_after(public_id, question_count, position, action), 303)
+    db.session.rollback()  # nothing of this post is kept; the page below shows what is saved
     errors = [e for field in form for e in field.errors]
-    return _question_page(attempt, item, get_own_slots(public_id), qtype, locked, form.answer.data, flagged=form.flagged.data,
+    return _question_page(get_own_page(public_id, position), qtype, locked, form.answer.data, flagged=form.flagged.data,
                           confidence=form.confidence.data, answer_errors=form.answer.errors,
                           confidence_errors=form.confidence.errors, error_summary=errors, status=400)
 
 
-def _question_page(attempt, item, slots, qtype, locked: bool, answer_data, *, flagged, confidence,
+def _question_page(page: QuestionPage, qtype, locked: bool, answer_data, *, flagged, confidence,
                    answer_errors=(), confidence_errors=(), error_summary=(), status=200):
     """The question page, from plain values: what was saved (GET) or what was posted (a 400)."""
-    definition = item.definition
-    nav = _nav_entries((i.position, i.state, i.flagged) for i in slots)
-    review = review_entry(item) if locked and attempt.mode == "practice" else None
+    attempt, slot = page.attempt, page.slot
+    definition = slot.definition
+    review = (review_entry(get_own_item(attempt.public_id, slot.position))
+              if locked and attempt.mode == "practice" else None)
     return render_template(
-        "quiz/question.html", attempt=attempt, item=item, qtype=qtype,
-        answer=qtype.view(definition, item.choice_order, answer_data, answer_errors),
+        "quiz/question.html", attempt=attempt, item=slot, qtype=qtype,
+        answer=qtype.view(definition, slot.choice_order, answer_data, answer_errors),
         flagged=flagged, confidence=confidence, confidence_errors=list(confidence_errors),
         error_summary=list(error_summary), shown_at=f"{time.time():.0f}", token=secrets.token_urlsafe(16),
-        prompt_html=render_markdown(definition["prompt"]), nav=nav, review=review, locked=locked,
-        unit=definition.get("unit"), total=len(nav), time_left=_time_left(attempt)), status
+        prompt_html=render_markdown(definition["prompt"]), nav=page.nav, answered=page.answered, review=review,
+        locked=locked, unit=definition.get("unit"), total=len(page.nav), time_left=_time_left(attempt)), status
 
 
 def _time_left(attempt) -> str | None:
@@ -207,7 +217,7 @@ def overview(public_id):
         return redirect(url_for("reports.report", public_id=public_id))
     nav = _navigation(attempt.id)
     return render_template("quiz/overview.html", attempt=attempt, nav=nav, form=SubmitForm(),
-                           unanswered=sum(not n["answered"] for n in nav), flagged=sum(n["flagged"] for n in nav))
+                           unanswered=sum(not n.answered for n in nav), flagged=sum(n.flagged for n in nav))
 
 
 @bp.route("/<public_id>/submit", methods=["GET", "POST"])
@@ -227,7 +237,7 @@ def submit(public_id):
         return redirect(url_for("reports.report", public_id=public_id), 303)
     nav = _navigation(attempt.id)
     return render_template("quiz/submit.html", attempt=attempt, form=form,
-                           unanswered=sum(not n["answered"] for n in nav), flagged=sum(n["flagged"] for n in nav))
+                           unanswered=sum(not n.answered for n in nav), flagged=sum(n.flagged for n in nav))
 
 
 @bp.route("/<public_id>/more/<skill_id>", methods=["POST"])

@@ -1,0 +1,49 @@
+"""Who is signed in: Flask-Login's user, read from the login cookie on every request.
+
+The cookie holds "<user id>:<session token>". Logging out changes the stored token
+(User.revoke_sessions), so every copy of an old cookie stops working at once; that is why each
+request compares the token with the database rather than trusting the signed cookie alone. The
+read is one small autocommit SELECT (reads.read_rows) into a plain object, not an ORM User: views
+that change the account load the User themselves.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from flask_login import UserMixin
+from sqlalchemy import bindparam, select
+
+from .models import INSTRUCTOR_ROLES, User
+from .reads import read_rows
+
+_SIGNED_IN_USER = select(User.id, User.display_name, User.role, User.session_token).where(
+    User.id == bindparam("user_id"))
+
+
+@dataclass(frozen=True)
+class SignedInUser(UserMixin):
+    """What a request needs to know about the signed-in account (current_user)."""
+
+    id: int
+    display_name: str
+    role: str
+    session_token: str
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_instructor(self) -> bool:
+        return self.role in INSTRUCTOR_ROLES
+
+
+def load_signed_in_user(cookie_id: str) -> SignedInUser | None:
+    """The account a login cookie names, if its session token is still the current one."""
+    user_id, _, token = cookie_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    rows = read_rows(_SIGNED_IN_USER, {"user_id": int(user_id)})
+    if not rows or not secrets.compare_digest(token.encode(), rows[0].session_token.encode()):
+        return None
+    return SignedInUser(*rows[0])

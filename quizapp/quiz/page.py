@@ -1,0 +1,114 @@
+"""What the question page shows, read in one statement: the attempt, its assessment's name, the
+state of every slot (the navigation list) and the full slot being shown.
+
+This is the app's most frequent request (bench/throughput.py), so it reads plain rows on an
+autocommit connection (reads.read_rows) instead of ORM objects in a transaction. Only the shown
+slot's answer columns are selected (CASE on the position); the other slots contribute their
+position, state and flag. Writes (answer POSTs, closing an expired attempt) use the ORM as usual.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import and_, bindparam, case, select
+
+from ..access import guest_token
+from ..models import Assessment, Attempt, AttemptItem, AttemptStatus, slot_definition
+from ..reads import read_rows
+
+_SHOWN = AttemptItem.position == bindparam("position")
+
+
+def _shown_only(column):
+    """The column's value on the shown slot's row, NULL on the others."""
+    return case((_SHOWN, column)).label(column.key)
+
+
+_PAGE = (
+    select(Attempt.id.label("attempt_id"), Attempt.public_id, Attempt.mode, Attempt.status, Attempt.adaptive,
+           Attempt.deadline, Attempt.question_count, Assessment.name.label("assessment_name"),
+           AttemptItem.position, AttemptItem.state, AttemptItem.flagged,
+           *(_shown_only(c) for c in (AttemptItem.version_id, AttemptItem.variant, AttemptItem.choice_order,
+                                      AttemptItem.response, AttemptItem.checked, AttemptItem.confidence,
+                                      AttemptItem.reason)))
+    .join_from(Attempt, Assessment, Attempt.assessment_id == Assessment.id)
+    .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
+    .where(Attempt.public_id == bindparam("public_id"))
+    .order_by(AttemptItem.position)
+)
+# Ownership, as access.owner_filter says it, with the owner as a parameter (statements built once).
+_PAGE_FOR_USER = _PAGE.where(Attempt.user_id == bindparam("user_id"))
+_PAGE_FOR_GUEST = _PAGE.where(and_(Attempt.user_id.is_(None), Attempt.guest_token == bindparam("guest_token")))
+
+
+@dataclass(frozen=True)
+class PageAttempt(AttemptStatus):
+    id: int
+    public_id: str
+    mode: str
+    status: str
+    adaptive: bool
+    deadline: datetime | None
+    question_count: int
+    assessment_name: str
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One slot in the question list beside the question."""
+
+    position: int
+    answered: bool
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class ShownSlot:
+    position: int
+    state: str
+    flagged: bool
+    version_id: int
+    variant: int | None
+    choice_order: list[int] | None
+    response: dict | None
+    checked: bool
+    confidence: str | None
+    reason: str | None
+
+    @property
+    def definition(self) -> dict:
+        return slot_definition(self.version_id, self.variant)
+
+
+@dataclass(frozen=True)
+class QuestionPage:
+    attempt: PageAttempt
+    slot: ShownSlot
+    nav: list[NavEntry]
+
+    @property
+    def answered(self) -> int:
+        return sum(n.answered for n in self.nav)
+
+
+def get_own_page(public_id: str, position: int) -> QuestionPage:
+    """The page for slot `position` of an attempt the visitor owns, or 404 (as access.get_own_*)."""
+    if current_user.is_authenticated:
+        rows = read_rows(_PAGE_FOR_USER, {"public_id": public_id, "position": position, "user_id": current_user.id})
+    else:
+        token = guest_token()
+        rows = read_rows(_PAGE_FOR_GUEST, {"public_id": public_id, "position": position, "guest_token": token}
+                         ) if token else []
+    shown = next((r for r in rows if r.position == position), None)
+    if shown is None:
+        abort(404)
+    first = rows[0]
+    attempt = PageAttempt(first.attempt_id, first.public_id, first.mode, first.status, first.adaptive, first.deadline,
+                          first.question_count, first.assessment_name)
+    slot = ShownSlot(shown.position, shown.state, shown.flagged, shown.version_id, shown.variant, shown.choice_order,
+                     shown.response, shown.checked, shown.confidence, shown.reason)
+    nav = [NavEntry(r.position, r.state != "unanswered", r.flagged) for r in rows]
+    return QuestionPage(attempt, slot, nav)
