@@ -44,11 +44,10 @@ def get_own_attempt(public_id: str) -> Attempt:
 
 
 def get_own_item(public_id: str, position: int) -> AttemptItem:
-    """One slot of an attempt the visitor owns, with its attempt and assessment loaded by the same
-    query (what an answer POST needs), or 404. The question page reads through quiz/page.py instead."""
+    """One slot of an attempt the visitor owns, with its attempt loaded by the same query (what an
+    answer POST needs), or 404. The question page reads through quiz/page.py instead."""
     item = db.session.scalars(
-        select(AttemptItem).join(AttemptItem.attempt)
-        .options(contains_eager(AttemptItem.attempt).joinedload(Attempt.assessment))
+        select(AttemptItem).join(AttemptItem.attempt).options(contains_eager(AttemptItem.attempt))
         .where(Attempt.public_id == public_id, owner_filter(), AttemptItem.position == position)).first()
     if item is None:
         abort(404)

@@ -13,7 +13,6 @@ from typing import ClassVar
 
 from markupsafe import Markup
 from wtforms import RadioField, SelectMultipleField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -67,8 +66,10 @@ class QuestionType(ABC):
                           list(errors))
 
     @abstractmethod
-    def field(self, definition: dict, order: list[int] | None):
-        """Return an unbound WTForms field for answering this question."""
+    def field(self):
+        """Return an unbound WTForms field that reads this type's answer from a post. It checks only
+        the shape (one value, several, text length): parse() checks the value against the question,
+        so one answer form per type serves every question (quiz/forms.answer_form)."""
 
     @abstractmethod
     def parse(self, data, definition: dict) -> dict | None:
@@ -121,13 +122,6 @@ def _choice_pairs(definition: dict, order: list[int] | None) -> list[tuple[str, 
     return [(str(i), Markup(render_inline(definition["choices"][i]["text"]))) for i in indices]  # nosec B704
 
 
-
-
-def _select_choices(qtype: QuestionType, definition: dict, order: list[int] | None) -> list[SelectChoice]:
-    """The type's choices() as WTForms options (the field validates posts; templates draw choices())."""
-    return [SelectChoice(value, label) for value, label in qtype.choices(definition, order)]
-
-
 def _plain(text: str) -> str:
     return text.strip().strip("`")
 
@@ -159,8 +153,8 @@ class _ChoiceType(QuestionType):
 class SingleChoice(_ChoiceType):
     name, label, template = "single", "Single choice", "radio"
 
-    def field(self, definition, order):
-        return RadioField(self.answer_label, choices=_select_choices(self, definition, order), validate_choice=False)
+    def field(self):
+        return RadioField(self.answer_label, validate_choice=False)
 
     def parse(self, data, definition):
         if data in (None, ""):
@@ -181,9 +175,8 @@ class SingleChoice(_ChoiceType):
 class MultipleChoice(_ChoiceType):
     name, label, template = "multiple", "Multiple choice (select all that apply)", "checkbox"
 
-    def field(self, definition, order):
-        return MultiCheckboxField(self.answer_label, choices=_select_choices(self, definition, order),
-                                  validate_choice=False)
+    def field(self):
+        return MultiCheckboxField(self.answer_label, validate_choice=False)
 
     def parse(self, data, definition):
         if not data:
@@ -210,8 +203,8 @@ class TrueFalse(QuestionType):
     def choices(self, definition, order):
         return [("true", Markup("True")), ("false", Markup("False"))]
 
-    def field(self, definition, order):
-        return RadioField(self.answer_label, choices=_select_choices(self, definition, order), validate_choice=False)
+    def field(self):
+        return RadioField(self.answer_label, validate_choice=False)
 
     def parse(self, data, definition):
         if data in (None, ""):
@@ -235,7 +228,7 @@ class Numeric(QuestionType):
     name, label, template = "numeric", "Number", "text"
     answer_label, max_length = "Your answer (a number)", 64
 
-    def field(self, definition, order):
+    def field(self):
         return StringField(self.answer_label, validators=[Length(max=self.max_length)])
 
     def parse(self, data, definition):
@@ -273,7 +266,7 @@ class ShortAnswer(QuestionType):
     name, label, template = "short", "Short answer", "text"
     max_length = 500
 
-    def field(self, definition, order):
+    def field(self):
         return StringField(self.answer_label, validators=[
             Length(max=self.max_length, message="Keep the answer under 500 characters.")])
 

@@ -1,4 +1,6 @@
 """Forms for starting an attempt and answering one question (a field per question type)."""
+import functools
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -6,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..models import PROBLEM_REASONS
-from ..questiontypes import get_question_type
+from ..questiontypes import QuestionType, get_question_type
 
 MODE_CHOICES = [
     SelectChoice("assessment", "Assessment: answer everything, see results and feedback at the end"),
@@ -31,16 +33,22 @@ class ProblemForm(FlaskForm):
     note = TextAreaField("Details (optional)", validators=[Length(max=2000)])
 
 
-def answer_form(definition: dict, order: list[int] | None, **kwargs) -> FlaskForm:
-    """Build the answer form for one question: its type's field plus the review flag."""
-    qtype = get_question_type(definition["type"])
+@functools.cache
+def _answer_form_class(type_name: str) -> type[FlaskForm]:
+    """The answer form of one question type: its field plus the review flag, built once per worker."""
+    qtype = get_question_type(type_name)
 
     class AnswerForm(FlaskForm):
-        answer = qtype.field(definition, order)
+        answer = qtype.field()
         flagged = BooleanField("Flag this question to review it later")
         shown_at = HiddenField()  # when the page was rendered: time on task for item statistics
         token = HiddenField()     # one per rendered form: a repeated POST (double click, retry) applies once
         confidence = RadioField("How sure are you? (optional)", choices=CONFIDENCE_CHOICES,
                                 validators=[Optional()], validate_choice=True)
 
-    return AnswerForm(**kwargs)
+    return AnswerForm
+
+
+def answer_form(qtype: QuestionType, **kwargs) -> FlaskForm:
+    """The form that reads an answer post for a question of this type (qtype.parse checks the value)."""
+    return _answer_form_class(qtype.name)(**kwargs)

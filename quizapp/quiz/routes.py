@@ -117,7 +117,7 @@ def _answer_question(public_id: str, position: int):
     definition = item.definition
     qtype = get_question_type(definition["type"])
     locked = _locked(attempt, item)
-    form = answer_form(definition, item.choice_order)
+    form = answer_form(qtype)
     action = request.form.get("action", "next")
     if action not in ACTIONS:
         abort(400, "That button does not exist on this page.")
