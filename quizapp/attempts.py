@@ -191,26 +191,39 @@ def extend_adaptive(attempt: Attempt, settings: AdaptiveSettings, rho: float) ->
 MAX_SECONDS_PER_VISIT = 15 * 60  # a tab left open overnight is not time on task
 
 
-def save_response(attempt: Attempt, item: AttemptItem, response: dict | None, flagged: bool, check: bool = False,
-                  seconds: float = 0.0, confidence: str | None = None) -> None:
-    """Store (and grade) a response; in practice mode a checked answer is final."""
+def save_answer(attempt, slot, response: dict | None, flagged: bool, *, token: str | None, check: bool = False,
+                seconds: float = 0.0, confidence: str | None = None) -> None:
+    """Store (and grade) a response with one UPDATE of the slot, read as plain values (quiz/page.py).
+
+    A checked practice answer is final; `check` makes this one final (a practice check, or an adaptive
+    answer the next question is chosen from). The UPDATE applies only while the attempt is open, so an
+    answer racing a submit is either in the scored attempt or refused with AttemptClosed, never lost
+    silently.
+    """
     if attempt.submitted:
         raise AttemptClosed(attempt.public_id)
-    item.seconds = (item.seconds or 0.0) + min(max(seconds, 0.0), MAX_SECONDS_PER_VISIT)
-    definition = item.definition
-    if not (attempt.mode == "practice" and item.checked):
-        item.response = response
+    values = {"seconds": slot.seconds + min(max(seconds, 0.0), MAX_SECONDS_PER_VISIT), "flagged": flagged,
+              "last_token": token}
+    checked = slot.checked
+    if not (attempt.mode == "practice" and checked):
+        values["response"] = response
         if response is None:
-            item.credit, item.state, item.answered_at = None, "unanswered", None
+            values.update(credit=None, state="unanswered", answered_at=None)
         else:
+            definition = slot.definition
             grade = get_question_type(definition["type"]).grade(definition, response)
-            item.credit, item.state, item.answered_at = grade.fraction, grade.state, utcnow()
-        if check and response is not None:
-            item.checked = True
-    item.flagged = flagged
-    if confidence or not (attempt.mode == "practice" and item.checked):
-        item.confidence = confidence or None
-    attempt.last_position = item.position
+            values.update(credit=grade.fraction, state=grade.state, answered_at=utcnow())
+        if check:
+            values["checked"] = checked = True
+    if confidence or not (attempt.mode == "practice" and checked):
+        values["confidence"] = confidence or None
+    still_open = select(Attempt.id).where(Attempt.id == attempt.id, Attempt.status != "submitted").exists()
+    if not db.session.execute(update(AttemptItem).where(AttemptItem.id == slot.id, still_open)
+                              .values(**values)).rowcount:
+        db.session.rollback()
+        raise AttemptClosed(attempt.public_id)
+    if attempt.last_position != slot.position:
+        db.session.execute(update(Attempt).where(Attempt.id == attempt.id).values(last_position=slot.position))
     db.session.commit()
 
 

@@ -1,10 +1,11 @@
-"""What the question page shows, read in one statement: the attempt, its assessment's name, the
-state of every slot (the navigation list) and the full slot being shown.
+"""One slot of an attempt, read in one statement: the attempt, its assessment's name, the state of
+every slot (the navigation list) and the full slot being shown or answered.
 
-This is the app's most frequent request (bench/throughput.py), so it reads plain rows on an
-autocommit connection (reads.read_rows) instead of ORM objects in a transaction. Only the shown
+The question page and the answer POST are the app's most frequent requests (bench/throughput.py),
+so they read plain rows, not ORM objects: the page on an autocommit connection (reads.read_rows),
+the POST in its own transaction, followed by one UPDATE (attempts.save_answer). Only the shown
 slot's answer columns are selected (CASE on the position); the other slots contribute their
-position, state and flag. Writes (answer POSTs, closing an expired attempt) use the ORM as usual.
+position, state and flag.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from flask_login import current_user
 from sqlalchemy import and_, bindparam, case, select
 
 from ..access import guest_token
+from ..extensions import db
 from ..models import Assessment, Attempt, AttemptItem, AttemptStatus, slot_definition
 from ..reads import read_rows
 
@@ -30,10 +32,11 @@ def _shown_only(column):
 _PAGE = (
     select(Attempt.id.label("attempt_id"), Attempt.public_id, Attempt.mode, Attempt.status, Attempt.adaptive,
            Attempt.deadline, Attempt.question_count, Assessment.name.label("assessment_name"),
-           AttemptItem.position, AttemptItem.state, AttemptItem.flagged,
-           *(_shown_only(c) for c in (AttemptItem.version_id, AttemptItem.variant, AttemptItem.choice_order,
-                                      AttemptItem.response, AttemptItem.checked, AttemptItem.confidence,
-                                      AttemptItem.reason)))
+           Attempt.last_position, AttemptItem.position, AttemptItem.state, AttemptItem.flagged,
+           *(_shown_only(c) for c in (AttemptItem.id, AttemptItem.version_id, AttemptItem.variant,
+                                      AttemptItem.choice_order, AttemptItem.response, AttemptItem.checked,
+                                      AttemptItem.confidence, AttemptItem.reason, AttemptItem.last_token,
+                                      AttemptItem.seconds)))
     .join_from(Attempt, Assessment, Attempt.assessment_id == Assessment.id)
     .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
     .where(Attempt.public_id == bindparam("public_id"))
@@ -54,6 +57,7 @@ class PageAttempt(AttemptStatus):
     deadline: datetime | None
     question_count: int
     assessment_name: str
+    last_position: int
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class ShownSlot:
     position: int
     state: str
     flagged: bool
+    id: int
     version_id: int
     variant: int | None
     choice_order: list[int] | None
@@ -77,6 +82,8 @@ class ShownSlot:
     checked: bool
     confidence: str | None
     reason: str | None
+    last_token: str | None  # the answer form last applied (a repeat of it is a no-op)
+    seconds: float          # time on this question so far
 
     @property
     def definition(self) -> dict:
@@ -94,21 +101,28 @@ class QuestionPage:
         return sum(n.answered for n in self.nav)
 
 
-def get_own_page(public_id: str, position: int) -> QuestionPage:
-    """The page for slot `position` of an attempt the visitor owns, or 404 (as access.get_own_*)."""
+def get_own_page(public_id: str, position: int, *, in_transaction: bool = False) -> QuestionPage:
+    """The page for slot `position` of an attempt the visitor owns, or 404 (as access.get_own_*).
+    An answer POST reads `in_transaction`, in the session that then writes the answer."""
+    read = _read_in_session if in_transaction else read_rows
     if current_user.is_authenticated:
-        rows = read_rows(_PAGE_FOR_USER, {"public_id": public_id, "position": position, "user_id": current_user.id})
+        rows = read(_PAGE_FOR_USER, {"public_id": public_id, "position": position, "user_id": current_user.id})
     else:
         token = guest_token()
-        rows = read_rows(_PAGE_FOR_GUEST, {"public_id": public_id, "position": position, "guest_token": token}
-                         ) if token else []
+        rows = read(_PAGE_FOR_GUEST, {"public_id": public_id, "position": position, "guest_token": token}
+                    ) if token else []
     shown = next((r for r in rows if r.position == position), None)
     if shown is None:
         abort(404)
     first = rows[0]
     attempt = PageAttempt(first.attempt_id, first.public_id, first.mode, first.status, first.adaptive, first.deadline,
-                          first.question_count, first.assessment_name)
-    slot = ShownSlot(shown.position, shown.state, shown.flagged, shown.version_id, shown.variant, shown.choice_order,
-                     shown.response, shown.checked, shown.confidence, shown.reason)
+                          first.question_count, first.assessment_name, first.last_position)
+    slot = ShownSlot(shown.position, shown.state, shown.flagged, shown.id, shown.version_id, shown.variant,
+                     shown.choice_order, shown.response, shown.checked, shown.confidence, shown.reason,
+                     shown.last_token, shown.seconds or 0.0)
     nav = [NavEntry(r.position, r.state != "unanswered", r.flagged) for r in rows]
     return QuestionPage(attempt, slot, nav)
+
+
+def _read_in_session(statement, params) -> list:
+    return db.session.execute(statement, params).all()

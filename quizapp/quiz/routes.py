@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..access import get_own_attempt, get_own_item, guest_token
 from ..calibrate import prior_rho
 from ..attempts import (MORE_QUESTIONS, AttemptClosed, EmptyForm, close_expired, extend_adaptive, load_attempt_items,
-                        reopen_attempt, save_response, start_attempt, submit_attempt)
+                        reopen_attempt, save_answer, start_attempt, submit_attempt)
 from ..extensions import db
 from ..models import Assessment, AttemptItem, ProblemReport, Role, utcnow
 from ..questiontypes import get_question_type
@@ -107,43 +107,42 @@ def _show_question(public_id: str, position: int):
 
 
 def _answer_question(public_id: str, position: int):
-    item = get_own_item(public_id, position)
-    attempt = item.attempt
-    if _time_is_up(attempt):
+    page = get_own_page(public_id, position, in_transaction=True)  # plain values; one UPDATE below
+    attempt, slot = page.attempt, page.slot
+    if attempt.expired:
+        _time_is_up(get_own_attempt(public_id))
         return render_template("quiz/closed.html", attempt=attempt, time_up=True), 409
     if attempt.submitted:
         return render_template("quiz/closed.html", attempt=attempt), 409
 
-    definition = item.definition
+    definition = slot.definition
     qtype = get_question_type(definition["type"])
-    locked = _locked(attempt, item)
+    locked = _locked(attempt, slot)
     form = answer_form(qtype)
     action = request.form.get("action", "next")
     if action not in ACTIONS:
         abort(400, "That button does not exist on this page.")
-    public_id, question_count = attempt.public_id, attempt.question_count  # read before commit expires them
     if form.validate_on_submit():
-        if form.token.data and form.token.data == item.last_token:
-            return redirect(_after(public_id, question_count, position, action), 303)  # already applied
+        if form.token.data and form.token.data == slot.last_token:
+            return redirect(_after(page, action), 303)  # already applied
         try:
-            response = item.response if locked else qtype.parse(form.answer.data, definition)
+            response = slot.response if locked else qtype.parse(form.answer.data, definition)
             if action == "check" and response is None:
                 raise InvalidResponse("Choose or enter an answer before checking it.")
-            moving_on = attempt.adaptive and action == "next" and position == len(attempt.items)
-            item.last_token = (form.token.data or "")[:64] or None
-            save_response(attempt, item, response, bool(form.flagged.data),
-                          check=action == "check" or moving_on, seconds=_elapsed(form.shown_at.data),
-                          confidence=form.confidence.data)
-            if moving_on and item.checked is False:
-                item.checked = True  # skipped: final too, so the next choice stays consistent
-            if moving_on and extend_adaptive(attempt, _adaptive_settings(question_count), _rho()):
+            # An adaptive "next" from the last slot is final: the next question is chosen from it.
+            moving_on = attempt.adaptive and action == "next" and position == len(page.nav)
+            save_answer(attempt, slot, response, bool(form.flagged.data), token=(form.token.data or "")[:64] or None,
+                        check=action == "check" or moving_on, seconds=_elapsed(form.shown_at.data),
+                        confidence=form.confidence.data)
+            if moving_on and extend_adaptive(get_own_attempt(public_id), _adaptive_settings(attempt.question_count),
+                                             _rho()):
                 return redirect(url_for("quiz.question", public_id=public_id, position=position + 1), 303)
         except InvalidResponse as exc:
             form.answer.errors = [str(exc)]
         except AttemptClosed:
             return render_template("quiz/closed.html", attempt=attempt), 409
         else:
-            return redirect(_after(public_id, question_count, position, action), 303)
+            return redirect(_after(page, action), 303)
     db.session.rollback()  # nothing of this post is kept; the page below shows what is saved
     errors = [e for field in form for e in field.errors]
     return _question_page(get_own_page(public_id, position), qtype, locked, form.answer.data, flagged=form.flagged.data,
@@ -199,10 +198,12 @@ def report_problem(public_id, position):
     return redirect(target, 303)
 
 
-def _after(public_id: str, question_count: int, position: int, action: str) -> str:
+def _after(page: QuestionPage, action: str) -> str:
+    """Where a saved answer goes next: the button's target, within the attempt's slots."""
+    public_id, position = page.attempt.public_id, page.slot.position
     if action == "prev" and position > 1:
         return url_for("quiz.question", public_id=public_id, position=position - 1)
-    if action == "next" and position < question_count:
+    if action == "next" and position < page.attempt.question_count:
         return url_for("quiz.question", public_id=public_id, position=position + 1)
     if action in ("check", "save", "prev"):
         return url_for("quiz.question", public_id=public_id, position=position, _anchor="feedback"

@@ -301,3 +301,35 @@ def test_question_definitions_come_from_the_worker_cache(app, client, learner):
     with app.app_context():
         item = db.session.scalars(select(AttemptItem).where(AttemptItem.position == 1)).first()
         assert cached[item.version_id] == item.version.definition
+
+
+def test_an_answer_racing_a_submit_is_refused_not_lost(app, learner):
+    """save_answer writes only while the attempt is open: an answer read before a concurrent submit
+    committed is refused (AttemptClosed, a 409 page), so no acknowledged answer is missing from a report."""
+    from quizapp.attempts import AttemptClosed, save_answer
+    from quizapp.questiontypes import get_question_type
+    from quizapp.quiz.page import PageAttempt, ShownSlot
+
+    learner.start()
+    with app.app_context():
+        attempt = db.session.scalar(select(Attempt).where(Attempt.public_id == learner.public_id))
+        item = db.session.scalar(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id,
+                                                           AttemptItem.position == 1))
+        as_read = PageAttempt(attempt.id, attempt.public_id, attempt.mode, "in_progress", False, None,
+                              attempt.question_count, "Basics", 1)
+        slot = ShownSlot(1, "unanswered", False, item.id, item.version_id, item.variant, item.choice_order, None,
+                         False, None, None, None, 0.0)
+        definition = item.definition
+        response = get_question_type(definition["type"]).parse(right_answer(definition), definition)
+        attempt.status = "submitted"  # the other request's submit commits first
+        db.session.commit()
+        with pytest.raises(AttemptClosed):
+            save_answer(as_read, slot, response, False, token="t1")
+        db.session.expire_all()
+        assert db.session.get(AttemptItem, item.id).response is None
+        attempt.status = "in_progress"  # had it still been open, the same call stores the answer
+        db.session.commit()
+        save_answer(as_read, slot, response, True, token="t2")
+        stored = db.session.get(AttemptItem, item.id)
+        assert stored.response is not None and stored.flagged and stored.last_token == "t2"
+        assert stored.state == "correct"
