@@ -1,6 +1,7 @@
 """Attempt lifecycle between the views and the pure scoring code: start, answer, submit, report."""
 from __future__ import annotations
 
+import functools
 import random
 import secrets
 import weakref
@@ -8,7 +9,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -217,14 +218,29 @@ def save_answer(attempt, slot, response: dict | None, flagged: bool, *, token: s
             values["checked"] = checked = True
     if confidence or not (attempt.mode == "practice" and checked):
         values["confidence"] = confidence or None
-    still_open = select(Attempt.id).where(Attempt.id == attempt.id, Attempt.status != "submitted").exists()
-    if not db.session.execute(update(AttemptItem).where(AttemptItem.id == slot.id, still_open)
-                              .values(**values)).rowcount:
+    connection = db.session.connection()
+    params = {f"new_{name}": value for name, value in values.items()}
+    if not connection.execute(_slot_update(frozenset(values)),
+                              {**params, "the_slot": slot.id, "the_attempt": attempt.id}).rowcount:
         db.session.rollback()
         raise AttemptClosed(attempt.public_id)
     if attempt.last_position != slot.position:
-        db.session.execute(update(Attempt).where(Attempt.id == attempt.id).values(last_position=slot.position))
+        connection.execute(_MOVE_LAST_POSITION, {"the_attempt": attempt.id, "new_position": slot.position})
     db.session.commit()
+
+
+# Parameter names differ from column names: SQLAlchemy reserves those for an UPDATE's own SET values.
+_ATTEMPT_OPEN = (select(Attempt.id).where(Attempt.id == bindparam("the_attempt"), Attempt.status != "submitted")
+                 .exists())
+_MOVE_LAST_POSITION = (update(Attempt.__table__).where(Attempt.id == bindparam("the_attempt"))
+                       .values(last_position=bindparam("new_position")))
+
+
+@functools.cache
+def _slot_update(columns: frozenset[str]):
+    """UPDATE of these slot columns while the attempt is open; built once per column set (there are a few)."""
+    return (update(AttemptItem.__table__).where(AttemptItem.id == bindparam("the_slot"), _ATTEMPT_OPEN)
+            .values({name: bindparam(f"new_{name}") for name in columns}))
 
 
 # --- submitting ------------------------------------------------------------------------------

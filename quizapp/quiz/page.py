@@ -125,4 +125,5 @@ def get_own_page(public_id: str, position: int, *, in_transaction: bool = False)
 
 
 def _read_in_session(statement, params) -> list:
-    return db.session.execute(statement, params).all()
+    """Core rows on the session's connection (in its transaction), without the ORM's execution layer."""
+    return db.session.connection().execute(statement, params).all()
