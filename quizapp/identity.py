@@ -5,12 +5,17 @@ The cookie holds "<user id>:<session token>". Logging out changes the stored tok
 request compares the token with the database rather than trusting the signed cookie alone. The
 read is one small autocommit SELECT (reads.read_rows) into a plain object, not an ORM User: views
 that change the account load the User themselves.
+
+The question page reads the account in its own statement (quiz/page.py) and offers the row here
+(offer_account), so its one query serves both; Flask-Login still decides, through the loader below,
+whether the cookie's token matches and whether session protection passes.
 """
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 
+from flask import g, session
 from flask_login import UserMixin
 from sqlalchemy import bindparam, select
 
@@ -38,12 +43,26 @@ class SignedInUser(UserMixin):
         return self.role in INSTRUCTOR_ROLES
 
 
+def claimed_user_id() -> int | None:
+    """The account the login cookie names, not yet checked (Flask-Login keeps it in session["_user_id"])."""
+    user_id = (session.get("_user_id") or "").partition(":")[0]
+    return int(user_id) if user_id.isdigit() else None
+
+
+def offer_account(user_id: int, display_name: str, role: str, session_token: str) -> None:
+    """Hand the loader an account row another statement of this request already read."""
+    g.quizapp_offered_account = (user_id, display_name, role, session_token)
+
+
 def load_signed_in_user(cookie_id: str) -> SignedInUser | None:
     """The account a login cookie names, if its session token is still the current one."""
     user_id, _, token = cookie_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    rows = read_rows(_SIGNED_IN_USER, {"user_id": int(user_id)})
-    if not rows or not secrets.compare_digest(token.encode(), rows[0].session_token.encode()):
+    row = g.get("quizapp_offered_account")
+    if row is None or row[0] != int(user_id):
+        rows = read_rows(_SIGNED_IN_USER, {"user_id": int(user_id)})
+        row = rows[0] if rows else None
+    if row is None or not secrets.compare_digest(token.encode(), row[3].encode()):
         return None
-    return SignedInUser(*rows[0])
+    return SignedInUser(*row)

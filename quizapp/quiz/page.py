@@ -18,7 +18,8 @@ from sqlalchemy import and_, bindparam, case, select
 
 from ..access import guest_token
 from ..extensions import db
-from ..models import Assessment, Attempt, AttemptItem, AttemptStatus, slot_definition
+from ..identity import claimed_user_id, offer_account
+from ..models import Assessment, Attempt, AttemptItem, AttemptStatus, User, slot_definition
 from ..reads import read_rows
 
 _SHOWN = AttemptItem.position == bindparam("position")
@@ -43,7 +44,9 @@ _PAGE = (
     .order_by(AttemptItem.position)
 )
 # Ownership, as access.owner_filter says it, with the owner as a parameter (statements built once).
-_PAGE_FOR_USER = _PAGE.where(Attempt.user_id == bindparam("user_id"))
+# A signed-in learner's rows also carry their account, for the login check (identity.offer_account).
+_PAGE_FOR_USER = (_PAGE.add_columns(User.display_name, User.role, User.session_token)
+                  .join(User, User.id == Attempt.user_id).where(Attempt.user_id == bindparam("user_id")))
 _PAGE_FOR_GUEST = _PAGE.where(and_(Attempt.user_id.is_(None), Attempt.guest_token == bindparam("guest_token")))
 
 
@@ -105,8 +108,14 @@ def get_own_page(public_id: str, position: int, *, in_transaction: bool = False)
     """The page for slot `position` of an attempt the visitor owns, or 404 (as access.get_own_*).
     An answer POST reads `in_transaction`, in the session that then writes the answer."""
     read = _read_in_session if in_transaction else read_rows
+    claimed, rows = claimed_user_id(), []
+    if claimed is not None:  # read before Flask-Login loads the user, so one statement serves both
+        rows = read(_PAGE_FOR_USER, {"public_id": public_id, "position": position, "user_id": claimed})
+        if rows:
+            offer_account(claimed, rows[0].display_name, rows[0].role, rows[0].session_token)
     if current_user.is_authenticated:
-        rows = read(_PAGE_FOR_USER, {"public_id": public_id, "position": position, "user_id": current_user.id})
+        if current_user.id != claimed:  # signed in some other way (the remember-me cookie)
+            rows = read(_PAGE_FOR_USER, {"public_id": public_id, "position": position, "user_id": current_user.id})
     else:
         token = guest_token()
         rows = read(_PAGE_FOR_GUEST, {"public_id": public_id, "position": position, "guest_token": token}

@@ -254,8 +254,27 @@ def test_question_page_for_a_logged_in_learner_adds_only_the_user(app, client, a
     learner.start()
     client.get(learner.url(2))
     statements = _statements(app, lambda: client.get(learner.url(2)))
-    assert len(statements) == 2, statements
-    assert "session_token" in statements[0]  # who is signed in, checked against the stored token
+    assert len(statements) == 1, statements
+    assert "session_token" in statements[0]  # the account rides along, for the login check
+
+
+def test_the_question_page_and_answers_refuse_a_session_cookie_revoked_by_logout(app, client, auth, learner):
+    """The question page reads the account in its own statement: a cookie copied before logout must
+    still fail there, for the page and for an answer, as it does everywhere else."""
+    auth.register()
+    learner.start()
+    page = client.get(learner.url(1))
+    assert page.status_code == 200
+    stolen = client.get_cookie("session").value
+    auth.logout()
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get(learner.url(1)).status_code == 404
+    answer = thief.post(learner.url(1), data={"csrf_token": csrf_token(page.text), "answer": "0", "action": "save",
+                                              "token": "stolen-1"})
+    assert answer.status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(AttemptItem.last_token).where(AttemptItem.position == 1)) is None
 
 
 def test_a_repeated_answer_post_applies_once(app, client, learner):
