@@ -47,6 +47,11 @@ BAD_RE = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
 ERRORS_RE = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
 UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
+# One browser identity for the logins and for wrk: Flask-Login's session protection ties a session to
+# the address and User-Agent it logged in from, and marks it "not fresh" (a new cookie on every
+# response, never stored by wrk) when they differ. A real browser keeps its User-Agent.
+USER_AGENT = "quizapp-throughput"
+
 # wrk calls request() for every request. Each wrk thread takes its own share of the learners
 # (setup() hands out slices), so two threads never post for the same learner at the same moment: a
 # real learner's browser sends one answer at a time, and two concurrent saves of one attempt would
@@ -67,10 +72,10 @@ request = function()
   pos = (pos + 1) %% mine
   local l = learners[first + pos * step]
   if "%(method)s" == "GET" then
-    return wrk.format("GET", l.path, {["Cookie"] = l.cookie})
+    return wrk.format("GET", l.path, {["Cookie"] = l.cookie, ["User-Agent"] = "%(agent)s"})
   end
   n = n + 1
-  return wrk.format("POST", l.path, {["Cookie"] = l.cookie,
+  return wrk.format("POST", l.path, {["Cookie"] = l.cookie, ["User-Agent"] = "%(agent)s",
     ["Content-Type"] = "application/x-www-form-urlencoded"},
     l.body .. string.format("%%d-%%d-%%d", math.random(1, 2147483647), n, os.time()))
 end
@@ -105,7 +110,7 @@ def write_lua(learners: list[Learner], method: str, directory: str, threads: int
     rows = ",\n".join("{path=%s, cookie=%s, body=%s}" % (_lua_string(l.path), _lua_string(l.cookie),
                                                          _lua_string(l.body)) for l in learners)
     path = Path(directory) / f"{method.lower()}.lua"
-    path.write_text(LUA % {"learners": rows, "method": method, "threads": threads})
+    path.write_text(LUA % {"learners": rows, "method": method, "threads": threads, "agent": USER_AGENT})
     return str(path)
 
 
@@ -148,6 +153,7 @@ def prepare_learners(sa_url: str, secret: str, n: int, assessment: str) -> list[
         db.engine.dispose()
     for email in emails:
         client = app.test_client()
+        client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
         page = client.get("/auth/login").text
         done = client.post("/auth/login", data={"csrf_token": _csrf(page), "email": email,
                                                 "password": password})
@@ -170,6 +176,8 @@ def prepare_learners(sa_url: str, secret: str, n: int, assessment: str) -> list[
         body = urllib.parse.urlencode({"csrf_token": _csrf(form), "shown_at": shown_at, "answer": answer,
                                        "action": "save"}) + "&token="
         cookie = client.get_cookie("session")
+        if "Set-Cookie" in client.get(path).headers:  # wrk never stores a new cookie: each request would re-sign it
+            raise RuntimeError("the question page changes the session on every request")
         learners.append(Learner(path, f"session={cookie.value}", body, path.split("/")[2]))
     return learners
 
@@ -182,6 +190,7 @@ def profile(sa_url: str, secret: str, learner: Learner, requests: int) -> str:
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": sa_url, "SECRET_KEY": secret, "RATELIMIT_ENABLED": False})
     client = app.test_client()
+    client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
     client.set_cookie("session", learner.cookie.split("=", 1)[1])
     for _ in range(20):  # warm caches, as a long-running worker would be
         client.get(learner.path)

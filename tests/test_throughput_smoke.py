@@ -51,6 +51,7 @@ class _Recorder(BaseHTTPRequestHandler):
     def _answer(self, body: str):
         self.server.seen.append((self.command, self.path, self.headers.get("Cookie", ""), parse_qs(body)))
         self.server.ports.append(self.client_address[1])
+        self.server.agents.add(self.headers.get("User-Agent"))
         self.send_response(303 if self.command == "POST" else 200)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -69,7 +70,7 @@ def _drive(throughput, learners, method: str, directory, threads: int = 1) -> tu
     """One short wrk run with the benchmark's script against a fresh recording server: wrk's figures,
     what each request carried, and the client port of each."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    server.seen, server.ports = [], []
+    server.seen, server.ports, server.agents = [], [], set()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         report = throughput.wrk(f"http://127.0.0.1:{server.server_address[1]}",
@@ -78,6 +79,7 @@ def _drive(throughput, learners, method: str, directory, threads: int = 1) -> tu
     finally:
         server.shutdown()
         server.server_close()  # waits for the handlers still running
+    assert server.agents == {throughput.USER_AGENT}  # the logins' User-Agent: Flask-Login's session protection
     return report, server.seen, server.ports
 
 

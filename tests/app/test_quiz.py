@@ -258,6 +258,14 @@ def test_question_page_for_a_logged_in_learner_adds_only_the_user(app, client, a
     assert "session_token" in statements[0]  # the account rides along, for the login check
 
 
+def test_showing_a_question_leaves_the_session_cookie_alone(client, auth, learner):
+    """No Set-Cookie on a plain page view: the signed session is not rebuilt on every request."""
+    auth.register()
+    learner.start()
+    client.get(learner.url(1))
+    assert "Set-Cookie" not in client.get(learner.url(1)).headers
+
+
 def test_the_question_page_and_answers_refuse_a_session_cookie_revoked_by_logout(app, client, auth, learner):
     """The question page reads the account in its own statement: a cookie copied before logout must
     still fail there, for the page and for an answer, as it does everywhere else."""
