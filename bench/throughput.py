@@ -71,23 +71,34 @@ request = function()
   local mine = math.floor((#learners - first) / step) + 1
   pos = (pos + 1) %% mine
   local l = learners[first + pos * step]
+  l.shown = (l.shown or 0) %% #l.pages + 1  -- each learner moves through their own questions
+  local p = l.pages[l.shown]
   if "%(method)s" == "GET" then
-    return wrk.format("GET", l.path, {["Cookie"] = l.cookie, ["User-Agent"] = "%(agent)s"})
+    return wrk.format("GET", p.path, {["Cookie"] = l.cookie, ["User-Agent"] = "%(agent)s"})
   end
   n = n + 1
-  return wrk.format("POST", l.path, {["Cookie"] = l.cookie, ["User-Agent"] = "%(agent)s",
+  return wrk.format("POST", p.path, {["Cookie"] = l.cookie, ["User-Agent"] = "%(agent)s",
     ["Content-Type"] = "application/x-www-form-urlencoded"},
-    l.body .. string.format("%%d-%%d-%%d", math.random(1, 2147483647), n, os.time()))
+    p.body .. string.format("%%d-%%d-%%d", math.random(1, 2147483647), n, os.time()))
 end
 """
 
 
 @dataclass
 class Learner:
-    path: str       # /attempt/<id>/q/1
     cookie: str     # session=...
-    body: str       # the answer form, urlencoded, ending in "token=" (wrk appends a fresh token)
     public_id: str
+    # (path, body) per question: /attempt/<id>/q/<n> and its answer form, urlencoded, ending in
+    # "token=" (wrk appends a fresh token). A class answers different questions, not one row.
+    pages: list[tuple[str, str]]
+
+    @property
+    def path(self) -> str:
+        return self.pages[0][0]
+
+    @property
+    def body(self) -> str:
+        return self.pages[0][1]
 
 
 @dataclass
@@ -107,8 +118,8 @@ def write_lua(learners: list[Learner], method: str, directory: str, threads: int
     """wrk's script: `threads` must be wrk's -t, and at most the number of learners."""
     if not 1 <= threads <= len(learners):
         raise ValueError(f"need at least one learner per wrk thread ({threads} threads, {len(learners)} learners)")
-    rows = ",\n".join("{path=%s, cookie=%s, body=%s}" % (_lua_string(l.path), _lua_string(l.cookie),
-                                                         _lua_string(l.body)) for l in learners)
+    rows = ",\n".join("{cookie=%s, pages={%s}}" % (_lua_string(l.cookie), ", ".join(
+        "{path=%s, body=%s}" % (_lua_string(path), _lua_string(body)) for path, body in l.pages)) for l in learners)
     path = Path(directory) / f"{method.lower()}.lua"
     path.write_text(LUA % {"learners": rows, "method": method, "threads": threads, "agent": USER_AGENT})
     return str(path)
@@ -133,7 +144,7 @@ def parse_wrk(out: str) -> tuple[float, float, int, int]:
             int(bad.group(1)) if bad else 0, sum(map(int, errors.groups())) if errors else 0)
 
 
-def prepare_learners(sa_url: str, secret: str, n: int, assessment: str) -> list[Learner]:
+def prepare_learners(sa_url: str, secret: str, n: int, assessment: str, positions: int = 1) -> list[Learner]:
     """Accounts, logins and attempts made in-process against the same database and secret key:
     the signed session cookies are then valid on every gunicorn worker."""
     from quizapp import create_app
@@ -164,22 +175,27 @@ def prepare_learners(sa_url: str, secret: str, n: int, assessment: str) -> list[
             "csrf_token": _csrf(page), "role": role_choice(page), "mode": "assessment"})
         if done.status_code != 303:
             raise RuntimeError(f"could not start an attempt: {done.status_code}")
-        path = urllib.parse.urlsplit(done.headers["Location"]).path
-        page = client.get(path).text
-        form = page[page.index('class="answer-form"'):]
-        form = form[:form.index("</form>")]
-        inputs = [_attrs(tag) for tag in INPUT_RE.findall(form)]
-        answers = [i for i in inputs if i.get("name") == "answer"]
-        kind = answers[0].get("type", "text")
-        answer = answers[0]["value"] if kind in ("radio", "checkbox") else "1"
-        shown_at = next(i.get("value", "") for i in inputs if i.get("name") == "shown_at")
-        body = urllib.parse.urlencode({"csrf_token": _csrf(form), "shown_at": shown_at, "answer": answer,
-                                       "action": "save"}) + "&token="
+        first = urllib.parse.urlsplit(done.headers["Location"]).path
+        pages = [_answer_page(client, first[:-1] + str(n)) for n in range(1, positions + 1)]
         cookie = client.get_cookie("session")
-        if "Set-Cookie" in client.get(path).headers:  # wrk never stores a new cookie: each request would re-sign it
+        if "Set-Cookie" in client.get(first).headers:  # wrk never stores a new cookie: each request would re-sign it
             raise RuntimeError("the question page changes the session on every request")
-        learners.append(Learner(path, f"session={cookie.value}", body, path.split("/")[2]))
+        learners.append(Learner(f"session={cookie.value}", first.split("/")[2], pages))
     return learners
+
+
+def _answer_page(client, path: str) -> tuple[str, str]:
+    """A question's path and a valid "save" post of its first option (or "1" typed in)."""
+    page = client.get(path).text
+    form = page[page.index('class="answer-form"'):]
+    form = form[:form.index("</form>")]
+    inputs = [_attrs(tag) for tag in INPUT_RE.findall(form)]
+    answers = [i for i in inputs if i.get("name") == "answer"]
+    kind = answers[0].get("type", "text")
+    answer = answers[0]["value"] if kind in ("radio", "checkbox") else "1"
+    shown_at = next(i.get("value", "") for i in inputs if i.get("name") == "shown_at")
+    return path, urllib.parse.urlencode({"csrf_token": _csrf(form), "shown_at": shown_at, "answer": answer,
+                                         "action": "save"}) + "&token="
 
 
 def profile(sa_url: str, secret: str, learner: Learner, requests: int) -> str:
@@ -229,11 +245,11 @@ def _start(app_spec: str, env: dict, port: int, log) -> subprocess.Popen:
 
 
 def _stored_answers(db_url: str, learners: list[Learner]) -> int:
-    """How many learners' first answers are in the database with a token from wrk."""
+    """How many of the posted questions hold an answer with a token from wrk (all of them, if none was lost)."""
     with psycopg.connect(db_url) as conn:
         return conn.execute(
             "SELECT count(*) FROM attempt_item i JOIN attempt a ON a.id = i.attempt_id "
-            "WHERE a.public_id = ANY(%s) AND i.position = 1 AND i.response IS NOT NULL "
+            "WHERE a.public_id = ANY(%s) AND i.response IS NOT NULL "
             "AND i.last_token LIKE '%%-%%-%%'", ([l.public_id for l in learners],)).fetchone()[0]
 
 
@@ -257,7 +273,7 @@ def run(args) -> int:
     try:
         if not args.reuse_database and not migrate_and_import(env):
             return 1
-        learners = prepare_learners(sa_url, secret, args.learners, args.assessment)
+        learners = prepare_learners(sa_url, secret, args.learners, args.assessment, args.positions)
         ports = {"bare": _free_port(), "quizapp": _free_port()}
         for key, spec in (("bare", "hello_app:create_app()"), ("quizapp", "quizapp:create_app()")):
             log = open(Path(workdir) / f"{key}.log", "w")
@@ -299,7 +315,8 @@ def run(args) -> int:
             ("every response 2xx/3xx, no socket errors",
              all(m["bad"] == 0 and m["socket_errors"] == 0 for m in med.values()),
              ", ".join(f"{t} {m['bad']}/{m['socket_errors']}" for t, m in med.items())),
-            ("every learner's answer stored", stored == len(learners), f"{stored}/{len(learners)}"),
+            ("every posted question's answer stored", stored == len(learners) * args.positions,
+             f"{stored}/{len(learners) * args.positions}"),
         ]
         failed = not all(ok for _, ok, _ in checks)
 
@@ -348,6 +365,8 @@ def parse_args(argv=None):
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--learners", type=int, default=32, help="logged-in learners the requests rotate over")
     parser.add_argument("--assessment", default="math")
+    parser.add_argument("--positions", type=int, default=8,
+                        help="questions each learner's requests move through (GET and POST)")
     parser.add_argument("--seconds", type=float, default=10, help="length of one measured wrk run")
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the median is reported")

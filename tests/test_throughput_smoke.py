@@ -85,22 +85,23 @@ def _drive(throughput, learners, method: str, directory, threads: int = 1) -> tu
 
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="needs wrk (apt-get install wrk; .ci/run installs it)")
 def test_lua_scripts_rotate_learners_and_send_a_fresh_token_each_post(throughput, tmp_path):
-    learners = [throughput.Learner(f"/attempt/a{i}/q/1", f"session=cookie{i}",
-                                   f"csrf_token=t{i}&answer=2&action=save&token=", f"a{i}") for i in range(3)]
+    learners = [throughput.Learner(f"session=cookie{i}", f"a{i}", [
+        (f"/attempt/a{i}/q/{n}", f"csrf_token=t{i}&answer={n}&action=save&token=") for n in (1, 2)]) for i in range(3)]
     for method in ("GET", "POST"):
         (rps, p99, bad, errors), seen, _ = _drive(throughput, learners, method, tmp_path)
         assert rps > 0 and bad == 0 and errors == 0 and len(seen) >= 6
         assert {m for m, *_ in seen} == {method}
-        assert {(p, c) for _, p, c, _ in seen} == {(l.path, l.cookie) for l in learners}
+        assert {(p, c) for _, p, c, _ in seen} == {(path, l.cookie) for l in learners for path, _ in l.pages}
     tokens = [form["token"][0] for *_, form in seen]
     assert len(set(tokens)) == len(tokens)  # never the same one-time token twice
     assert all(form["csrf_token"][0] in {"t0", "t1", "t2"} and form["action"] == ["save"] for *_, form in seen)
+    assert all(form["answer"] == [path.rsplit("/", 1)[1]] for _, path, _, form in seen)  # each question's own form
 
 
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="needs wrk (apt-get install wrk; .ci/run installs it)")
 def test_each_wrk_thread_posts_for_its_own_learners(throughput, tmp_path):
     """Two threads share five learners out (3 + 2) and together still reach every one of them."""
-    learners = [throughput.Learner(f"/attempt/a{i}/q/1", f"session=cookie{i}", "action=save&token=", f"a{i}")
+    learners = [throughput.Learner(f"session=cookie{i}", f"a{i}", [(f"/attempt/a{i}/q/1", "action=save&token=")])
                 for i in range(5)]
     (rps, _, bad, errors), seen, ports = _drive(throughput, learners, "POST", tmp_path, threads=2)
     assert rps > 0 and bad == 0 and errors == 0
