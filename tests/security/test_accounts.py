@@ -117,6 +117,22 @@ def test_login_is_rate_limited_per_client(app):
     assert log_in(new_client(app), email="cheap@example.org").status_code == 302, "another client is not limited"
 
 
+def test_an_app_limits_logins_even_after_another_app_turned_the_limiter_off(tmp_path):
+    """The Limiter object is shared by every app in a process (a benchmark's helper app turns it off
+    to log in 32 learners): each app must say for itself that it limits."""
+    from tests.conftest import make_app
+
+    (tmp_path / "off").mkdir()
+    make_app(tmp_path / "off", RATELIMIT_ENABLED=False)
+    served = app_with_bank(tmp_path)
+    with served.app_context():
+        add_user("late@example.org")
+        db.session.commit()
+    attacker = new_client(served)
+    statuses = [log_in(attacker, email="late@example.org", password=f"wrong {i}").status_code for i in range(11)]
+    assert statuses[-1] == 429, statuses
+
+
 def test_registration_is_rate_limited_too(app):
     """Registration is the other form that checks an email (and creates rows): the same limit."""
     client = new_client(app)
