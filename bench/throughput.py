@@ -374,7 +374,7 @@ def parse_args(argv=None):
                         help="questions each learner's requests move through (GET and POST)")
     parser.add_argument("--seconds", type=float, default=10, help="length of one measured wrk run")
     parser.add_argument("--warmup", type=float, default=3)
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the median is reported")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds; the median is reported")
     parser.add_argument("--reuse-database", metavar="NAME",
                         help="use this existing, imported database (kept afterwards) instead of a fresh one: "
                              "quicker when tuning")

@@ -7,6 +7,7 @@ import secrets
 import weakref
 from dataclasses import replace
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import bindparam, func, select, update
@@ -24,6 +25,9 @@ from .scoring.posterior import JointPosterior
 from .scoring.fixed_form import Candidate, draw_fixed_form
 from .scoring.grading import CORRECT
 from .scoring.recommend import CourseInfo, ProjectInfo, recommend, suggest_project
+
+if TYPE_CHECKING:  # the question page's plain read of a slot; importing it here would be circular
+    from .quiz.page import PageAttempt, ShownSlot
 
 
 class AttemptClosed(Exception):
@@ -192,8 +196,8 @@ def extend_adaptive(attempt: Attempt, settings: AdaptiveSettings, rho: float) ->
 MAX_SECONDS_PER_VISIT = 15 * 60  # a tab left open overnight is not time on task
 
 
-def save_answer(attempt, slot, response: dict | None, flagged: bool, *, token: str | None, check: bool = False,
-                seconds: float = 0.0, confidence: str | None = None) -> None:
+def save_answer(attempt: PageAttempt, slot: ShownSlot, response: dict | None, flagged: bool, *, token: str | None,
+                check: bool = False, seconds: float = 0.0, confidence: str | None = None) -> None:
     """Store (and grade) a response with one UPDATE of the slot, read as plain values (quiz/page.py).
 
     A checked practice answer is final; `check` makes this one final (a practice check, or an adaptive
