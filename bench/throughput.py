@@ -178,7 +178,7 @@ def prepare_learners(sa_url: str, secret: str, n: int, assessment: str, position
         if done.status_code != 303:
             raise RuntimeError(f"could not start an attempt: {done.status_code}")
         first = urllib.parse.urlsplit(done.headers["Location"]).path
-        pages = [_answer_page(client, first[:-1] + str(n)) for n in range(1, positions + 1)]
+        pages = [_answer_page(client, f"{first.rsplit('/', 1)[0]}/{n}") for n in range(1, positions + 1)]
         cookie = client.get_cookie("session")
         if "Set-Cookie" in client.get(first).headers:  # wrk never stores a new cookie: each request would re-sign it
             raise RuntimeError("the question page changes the session on every request")

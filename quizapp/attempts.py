@@ -196,6 +196,20 @@ def extend_adaptive(attempt: Attempt, settings: AdaptiveSettings, rho: float) ->
 MAX_SECONDS_PER_VISIT = 15 * 60  # a tab left open overnight is not time on task
 
 
+# Parameter names differ from column names: SQLAlchemy reserves those for an UPDATE's own SET values.
+_ATTEMPT_OPEN = (select(Attempt.id).where(Attempt.id == bindparam("the_attempt"), Attempt.status != "submitted")
+                 .exists())
+_MOVE_LAST_POSITION = (update(Attempt.__table__).where(Attempt.id == bindparam("the_attempt"))
+                       .values(last_position=bindparam("new_position")))
+
+
+@functools.cache
+def _slot_update(columns: frozenset[str]):
+    """UPDATE of these slot columns while the attempt is open; built once per column set (there are a few)."""
+    return (update(AttemptItem.__table__).where(AttemptItem.id == bindparam("the_slot"), _ATTEMPT_OPEN)
+            .values({name: bindparam(f"new_{name}") for name in columns}))
+
+
 def save_answer(attempt: PageAttempt, slot: ShownSlot, response: dict | None, flagged: bool, *, token: str | None,
                 check: bool = False, seconds: float = 0.0, confidence: str | None = None) -> None:
     """Store (and grade) a response with one UPDATE of the slot, read as plain values (quiz/page.py).
@@ -231,20 +245,6 @@ def save_answer(attempt: PageAttempt, slot: ShownSlot, response: dict | None, fl
     if attempt.last_position != slot.position:
         connection.execute(_MOVE_LAST_POSITION, {"the_attempt": attempt.id, "new_position": slot.position})
     db.session.commit()
-
-
-# Parameter names differ from column names: SQLAlchemy reserves those for an UPDATE's own SET values.
-_ATTEMPT_OPEN = (select(Attempt.id).where(Attempt.id == bindparam("the_attempt"), Attempt.status != "submitted")
-                 .exists())
-_MOVE_LAST_POSITION = (update(Attempt.__table__).where(Attempt.id == bindparam("the_attempt"))
-                       .values(last_position=bindparam("new_position")))
-
-
-@functools.cache
-def _slot_update(columns: frozenset[str]):
-    """UPDATE of these slot columns while the attempt is open; built once per column set (there are a few)."""
-    return (update(AttemptItem.__table__).where(AttemptItem.id == bindparam("the_slot"), _ATTEMPT_OPEN)
-            .values({name: bindparam(f"new_{name}") for name in columns}))
 
 
 # --- submitting ------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, bindparam, select
+from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, bindparam,
+                        select)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -195,7 +196,6 @@ class Attempt(AttemptStatus, db.Model):
         back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan")
     results: Mapped[list["SkillResult"]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan")
-
 
 
 class AttemptItem(db.Model):

@@ -143,9 +143,8 @@ def _answer_question(public_id: str, position: int):
             return render_template("quiz/closed.html", attempt=attempt), 409
         else:
             return redirect(_after(page, action), 303)
-    db.session.rollback()  # nothing of this post is kept; the page below shows what is saved
-    errors = [e for field in form for e in field.errors]
-    return _question_page(get_own_page(public_id, position), qtype, locked, form.answer.data, flagged=form.flagged.data,
+    errors = [e for field in form for e in field.errors]  # nothing was written: `page` is still what is saved
+    return _question_page(page, qtype, locked, form.answer.data, flagged=form.flagged.data,
                           confidence=form.confidence.data, answer_errors=form.answer.errors,
                           confidence_errors=form.confidence.errors, error_summary=errors, status=400)
 
