@@ -71,16 +71,6 @@ class NavEntry:
     answered: bool
     flagged: bool
 
-    @property
-    def css(self) -> str:
-        return " ".join(c for c, on in (("answered", self.answered), ("flagged", self.flagged)) if on)
-
-    @property
-    def label(self) -> str:
-        """What a screen reader announces for the link."""
-        return f"Question {self.position}, {'answered' if self.answered else 'not answered'}" + (
-            ", flagged" if self.flagged else "")
-
 
 @dataclass(frozen=True)
 class ShownSlot:

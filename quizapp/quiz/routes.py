@@ -20,6 +20,7 @@ from ..scoring.adaptive import AdaptiveSettings
 from ..scoring.exceptions import InvalidResponse
 from . import bp
 from .forms import ACTIONS, ProblemForm, StartForm, SubmitForm, answer_form
+from .navigation import question_list
 from .page import NavEntry, QuestionPage, get_own_page
 
 
@@ -161,8 +162,8 @@ def _question_page(page: QuestionPage, qtype, locked: bool, answer_data, *, flag
         answer=qtype.view(definition, slot.choice_order, answer_data, answer_errors),
         flagged=flagged, confidence=confidence, confidence_errors=list(confidence_errors),
         error_summary=list(error_summary), shown_at=f"{time.time():.0f}", token=secrets.token_urlsafe(16),
-        prompt_html=render_markdown(definition["prompt"]), nav=page.nav, answered=page.answered, review=review,
-        locked=locked, unit=definition.get("unit"), total=len(page.nav), time_left=_time_left(attempt)), status
+        prompt_html=render_markdown(definition["prompt"]), question_list=question_list(page.nav, slot.position),
+        answered=page.answered, review=review, locked=locked, unit=definition.get("unit"), total=len(page.nav), time_left=_time_left(attempt)), status
 
 
 def _time_left(attempt) -> str | None:

@@ -1,5 +1,6 @@
 """Walkthroughs per mode and the bad-input rules of the quiz pages."""
 import re
+from urllib.parse import urljoin
 
 import pytest
 from sqlalchemy import func, select
@@ -125,6 +126,42 @@ def test_answers_survive_and_prefill_the_form(app, client, learner):
     assert 'checked' in page
     assert client.get(f"/attempt/{learner.public_id}").headers["Location"].endswith(f"/q/{position}")
     assert "Continue Everything" in client.get("/").text
+
+
+QUESTION_LINK = re.compile(r'<li><a href="([^"]+)"( class="[^"]*")?( aria-current="page")?><span aria-hidden="true">'
+                           r'(\d+)</span><span class="visually-hidden">([^<]+)</span>( <span aria-hidden="true" '
+                           r'class="flag-mark">⚑</span>)?</a></li>')
+
+
+def question_links(page: str, page_url: str) -> list[tuple[str, str, str, bool, bool]]:
+    """(resolved href, class, spoken name, current, flag mark) of each link in the question list."""
+    nav = page[page.index('<nav class="question-nav"'):]
+    nav = nav[:nav.index("</nav>")]
+    return [(urljoin(page_url, href), (css or "")[8:-1], name, bool(current), bool(flag))
+            for href, css, current, _, name, flag in QUESTION_LINK.findall(nav)]
+
+
+def test_the_question_list_says_each_slots_state_and_links_to_it(app, client, learner):
+    learner.start()
+    items = items_of(app, learner.public_id)
+    first, second = items[0], items[1]
+    learner.answer(first[0], right_answer(first[1]), flagged=True)
+    learner.answer(second[0], right_answer(second[1]))
+
+    url = "http://localhost" + learner.url(3)
+    links = question_links(client.get(learner.url(3)).text, url)
+    assert len(links) == len(items)
+    assert links[0] == ("http://localhost" + learner.url(1), "answered flagged", "Question 1, answered, flagged",
+                        False, True)
+    assert links[1] == ("http://localhost" + learner.url(2), "answered", "Question 2, answered", False, False)
+    assert links[2] == (url, "", "Question 3, not answered", True, False)
+    assert [link[0] for link in links] == ["http://localhost" + learner.url(n) for n in range(1, len(items) + 1)]
+
+    learner.answer(first[0], right_answer(first[1]))  # unflag: the cached entries must follow the state
+    assert question_links(client.get(learner.url(2)).text, url)[:3] == [
+        ("http://localhost" + learner.url(1), "answered", "Question 1, answered", False, False),
+        ("http://localhost" + learner.url(2), "answered", "Question 2, answered", True, False),
+        (url, "", "Question 3, not answered", False, False)]
 
 
 def test_invalid_numeric_is_400_and_changes_nothing(app, client, learner):
