@@ -206,7 +206,7 @@ def profile(sa_url: str, secret: str, learner: Learner, requests: int) -> str:
 
     from quizapp import create_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": sa_url, "SECRET_KEY": secret})  # as served: limiter on
+    app = create_app({"SQLALCHEMY_DATABASE_URI": sa_url, "SECRET_KEY": secret})  # as served
     client = app.test_client()
     client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
     client.set_cookie("session", learner.cookie.split("=", 1)[1])

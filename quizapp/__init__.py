@@ -34,15 +34,16 @@ def create_app(config: type | dict | None = None) -> Flask:
     elif app.config.get("ENV_NAME") == "production" and len(app.config["SECRET_KEY"]) < 32:
         raise RuntimeError("QUIZAPP_SECRET_KEY is too short for production: use at least 32 random characters")
 
-    from .extensions import csrf, db, limiter, login_manager, migrate
+    from .extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
-    limiter.init_app(app)
+    from .auth.throttle import init_throttle
     from .security import register_security
 
+    init_throttle(app)
     register_security(app)
 
     from . import models  # noqa: F401  (registers the tables on db.metadata)

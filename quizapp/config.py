@@ -21,11 +21,10 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     # Reverse proxies in front of the app (their X-Forwarded-For is trusted for rate limits and logs).
     PROXY_COUNT = int(os.environ.get("QUIZAPP_PROXIES", "0"))
+    # The login and registration throttle (auth/throttle.py): where it counts (Redis, so that every
+    # app machine shares the count), whether it is on, and how many posts per address and form.
     RATELIMIT_STORAGE_URI = os.environ.get("QUIZAPP_REDIS_URL", "memory://")
-    # Said explicitly: the Limiter object is shared, and without this key an app inherits whatever
-    # the previous app in the process chose (a benchmark's or a test's "off").
     RATELIMIT_ENABLED = True
-    RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
     SESSION_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"

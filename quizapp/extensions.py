@@ -1,6 +1,4 @@
 """Flask extensions, created unbound and bound to the app in create_app()."""
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -26,5 +24,3 @@ migrate = Migrate()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to see that page."
-# Storage comes from RATELIMIT_STORAGE_URI (memory by default, Redis when QUIZAPP_REDIS_URL is set).
-limiter = Limiter(key_func=get_remote_address, default_limits=[])

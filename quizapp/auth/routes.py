@@ -1,17 +1,18 @@
 """Register, log in, log out. A guest's attempts move to the account in the same browser."""
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..access import GUEST_KEY, claim_guest_attempts
-from ..extensions import db, limiter
+from ..extensions import db
 from ..security import password_problem
 from ..models import User
 from . import bp
 from .forms import LoginForm, LogoutForm, RegisterForm
+from .throttle import throttled
 
 
 DUMMY_HASH = generate_password_hash("not a real password, only for equal timing")
@@ -32,15 +33,8 @@ def _welcome(user: User, guest: str | None) -> None:
         flash(f"Your {moved} guest attempt{'s' if moved != 1 else ''} now belong{'s' if moved == 1 else ''} to your account.")
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-LIMIT_MESSAGE = "Too many attempts from your address. Wait a minute, then try again."
-
-
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], error_message=LIMIT_MESSAGE)
+@throttled
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -71,7 +65,7 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], error_message=LIMIT_MESSAGE)
+@throttled
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))

@@ -44,8 +44,9 @@ def too_large(error):
 
 @bp.app_errorhandler(429)
 def too_many_requests(error):
+    retry_after = [(name, value) for name, value in error.get_headers() if name == "Retry-After"]
     return render_template("errors/error.html", code=429, title="Too many attempts",
-                           message=error.description), 429
+                           message=error.description), 429, retry_after
 
 
 @bp.app_errorhandler(500)

@@ -3,6 +3,7 @@ and a session that starts afresh at login and ends at logout."""
 from __future__ import annotations
 
 import re
+import secrets
 import statistics
 import time
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -117,9 +118,18 @@ def test_login_is_rate_limited_per_client(app):
     assert log_in(new_client(app), email="cheap@example.org").status_code == 302, "another client is not limited"
 
 
+def test_the_429_says_when_to_try_again(app):
+    attacker = new_client(app)
+    for i in range(10):
+        log_in(attacker, email="cheap@example.org", password=f"wrong {i}")
+    response = log_in(attacker, email="cheap@example.org")
+    assert response.status_code == 429
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
+
+
 def test_an_app_limits_logins_even_after_another_app_turned_the_limiter_off(tmp_path):
-    """The Limiter object is shared by every app in a process (a benchmark's helper app turns it off
-    to log in 32 learners): each app must say for itself that it limits."""
+    """Each app keeps its own throttle (a benchmark's helper app turns it off to log in 32 learners):
+    an app that says nothing limits, whatever an earlier app in the process chose."""
     from tests.conftest import make_app
 
     (tmp_path / "off").mkdir()
@@ -131,6 +141,28 @@ def test_an_app_limits_logins_even_after_another_app_turned_the_limiter_off(tmp_
     attacker = new_client(served)
     statuses = [log_in(attacker, email="late@example.org", password=f"wrong {i}").status_code for i in range(11)]
     assert statuses[-1] == 429, statuses
+
+
+def test_app_machines_sharing_redis_share_one_count(tmp_path):
+    """Behind a proxy each learner may reach any app machine: with QUIZAPP_REDIS_URL the count is one
+    (here two apps, as two machines, on the Redis every project machine runs)."""
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    machines = []
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        machines.append(app_with_bank(tmp_path / name, RATELIMIT_STORAGE_URI=url))
+        with machines[-1].app_context():
+            add_user("shared@example.org")
+            db.session.commit()
+    address = f"10.255.{secrets.randbelow(256)}.{secrets.randbelow(256)}"  # fresh on every run: keys live 60 s
+    statuses = [log_in(new_client(machines[i % 2], address), email="shared@example.org",
+                       password=f"wrong {i}").status_code for i in range(11)]
+    assert statuses == [400] * 10 + [429], statuses
 
 
 def test_registration_is_rate_limited_too(app):
