@@ -18,6 +18,7 @@ from .extensions import db
 from .models import (Assessment, Attempt, AttemptItem, Course, ItemCalibration, Project, Question, QuestionVersion,
                      Role, Skill, SkillResult, utcnow)
 from .questiontypes import get_question_type
+from .reads import write_alone
 from .scoring import gaps as gap_model
 from .scoring.ability import ItemParams, Observation, SkillEstimate, item_params
 from .scoring.adaptive import AdaptiveItem, AdaptiveSettings, AdaptiveState, SkillTarget, select_next
@@ -197,6 +198,13 @@ MAX_SECONDS_PER_VISIT = 15 * 60  # a tab left open overnight is not time on task
 
 
 # Parameter names differ from column names: SQLAlchemy reserves those for an UPDATE's own SET values.
+# The attempt must still be open, and it remembers the slot as the place to resume: in a
+# data-modifying CTE, so that saving an answer is one statement (PostgreSQL). The UPDATE of the
+# attempt also takes its row lock, so an answer waits for a submit in progress and then sees it.
+_OPEN_ATTEMPT = (update(Attempt.__table__).where(Attempt.id == bindparam("the_attempt"), Attempt.status != "submitted")
+                 .values(last_position=bindparam("new_position")).returning(Attempt.id).cte("open_attempt"))
+# SQLite has no UPDATE in a CTE: there, the open check is a subquery and the position a second UPDATE
+# in the same transaction.
 _ATTEMPT_OPEN = (select(Attempt.id).where(Attempt.id == bindparam("the_attempt"), Attempt.status != "submitted")
                  .exists())
 _MOVE_LAST_POSITION = (update(Attempt.__table__).where(Attempt.id == bindparam("the_attempt"))
@@ -204,9 +212,10 @@ _MOVE_LAST_POSITION = (update(Attempt.__table__).where(Attempt.id == bindparam("
 
 
 @functools.cache
-def _slot_update(columns: frozenset[str]):
+def _slot_update(columns: frozenset[str], one_statement: bool):
     """UPDATE of these slot columns while the attempt is open; built once per column set (there are a few)."""
-    return (update(AttemptItem.__table__).where(AttemptItem.id == bindparam("the_slot"), _ATTEMPT_OPEN)
+    while_open = AttemptItem.attempt_id.in_(select(_OPEN_ATTEMPT.c.id)) if one_statement else _ATTEMPT_OPEN
+    return (update(AttemptItem.__table__).where(AttemptItem.id == bindparam("the_slot"), while_open)
             .values({name: bindparam(f"new_{name}") for name in columns}))
 
 
@@ -217,7 +226,7 @@ def save_answer(attempt: PageAttempt, slot: ShownSlot, response: dict | None, fl
     A checked practice answer is final; `check` makes this one final (a practice check, or an adaptive
     answer the next question is chosen from). The UPDATE applies only while the attempt is open, so an
     answer racing a submit is either in the scored attempt or refused with AttemptClosed, never lost
-    silently.
+    silently. It commits before it returns.
     """
     if attempt.submitted:
         raise AttemptClosed(attempt.public_id)
@@ -236,14 +245,18 @@ def save_answer(attempt: PageAttempt, slot: ShownSlot, response: dict | None, fl
             values["checked"] = checked = True
     if confidence or not (attempt.mode == "practice" and checked):
         values["confidence"] = confidence or None
+    params = {**{f"new_{name}": value for name, value in values.items()},
+              "the_slot": slot.id, "the_attempt": attempt.id, "new_position": slot.position}
+    if db.engine.dialect.name != "sqlite":
+        if not write_alone(_slot_update(frozenset(values), True), params):
+            raise AttemptClosed(attempt.public_id)
+        return
     connection = db.session.connection()
-    params = {f"new_{name}": value for name, value in values.items()}
-    if not connection.execute(_slot_update(frozenset(values)),
-                              {**params, "the_slot": slot.id, "the_attempt": attempt.id}).rowcount:
+    if not connection.execute(_slot_update(frozenset(values), False), params).rowcount:
         db.session.rollback()
         raise AttemptClosed(attempt.public_id)
     if attempt.last_position != slot.position:
-        connection.execute(_MOVE_LAST_POSITION, {"the_attempt": attempt.id, "new_position": slot.position})
+        connection.execute(_MOVE_LAST_POSITION, params)
     db.session.commit()
 
 

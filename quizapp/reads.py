@@ -1,9 +1,10 @@
-"""Single-statement reads outside the ORM session, for the paths every learner hits.
+"""Single statements outside the ORM session, for the paths every learner hits.
 
 Who is signed in (every page) and an attempt's slots (every question page) are each one SELECT,
-which is consistent on its own and needs no transaction. On PostgreSQL they run on an autocommit
-connection: no BEGIN and ROLLBACK round trips and no ORM objects, which were most of the question
-page's database cost (bench/throughput.py). SQLite, the embedded single-process default, runs them
+and an answer is one UPDATE (attempts.save_answer): each is consistent on its own and needs no
+transaction around it. On PostgreSQL they run on an autocommit connection: no BEGIN, COMMIT or
+ROLLBACK round trips and no ORM objects, which were most of the database cost of the question page
+and the answer POST (bench/throughput.py). SQLite, the embedded single-process default, runs them
 in the request's session: its in-memory test database is one shared connection that must not
 change transaction mode under the session.
 """
@@ -13,7 +14,7 @@ import weakref
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Row
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import Executable, Select
 
 from .extensions import db
 
@@ -26,8 +27,19 @@ def read_rows(statement: Select, params: dict) -> list[Row]:
     engine = db.engine
     if engine.dialect.name == "sqlite":
         return db.session.execute(statement, params).all()
+    with _autocommit(engine).connect() as connection:
+        return connection.execute(statement, params).all()
+
+
+def write_alone(statement: Executable, params: dict) -> int:
+    """Run one data-changing statement as its own transaction, committed when this returns, and say
+    how many rows it changed. Not on SQLite (see above): there, write in the session."""
+    with _autocommit(db.engine).connect() as connection:
+        return connection.execute(statement, params).rowcount
+
+
+def _autocommit(engine: Engine) -> Engine:
     autocommit = _autocommit_engines.get(engine)
     if autocommit is None:
         autocommit = _autocommit_engines[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
-    with autocommit.connect() as connection:
-        return connection.execute(statement, params).all()
+    return autocommit

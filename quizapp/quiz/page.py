@@ -2,8 +2,8 @@
 every slot (the navigation list) and the full slot being shown or answered.
 
 The question page and the answer POST are the app's most frequent requests (bench/throughput.py),
-so they read plain rows, not ORM objects: the page on an autocommit connection (reads.read_rows),
-the POST in its own transaction, followed by one UPDATE (attempts.save_answer). Only the shown
+so they read plain rows, not ORM objects, on an autocommit connection (reads.read_rows); the POST
+then writes with one UPDATE (attempts.save_answer). Only the shown
 slot's answer columns are selected (CASE on the position); the other slots contribute their
 position, state and flag.
 """
@@ -17,7 +17,6 @@ from flask_login import current_user
 from sqlalchemy import and_, bindparam, case, select
 
 from ..access import guest_token
-from ..extensions import db
 from ..identity import claimed_user_id, offer_account
 from ..models import Assessment, Attempt, AttemptItem, AttemptStatus, User, slot_definition
 from ..reads import read_rows
@@ -104,22 +103,20 @@ class QuestionPage:
         return sum(n.answered for n in self.nav)
 
 
-def get_own_page(public_id: str, position: int, *, in_transaction: bool = False) -> QuestionPage:
-    """The page for slot `position` of an attempt the visitor owns, or 404 (as access.get_own_*).
-    An answer POST reads `in_transaction`, in the session that then writes the answer."""
-    read = _read_in_session if in_transaction else read_rows
+def get_own_page(public_id: str, position: int) -> QuestionPage:
+    """The page for slot `position` of an attempt the visitor owns, or 404 (as access.get_own_*)."""
     claimed, rows = claimed_user_id(), []
     if claimed is not None:  # read before Flask-Login loads the user, so one statement serves both
-        rows = read(_PAGE_FOR_USER, {"public_id": public_id, "position": position, "user_id": claimed})
+        rows = read_rows(_PAGE_FOR_USER, {"public_id": public_id, "position": position, "user_id": claimed})
         if rows:
             offer_account(claimed, rows[0].display_name, rows[0].role, rows[0].session_token)
     if current_user.is_authenticated:
         if current_user.id != claimed:  # signed in some other way (the remember-me cookie)
-            rows = read(_PAGE_FOR_USER, {"public_id": public_id, "position": position, "user_id": current_user.id})
+            rows = read_rows(_PAGE_FOR_USER, {"public_id": public_id, "position": position, "user_id": current_user.id})
     else:
         token = guest_token()
-        rows = read(_PAGE_FOR_GUEST, {"public_id": public_id, "position": position, "guest_token": token}
-                    ) if token else []
+        params = {"public_id": public_id, "position": position, "guest_token": token}
+        rows = read_rows(_PAGE_FOR_GUEST, params) if token else []
     shown = next((r for r in rows if r.position == position), None)
     if shown is None:
         abort(404)
@@ -132,7 +129,3 @@ def get_own_page(public_id: str, position: int, *, in_transaction: bool = False)
     nav = [NavEntry(r.position, r.state != "unanswered", r.flagged) for r in rows]
     return QuestionPage(attempt, slot, nav)
 
-
-def _read_in_session(statement, params) -> list:
-    """Core rows on the session's connection (in its transaction), without the ORM's execution layer."""
-    return db.session.connection().execute(statement, params).all()

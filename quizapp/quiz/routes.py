@@ -108,7 +108,7 @@ def _show_question(public_id: str, position: int):
 
 
 def _answer_question(public_id: str, position: int):
-    page = get_own_page(public_id, position, in_transaction=True)  # plain values; one UPDATE below
+    page = get_own_page(public_id, position)  # plain values; one UPDATE below (attempts.save_answer)
     attempt, slot = page.attempt, page.slot
     if attempt.expired:
         _time_is_up(get_own_attempt(public_id))

@@ -164,6 +164,14 @@ def test_the_question_list_says_each_slots_state_and_links_to_it(app, client, le
         (url, "", "Question 3, not answered", False, False)]
 
 
+def test_resuming_goes_to_the_last_question_answered(app, client, learner):
+    learner.start()
+    items = items_of(app, learner.public_id)
+    for position, definition, _ in (items[2], items[1]):
+        learner.answer(position, right_answer(definition))
+        assert client.get(f"/attempt/{learner.public_id}").headers["Location"].endswith(f"/q/{position}")
+
+
 def test_invalid_numeric_is_400_and_changes_nothing(app, client, learner):
     learner.start()
     numeric = [p for p, d, _ in items_of(app, learner.public_id) if d["type"] == "numeric"][0]
