@@ -47,6 +47,7 @@ def test_keyboard_only_completion(server, browser):
     page.keyboard.press("Enter")
     for n in range(1, 6):
         expect(page.get_by_role("heading", name=f"Question {n} of 5")).to_be_visible()
+        expect(page.get_by_text("Keyboard:")).to_be_visible()  # quiz.js shows the hint once its keys work
         group = page.get_by_role("group", name=re.compile("^Your answer"))
         if group.get_by_role("radio").count() or group.get_by_role("checkbox").count():
             page.keyboard.press("1")  # shortcut: the first option
