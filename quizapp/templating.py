@@ -3,6 +3,8 @@ from functools import lru_cache
 
 from flask import Flask, has_request_context, request
 
+from .fragments import fragment
+
 from .models import PROBLEM_REASONS
 from .quiz.forms import CONFIDENCE_CHOICES
 
@@ -15,6 +17,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["confidence_choices"] = [(c.value, c.label) for c in CONFIDENCE_CHOICES]
 
     app.jinja_env.globals["url_for"] = _memoized_url_for(app)
+    app.jinja_env.globals["fragment"] = fragment
 
     @app.template_filter("percent")
     def percent(value: float) -> str:

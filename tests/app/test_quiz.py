@@ -172,6 +172,17 @@ def test_resuming_goes_to_the_last_question_answered(app, client, learner):
         assert client.get(f"/attempt/{learner.public_id}").headers["Location"].endswith(f"/q/{position}")
 
 
+def test_each_page_checks_its_own_saved_confidence(app, client, learner):
+    """The confidence radios come from a per-worker cache (fragments.py) keyed on the checked value."""
+    learner.start()
+    items = items_of(app, learner.public_id)
+    for (position, definition, _), confidence in zip(items[:3], ("unsure", "sure", None)):
+        learner.answer(position, right_answer(definition), confidence=confidence)
+    for position, confidence in ((1, "unsure"), (2, "sure"), (3, None)):
+        checked = re.findall(r'name="confidence" type="radio" value="(\w+)" checked', client.get(learner.url(position)).text)
+        assert checked == ([confidence] if confidence else []), (position, checked)
+
+
 def test_invalid_numeric_is_400_and_changes_nothing(app, client, learner):
     learner.start()
     numeric = [p for p, d, _ in items_of(app, learner.public_id) if d["type"] == "numeric"][0]

@@ -25,3 +25,20 @@ def test_template_url_for_builds_unhashable_values_afresh(app):
     url_for = app.jinja_env.globals["url_for"]
     with app.test_request_context("/"):
         assert url_for("main.index", tag=["a", "b"]) == flask_url_for("main.index", tag=["a", "b"])
+
+
+def test_a_fragment_is_rendered_once_per_arguments_and_again_when_its_template_changes(app):
+    from jinja2 import ChoiceLoader, DictLoader
+
+    from quizapp.fragments import fragment
+
+    sources = {"probe.html": '{% macro hello(name) %}<b>Hello {{ name }}</b>{% endmacro %}'}
+    app.jinja_env.loader = ChoiceLoader([DictLoader(sources), app.jinja_env.loader])
+    app.jinja_env.auto_reload = True
+    with app.test_request_context("/"):
+        first = fragment("probe.html", "hello", "<Ada>")
+        assert first == "<b>Hello &lt;Ada&gt;</b>"  # escaped once, when rendered
+        assert fragment("probe.html", "hello", "<Ada>") is first  # the same object: not rendered again
+        assert fragment("probe.html", "hello", "Bob") == "<b>Hello Bob</b>"
+        sources["probe.html"] = '{% macro hello(name) %}<i>Hi {{ name }}</i>{% endmacro %}'
+        assert fragment("probe.html", "hello", "<Ada>") == "<i>Hi &lt;Ada&gt;</i>"
