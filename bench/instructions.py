@@ -31,8 +31,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import (ROOT, create_scratch_database, database_urls, drop_scratch_database,  # noqa: E402
-                  migrate_and_import)
+from load import ROOT, drop_scratch_database, migrate_and_import, reused_or_scratch_database  # noqa: E402
 from throughput import USER_AGENT, prepare_learners  # noqa: E402
 
 COLLECTED_RE = re.compile(r"Collected\s*:\s*(\d+)")
@@ -104,13 +103,10 @@ def run(args) -> int:
     if not shutil.which("valgrind"):
         print("valgrind is not installed: apt-get install valgrind (Debian).")
         return 1
-    if args.reuse_database:
-        name, (sa_url, _) = args.reuse_database, database_urls(args.reuse_database)
-    else:
-        scratch = create_scratch_database("quizapp_ic")
-        if scratch is None:
-            return 1
-        name, sa_url, _ = scratch
+    database = reused_or_scratch_database(args.reuse_database, "quizapp_ic")
+    if database is None:
+        return 1
+    name, sa_url, _ = database
     secret = secrets.token_hex(32)
     try:
         if not args.reuse_database and not migrate_and_import({**os.environ, "QUIZAPP_DATABASE_URL": sa_url}):

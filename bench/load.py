@@ -354,6 +354,14 @@ def create_scratch_database(prefix: str) -> tuple[str, str, str] | None:
     return (name, *database_urls(name))
 
 
+def reused_or_scratch_database(reuse: str | None, prefix: str) -> tuple[str, str, str] | None:
+    """The database named `reuse` (imported already, kept afterwards) or a fresh scratch one, as
+    create_scratch_database returns it: (name, SQLAlchemy URL, libpq URL), or None."""
+    if reuse:
+        return (reuse, *database_urls(reuse))
+    return create_scratch_database(prefix)
+
+
 def database_urls(name: str) -> tuple[str, str]:
     base_url = ADMIN_URL.rsplit("/", 1)[0]
     return base_url.replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}", f"{base_url}/{name}"
@@ -479,7 +487,7 @@ def run(args) -> int:
         print(f"  retries             {stats.retries} (connection errors {stats.connection_errors})")
         print(f"  latency             p50 {_percentile(stats.latencies, 0.5) * 1000:.0f} ms, "
               f"p99 {_percentile(stats.latencies, 0.99) * 1000:.0f} ms")
-        print(f"  statuses            " + ", ".join(f"{k}: {v}" for k, v in sorted(stats.statuses.items())))
+        print("  statuses            " + ", ".join(f"{k}: {v}" for k, v in sorted(stats.statuses.items())))
         for check, ok, detail in checks:
             print(f"  [{'PASS' if ok else 'FAIL'}] {check}: {detail}")
         print("RESULT: " + ("FAIL" if failed else "PASS"))

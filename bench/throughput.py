@@ -30,7 +30,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,8 +38,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load import (INPUT_RE, ROOT, _attrs, _csrf, _free_port, _wait_healthy, _worker_pids,  # noqa: E402
-                  create_scratch_database, database_urls, drop_scratch_database, migrate_and_import, role_choice,
-                  stop_server)
+                  drop_scratch_database, migrate_and_import, reused_or_scratch_database, role_choice, stop_server)
 
 TARGETS = {"page_ratio": 0.20, "post_ratio": 0.12, "p99_ms": 60.0, "rss_mb": 150.0}
 LATENCY_RE = re.compile(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", re.M)
@@ -259,13 +257,10 @@ def run(args) -> int:
     if not shutil.which("wrk"):
         print("wrk is not installed: apt-get install wrk (Debian) — it is the load generator.")
         return 1
-    if args.reuse_database:
-        name, (sa_url, db_url) = args.reuse_database, database_urls(args.reuse_database)
-    else:
-        scratch = create_scratch_database("quizapp_tp")
-        if scratch is None:
-            return 1
-        name, sa_url, db_url = scratch
+    database = reused_or_scratch_database(args.reuse_database, "quizapp_tp")
+    if database is None:
+        return 1
+    name, sa_url, db_url = database
     secret = secrets.token_hex(32)
     env = {**os.environ, "QUIZAPP_ENV": "production", "QUIZAPP_SECRET_KEY": secret, "QUIZAPP_DATABASE_URL": sa_url,
            "QUIZAPP_WORKERS": str(args.workers), "NO_PROXY": "*"}
