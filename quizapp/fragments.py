@@ -25,8 +25,7 @@ def fragment(template_name: str, macro: str, *args) -> Markup:
 def fragments(template_name: str, macro: str, calls: Iterable[tuple]) -> Markup:
     """The fragments for each tuple of arguments in `calls`, one after another (one per line)."""
     template = current_app.jinja_env.get_template(template_name)
-    # str.join of parts that are already Markup: Markup.join would escape-check each one again.
-    return Markup("\n".join([_rendered(template, macro, args) for args in calls]))
+    return Markup("\n").join([_rendered(template, macro, args) for args in calls])
 
 
 @lru_cache(maxsize=8192)
