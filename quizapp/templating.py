@@ -4,7 +4,6 @@ from functools import lru_cache
 from flask import Flask, has_request_context, request
 
 from .fragments import fragment
-
 from .models import PROBLEM_REASONS
 from .quiz.forms import CONFIDENCE_CHOICES
 
@@ -29,7 +28,7 @@ def _memoized_url_for(app: Flask):
 
     Every page builds the same links (the header's, the stylesheets, the question's form) and
     werkzeug's URL building is the largest single cost of the page's layout: the seven links of
-    base.html were 8% of the question page's instructions (bench/throughput.py). A path depends only
+    base.html were 8% of the question page's instructions (bench/instructions.py). A path depends only
     on the script root, the endpoint and its values, so those are the key. Anything else (outside a
     request, a relative ".endpoint", _external, _anchor and the other options, unhashable values) is
     built afresh."""

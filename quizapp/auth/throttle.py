@@ -3,8 +3,8 @@ form per client address, counted in RATELIMIT_STORAGE_URI (this process's memory
 every app machine behind the proxy shares one count).
 
 It uses `limits`, the library under Flask-Limiter, and not the extension: Flask-Limiter runs hooks
-before, after and at the end of every request of the app, about 6% of the work of the question
-page (bench/throughput.py), to serve two forms. Each app keeps its own throttle in app.extensions,
+before, after and at the end of every request of the app, about 6% of the question page's
+instructions (bench/instructions.py), to serve two forms. Each app keeps its own throttle in app.extensions,
 so one app turning it off (a test, a benchmark's helper) cannot turn it off for another.
 """
 from __future__ import annotations

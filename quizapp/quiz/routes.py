@@ -19,9 +19,11 @@ from ..rendering import render_markdown
 from ..scoring.adaptive import AdaptiveSettings
 from ..scoring.exceptions import InvalidResponse
 from . import bp
-from .forms import ACTIONS, ProblemForm, StartForm, SubmitForm, answer_form
+from .forms import ACTIONS, CONFIDENCE_CHOICES, ProblemForm, StartForm, SubmitForm, answer_form
 from .navigation import question_list
 from .page import NavEntry, QuestionPage, get_own_page
+
+CONFIDENCE_VALUES = frozenset(c.value for c in CONFIDENCE_CHOICES)
 
 
 def _active_assessment(assessment_id: str) -> Assessment:
@@ -160,10 +162,13 @@ def _question_page(page: QuestionPage, qtype, locked: bool, answer_data, *, flag
     return render_template(
         "quiz/question.html", attempt=attempt, item=slot, qtype=qtype,
         answer=qtype.view(definition, slot.choice_order, answer_data, answer_errors),
-        flagged=flagged, confidence=confidence, confidence_errors=list(confidence_errors),
+        # confidence keys a cached fragment (fragments.py): an unknown posted value checks no radio, so None
+        flagged=flagged, confidence=confidence if confidence in CONFIDENCE_VALUES else None,
+        confidence_errors=list(confidence_errors),
         error_summary=list(error_summary), shown_at=f"{time.time():.0f}", token=secrets.token_urlsafe(16),
         prompt_html=render_markdown(definition["prompt"]), question_list=question_list(page.nav, slot.position),
-        answered=page.answered, review=review, locked=locked, unit=definition.get("unit"), total=len(page.nav), time_left=_time_left(attempt)), status
+        answered=page.answered, review=review, locked=locked, unit=definition.get("unit"), total=len(page.nav),
+        time_left=_time_left(attempt)), status
 
 
 def _time_left(attempt) -> str | None:
