@@ -2,44 +2,165 @@
 
 Who is signed in (every page) and an attempt's slots (every question page) are each one SELECT,
 and an answer is one UPDATE (attempts.save_answer): each is consistent on its own and needs no
-transaction around it. On PostgreSQL they run on an autocommit connection: no BEGIN, COMMIT or
-ROLLBACK round trips and no ORM objects, which were most of the database cost of the question page
-and the answer POST (bench/throughput.py). SQLite, the embedded single-process default, runs them
-in the request's session: its in-memory test database is one shared connection that must not
-change transaction mode under the session.
+transaction around it. On PostgreSQL they run on one autocommit psycopg connection per process
+(DriverConnection): no BEGIN, COMMIT or ROLLBACK round trips, no ORM objects, and none of
+SQLAlchemy's per-execution layers (pool checkout, execution context, result wrapping), which cost
+more than the statement itself (bench/instructions.py: 0.5 ms of CPU against 0.15 ms for the same
+read on the driver). SQLAlchemy still builds and compiles each statement, once. SQLite, the
+embedded single-process default, runs them in the request's session: its in-memory test database
+is one shared connection that must not change transaction mode under the session.
 """
 from __future__ import annotations
 
+import os
+import threading
 import weakref
+from typing import Any, Callable
 
-from sqlalchemy import Engine
-from sqlalchemy.engine import Row
-from sqlalchemy.sql import Executable, Select
+from sqlalchemy import Engine, event
+from sqlalchemy.sql import Executable
 
 from .extensions import db
 
-# One autocommit view per engine (it shares the engine's pool); built once, not per request.
-_autocommit_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+Row = Any  # a SQLAlchemy Row on SQLite, a named tuple on PostgreSQL: both read by name or position
 
 
-def read_rows(statement: Select, params: dict) -> list[Row]:
+def read_rows(statement: Executable, params: dict) -> list[Row]:
     """Every row of one SELECT, read outside the session's transaction where the database allows."""
     engine = db.engine
     if engine.dialect.name == "sqlite":
         return db.session.execute(statement, params).all()
-    with _autocommit(engine).connect() as connection:
-        return connection.execute(statement, params).all()
+    return driver_connection(engine).read(statement, params)
 
 
 def write_alone(statement: Executable, params: dict) -> int:
     """Run one data-changing statement as its own transaction, committed when this returns, and say
     how many rows it changed. Not on SQLite (see above): there, write in the session."""
-    with _autocommit(db.engine).connect() as connection:
-        return connection.execute(statement, params).rowcount
+    return driver_connection(db.engine).write(statement, params)
 
 
-def _autocommit(engine: Engine) -> Engine:
-    autocommit = _autocommit_engines.get(engine)
-    if autocommit is None:
-        autocommit = _autocommit_engines[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
-    return autocommit
+class DriverConnection:
+    """One autocommit psycopg connection of an engine, for this process.
+
+    It is made the way the engine makes its own (the dialect's set-up and any connect events) and
+    then detached from the pool. It reconnects when the server dropped it; a read is retried once
+    on the new connection, a write is not (it may have run). It closes with the engine
+    (Engine.dispose), and a forked child never uses or closes its parent's (see _forget_on_fork).
+    psycopg connections are thread-safe, so the threaded development server shares it too.
+    """
+
+    def __init__(self, engine: Engine):
+        self._engine = weakref.ref(engine)
+        self._dialect = engine.dialect
+        self._lock = threading.Lock()
+        self._connection = None
+        self._statements: dict[Executable, _Compiled] = {}
+        event.listen(engine, "engine_disposed", self._on_dispose)
+
+    def read(self, statement: Executable, params: dict) -> list[Row]:
+        from psycopg import OperationalError
+        from psycopg.rows import namedtuple_row
+
+        sql, parameters = self._compiled(statement).render(params)
+        for retry in (False, True):
+            connection = self._open()
+            try:
+                with connection.cursor(row_factory=namedtuple_row) as cursor:
+                    self.execute(cursor, sql, parameters)
+                    return cursor.fetchall()
+            except OperationalError:
+                if retry or not connection.broken:
+                    raise
+        raise AssertionError("unreachable")
+
+    def write(self, statement: Executable, params: dict) -> int:
+        sql, parameters = self._compiled(statement).render(params)
+        with self._open().cursor() as cursor:
+            self.execute(cursor, sql, parameters)
+            return cursor.rowcount
+
+    @staticmethod
+    def execute(cursor, sql: str, parameters: dict) -> None:
+        """Where every statement of a DriverConnection goes to the server (tests count them here)."""
+        cursor.execute(sql, parameters)
+
+    def close(self) -> None:
+        with self._lock:
+            connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
+
+    def _on_dispose(self, engine: Engine) -> None:
+        self.close()
+
+    def _open(self):
+        connection = self._connection
+        if connection is not None and not connection.closed:
+            return connection
+        with self._lock:
+            if self._connection is None or self._connection.closed:
+                engine = self._engine()
+                if engine is None:
+                    raise RuntimeError("the engine of this connection is gone")
+                pooled = engine.raw_connection()
+                connection = pooled.driver_connection
+                pooled.detach()  # ours from now on: the pool makes itself another one when it needs it
+                connection.autocommit = True
+                self._connection = connection
+            return self._connection
+
+    def _compiled(self, statement: Executable) -> _Compiled:
+        compiled = self._statements.get(statement)
+        if compiled is None:
+            compiled = self._statements[statement] = _Compiled(statement, self._dialect)
+        return compiled
+
+
+class _Compiled:
+    """A statement compiled once for the driver: its SQL and how each parameter is turned into what
+    the driver sends (the type's bind processor: JSON to text, for example)."""
+
+    def __init__(self, statement: Executable, dialect):
+        self.compiled = statement.compile(dialect=dialect)
+        self.sql = str(self.compiled)
+        self.processors: dict[str, Callable] = {}
+        for bind, name in self.compiled.bind_names.items():
+            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if processor is not None:
+                self.processors[name] = processor
+
+    def render(self, params: dict) -> tuple[str, dict]:
+        values = self.compiled.construct_params(params)
+        for name, processor in self.processors.items():
+            if name in values:  # None too, as SQLAlchemy does (JSON stores None as 'null')
+                values[name] = processor(values[name])
+        return self.sql, values
+
+
+_connections: weakref.WeakKeyDictionary[Engine, DriverConnection] = weakref.WeakKeyDictionary()
+_connections_lock = threading.Lock()
+_inherited: list = []  # a forked child's copies of its parent's connections: kept, never closed
+
+
+def driver_connection(engine: Engine) -> DriverConnection:
+    """The engine's DriverConnection in this process, made on first use."""
+    found = _connections.get(engine)
+    if found is None:
+        with _connections_lock:
+            found = _connections.get(engine)
+            if found is None:
+                found = _connections[engine] = DriverConnection(engine)
+    return found
+
+
+def _forget_on_fork() -> None:
+    """In a forked child (gunicorn's workers), drop the parent's connections without closing them:
+    closing would end the parent's session on the server, as both share the socket."""
+    for driver in list(_connections.values()):
+        driver._lock = threading.Lock()  # the parent may have held it when it forked
+        if driver._connection is not None:
+            _inherited.append(driver._connection)
+            driver._connection = None
+
+
+os.register_at_fork(after_in_child=_forget_on_fork)

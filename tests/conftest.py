@@ -1,6 +1,7 @@
 """flaskr-style fixtures: app, client, runner, auth; CSRF stays on (tokens come from pages)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -27,6 +28,34 @@ def csrf_token(html: str) -> str:
 
 # `make test` runs the suite a second time against PostgreSQL by setting this to a fresh database.
 TEST_DATABASE_URL = os.environ.get("QUIZAPP_TEST_DATABASE_URL")
+
+
+@contextlib.contextmanager
+def recorded_statements(app):
+    """Every SQL statement the app sends while the block runs: through SQLAlchemy (its events) and
+    through reads.DriverConnection (PostgreSQL's hot path, which SQLAlchemy does not see)."""
+    from sqlalchemy import event
+
+    from quizapp import reads
+
+    statements: list[str] = []
+
+    def through_sqlalchemy(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    def through_driver(cursor, sql, parameters):
+        statements.append(sql)
+        cursor.execute(sql, parameters)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", through_sqlalchemy)
+    original, reads.DriverConnection.execute = vars(reads.DriverConnection)["execute"], staticmethod(through_driver)
+    try:
+        yield statements
+    finally:
+        reads.DriverConnection.execute = original
+        event.remove(engine, "before_cursor_execute", through_sqlalchemy)
 
 
 def make_app(tmp_path: Path, bank_dir: Path = FIXTURE_BANK, **overrides):

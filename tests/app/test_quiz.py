@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, SkillResult
-from tests.conftest import Learner, csrf_token
+from tests.conftest import Learner, csrf_token, recorded_statements
 
 
 def items_of(app, public_id):
@@ -283,15 +283,8 @@ def test_start_with_bad_role_is_400(client):
 
 
 def _statements(app, request):
-    from sqlalchemy import event
-
-    statements = []
-    with app.app_context():
-        @event.listens_for(db.engine, "before_cursor_execute")
-        def count(conn, cursor, statement, *args):
-            statements.append(statement)
+    with recorded_statements(app) as statements:
         response = request()
-        event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 200
     return statements
 

@@ -1,0 +1,121 @@
+"""reads.DriverConnection: PostgreSQL's hot statements on one autocommit psycopg connection per process.
+
+What it returns and stores must be what SQLAlchemy would have returned and stored, and it must
+survive what a long-running worker meets: the server dropping the connection, the engine being
+disposed, gunicorn forking workers from a master that already connected.
+"""
+import os
+
+import pytest
+from sqlalchemy import bindparam, select, text, update
+
+from quizapp.bank.loader import load_bank
+from quizapp.bank.sync import sync_bank
+from quizapp.extensions import db
+from quizapp.identity import _SIGNED_IN_USER
+from quizapp.models import Attempt, AttemptItem, User
+from quizapp.quiz.page import _PAGE_FOR_USER
+from quizapp.reads import driver_connection, read_rows, write_alone
+from tests.app.test_postgres import pg_app  # noqa: F401  (fixture: a database of its own)
+from tests.app.test_quiz import items_of, right_answer
+from tests.conftest import FIXTURE_BANK, AuthActions, Learner
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def started(pg_app):  # noqa: F811
+    """A signed-in learner with two questions answered."""
+    with pg_app.app_context():
+        sync_bank(db.session, load_bank(FIXTURE_BANK))
+        db.session.commit()
+    client = pg_app.test_client()
+    AuthActions(client).register()
+    learner = Learner(client)
+    learner.start()
+    for position, definition, _ in items_of(pg_app, learner.public_id)[:2]:
+        assert learner.answer(position, right_answer(definition)).status_code == 303
+    with pg_app.app_context():
+        attempt = db.session.scalar(select(Attempt))
+    return pg_app, attempt
+
+
+def test_reads_give_what_sqlalchemy_gives(started):
+    app, attempt = started
+    with app.test_request_context():
+        for statement, params in ((_PAGE_FOR_USER, {"public_id": attempt.public_id, "position": 1,
+                                                    "user_id": attempt.user_id}),
+                                  (_SIGNED_IN_USER, {"user_id": attempt.user_id})):
+            through_driver = read_rows(statement, params)
+            through_sqlalchemy = db.session.execute(statement, params).all()
+            assert through_driver and [tuple(r) for r in through_driver] == [tuple(r) for r in through_sqlalchemy]
+            assert [r._asdict() for r in through_driver] == [dict(r._mapping) for r in through_sqlalchemy]
+        shown = next(r for r in read_rows(_PAGE_FOR_USER, {"public_id": attempt.public_id, "position": 1,
+                                                          "user_id": attempt.user_id}) if r.position == 1)
+        assert isinstance(shown.response, dict)  # JSON, decoded (position 1 was answered)
+
+
+def test_writes_store_what_sqlalchemy_stores(started):
+    """Parameters pass through the types' bind processors: a dict becomes JSON, and None becomes
+    JSON null (SQLAlchemy's JSON default), not SQL NULL."""
+    app, attempt = started
+    statement = (update(AttemptItem).where(AttemptItem.id == bindparam("slot"))
+                 .values(response=bindparam("new_response"), flagged=bindparam("new_flagged")))
+    with app.test_request_context():
+        first, second, third, fourth = db.session.scalars(
+            select(AttemptItem.id).where(AttemptItem.attempt_id == attempt.id).order_by(AttemptItem.position)).all()[:4]
+        for value, driver_slot, orm_slot in (({"choice": [1, 2], "text": "é"}, first, second), (None, third, fourth)):
+            assert write_alone(statement, {"slot": driver_slot, "new_response": value, "new_flagged": True}) == 1
+            db.session.execute(statement, {"slot": orm_slot, "new_response": value, "new_flagged": True})
+            db.session.commit()
+            stored = dict(db.session.execute(text(
+                "SELECT id, response::text || ' ' || (response IS NULL)::text || ' ' || flagged::text "
+                "FROM attempt_item WHERE id IN (:a, :b)"), {"a": driver_slot, "b": orm_slot}).all())
+            assert stored[driver_slot] == stored[orm_slot]
+        assert write_alone(statement, {"slot": -1, "new_response": None, "new_flagged": False}) == 0
+
+
+def _backend_pid(engine) -> int:
+    return driver_connection(engine)._open().info.backend_pid
+
+
+def test_a_dropped_connection_is_replaced_and_the_read_retried(started):
+    app, attempt = started
+    with app.test_request_context():
+        engine = db.engine
+        assert read_rows(_SIGNED_IN_USER, {"user_id": attempt.user_id})
+        dropped = _backend_pid(engine)
+        db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": dropped})
+        db.session.commit()
+        assert read_rows(_SIGNED_IN_USER, {"user_id": attempt.user_id})[0].id == attempt.user_id
+        assert _backend_pid(engine) != dropped
+
+
+def test_it_closes_with_the_engine(started):
+    app, attempt = started
+    with app.test_request_context():
+        read_rows(_SIGNED_IN_USER, {"user_id": attempt.user_id})
+        connection = driver_connection(db.engine)._open()
+        db.engine.dispose()
+        assert connection.closed
+        assert read_rows(_SIGNED_IN_USER, {"user_id": attempt.user_id})  # and opens again when asked
+
+
+def test_a_forked_child_neither_uses_nor_closes_its_parents_connection(started):
+    """gunicorn forks its workers from a master that may have connected (preload_app)."""
+    app, attempt = started
+    with app.test_request_context():
+        read_rows(_SIGNED_IN_USER, {"user_id": attempt.user_id})
+        parent = _backend_pid(db.engine)
+        child = os.fork()
+        if child == 0:  # the child: its own connection, then exit without running pytest's teardown
+            ok = False
+            try:
+                ok = read_rows(_SIGNED_IN_USER, {"user_id": attempt.user_id}) and _backend_pid(db.engine) != parent
+            finally:
+                os._exit(0 if ok else 1)
+        _, status = os.waitpid(child, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert read_rows(_SIGNED_IN_USER, {"user_id": attempt.user_id})
+        assert _backend_pid(db.engine) == parent  # still the same, still open
+        assert db.session.scalar(select(User.id)) == attempt.user_id
