@@ -160,3 +160,16 @@ def test_the_https_switch_in_the_environment_turns_secure_cookies_on():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                          env={**__import__("os").environ, "QUIZAPP_HTTPS": "1"}).stdout.split()
     assert out == ["True", "True"], out
+
+
+def test_a_header_the_view_set_itself_is_kept_and_not_repeated(tmp_path):
+    app = app_with_bank(tmp_path)
+
+    @app.route("/framed-by-us")
+    def framed_by_us():
+        return "ok", {"X-Frame-OPTIONS": "SAMEORIGIN"}  # header names are case-insensitive
+
+    response = app.test_client().get("/framed-by-us")
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"  # the others are still added
+    assert "Strict-Transport-Security" not in response.headers
