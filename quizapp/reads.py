@@ -17,6 +17,8 @@ import threading
 import weakref
 from typing import Any, Callable
 
+from psycopg import OperationalError
+from psycopg.rows import namedtuple_row
 from sqlalchemy import Engine, event
 from sqlalchemy.sql import Executable
 
@@ -58,9 +60,6 @@ class DriverConnection:
         event.listen(engine, "engine_disposed", self._on_dispose)
 
     def read(self, statement: Executable, params: dict) -> list[Row]:
-        from psycopg import OperationalError
-        from psycopg.rows import namedtuple_row
-
         sql, parameters = self._compiled(statement).render(params)
         for retry in (False, True):
             connection = self._open()
@@ -69,7 +68,7 @@ class DriverConnection:
                     self.execute(cursor, sql, parameters)
                     return cursor.fetchall()
             except OperationalError:
-                if retry or not connection.broken:
+                if retry or not connection.closed:  # a lost connection, not a failed statement
                     raise
         raise AssertionError("unreachable")
 
