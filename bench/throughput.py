@@ -244,6 +244,24 @@ def _start(app_spec: str, env: dict, port: int, log) -> subprocess.Popen:
                             stdout=log, stderr=subprocess.STDOUT)
 
 
+def server_times(log_path: Path) -> dict[str, tuple[float, float, float]]:
+    """gunicorn's own request times (p50, p99, p99.9 in ms) by method, from its JSON access log.
+
+    wrk's latency is this plus the wait in the listen queue for a free worker; at 32 connections
+    and 4 workers that wait is most of it, so the two side by side say where a tail comes from."""
+    times: dict[str, list[float]] = {}
+    for line in Path(log_path).read_text(errors="replace").splitlines():
+        if not line.startswith("{"):
+            continue
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        times.setdefault(entry["method"], []).append(float(entry["duration_ms"]))
+    return {method: tuple(float(statistics.quantiles(values, n=1000, method="inclusive")[k]) for k in (499, 989, 998))
+            for method, values in times.items() if len(values) >= 2}
+
+
 def _stored_answers(db_url: str, learners: list[Learner]) -> int:
     """How many of the posted questions hold an answer with a token from wrk (all of them, if none was lost)."""
     with psycopg.connect(db_url) as conn:
@@ -330,6 +348,12 @@ def run(args) -> int:
             ratio = "1" if t == "bare" else f"{ratios[t]:.3f}"
             print(f"| {label} | {med[t]['rps']:.0f} | {med[t]['p99_ms']:.1f} | {ratio} |")
         print()
+        served = server_times(Path(workdir) / "quizapp.log")
+        for method, label in (("GET", "page"), ("POST", "POST")):
+            if method in served:
+                p50, p99, p999 = served[method]
+                print(f"gunicorn's own request time, {label} (access log, warm-up included): p50 {p50:.0f} ms, "
+                      f"p99 {p99:.0f} ms, p99.9 {p999:.0f} ms; the rest of wrk's latency is the wait for a worker")
         print(f"RSS per worker after the run: quizapp {', '.join(f'{r:.0f}' for r, _ in memory)} MB "
               f"(PSS {', '.join(f'{p:.0f}' for _, p in memory)}); bare Flask "
               f"{', '.join(f'{r:.0f}' for r, _ in bare_memory)} MB")
@@ -341,7 +365,8 @@ def run(args) -> int:
             Path(args.out).write_text(json.dumps({
                 "config": vars(args), "median": med, "ratios": ratios,
                 "rounds": {t: [vars(x) for x in rs] for t, rs in rounds.items()},
-                "rss_mb": [{"rss": r, "pss": p} for r, p in memory], "bare_rss_mb": [r for r, _ in bare_memory],
+                "rss_mb": [{"rss": r, "pss": p} for r, p in memory], "server_ms": served,
+                "bare_rss_mb": [r for r, _ in bare_memory],
                 "checks": [{"check": c, "ok": ok, "detail": d} for c, ok, d in checks]}, indent=2))
         if args.profile:
             print()

@@ -113,3 +113,17 @@ def test_each_wrk_thread_posts_for_its_own_learners(throughput, tmp_path):
     assert all(any(paths <= s for s in slices) for paths in by_connection.values()), by_connection
     with pytest.raises(ValueError, match="one learner per wrk thread"):
         throughput.write_lua(learners[:1], "GET", str(tmp_path), threads=2)
+
+
+def test_server_times_read_gunicorns_json_access_log_by_method(throughput, tmp_path):
+    """The server-side half of the latency: gunicorn.conf.py's JSON access log, split by method."""
+    lines = ["[2026-11-27 20:48:09 +0000] [18482] [INFO] Booting worker with pid: 18482", "{not json"]
+    lines += ['{"method": "GET", "status": 200, "duration_ms": %d}' % (1 + i % 10) for i in range(1000)]
+    lines += ['{"method": "GET", "status": 200, "duration_ms": 250}'] * 5  # the tail
+    lines += ['{"method": "POST", "status": 303, "duration_ms": 7}'] * 3
+    log = tmp_path / "quizapp.log"
+    log.write_text("\n".join(lines) + "\n")
+    times = throughput.server_times(log)
+    p50, p99, p999 = times["GET"]
+    assert 5 <= p50 <= 6 and p99 == 10 and p999 == 250
+    assert times["POST"] == (7, 7, 7)
