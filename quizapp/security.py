@@ -43,13 +43,13 @@ def password_problem(password: str, user_inputs: list[str] | None = None) -> str
 
 def register_security(app: Flask) -> None:
     headers = [(name.lower(), name, value) for name, value in HEADERS.items()]
-    hsts = ("strict-transport-security", "Strict-Transport-Security", "max-age=31536000")
+    with_hsts = headers + [("strict-transport-security", "Strict-Transport-Security", "max-age=31536000")]
 
     @app.after_request
     def set_security_headers(response):
         """Add each header the view did not set itself. One pass over the response's few headers:
         six setdefault calls scanned them six times, about 30 µs a response (2 % of the question page)."""
         present = {name.lower() for name, _ in response.headers.items()}
-        wanted = headers + [hsts] if app.config.get("SESSION_COOKIE_SECURE") else headers
+        wanted = with_hsts if app.config.get("SESSION_COOKIE_SECURE") else headers
         response.headers.extend([(name, value) for key, name, value in wanted if key not in present])
         return response

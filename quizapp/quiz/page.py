@@ -3,9 +3,8 @@ every slot (the navigation list) and the full slot being shown or answered.
 
 The question page and the answer POST are the app's most frequent requests (bench/throughput.py),
 so they read plain rows, not ORM objects, on an autocommit connection (reads.read_rows); the POST
-then writes with one UPDATE (attempts.save_answer). Only the shown
-slot's answer columns are selected (CASE on the position); the other slots contribute their
-position, state and flag.
+then writes with one UPDATE (attempts.save_answer). Only the shown slot's answer columns are
+selected (CASE on the position); the other slots contribute their position, state and flag.
 """
 from __future__ import annotations
 
