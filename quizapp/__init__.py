@@ -29,6 +29,12 @@ def create_app(config: type | dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "quizapp.sqlite")
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A database server that restarted, or dropped idle connections, leaves dead ones in the pool:
+        # test each as it is checked out (SQLAlchemy's pessimistic disconnect handling), so the first
+        # request after an outage works instead of failing once per pooled connection. The hot paths
+        # (reads.py) do not check connections out of the pool, so they pay nothing for it.
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _development_secret(app)
     elif app.config.get("ENV_NAME") == "production" and len(app.config["SECRET_KEY"]) < 32:

@@ -18,7 +18,7 @@ from .extensions import db
 from .models import (Assessment, Attempt, AttemptItem, Course, ItemCalibration, Project, Question, QuestionVersion,
                      Role, Skill, SkillResult, utcnow)
 from .questiontypes import get_question_type
-from .reads import write_alone
+from .reads import read_rows, write_alone
 from .scoring import gaps as gap_model
 from .scoring.ability import ItemParams, Observation, SkillEstimate, item_params
 from .scoring.adaptive import AdaptiveItem, AdaptiveSettings, AdaptiveState, SkillTarget, select_next
@@ -209,6 +209,9 @@ _ATTEMPT_OPEN = (select(Attempt.id).where(Attempt.id == bindparam("the_attempt")
                  .exists())
 _MOVE_LAST_POSITION = (update(Attempt.__table__).where(Attempt.id == bindparam("the_attempt"))
                        .values(last_position=bindparam("new_position")))
+# Whether an answer post's one-time token is stored on its slot: the answer it carried is in (reads.write_alone).
+_TOKEN_STORED = select(AttemptItem.id).where(AttemptItem.id == bindparam("the_slot"),
+                                             AttemptItem.last_token == bindparam("the_token"))
 
 
 @functools.cache
@@ -248,7 +251,10 @@ def save_answer(attempt: PageAttempt, slot: ShownSlot, response: dict | None, fl
     params = {**{f"new_{name}": value for name, value in values.items()},
               "the_slot": slot.id, "the_attempt": attempt.id, "new_position": slot.position}
     if db.engine.dialect.name != "sqlite":
-        if not write_alone(_slot_update(frozenset(values), True), params):
+        # If the connection drops mid-UPDATE, the token on the slot says whether it committed: a
+        # restarted server costs the learner nothing, and the answer is not written twice.
+        stored = (lambda: bool(read_rows(_TOKEN_STORED, {"the_slot": slot.id, "the_token": token}))) if token else None
+        if not write_alone(_slot_update(frozenset(values), True), params, stored):
             raise AttemptClosed(attempt.public_id)
         return
     connection = db.session.connection()

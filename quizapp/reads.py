@@ -35,10 +35,15 @@ def read_rows(statement: Executable, params: dict) -> list[Row]:
     return driver_connection(engine).read(statement, params)
 
 
-def write_alone(statement: Executable, params: dict) -> int:
+def write_alone(statement: Executable, params: dict, applied: Callable[[], bool] | None = None) -> int:
     """Run one data-changing statement as its own transaction, committed when this returns, and say
-    how many rows it changed. Not on SQLite (see above): there, write in the session."""
-    return driver_connection(db.engine).write(statement, params)
+    how many rows it changed. Not on SQLite (see above): there, write in the session.
+
+    `applied`, for a statement that changes one row, says whether that change is in the database
+    (a one-time token it wrote, say). When the connection is lost during the statement, it may or
+    may not have committed: with `applied`, it is asked on a new connection and the statement runs
+    again only if it had not; without, the error is raised (running it blindly twice is not safe)."""
+    return driver_connection(db.engine).write(statement, params, applied)
 
 
 class DriverConnection:
@@ -46,7 +51,8 @@ class DriverConnection:
 
     It is made the way the engine makes its own (the dialect's set-up and any connect events) and
     then detached from the pool. It reconnects when the server dropped it; a read is retried once
-    on the new connection, a write is not (it may have run). It closes with the engine
+    on the new connection, a write only when its caller can tell whether it ran (write_alone). It
+    closes with the engine
     (Engine.dispose), and a forked child never uses or closes its parent's (see _forget_on_fork).
     psycopg connections are thread-safe, so the threaded development server shares it too.
     """
@@ -74,9 +80,20 @@ class DriverConnection:
             self.execute(cursor, sql, parameters)
             return cursor.fetchall()
 
-    def write(self, statement: Executable, params: dict) -> int:
+    def write(self, statement: Executable, params: dict, applied: Callable[[], bool] | None = None) -> int:
         sql, parameters = self._compiled(statement).render(params)
-        with self._open().cursor() as cursor:
+        connection = self._open()
+        try:
+            return self._change(connection, sql, parameters)
+        except OperationalError:
+            if applied is None or not connection.closed:  # no way to tell whether it ran, or not a lost connection
+                raise
+        if applied():  # committed before the connection went: its reply was lost, not the change
+            return 1
+        return self._change(self._open(), sql, parameters)
+
+    def _change(self, connection, sql: str, parameters: dict) -> int:
+        with connection.cursor() as cursor:
             self.execute(cursor, sql, parameters)
             return cursor.rowcount
 

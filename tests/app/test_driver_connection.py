@@ -5,7 +5,9 @@ survive what a long-running worker meets: the server dropping the connection, th
 disposed, gunicorn forking workers from a master that already connected.
 """
 import os
+import re
 
+import psycopg
 import pytest
 from sqlalchemy import bindparam, select, text, update
 
@@ -15,17 +17,17 @@ from quizapp.extensions import db
 from quizapp.identity import _SIGNED_IN_USER
 from quizapp.models import Attempt, AttemptItem, User
 from quizapp.quiz.page import _PAGE_FOR_USER
-from quizapp.reads import driver_connection, read_rows, write_alone
+from quizapp.reads import DriverConnection, driver_connection, read_rows, write_alone
 from tests.app.test_postgres import pg_app  # noqa: F401  (fixture: a database of its own)
 from tests.app.test_quiz import items_of, right_answer
-from tests.conftest import FIXTURE_BANK, AuthActions, Learner
+from tests.conftest import FIXTURE_BANK, AuthActions, Learner, csrf_token
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def started(pg_app):  # noqa: F811
-    """A signed-in learner with two questions answered."""
+def pg_learner(pg_app):  # noqa: F811
+    """A signed-in learner with an attempt started on PostgreSQL."""
     with pg_app.app_context():
         sync_bank(db.session, load_bank(FIXTURE_BANK))
         db.session.commit()
@@ -33,6 +35,13 @@ def started(pg_app):  # noqa: F811
     AuthActions(client).register()
     learner = Learner(client)
     learner.start()
+    return learner
+
+
+@pytest.fixture
+def started(pg_app, pg_learner):  # noqa: F811
+    """A signed-in learner with two questions answered."""
+    learner = pg_learner
     for position, definition, _ in items_of(pg_app, learner.public_id)[:2]:
         assert learner.answer(position, right_answer(definition)).status_code == 303
     with pg_app.app_context():
@@ -119,3 +128,98 @@ def test_a_forked_child_neither_uses_nor_closes_its_parents_connection(started):
         assert read_rows(_SIGNED_IN_USER, {"user_id": attempt.user_id})
         assert _backend_pid(db.engine) == parent  # still the same, still open
         assert db.session.scalar(select(User.id)) == attempt.user_id
+
+
+# --- an answer when the connection is lost --------------------------------------------------------
+
+def _server(app):
+    """A connection of the test's own to its database, for doing what a server restart would do."""
+    return psycopg.connect(app.config["SQLALCHEMY_DATABASE_URI"].replace("+psycopg", ""), autocommit=True)
+
+
+def _answer_form(learner, position: int, definition: dict) -> dict:
+    page = learner.client.get(learner.url(position)).text
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page).group(1)
+    return {"csrf_token": csrf_token(page), "action": "save", "answer": right_answer(definition), "token": token}
+
+
+def _stored(app, public_id: str, position: int):
+    with app.app_context():
+        return db.session.execute(select(AttemptItem.last_token, AttemptItem.credit).join(Attempt).where(
+            Attempt.public_id == public_id, AttemptItem.position == position)).one()
+
+
+def _lose_the_connection_at_the_answer(monkeypatch, app, *, after: bool, cancelled: bool = False) -> list[str]:
+    """Make the answer's UPDATE lose its connection: before it reaches the server (the backend is
+    terminated), or after it committed (the reply is lost); or, `cancelled`, fail on a connection
+    that stays open (a statement timeout). Returns every statement sent."""
+    sent, real = [], DriverConnection.execute
+
+    def execute(cursor, sql, parameters):
+        sent.append(sql)
+        if not sql.startswith("WITH open_attempt") or sum(s.startswith("WITH open_attempt") for s in sent) > 1:
+            return real(cursor, sql, parameters)
+        if cancelled:
+            raise psycopg.errors.QueryCanceled("canceling statement due to statement timeout")
+        if after:
+            real(cursor, sql, parameters)
+            cursor.connection.close()
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+        with _server(app) as server:
+            server.execute("SELECT pg_terminate_backend(%s)", (cursor.connection.info.backend_pid,))
+        return real(cursor, sql, parameters)
+
+    monkeypatch.setattr(DriverConnection, "execute", staticmethod(execute))
+    return sent
+
+
+@pytest.mark.parametrize("after", [False, True], ids=["lost before it ran", "lost after it committed"])
+def test_an_answer_whose_connection_is_lost_is_stored_once(pg_app, pg_learner, monkeypatch, after):  # noqa: F811
+    """A server restart or a dropped connection during the UPDATE: the token on the slot says whether
+    it committed, so the learner gets the next page and the answer is written exactly once."""
+    learner = pg_learner
+    position, definition, _ = items_of(pg_app, learner.public_id)[0]
+    form = _answer_form(learner, position, definition)
+    sent = _lose_the_connection_at_the_answer(monkeypatch, pg_app, after=after)
+    response = learner.client.post(learner.url(position), data=form)
+    assert response.status_code == 303
+    assert tuple(_stored(pg_app, learner.public_id, position)) == (form["token"], 1.0)
+    updates = sum(s.startswith("WITH open_attempt") for s in sent)
+    assert updates == (1 if after else 2)  # run again only when it had not committed
+
+
+def test_an_answer_without_a_token_is_not_written_blindly_twice(pg_app, pg_learner, monkeypatch):  # noqa: F811
+    """With no token there is no telling whether the lost UPDATE committed: the error stands."""
+    learner = pg_learner
+    position, definition, _ = items_of(pg_app, learner.public_id)[0]
+    form = {**_answer_form(learner, position, definition), "token": ""}
+    sent = _lose_the_connection_at_the_answer(monkeypatch, pg_app, after=True)
+    with pytest.raises(psycopg.OperationalError):
+        learner.client.post(learner.url(position), data=form)
+    assert sum(s.startswith("WITH open_attempt") for s in sent) == 1
+
+
+def test_an_answer_that_failed_on_a_live_connection_is_not_run_again(pg_app, pg_learner, monkeypatch):  # noqa: F811
+    """Only a lost connection leaves the outcome in doubt; any other error is the statement's own."""
+    learner = pg_learner
+    position, definition, _ = items_of(pg_app, learner.public_id)[0]
+    form = _answer_form(learner, position, definition)
+    sent = _lose_the_connection_at_the_answer(monkeypatch, pg_app, after=False, cancelled=True)
+    with pytest.raises(psycopg.errors.QueryCanceled):
+        learner.client.post(learner.url(position), data=form)
+    assert sum(s.startswith("WITH open_attempt") for s in sent) == 1
+    assert _stored(pg_app, learner.public_id, position).last_token is None
+
+
+def test_pages_work_at_once_after_the_server_dropped_every_connection(pg_app, pg_learner):  # noqa: F811
+    """After a database restart the pool holds dead connections; each is tested as it is checked
+    out (pool_pre_ping), so no learner sees an error for it."""
+    learner = pg_learner
+    position, definition, _ = items_of(pg_app, learner.public_id)[0]
+    assert learner.client.get(f"/attempt/{learner.public_id}/overview").status_code == 200  # pool in use
+    with _server(pg_app) as server:
+        dropped = server.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                 "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
+    assert dropped >= 2  # the pool's connection and the driver connection
+    assert learner.client.get(f"/attempt/{learner.public_id}/overview").status_code == 200
+    assert learner.answer(position, right_answer(definition)).status_code == 303
