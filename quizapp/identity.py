@@ -15,7 +15,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from flask import g, session
+from flask import current_app, g, session
 from flask_login import UserMixin
 from sqlalchemy import bindparam, select
 
@@ -66,3 +66,10 @@ def load_signed_in_user(cookie_id: str) -> SignedInUser | None:
     if row is None or not secrets.compare_digest(token.encode(), row[3].encode()):
         return None
     return SignedInUser(*row)
+
+
+def account_unknown_for_this_request() -> None:
+    """Render this response without looking up who is signed in (an error page while the database is
+    down): current_user is anonymous for this request only; the login cookie is left as it is.
+    Flask-Login (0.6) has no public call for this; this is the one its own loader uses."""
+    current_app.login_manager._update_request_context_with_user()

@@ -20,6 +20,7 @@ from typing import Any, Callable
 from psycopg import OperationalError
 from psycopg.rows import namedtuple_row
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
 
 from .extensions import db
@@ -44,6 +45,17 @@ def write_alone(statement: Executable, params: dict, applied: Callable[[], bool]
     may not have committed: with `applied`, it is asked on a new connection and the statement runs
     again only if it had not; without, the error is raised (running it blindly twice is not safe)."""
     return driver_connection(db.engine).write(statement, params, applied)
+
+
+def connection_lost(error: BaseException) -> bool:
+    """Whether a database error is about the connection, not the statement: the server went away,
+    is restarting, or cannot be reached (SQLSTATE class 08 and 57P, or a client-side failure with
+    no SQLSTATE). A cancelled or failing statement is not."""
+    if isinstance(error, DBAPIError):
+        return error.connection_invalidated or connection_lost(error.orig)
+    if not isinstance(error, OperationalError):
+        return False
+    return error.sqlstate is None or error.sqlstate.startswith(("08", "57P"))
 
 
 class DriverConnection:

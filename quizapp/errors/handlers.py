@@ -1,8 +1,12 @@
 """Error pages for the whole app; a 500 rolls the session back so the next request is clean."""
 from flask import render_template
 from flask_wtf.csrf import CSRFError
+from psycopg import OperationalError as DriverOperationalError
+from sqlalchemy.exc import DBAPIError
 
 from ..extensions import db
+from ..identity import account_unknown_for_this_request
+from ..reads import connection_lost
 from . import bp
 
 
@@ -54,3 +58,21 @@ def internal_error(error):
     db.session.rollback()
     return render_template("errors/error.html", code=500, title="Something went wrong",
                            message="The error was logged. Your saved answers are safe; please try again."), 500
+
+
+@bp.app_errorhandler(DBAPIError)
+@bp.app_errorhandler(DriverOperationalError)
+def database_unavailable(error):
+    """The database went away mid-request (a restart, a failover) or cannot be reached: 503 with
+    Retry-After, which proxies and clients know to retry, as /healthz says 503. Any other database
+    error is a bug: it goes on to the 500 page."""
+    if not connection_lost(error):
+        raise error
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session.close()
+    account_unknown_for_this_request()
+    return render_template("errors/error.html", code=503, title="The database is not answering", account_unknown=True,
+                           message="It may be restarting. Try again in a few seconds. Answers saved before are "
+                                   "safe, and an answer sent again is never applied twice."), 503, {"Retry-After": "5"}

@@ -189,14 +189,31 @@ def test_an_answer_whose_connection_is_lost_is_stored_once(pg_app, pg_learner, m
 
 
 def test_an_answer_without_a_token_is_not_written_blindly_twice(pg_app, pg_learner, monkeypatch):  # noqa: F811
-    """With no token there is no telling whether the lost UPDATE committed: the error stands."""
+    """With no token there is no telling whether the lost UPDATE committed: the learner is told to
+    try again (503, Retry-After), and the statement is not run a second time."""
     learner = pg_learner
     position, definition, _ = items_of(pg_app, learner.public_id)[0]
     form = {**_answer_form(learner, position, definition), "token": ""}
     sent = _lose_the_connection_at_the_answer(monkeypatch, pg_app, after=True)
-    with pytest.raises(psycopg.OperationalError):
-        learner.client.post(learner.url(position), data=form)
+    response = learner.client.post(learner.url(position), data=form)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert "Try again in a few seconds" in response.text
     assert sum(s.startswith("WITH open_attempt") for s in sent) == 1
+
+
+def test_a_page_while_the_database_is_down_says_503_and_try_again(pg_app, pg_learner, monkeypatch):  # noqa: F811
+    """Every statement fails as a server shutting down: a signed-in learner gets the 503 page, which
+    does not need the database to show (no account menu), not a 500."""
+    learner = pg_learner
+
+    def shutting_down(cursor, sql, parameters):
+        cursor.connection.close()
+        raise psycopg.errors.AdminShutdown("terminating connection due to administrator command")
+
+    monkeypatch.setattr(DriverConnection, "execute", staticmethod(shutting_down))
+    response = learner.client.get(learner.url(1))
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert "The database is not answering" in response.text and "Log out" not in response.text
 
 
 def test_an_answer_that_failed_on_a_live_connection_is_not_run_again(pg_app, pg_learner, monkeypatch):  # noqa: F811
