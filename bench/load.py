@@ -6,11 +6,14 @@ It makes a fresh database (quizapp_load_<hex>), migrates it and imports the bank
 (production settings, random secret, a free loopback port) and lets N learner threads (stdlib urllib,
 one cookie jar each) answer every question and submit. A request that fails with a connection
 error or 502/503 is retried with the same form data and one-time token (up to 5 times). With
---kill-worker one gunicorn worker gets SIGKILL once about a third of the answers are in.
+--kill-worker one gunicorn worker gets SIGKILL once about a third of the answers are in. With
+--drop-connections, at the same point, PostgreSQL terminates every connection to the database, as a
+restart or a failover does to the app's connections.
 
 Afterwards it checks the database: every acknowledged (303) answer is stored exactly once with the
 value sent, every acknowledged submit left a submitted attempt with skill results, and no response
-was a 5xx. It prints a summary, stops gunicorn, drops the database, and returns 1 on any FAIL.
+was a 5xx (with --drop-connections, a 503 "try again" to a request caught mid-statement is allowed,
+and retried; a 500 is not). It prints a summary, stops gunicorn, drops the database, and returns 1 on any FAIL.
 Loopback only; bounded by --seconds-limit.
 """
 from __future__ import annotations
@@ -303,8 +306,10 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def verify(url: str, stats: Stats) -> list[tuple[str, bool, str]]:
-    """Check the database against what the learners were told. Returns (name, ok, detail)."""
+def verify(url: str, stats: Stats, allow_503: bool = False) -> list[tuple[str, bool, str]]:
+    """Check the database against what the learners were told. Returns (name, ok, detail).
+    `allow_503`: the database's connections were dropped, and "try again" is the right answer for a
+    request that was using one at that moment."""
     checks = []
     public_ids = sorted({pid for pid, _, _ in stats.acks} | set(stats.submitted))
     with psycopg.connect(url) as conn:
@@ -335,9 +340,23 @@ def verify(url: str, stats: Stats) -> list[tuple[str, bool, str]]:
     bad = [pid for pid in stats.submitted if statuses.get(pid) != "submitted" or not results.get(pid)]
     checks.append(("acknowledged submits are submitted with skill results", not bad,
                    f"{len(stats.submitted)} submits checked" + (f"; bad: {bad[:10]}" if bad else "")))
+    if allow_503:
+        errors = [e for e in stats.server_errors if not e.endswith("-> 503")]
+        retried = len(stats.server_errors) - len(errors)
+        checks.append(("no 5xx responses but 503 (retried) while the connections dropped", not errors,
+                       f"{retried} × 503, {len(errors)} other 5xx" + (f": {errors[:10]}" if errors else "")))
+        return checks
     checks.append(("no 5xx responses", not stats.server_errors,
                    f"{len(stats.server_errors)} 5xx" + (f": {stats.server_errors[:10]}" if stats.server_errors else "")))
     return checks
+
+
+def drop_connections(url: str) -> int:
+    """Terminate every other connection to this database (what a restart or failover does to the
+    app's connections); how many there were."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                            "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
 
 
 def create_scratch_database(prefix: str) -> tuple[str, str, str] | None:
@@ -449,9 +468,22 @@ def run(args) -> int:
                         killed_busy.append(victim in busy)
                         return
 
+        dropped: list[int] = []
+
+        def dropper():
+            while not stop.wait(0.02):
+                with stats.lock:
+                    due = len(stats.acks) >= stats.total_answers / 3
+                if due:
+                    dropped.append(drop_connections(db_url))
+                    return
+
         kill_thread = threading.Thread(target=killer, daemon=True) if args.kill_worker else None
         if kill_thread:
             kill_thread.start()
+        drop_thread = threading.Thread(target=dropper, daemon=True) if args.drop_connections else None
+        if drop_thread:
+            drop_thread.start()
         learners = [Learner(i, base, args.assessment, stats, deadline) for i in range(args.learners)]
         threads = [threading.Thread(target=l.run, name=f"learner-{i}", daemon=True) for i, l in enumerate(learners)]
         load_started = time.monotonic()
@@ -463,9 +495,11 @@ def run(args) -> int:
         stop.set()
         if kill_thread:
             kill_thread.join()
+        if drop_thread:
+            drop_thread.join()
         alive = sum(t.is_alive() for t in threads)
 
-        checks = verify(db_url, stats)
+        checks = verify(db_url, stats, allow_503=args.drop_connections)
         checks.insert(0, ("every learner finished and submitted",
                           stats.finished == args.learners and not alive,
                           f"{stats.finished}/{args.learners} finished"
@@ -476,6 +510,10 @@ def run(args) -> int:
                            f"SIGKILL to pid {killed[0]} ({'mid-request' if killed_busy[0] else 'idle'}) after "
                            f"{stats.total_answers // 3}+ answers" if killed
                            else "no worker was killed"))
+        if args.drop_connections:
+            checks.append(("the database's connections were dropped mid-run", bool(dropped and dropped[0]),
+                           f"{dropped[0]} connections terminated after {stats.total_answers // 3}+ answers"
+                           if dropped else "nothing was dropped"))
         failed = not all(ok for _, ok, _ in checks)
 
         print(f"quizapp load test: {args.assessment!r}, {per_learner} questions, {args.workers} gunicorn workers, "
@@ -507,6 +545,8 @@ def parse_args(argv=None):
     parser.add_argument("--learners", type=int, default=200)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--kill-worker", action="store_true", help="SIGKILL one gunicorn worker a third of the way in")
+    parser.add_argument("--drop-connections", action="store_true",
+                        help="terminate every connection to the database a third of the way in")
     parser.add_argument("--assessment", default="math")
     parser.add_argument("--seconds-limit", type=float, default=300)
     return parser.parse_args(argv)
