@@ -4,7 +4,9 @@ every slot (the navigation list) and the full slot being shown or answered.
 The question page and the answer POST are the app's most frequent requests (bench/throughput.py),
 so they read plain rows, not ORM objects, on an autocommit connection (reads.read_rows); the POST
 then writes with one UPDATE (attempts.save_answer). Only the shown slot's answer columns are
-selected (CASE on the position); the other slots contribute their position, state and flag.
+selected (CASE on the position); the other slots contribute their position, state and flag. The
+POST shows no list, so it reads the shown slot's row alone, with the number of slots
+(get_own_answer_slot).
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from datetime import datetime
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import and_, bindparam, case, select
+from sqlalchemy import and_, bindparam, case, func, select
 
 from ..access import guest_token
 from ..identity import claimed_user_id, offer_account
@@ -28,24 +30,37 @@ def _shown_only(column):
     return case((_SHOWN, column)).label(column.key)
 
 
-_PAGE = (
-    select(Attempt.id.label("attempt_id"), Attempt.public_id, Attempt.mode, Attempt.status, Attempt.adaptive,
-           Attempt.deadline, Attempt.question_count, Assessment.name.label("assessment_name"),
-           Attempt.last_position, AttemptItem.position, AttemptItem.state, AttemptItem.flagged,
-           *(_shown_only(c) for c in (AttemptItem.id, AttemptItem.version_id, AttemptItem.variant,
-                                      AttemptItem.choice_order, AttemptItem.response, AttemptItem.checked,
-                                      AttemptItem.confidence, AttemptItem.reason, AttemptItem.last_token,
-                                      AttemptItem.seconds)))
-    .join_from(Attempt, Assessment, Attempt.assessment_id == Assessment.id)
-    .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
-    .where(Attempt.public_id == bindparam("public_id"))
-    .order_by(AttemptItem.position)
-)
-# Ownership, as access.owner_filter says it, with the owner as a parameter (statements built once).
-# A signed-in learner's rows also carry their account, for the login check (identity.offer_account).
-_PAGE_FOR_USER = (_PAGE.add_columns(User.display_name, User.role, User.session_token)
-                  .join(User, User.id == Attempt.user_id).where(Attempt.user_id == bindparam("user_id")))
-_PAGE_FOR_GUEST = _PAGE.where(and_(Attempt.user_id.is_(None), Attempt.guest_token == bindparam("guest_token")))
+_ATTEMPT_COLUMNS = (Attempt.id.label("attempt_id"), Attempt.public_id, Attempt.mode, Attempt.status, Attempt.adaptive,
+                    Attempt.deadline, Attempt.question_count, Assessment.name.label("assessment_name"),
+                    Attempt.last_position, AttemptItem.position, AttemptItem.state, AttemptItem.flagged)
+_SHOWN_COLUMNS = (AttemptItem.id, AttemptItem.version_id, AttemptItem.variant, AttemptItem.choice_order,
+                  AttemptItem.response, AttemptItem.checked, AttemptItem.confidence, AttemptItem.reason,
+                  AttemptItem.last_token, AttemptItem.seconds)
+
+
+def _of_attempt(statement):
+    return (statement.join_from(Attempt, Assessment, Attempt.assessment_id == Assessment.id)
+            .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
+            .where(Attempt.public_id == bindparam("public_id")))
+
+
+def _owned(statement):
+    """The statement for a signed-in owner and for a guest, as access.owner_filter says it, with the
+    owner as a parameter (statements built once). A signed-in learner's rows also carry their
+    account, for the login check (identity.offer_account)."""
+    return (statement.add_columns(User.display_name, User.role, User.session_token)
+            .join(User, User.id == Attempt.user_id).where(Attempt.user_id == bindparam("user_id")),
+            statement.where(and_(Attempt.user_id.is_(None), Attempt.guest_token == bindparam("guest_token"))))
+
+
+# Every slot, ordered: the page with its question list.
+_PAGE_FOR_USER, _PAGE_FOR_GUEST = _owned(_of_attempt(
+    select(*_ATTEMPT_COLUMNS, *(_shown_only(c) for c in _SHOWN_COLUMNS))).order_by(AttemptItem.position))
+# The shown slot's row alone, and how many slots there are: an answer post.
+_SLOTS = (select(func.count()).where(AttemptItem.attempt_id == Attempt.id).correlate(Attempt)
+          .scalar_subquery().label("slots"))
+_ANSWER_FOR_USER, _ANSWER_FOR_GUEST = _owned(_of_attempt(
+    select(*_ATTEMPT_COLUMNS, *_SHOWN_COLUMNS, _SLOTS)).where(_SHOWN))
 
 
 @dataclass(frozen=True)
@@ -95,7 +110,8 @@ class ShownSlot:
 class QuestionPage:
     attempt: PageAttempt
     slot: ShownSlot
-    nav: list[NavEntry]
+    nav: list[NavEntry]  # empty when read for an answer post (get_own_answer_slot)
+    slots: int           # how many slots the attempt has
 
     @property
     def answered(self) -> int:
@@ -104,27 +120,45 @@ class QuestionPage:
 
 def get_own_page(public_id: str, position: int) -> QuestionPage:
     """The page for slot `position` of an attempt the visitor owns, or 404 (as access.get_own_*)."""
+    rows = _own_rows(_PAGE_FOR_USER, _PAGE_FOR_GUEST, public_id, position)
+    shown = next((r for r in rows if r.position == position), None)
+    if shown is None:
+        abort(404)
+    nav = [NavEntry(r.position, r.state != "unanswered", r.flagged) for r in rows]
+    return QuestionPage(_attempt(rows[0]), _slot(shown), nav, len(nav))
+
+
+def get_own_answer_slot(public_id: str, position: int) -> QuestionPage:
+    """What an answer post needs: slot `position` of an attempt the visitor owns (or 404), without the
+    question list. A post that must show the page again (a 400) reads it with get_own_page."""
+    rows = _own_rows(_ANSWER_FOR_USER, _ANSWER_FOR_GUEST, public_id, position)
+    if not rows:
+        abort(404)
+    return QuestionPage(_attempt(rows[0]), _slot(rows[0]), [], rows[0].slots)
+
+
+def _own_rows(for_user, for_guest, public_id: str, position: int) -> list:
     claimed, rows = claimed_user_id(), []
     if claimed is not None:  # read before Flask-Login loads the user, so one statement serves both
-        rows = read_rows(_PAGE_FOR_USER, {"public_id": public_id, "position": position, "user_id": claimed})
+        rows = read_rows(for_user, {"public_id": public_id, "position": position, "user_id": claimed})
         if rows:
             offer_account(claimed, rows[0].display_name, rows[0].role, rows[0].session_token)
     if current_user.is_authenticated:
         if current_user.id != claimed:  # signed in some other way (the remember-me cookie)
-            rows = read_rows(_PAGE_FOR_USER, {"public_id": public_id, "position": position, "user_id": current_user.id})
+            rows = read_rows(for_user, {"public_id": public_id, "position": position, "user_id": current_user.id})
     else:
         token = guest_token()
         params = {"public_id": public_id, "position": position, "guest_token": token}
-        rows = read_rows(_PAGE_FOR_GUEST, params) if token else []
-    shown = next((r for r in rows if r.position == position), None)
-    if shown is None:
-        abort(404)
-    first = rows[0]
-    attempt = PageAttempt(first.attempt_id, first.public_id, first.mode, first.status, first.adaptive, first.deadline,
-                          first.question_count, first.assessment_name, first.last_position)
-    slot = ShownSlot(shown.position, shown.state, shown.flagged, shown.id, shown.version_id, shown.variant,
-                     shown.choice_order, shown.response, shown.checked, shown.confidence, shown.reason,
-                     shown.last_token, shown.seconds or 0.0)
-    nav = [NavEntry(r.position, r.state != "unanswered", r.flagged) for r in rows]
-    return QuestionPage(attempt, slot, nav)
+        rows = read_rows(for_guest, params) if token else []
+    return rows
+
+
+def _attempt(row) -> PageAttempt:
+    return PageAttempt(row.attempt_id, row.public_id, row.mode, row.status, row.adaptive, row.deadline,
+                       row.question_count, row.assessment_name, row.last_position)
+
+
+def _slot(row) -> ShownSlot:
+    return ShownSlot(row.position, row.state, row.flagged, row.id, row.version_id, row.variant, row.choice_order,
+                     row.response, row.checked, row.confidence, row.reason, row.last_token, row.seconds or 0.0)
 

@@ -21,7 +21,7 @@ from ..scoring.exceptions import InvalidResponse
 from . import bp
 from .forms import ACTIONS, CONFIDENCE_CHOICES, ProblemForm, StartForm, SubmitForm, answer_form
 from .navigation import question_list
-from .page import NavEntry, QuestionPage, get_own_page
+from .page import NavEntry, QuestionPage, get_own_answer_slot, get_own_page
 
 CONFIDENCE_VALUES = frozenset(c.value for c in CONFIDENCE_CHOICES)
 
@@ -110,7 +110,7 @@ def _show_question(public_id: str, position: int):
 
 
 def _answer_question(public_id: str, position: int):
-    page = get_own_page(public_id, position)  # plain values; one UPDATE below (attempts.save_answer)
+    page = get_own_answer_slot(public_id, position)  # plain values; one UPDATE below (attempts.save_answer)
     attempt, slot = page.attempt, page.slot
     if attempt.expired:
         _time_is_up(get_own_attempt(public_id))
@@ -133,7 +133,7 @@ def _answer_question(public_id: str, position: int):
             if action == "check" and response is None:
                 raise InvalidResponse("Choose or enter an answer before checking it.")
             # An adaptive "next" from the last slot is final: the next question is chosen from it.
-            moving_on = attempt.adaptive and action == "next" and position == len(page.nav)
+            moving_on = attempt.adaptive and action == "next" and position == page.slots
             save_answer(attempt, slot, response, bool(form.flagged.data), token=(form.token.data or "")[:64] or None,
                         check=action == "check" or moving_on, seconds=_elapsed(form.shown_at.data),
                         confidence=form.confidence.data)
@@ -146,7 +146,8 @@ def _answer_question(public_id: str, position: int):
             return render_template("quiz/closed.html", attempt=attempt), 409
         else:
             return redirect(_after(page, action), 303)
-    errors = [e for field in form for e in field.errors]  # nothing was written: `page` is still what is saved
+    errors = [e for field in form for e in field.errors]
+    page = get_own_page(public_id, position)  # with its question list; nothing was written, so as saved
     return _question_page(page, qtype, locked, form.answer.data, flagged=form.flagged.data,
                           confidence=form.confidence.data, answer_errors=form.answer.errors,
                           confidence_errors=form.confidence.errors, error_summary=errors, status=400)
@@ -167,7 +168,7 @@ def _question_page(page: QuestionPage, qtype, locked: bool, answer_data, *, flag
         confidence_errors=list(confidence_errors),
         error_summary=list(error_summary), shown_at=f"{time.time():.0f}", token=secrets.token_urlsafe(16),
         prompt_html=render_markdown(definition["prompt"]), question_list=question_list(page.nav, slot.position),
-        answered=page.answered, review=review, locked=locked, unit=definition.get("unit"), total=len(page.nav),
+        answered=page.answered, review=review, locked=locked, unit=definition.get("unit"), total=page.slots,
         time_left=_time_left(attempt)), status
 
 

@@ -111,11 +111,37 @@ def test_practice_walkthrough_shows_feedback_after_each_answer(app, client, lear
     assert client.get(f"/report/{learner.public_id}").status_code == 200
 
 
-def test_check_without_answer_is_a_400_with_message(learner, client):
+def test_check_without_answer_is_a_400_with_message(app, learner, client):
     learner.start("drill", mode="practice")
+    learner.answer(2, None, action="save", flagged=True)
     response = learner.answer(1, None, action="check")
     assert response.status_code == 400
     assert "Choose or enter an answer before checking it." in response.text
+    # the page shown again is whole: its question list has every slot, with what is saved on each
+    total = len(items_of(app, learner.public_id))
+    assert total > 1 and f"Question 1 of {total}" in response.text
+    links = re.findall(r'<li><a href="(\d+)".*?<span class="visually-hidden">([^<]+)</span>', response.text)
+    assert [href for href, _ in links] == [str(n) for n in range(1, total + 1)], links
+    assert dict(links)["2"] == "Question 2, not answered, flagged"
+
+
+def test_an_answer_post_reads_its_own_slot_alone(app, learner, monkeypatch):
+    """An answer post shows no question list, so its read returns the one slot, not every slot."""
+    from quizapp.quiz import page as page_module
+
+    learner.start()
+    assert len(items_of(app, learner.public_id)) > 1
+    rows_read, read = [], page_module.read_rows
+
+    def counting(statement, params):
+        rows = read(statement, params)
+        rows_read.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(page_module, "read_rows", counting)
+    assert learner.client.post(learner.url(2), data={
+        "csrf_token": csrf_token(learner.client.get(learner.url(2)).text), "action": "save"}).status_code == 303
+    assert rows_read[-1] == 1, rows_read
 
 
 def test_answers_survive_and_prefill_the_form(app, client, learner):
