@@ -209,7 +209,8 @@ _ATTEMPT_OPEN = (select(Attempt.id).where(Attempt.id == bindparam("the_attempt")
                  .exists())
 _MOVE_LAST_POSITION = (update(Attempt.__table__).where(Attempt.id == bindparam("the_attempt"))
                        .values(last_position=bindparam("new_position")))
-# Whether an answer post's one-time token is stored on its slot: the answer it carried is in (reads.write_alone).
+# Whether an answer post's one-time token is stored on its slot, i.e. the answer it carried is in
+# (reads.write_alone asks this when the connection was lost mid-UPDATE).
 _TOKEN_STORED = select(AttemptItem.id).where(AttemptItem.id == bindparam("the_slot"),
                                              AttemptItem.last_token == bindparam("the_token"))
 

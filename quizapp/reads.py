@@ -64,8 +64,8 @@ class DriverConnection:
     It is made the way the engine makes its own (the dialect's set-up and any connect events) and
     then detached from the pool. It reconnects when the server dropped it; a read is retried once
     on the new connection, a write only when its caller can tell whether it ran (write_alone). It
-    closes with the engine
-    (Engine.dispose), and a forked child never uses or closes its parent's (see _forget_on_fork).
+    closes with the engine (Engine.dispose), and a forked child never uses or closes its parent's
+    (see _forget_on_fork).
     psycopg connections are thread-safe, so the threaded development server shares it too.
     """
 
