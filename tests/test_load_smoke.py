@@ -3,8 +3,9 @@
 20 learners take the `math` assessment through 2 gunicorn workers while one worker is killed with
 SIGKILL and PostgreSQL drops every connection to the database; every acknowledged answer must be
 stored exactly once, every acknowledged submit scored, and no response may be a 5xx other than a
-503 "try again" (retried) to a request caught mid-statement. Needs the PostgreSQL server at 127.0.0.1:5432 (skipped without it,
-except under CI=true). Most of its ~75 s on 2 cores is `quizapp bank import` running the bank's checks.
+503 "try again" (retried) to a request caught mid-statement. Needs the PostgreSQL server at
+127.0.0.1:5432 (skipped without it, except under CI=true). Most of its ~75 s on 2 cores is
+`quizapp bank import` running the bank's checks.
 """
 from __future__ import annotations
 
@@ -31,8 +32,8 @@ def test_load_with_a_killed_worker_loses_nothing(capsys):
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL not reachable at {bench.ADMIN_URL} under CI: {exc}")
         pytest.skip(f"PostgreSQL not reachable at {bench.ADMIN_URL}")
-    code = bench.main(["--learners", "20", "--workers", "2", "--kill-worker", "--drop-connections", "--assessment", "math",
-                       "--seconds-limit", "300"])  # a safety net: most of it is the import
+    code = bench.main(["--learners", "20", "--workers", "2", "--kill-worker", "--drop-connections",
+                       "--assessment", "math", "--seconds-limit", "300"])  # a safety net: most of it is the import
     out = capsys.readouterr().out
     print(out)
     assert code == 0, out
