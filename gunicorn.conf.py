@@ -18,10 +18,9 @@ preload_app = True           # fail fast (e.g. no SECRET_KEY) before forking wor
 forwarded_allow_ips = os.environ.get("QUIZAPP_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
-# One JSON object per request: structured logs that any collector can parse.
-access_log_format = ('{"time": "%(t)s", "remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", '
-                     '"query": "%(q)s", "status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, '
-                     '"pid": "%(p)s", "agent": "%(a)s"}')
+# One JSON object per request, escaped by json.dumps: structured logs that any collector can parse
+# (gunicorn's own access_log_format does not escape quotes in a path or a User-Agent).
+logger_class = "quizapp.accesslog.JsonAccessLogger"
 
 
 def when_ready(server):

@@ -13,7 +13,7 @@ restart or a failover does to the app's connections.
 Afterwards it checks the database: every acknowledged (303) answer is stored exactly once with the
 value sent, every acknowledged submit left a submitted attempt with skill results, and no response
 was a 5xx (with --drop-connections, a 503 "try again" to a request caught mid-statement is allowed,
-and retried; a 500 is not). It prints a summary, stops gunicorn, drops the database, and returns 1
+and retried; a 500 is not). gunicorn's access log must be one JSON object per line throughout. It prints a summary, stops gunicorn, drops the database, and returns 1
 on any FAIL.
 Loopback only; bounded by --seconds-limit.
 """
@@ -349,6 +349,30 @@ def verify(url: str, stats: Stats, allow_503: bool = False) -> list[tuple[str, b
     return checks
 
 
+ACCESS_FIELDS = {"time", "remote", "method", "path", "query", "status", "bytes", "duration_ms", "pid", "agent"}
+
+
+def access_log_check(log_text: str, acknowledged: int) -> tuple[str, bool, str]:
+    """gunicorn's log under load: every access line (a line starting "{") is a JSON object with every
+    field, and there is at least one answer POST logged per acknowledged answer."""
+    lines = [line for line in log_text.splitlines() if line.startswith("{")]
+    broken, answers = [], 0
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            broken.append(line[:120])
+            continue
+        if not isinstance(entry, dict) or set(entry) != ACCESS_FIELDS:
+            broken.append(line[:120])
+        elif entry["method"] == "POST" and entry["status"] == 303 and "/q/" in entry["path"]:
+            answers += 1
+    ok = not broken and answers >= acknowledged
+    return ("structured access log: one JSON object per request", ok,
+            f"{len(lines)} lines, {answers} answer posts logged for {acknowledged} acknowledged"
+            + (f"; {len(broken)} not JSON with every field: {broken[:3]}" if broken else ""))
+
+
 def drop_connections(url: str) -> int:
     """Terminate every other connection to this database (what a restart or failover does to the
     app's connections); how many there were."""
@@ -512,6 +536,8 @@ def run(args) -> int:
             checks.append(("the database's connections were dropped mid-run", bool(dropped and dropped[0]),
                            f"{dropped[0]} connections terminated after {stats.total_answers // 3}+ answers"
                            if dropped else "nothing was dropped"))
+        log.flush()
+        checks.append(access_log_check(Path(log.name).read_text(errors="replace"), len(stats.acks)))
         failed = not all(ok for _, ok, _ in checks)
 
         print(f"quizapp load test: {args.assessment!r}, {per_learner} questions, {args.workers} gunicorn workers, "

@@ -38,3 +38,15 @@ def test_load_with_a_killed_worker_loses_nothing(capsys):
     print(out)
     assert code == 0, out
     assert "RESULT: PASS" in out
+
+
+def test_the_access_log_check_wants_json_lines_with_every_field_and_every_answer():
+    check = _load_bench().access_log_check
+    answer = ('{"time": "t", "remote": "127.0.0.1", "method": "POST", "path": "/attempt/a/q/1", "query": "", '
+              '"status": 303, "bytes": 0, "duration_ms": 4.1, "pid": 7, "agent": "x"}')
+    page = answer.replace('"POST"', '"GET"').replace("303", "200")
+    booting = "[2026-11-28 01:00:00 +0000] [7] [INFO] Booting worker with pid: 7"
+    assert check("\n".join([booting, answer, page, answer]), 2)[1]
+    assert not check("\n".join([answer, page]), 2)[1]                      # an acknowledged answer not logged
+    assert not check(answer.replace('"agent": "x"', '"agent": "a "quote""'), 1)[1]  # not JSON
+    assert not check(answer.replace(', "pid": 7', ""), 1)[1]               # a field missing
