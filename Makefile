@@ -1,5 +1,5 @@
 # The README's two commands: `make run` and `make test`. Both work from a fresh clone.
-PYTHON ?= python3
+PYTHON ?= $(shell scripts/venv_python)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
