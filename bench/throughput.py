@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import re
 import secrets
 import shutil
@@ -226,6 +227,11 @@ def profile(sa_url: str, secret: str, learner: Learner, requests: int) -> str:
     return "\n".join(out)
 
 
+def interpreter() -> str:
+    """Which CPython served (the workers run this one): builds of one version differ by 5-15 % here."""
+    return f"Python {platform.python_version()} from {sys.base_prefix}"
+
+
 def rss_mb(pid: int) -> tuple[float, float]:
     """(RSS, PSS) of a process in MB; PSS splits pages shared with the other workers fairly."""
     status = Path(f"/proc/{pid}/status").read_text()
@@ -340,7 +346,7 @@ def run(args) -> int:
 
         print(f"quizapp throughput: gunicorn.conf.py, {args.workers} sync workers, PostgreSQL, wrk -t{args.threads} "
               f"-c{args.connections}, {args.rounds} rounds x {args.seconds:g} s (median), {len(learners)} learners, "
-              f"assessment {args.assessment!r}")
+              f"assessment {args.assessment!r}; {interpreter()}")
         print()
         print("| target | requests/s | p99 (ms) | ratio to bare Flask |")
         print("|---|---|---|---|")
@@ -363,7 +369,7 @@ def run(args) -> int:
         if args.out:
             Path(args.out).parent.mkdir(parents=True, exist_ok=True)
             Path(args.out).write_text(json.dumps({
-                "config": vars(args), "median": med, "ratios": ratios,
+                "config": vars(args), "python": interpreter(), "median": med, "ratios": ratios,
                 "rounds": {t: [vars(x) for x in rs] for t, rs in rounds.items()},
                 "rss_mb": [{"rss": r, "pss": p} for r, p in memory], "server_ms": served,
                 "bare_rss_mb": [r for r, _ in bare_memory],
