@@ -13,8 +13,8 @@ restart or a failover does to the app's connections.
 Afterwards it checks the database: every acknowledged (303) answer is stored exactly once with the
 value sent, every acknowledged submit left a submitted attempt with skill results, and no response
 was a 5xx (with --drop-connections, a 503 "try again" to a request caught mid-statement is allowed,
-and retried; a 500 is not). gunicorn's access log must be one JSON object per line throughout. It prints a summary, stops gunicorn, drops the database, and returns 1
-on any FAIL.
+and retried; a 500 is not), and gunicorn's access log is one JSON object per line throughout. It
+prints a summary, stops gunicorn, drops the database, and returns 1 on any FAIL.
 Loopback only; bounded by --seconds-limit.
 """
 from __future__ import annotations
@@ -536,7 +536,6 @@ def run(args) -> int:
             checks.append(("the database's connections were dropped mid-run", bool(dropped and dropped[0]),
                            f"{dropped[0]} connections terminated after {stats.total_answers // 3}+ answers"
                            if dropped else "nothing was dropped"))
-        log.flush()
         checks.append(access_log_check(Path(log.name).read_text(errors="replace"), len(stats.acks)))
         failed = not all(ok for _, ok, _ in checks)
 
