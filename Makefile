@@ -1,19 +1,28 @@
 # The README's two commands: `make run` and `make test`. Both work from a fresh clone.
+# `make run` installs only what the app imports; `make test` adds the test tools and the
+# libraries the question checks import (and PyTorch from a local wheel when there is one).
 PYTHON ?= $(shell scripts/venv_python)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 5000
 TORCH_WHEELS ?= /opt/wheels
 TORCH_WHEEL := $(firstword $(wildcard $(TORCH_WHEELS)/torch-2.13.0*.whl))
 
-.PHONY: run serve test install db clean
+.PHONY: run serve test install install-test db clean
 
-$(STAMP): pyproject.toml package.json
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+$(TEST_STAMP): pyproject.toml package.json $(RUN_STAMP)
+	$(BIN)/pip install --quiet -e '.[test,checks,bench]'
 	@# PyTorch CPU for the torch items' checks, only from this machine's local wheel (never a
 	@# multi-GB download); without it `quizapp bank verify` skips those items and says how many.
 ifneq ($(TORCH_WHEEL),)
@@ -23,11 +32,14 @@ else
 endif
 	@# axe-core for the accessibility checks in the browser tests (npm's registry; skipped without npm)
 	if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; fi
-	touch $(STAMP)
+	touch $(TEST_STAMP)
 
-install: $(STAMP)
+install: $(RUN_STAMP)
+
+install-test: $(TEST_STAMP)
 
 ## Create or migrate the database (SQLite in instance/ by default) and import questions/ (idempotent).
+## The import runs no question code: parameterised keys come from questions/variants.json.
 db: install
 	$(BIN)/quizapp db upgrade
 	$(BIN)/quizapp bank import
@@ -39,7 +51,7 @@ run: db
 serve: db
 	QUIZAPP_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py 'quizapp:create_app()'
 
-test: install
+test: install-test
 	$(BIN)/bandit -r quizapp -q -ll
 	$(BIN)/quizapp bank validate
 	$(BIN)/quizapp bank lint

@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from quizapp import create_app  # noqa: E402
 from quizapp.bank import schema  # noqa: E402
-from quizapp.bank.checks import compute_variants  # noqa: E402
+from quizapp.bank import frozen  # noqa: E402
 from quizapp.bank.loader import load_bank, question_files  # noqa: E402
 from quizapp.bank.sync import sync_bank  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
@@ -186,7 +186,7 @@ def import_bank(root: Path) -> tuple[dict, float, float]:
     if bank.issues:
         raise SystemExit("the generated bank does not validate:\n" + "\n".join(map(str, bank.issues[:20])))
     try:
-        report = sync_bank(db.session, bank, compute_variants)
+        report = sync_bank(db.session, bank, frozen.lookup(root))
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -5,7 +5,7 @@ SIGKILL and PostgreSQL drops every connection to the database; every acknowledge
 stored exactly once, every acknowledged submit scored, and no response may be a 5xx other than a
 503 "try again" (retried) to a request caught mid-statement. Needs the PostgreSQL server at
 127.0.0.1:5432 (skipped without it, except under CI=true). Most of its ~75 s on 2 cores is
-`quizapp bank import` running the bank's checks.
+`quizapp bank import` and gunicorn starting.
 """
 from __future__ import annotations
 

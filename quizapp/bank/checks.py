@@ -1,16 +1,16 @@
-"""Run a question's executable `check` in a separate interpreter and compare it with the key.
+"""Run a question's executable `check` in the sandbox and compare it with the key.
 
-Checks are code from question files: they never run inside the web process. Each runs in a
-subprocess with a timeout and an address-space limit; a missing optional package (or a
-`requires:` that is not met) makes the item *skipped*, counted and reported, never failed.
+Checks are code from question files: they run only from the CLI (`bank verify`, `bank freeze`),
+never in the web process, and always through `quizapp.sandbox` (bubblewrap, or its fallback
+with a warning; a check from a file published through the web runs only under bubblewrap).
+Anything a check does (loop, fork, allocate, print without end) comes back as a failed or
+errored check, never as a crash of the caller. A missing optional package (or a `requires:`
+that is not met) makes the item *skipped*, counted and reported, never failed.
 """
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
@@ -18,13 +18,12 @@ from typing import Iterable, Sequence
 
 from packaging.requirements import InvalidRequirement, Requirement
 
+from .. import sandbox
 from ..scoring.grading import grade_short, numeric_within
 from .loader import QuestionDef
 from .params import param_sets
 
 TIMEOUT_SECONDS = 60
-SAFE_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-MEMORY_LIMIT_BYTES = 8 * 1024 ** 3  # address space, generous because torch maps large regions
 
 # Runs inside the child: evaluate the snippet once per parameter set, report JSON on the real stdout.
 _RUNNER = r"""
@@ -84,30 +83,35 @@ class CheckOutcome:
         return f"{q.path}:{q.line}: q '{q.id}': {self.message}"
 
 
-def _limit_memory() -> None:  # runs in the child before exec
-    import resource
+def run_snippet(code: str, envs: Sequence[dict], timeout: float = TIMEOUT_SECONDS, *,
+                untrusted: bool = False) -> list[dict]:
+    """Run `code` once per environment in one sandboxed interpreter; one result dict per environment.
 
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+    `untrusted` (the code came through the web upload) refuses to run outside bubblewrap:
+    sandbox.SandboxUnavailable."""
+    limits = sandbox.Limits(wall_seconds=timeout, cpu_seconds=max(1, int(timeout)))
+    run = sandbox.run_python(_RUNNER, json.dumps({"code": code, "envs": list(envs)}), limits, untrusted=untrusted)
+    if not run.ok or not run.stdout:
+        why = run.problem or "the check printed nothing"
+        return [{"kind": "error", "error": why if run.timed_out else f"interpreter {why}"}] * len(envs)
+    try:
+        results = json.loads(run.stdout)
+    except ValueError:
+        results = None
+    if not isinstance(results, list) or len(results) != len(envs) or not all(map(_well_formed, results)):
+        return [{"kind": "error", "error": "the check wrote to the interpreter's own output; print inside it instead"}
+                ] * len(envs)
+    return results
 
 
-def run_snippet(code: str, envs: Sequence[dict], timeout: float = TIMEOUT_SECONDS) -> list[dict]:
-    """Run `code` once per environment in a fresh interpreter; one result dict per environment."""
-    with tempfile.TemporaryDirectory(prefix="quizapp-check-") as home:
-        # An allow-list, not os.environ: a check never sees the app's secrets or database URL.
-        env = {key: os.environ[key] for key in SAFE_ENV if key in os.environ}
-        env.update({"HOME": home, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1",
-                    "PYTHONDONTWRITEBYTECODE": "1", "PYTHONWARNINGS": "ignore", "MPLCONFIGDIR": home})
-        try:
-            proc = subprocess.run([sys.executable, "-I", "-c", _RUNNER],
-                                  input=json.dumps({"code": code, "envs": list(envs)}), capture_output=True,
-                                  text=True, timeout=timeout, env=env, cwd=home,
-                                  preexec_fn=_limit_memory if os.name == "posix" else None)
-        except subprocess.TimeoutExpired:
-            return [{"kind": "error", "error": f"timed out after {timeout:g} s"}] * len(envs)
-    if proc.returncode != 0 or not proc.stdout:
-        tail = (proc.stderr or "").strip().splitlines()[-1:] or [f"exit code {proc.returncode}"]
-        return [{"kind": "error", "error": f"interpreter failed: {tail[0]}"}] * len(envs)
-    return json.loads(proc.stdout)
+_RESULT_FIELDS = {"value": {"repr": str, "str": str}, "stdout": {"text": str}, "missing": {"module": str},
+                  "error": {"error": str}}
+
+
+def _well_formed(result) -> bool:
+    """A result as the runner writes it (a check that prints raw JSON of its own could forge any shape)."""
+    fields = _RESULT_FIELDS.get(result.get("kind")) if isinstance(result, dict) else None
+    return fields is not None and all(isinstance(result.get(name), kind) for name, kind in fields.items())
 
 
 def unmet_requirement(requires: str | None) -> str | None:
@@ -197,7 +201,7 @@ def variant_key(definition: dict, result: dict):
     return text if text else None
 
 
-def run_check(question: QuestionDef) -> CheckOutcome:
+def run_check(question: QuestionDef, untrusted: bool = False) -> CheckOutcome:
     """Run one question's check (for every parameter combination) and judge it."""
     d = question.definition
     code = (d.get("check") or {}).get("python")
@@ -207,7 +211,11 @@ def run_check(question: QuestionDef) -> CheckOutcome:
     if unmet:
         return CheckOutcome(question, "skipped", unmet)
     envs = param_sets(d)
-    results = run_snippet(code, envs)
+    try:
+        results = run_snippet(code, envs, TIMEOUT_SECONDS, untrusted=untrusted)
+    except sandbox.SandboxUnavailable:
+        return CheckOutcome(question, "skipped", "published through the web: its check runs only inside bubblewrap, "
+                                                 "which is not available here")
     variants = []
     for env, result in zip(envs, results):
         where = f" with {env}" if env else ""
@@ -227,24 +235,10 @@ def run_check(question: QuestionDef) -> CheckOutcome:
     return CheckOutcome(question, "verified", "ok", tuple(variants))
 
 
-def run_checks(questions: Iterable[QuestionDef], workers: int = 2) -> list[CheckOutcome]:
-    """Run the checks of many questions, a few interpreters at a time, in input order."""
+def run_checks(questions: Iterable[QuestionDef], workers: int = 2,
+               untrusted_ids: frozenset[str] = frozenset()) -> list[CheckOutcome]:
+    """Run the checks of many questions, a few sandboxes at a time, in input order; the ids in
+    `untrusted_ids` came through the web upload and run only under bubblewrap."""
+    sandbox.isolation()  # say once, before the first check, when the fallback is in use
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run_check, questions))
-
-
-
-def compute_variants(question: QuestionDef) -> list[dict]:
-    """The keys of every combination of a parameterised question, or raise CheckFailed."""
-    outcome = run_check(question)
-    if outcome.status != "verified":
-        raise CheckFailed(outcome)
-    return list(outcome.variants)
-
-
-class CheckFailed(Exception):
-    """A parameterised question's keys could not be computed, so it cannot be imported."""
-
-    def __init__(self, outcome: CheckOutcome):
-        self.outcome = outcome
-        super().__init__(str(outcome))
+        return list(pool.map(lambda q: run_check(q, q.id in untrusted_ids), questions))

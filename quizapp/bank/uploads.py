@@ -162,8 +162,9 @@ def validate_staged(root: Path, staged: list[StagedFile]) -> Bank:
     # Parameterised keys come from running `check` code: that happens only in the CLI import,
     # never inside a web request.
     targets = {"questions/" + f.target for f in staged}
-    bank.issues += [BankIssue(q.path, q.line, "parameterised questions run their `check` code to compute keys; "
-                                              "import them with `quizapp bank import` on the server, not from the browser",
+    bank.issues += [BankIssue(q.path, q.line, "parameterised questions run their `check` code to compute keys, "
+                                              "which is never done from the browser: add the file to the questions "
+                                              "folder on the server and run `quizapp bank freeze`",
                               "q", q.id)
                     for q in bank.questions if q.path in targets and q.definition.get("params")]
     return bank

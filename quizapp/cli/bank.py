@@ -1,4 +1,4 @@
-"""`quizapp bank …`: validate, lint, verify, import, stats, schema, convert and export."""
+"""`quizapp bank …`: validate, lint, verify, freeze, import, stats, schema, convert and export."""
 from __future__ import annotations
 
 import json
@@ -32,7 +32,7 @@ def _print_issues(issues) -> None:
 
 
 
-bank_cli = click.Group("bank", help="Validate, import and count the YAML question banks.")
+bank_cli = click.Group("bank", help="Validate, verify, freeze, import and count the YAML question banks.")
 
 
 @bank_cli.command("validate")
@@ -58,27 +58,87 @@ def validate_command(paths, root) -> None:
 @click.option("--workers", default=2, show_default=True, help="Checks run at the same time.")
 @with_appcontext
 def verify_command(paths, root, workers) -> None:
-    """Run every question's `check` and compare it with the marked key; exit 1 on a mismatch."""
+    """Run every question's `check` in the sandbox and compare it with the marked key, and the frozen
+    keys of parameterised questions with what their checks compute now; exit 1 on a mismatch."""
     from collections import Counter
 
+    from ..bank import frozen
     from ..bank.checks import run_checks
 
     bank = _valid_bank(root, paths, "verifying")
     with_check = [q for q in bank.questions if q.definition.get("check")]
-    outcomes = run_checks(with_check, workers=workers)
-    by_status = Counter(o.status for o in outcomes)
+    outcomes = run_checks(with_check, workers=workers, untrusted_ids=_uploaded_ids(root))
+    try:
+        stored = frozen.load(_questions_dir(root))
+    except frozen.UnreadableFile as exc:
+        raise click.ClickException(str(exc)) from None
+    mismatched = 0
     for outcome in outcomes:
         if outcome.status in ("failed", "error"):
             click.echo(str(outcome), err=True)
+        elif outcome.status == "verified" and outcome.variants:
+            entry = stored.get(outcome.question.id) or {}
+            if entry.get("content_hash") != outcome.question.content_hash:
+                problem = "its keys are not frozen for this version; run `quizapp bank freeze`"
+            elif entry.get("variants") != _plain(outcome.variants):
+                problem = f"the keys frozen in {frozen.FILE_NAME} differ from what its check computes now; " \
+                          "run `quizapp bank freeze`"
+            else:
+                continue
+            mismatched += 1
+            q = outcome.question
+            click.echo(f"{q.path}:{q.line}: q '{q.id}': {problem}", err=True)
+    by_status = Counter(o.status for o in outcomes)
     skipped = Counter(o.message for o in outcomes if o.status == "skipped")
     variants = sum(len(o.variants) for o in outcomes)
     click.echo(f"verified {by_status['verified']} keys ({variants} parameter combinations), "
                f"failed {by_status['failed']}, errors {by_status['error']}, skipped {by_status['skipped']}; "
-               f"{len(bank.questions) - len(with_check)} questions have no check")
+               f"frozen keys out of date {mismatched}; {len(bank.questions) - len(with_check)} questions have no check")
     for reason, count in skipped.most_common():
         click.echo(f"  skipped {count}: {reason}")
-    if by_status["failed"] or by_status["error"]:
+    if by_status["failed"] or by_status["error"] or mismatched:
         sys.exit(1)
+
+
+def _plain(variants) -> list[dict]:
+    """Variants as they read back from JSON (tuples become lists), to compare with the file."""
+    return json.loads(json.dumps(list(variants)))
+
+
+def _uploaded_ids(root) -> frozenset[str]:
+    from ..bank import provenance
+
+    try:
+        return provenance.uploaded_ids(_questions_dir(root))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@bank_cli.command("freeze")
+@click.option("--dir", "root", type=click.Path(file_okay=False), help="The questions folder (default: QUESTIONS_DIR).")
+@click.option("--workers", default=2, show_default=True, help="Checks run at the same time.")
+@with_appcontext
+def freeze_command(root, workers) -> None:
+    """Compute the keys of every parameterised question by running its check in the sandbox, and write
+    them to questions/variants.json (commit it): import and the server then run no question code."""
+    from ..bank import frozen
+    from ..bank.checks import run_checks
+
+    bank = _valid_bank(root, (), "freezing")
+    parameterised = [q for q in bank.questions if q.definition.get("params")]
+    outcomes = run_checks(parameterised, workers=workers, untrusted_ids=_uploaded_ids(root))
+    failed = [o for o in outcomes if o.status != "verified"]
+    for outcome in failed:
+        click.echo(str(outcome), err=True)
+    if failed:
+        click.echo(f"{len(failed)} parameterised question(s) could not be computed; {frozen.FILE_NAME} was not "
+                   "changed.", err=True)
+        sys.exit(1)
+    entries = {o.question.id: {"content_hash": o.question.content_hash, "variants": _plain(o.variants)}
+               for o in outcomes}
+    target = frozen.write(_questions_dir(root), entries)
+    click.echo(f"Froze the keys of {len(entries)} parameterised question(s) "
+               f"({sum(len(e['variants']) for e in entries.values())} combinations) in {target}.")
 
 
 @bank_cli.command("lint")
@@ -180,8 +240,9 @@ def export_command(target_format, paths, output, root) -> None:
 @click.option("--dir", "root", type=click.Path(file_okay=False), help="The questions folder (default: QUESTIONS_DIR).")
 @with_appcontext
 def import_command(root) -> None:
-    """Import the banks into the database: all or nothing, idempotent, versioned."""
-    from ..bank.checks import CheckFailed, compute_variants
+    """Import the banks into the database: all or nothing, idempotent, versioned. Runs no question code:
+    the keys of parameterised questions come from questions/variants.json (`quizapp bank freeze`)."""
+    from ..bank import frozen
     from ..bank.loader import load_bank
     from ..bank.sync import sync_bank
     from ..extensions import db
@@ -192,9 +253,9 @@ def import_command(root) -> None:
         click.echo(f"{len(bank.issues)} error(s); nothing was imported.", err=True)
         sys.exit(1)
     try:
-        report = sync_bank(db.session, bank, compute_variants)
+        report = sync_bank(db.session, bank, frozen.lookup(_questions_dir(root)))
         db.session.commit()
-    except CheckFailed as exc:
+    except frozen.FrozenKeysError as exc:
         db.session.rollback()
         click.echo(f"{exc}\nThe keys of a parameterised question could not be computed; nothing was imported.",
                    err=True)

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ..bank import frozen, provenance
 from ..bank.loader import load_bank, question_files
 from ..bank.stats import bank_stats
 from ..bank.sync import sync_bank
@@ -123,13 +124,21 @@ def publish(token):
                                preview=[], form=form), 400
     previous = write_files(root, staged)
     try:
-        report = sync_bank(db.session, load_bank(root))  # no check code runs in a web request
+        # No check code runs in a web request: parameterised keys come from the frozen file only.
+        report = sync_bank(db.session, load_bank(root), frozen.lookup(root))
+        provenance.record(root, [q.id for q in bank.questions], current_user.id)  # the staged files' questions
         db.session.commit()
-    except ValueError:  # a parameterised question elsewhere changed on disk and was never imported
+    except frozen.FrozenKeysError as exc:
         db.session.rollback()
         restore(previous)
-        flash("Nothing was published: the bank on the server has parameterised questions that were edited but "
-              "not imported. Run `quizapp bank import` on the server first.")
+        question = getattr(exc, "question", None)
+        if question is not None and question.id in {q.id for q in bank.questions}:
+            flash(f"Nothing was published: q '{question.id}' is parameterised, and its keys are computed by running "
+                  "its check, which is never done from the web. Publish it without `params`, or ask the operator "
+                  "to add the file to the questions folder and run `quizapp bank freeze`.")
+        else:
+            flash("Nothing was published: the bank on the server has parameterised questions whose keys are not "
+                  "frozen. Run `quizapp bank freeze` and `quizapp bank import` on the server first.")
         return redirect(url_for("instructor.review_upload", token=token), 303)
     except Exception:
         db.session.rollback()

@@ -1,4 +1,6 @@
-"""Parameterised questions end to end: keys computed at import, one variant per attempt."""
+"""Parameterised questions end to end: keys frozen by `bank freeze` (in the sandbox), imported
+without running any code, one variant per attempt; `bank verify` catches stale frozen keys."""
+import json
 import re
 import shutil
 
@@ -43,8 +45,18 @@ def param_app(tmp_path):
         db.drop_all()
 
 
-def test_import_computes_every_variant(param_app):
-    app, _ = param_app
+def freeze(app):
+    result = app.test_cli_runner().invoke(args=["bank", "freeze"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_freeze_then_import_brings_every_variant(param_app):
+    app, root = param_app
+    assert "Froze the keys of 1 parameterised question(s) (6 combinations)" in freeze(app).output
+    before = (root / "variants.json").read_bytes()
+    freeze(app)
+    assert (root / "variants.json").read_bytes() == before, "a re-freeze of an unchanged bank changes no byte"
     result = app.test_cli_runner().invoke(args=["bank", "import"])
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -54,8 +66,37 @@ def test_import_computes_every_variant(param_app):
         ({"n": 4, "m": 5}, 20), ({"n": 4, "m": 7}, 28)]
 
 
+def test_import_runs_no_question_code(param_app, monkeypatch):
+    """Import reads the frozen keys: with the sandbox and every interpreter gone, it still works."""
+    app, root = param_app
+    freeze(app)
+    from quizapp import sandbox
+
+    def no_code(*args, **kwargs):
+        raise AssertionError("import ran question code")
+    monkeypatch.setattr(sandbox, "run_python", no_code)
+    result = app.test_cli_runner().invoke(args=["bank", "import"])
+    assert result.exit_code == 0, result.output
+
+
+def test_import_refuses_keys_frozen_for_another_version(param_app):
+    app, root = param_app
+    freeze(app)
+    (root / "topics" / "params.yaml").write_text(PARAM_FILE.replace("m: [5, 7]", "m: [5, 8]"))
+    result = app.test_cli_runner().invoke(args=["bank", "import"])
+    assert result.exit_code == 1
+    assert "params.yaml:3: q 't-param': its keys are not frozen for this version; run `quizapp bank freeze`" \
+        in result.output and "nothing was imported" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(Question)) is None
+    (root / "variants.json").write_text("{not json")
+    result = app.test_cli_runner().invoke(args=["bank", "import"])
+    assert result.exit_code == 1 and "variants.json: unreadable" in result.output
+
+
 def test_attempt_shows_its_variant_and_grades_against_its_key(param_app):
     app, _ = param_app
+    freeze(app)
     app.test_cli_runner().invoke(args=["bank", "import"])
     client = app.test_client()
     learner = Learner(client)
@@ -69,20 +110,19 @@ def test_attempt_shows_its_variant_and_grades_against_its_key(param_app):
     assert "Correct." in client.get(learner.url(1)).text and f"{n} × {m}" in client.get(learner.url(1)).text
 
 
-def test_a_broken_generator_imports_nothing(param_app):
+def test_a_broken_generator_freezes_nothing(param_app):
     app, root = param_app
     (root / "topics" / "params.yaml").write_text(PARAM_FILE.replace("python: n * m", "python: n / (m - 5)"))
-    result = app.test_cli_runner().invoke(args=["bank", "import"])
+    result = app.test_cli_runner().invoke(args=["bank", "freeze"])
     assert result.exit_code == 1
     assert "params.yaml:3: q 't-param': check raised ZeroDivisionError" in result.output
-    assert "nothing was imported" in result.output
-    with app.app_context():
-        assert db.session.scalar(select(Question)) is None
+    assert "variants.json was not changed" in result.output and not (root / "variants.json").exists()
 
 
 def test_verify_command_reports_mismatches(param_app):
     app, root = param_app
     runner = app.test_cli_runner()
+    freeze(app)
     ok = runner.invoke(args=["bank", "verify"])
     assert ok.exit_code == 0 and "verified 1 keys (6 parameter combinations), failed 0" in ok.output
     (root / "topics" / "wrong.yaml").write_text(
@@ -91,3 +131,30 @@ def test_verify_command_reports_mismatches(param_app):
     bad = runner.invoke(args=["bank", "verify"])
     assert bad.exit_code == 1
     assert "wrong.yaml:3: q 't-wrong': check gave 4, the key is 5" in bad.output
+
+
+def test_verify_fails_when_frozen_keys_are_missing_stale_or_wrong(param_app):
+    app, root = param_app
+    runner = app.test_cli_runner()
+    missing = runner.invoke(args=["bank", "verify"])
+    assert missing.exit_code == 1 and "q 't-param': its keys are not frozen for this version" in missing.output
+    freeze(app)
+    data = json.loads((root / "variants.json").read_text())
+    data["questions"]["t-param"]["variants"][0]["key"] = 11  # a hand edit, or a check that changed its mind
+    (root / "variants.json").write_text(json.dumps(data))
+    wrong = runner.invoke(args=["bank", "verify"])
+    assert wrong.exit_code == 1 and "frozen keys out of date 1" in wrong.output
+    assert "q 't-param': the keys frozen in variants.json differ from what its check computes now" in wrong.output
+
+
+def test_checks_of_web_uploads_run_only_under_bubblewrap(param_app, monkeypatch):
+    """A question recorded as published through the web is skipped, not run, by the fallback."""
+    app, root = param_app
+    from quizapp.bank import provenance
+
+    provenance.record(root, ["t-param"], user_id=7)
+    monkeypatch.setenv("QUIZAPP_SANDBOX", "fallback")
+    result = app.test_cli_runner().invoke(args=["bank", "verify"])
+    assert "skipped 1: published through the web: its check runs only inside bubblewrap" in result.output
+    result = app.test_cli_runner().invoke(args=["bank", "freeze"])
+    assert result.exit_code == 1 and not (root / "variants.json").exists()
