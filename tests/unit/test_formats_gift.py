@@ -444,3 +444,48 @@ def test_quizapp_comment_without_a_question_is_reported():
     result = import_gift('// quizapp: {"difficulty": 2}\n\n::q::Is it? {T}')
     assert ConversionIssue(1, None, "a quizapp comment with no question after it") in result.issues
     assert result.questions[0]["difficulty"] == 3
+
+
+# --- nothing dropped silently ------------------------------------------------------------------
+
+ODDITIES = Path(__file__).parents[1] / "fixtures" / "formats" / "oddities.gift"
+
+
+def oddities(skills=None):
+    return import_gift(ODDITIES.read_text(encoding="utf-8"), str(ODDITIES), skills)
+
+
+def test_category_lines_are_reported_with_their_question_count():
+    messages = {i.line: i.message for i in oddities().issues if i.message.startswith("category ")}
+    assert messages == {
+        3: "category 'Python/Basics' (2 questions) not carried: a quizapp file has one skill; to give its questions "
+           "another, convert with --category-skill 'Python/Basics=SKILL'",
+        13: "category 'Python/Advanced' (3 questions) not carried: a quizapp file has one skill; to give its "
+            "questions another, convert with --category-skill 'Python/Advanced=SKILL'"}
+
+
+def test_category_skills_map_a_category_or_its_parent():
+    result = oddities({"Python": "python.core", "Python/Advanced": "python.advanced"})
+    assert {q["id"]: q.get("skills") for q in result.questions} == {
+        "bad-meta": ["python.core"], "py-fn": ["python.core"], "weights": ["python.advanced"],
+        "tf": ["python.advanced"], "num": ["python.advanced"]}
+    assert [i.message for i in result.issues if i.message.startswith("category ")] == [
+        "category 'Python/Basics' (2 questions): skill python.core",
+        "category 'Python/Advanced' (3 questions): skill python.advanced"]
+
+
+def test_question_glued_to_a_category_line_is_reported_not_dropped():
+    [issue] = [i for i in oddities().issues if i.line == 14]
+    assert "follows the $CATEGORY line in the same block" in issue.message and issue.message.endswith("skipped")
+
+
+def test_quizapp_comment_before_a_category_is_reported():
+    assert ConversionIssue(2, None, "a quizapp comment before a $CATEGORY line, not a question; ignored") \
+        in oddities().issues
+
+
+def test_moodle_id_and_tags_in_the_comment_before_a_question():
+    result = oddities()
+    question = by_id(result)["py-fn"]
+    assert question["difficulty"] == 1
+    assert ConversionIssue(11, "py-fn", "Moodle tags dropped: easy") in result.issues

@@ -355,3 +355,32 @@ def test_a_quizapp_comment_applies_to_the_next_question_only():
     assert [q["difficulty"] for q in result.questions] == [5, 3, 3]
     assert ("c", 6, "the quizapp comment before this question is not valid JSON; ignored") in [
         (i.question, i.line, i.message) for i in result.issues]
+
+
+# --- nothing dropped silently ------------------------------------------------------------------
+
+def oddities(skills=None):
+    return import_moodle_xml((FORMATS / "oddities.xml").read_bytes(), "oddities.xml", skills)
+
+
+def test_category_elements_and_stray_elements_are_reported_on_their_lines():
+    reported = [(i.line, i.message) for i in oddities().issues if i.question is None]
+    assert reported == [
+        (4, "category 'Python/Basics' (2 questions) not carried: a quizapp file has one skill; to give its questions "
+            "another, convert with --category-skill 'Python/Basics=SKILL'"),
+        (4, "the quizapp comment before this category, not a question, is ignored"),
+        (7, "<notaquestion> is not a Moodle question; ignored"),
+        (25, "category 'Python/Advanced' (1 question) not carried: a quizapp file has one skill; to give its "
+             "questions another, convert with --category-skill 'Python/Advanced=SKILL'"),
+    ]
+
+
+def test_category_skills_give_questions_a_skill_unless_they_carry_their_own():
+    result = oddities({"Python/Basics": "python.core"})
+    assert {q["id"]: q.get("skills") for q in result.questions} == {
+        "bad-meta": ["python.core"], "tagged": ["python.core"], "units": None}
+    data = (FORMATS / "oddities.xml").read_bytes().replace(b"<text>easy</text>", b"<text>quizapp-skill-x.y</text>")
+    result = import_moodle_xml(data, "oddities.xml", {"Python/Basics": "python.core"})
+    assert {q["id"]: q.get("skills") for q in result.questions}["tagged"] == ["x.y"]
+    assert "category 'Python/Basics' (2 questions): skill python.core (1 kept their own quizapp skills)" \
+        in [i.message for i in result.issues]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import importlib
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
 import yaml
 

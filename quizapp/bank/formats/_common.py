@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
 from .. import schema
 from . import ConversionIssue, ConversionResult, format_number
@@ -98,7 +99,7 @@ class Categories:
 
     A question file has one default skill, so a category is either mapped to a skill (`skills`,
     keyed by category path or a parent path; the questions filed there get `skills: [that]`
-    unless their quizapp comment named skills) or reported with the number of questions in it.
+    unless they carry quizapp skills of their own) or reported with the number of questions in it.
     """
 
     def __init__(self, result: ConversionResult, skills: Mapping[str, str] | None = None):
@@ -142,7 +143,7 @@ class Categories:
         else:
             message = f"category {path!r} ({count}): skill {skill}"
             if kept:
-                message += f" ({kept} kept the skills in their quizapp comment)"
+                message += f" ({kept} kept their own quizapp skills)"
         self.result.issues[index] = ConversionIssue(line, None, message)
         self._open = None
 

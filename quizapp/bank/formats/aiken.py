@@ -23,11 +23,20 @@ is reported with its line and dropped. Inside the question text (after its first
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 from .. import schema
 from . import ConversionIssue, ConversionResult
-from ._common import Answer, Categories, Ids, Skip, brief, choice_question, convert_text, finish
+from ._common import (
+    Answer,
+    Categories,
+    Ids,
+    Skip,
+    brief,
+    choice_question,
+    convert_text,
+    finish,
+)
 
 _CHOICE = re.compile(r"^([A-Z])[.)][ \t]+(.*\S)\s*$")
 _ANSWER = re.compile(r"^ANSWER\s*:\s*(.*?)\s*$", re.IGNORECASE)
@@ -206,7 +215,8 @@ def _headers(pending: _Pending, notes: list[tuple[int, str]]) -> tuple[dict, str
             fields["explanation"] = convert_text(value, "plain")
         elif key in _TITLE and title is None:
             title = value
-        elif key in _DIFFICULTY and value.isdigit() and int(value) in schema.DIFFICULTIES and "difficulty" not in fields:
+        elif key in _DIFFICULTY and value.isdigit() and int(value) in schema.DIFFICULTIES \
+                and "difficulty" not in fields:
             fields["difficulty"] = int(value)
         elif key in _REFERENCE and re.fullmatch(r"https?://\S+", value):
             fields.setdefault("references", []).append(value)
@@ -217,8 +227,9 @@ def _headers(pending: _Pending, notes: list[tuple[int, str]]) -> tuple[dict, str
                    **dict.fromkeys(_REFERENCE, "a reference must be one http(s) URL")}.get(key, f"a second {word} line")
             notes.append((line_no, f"{brief(line)} not carried: {why}"))
         else:
-            notes.append((line_no, f"{brief(line)} is read as a header line, not question text, and quizapp has no "
-                                   "field for it; not carried (if it belongs to the question, add it to the prompt)"))
+            notes.append((line_no, (f"{brief(line)} is read as a header line, not question text, and quizapp has "
+                                    "no field for it; not carried (if it belongs to the question, add it to the "
+                                    "prompt)")))
     return fields, title
 
 

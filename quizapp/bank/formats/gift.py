@@ -11,12 +11,30 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from . import ConversionIssue, ConversionResult, ExportResult, format_number, located
-from ._common import (Answer, Categories, Ids, Note, NumericAnswer, Skip, absolute_tolerance, apply_metadata,
-                      brief, choice_question, choice_weights, convert_text, export_metadata, finish, numeric_question,
-                      short_question, tag_facts, weight_text)
+from ._common import (
+    Answer,
+    Categories,
+    Ids,
+    Note,
+    NumericAnswer,
+    Skip,
+    absolute_tolerance,
+    apply_metadata,
+    brief,
+    choice_question,
+    choice_weights,
+    convert_text,
+    export_metadata,
+    finish,
+    numeric_question,
+    short_question,
+    tag_facts,
+    weight_text,
+)
 
 # Escaped syntax characters become slots (Unicode noncharacters) while the syntax is parsed.
 _ESCAPES = {"~": "\ufdd0", "=": "\ufdd1", "#": "\ufdd2", "{": "\ufdd3", "}": "\ufdd4", ":": "\ufdd5",
@@ -186,8 +204,11 @@ def _moodle_comment(comment: str) -> tuple[str | None, list[str]]:
     """Moodle keeps a question's idnumber and tags in the comment before it: `// [id:x] [tag:y] [tag:z]`."""
     idnumber = re.search(r"\[id:((?:\\\]|[^\]\x00-\x1f])+)\]", comment)
     tags = re.findall(r"\[tag:((?:\\\]|[^\]\x00-\x1f])+)\]", comment)
-    unescape = lambda text: text.replace("\\]", "]").strip()     # noqa: E731
-    return (unescape(idnumber.group(1)) if idnumber else None), [unescape(tag) for tag in tags]
+    return (_unescape_bracket(idnumber.group(1)) if idnumber else None), [_unescape_bracket(tag) for tag in tags]
+
+
+def _unescape_bracket(text: str) -> str:
+    return text.replace("\\]", "]").strip()
 
 
 def import_gift(text: str, source: str = "input.gift",
@@ -230,10 +251,10 @@ def import_gift(text: str, source: str = "input.gift",
         raw = _protect(raw)
         if raw.startswith("$CATEGORY:"):
             first, _, rest = raw.partition("\n")
-            categories.enter(line, first[len("$CATEGORY:"):].translate(_RESTORE))
             if meta_line:
                 result.issues.append(ConversionIssue(meta_line, None, "a quizapp comment before a $CATEGORY line, "
                                                                       "not a question; ignored"))
+            categories.enter(line, first[len("$CATEGORY:"):].translate(_RESTORE))
             if rest.strip():
                 result.issues.append(ConversionIssue(body[1][0], None, f"{brief(rest.translate(_RESTORE))} follows "
                                                      "the $CATEGORY line in the same block, so Moodle reads it as part "

@@ -16,17 +16,37 @@ import codecs
 import html
 import json
 import re
+
 # ElementTree only builds output and tree nodes; untrusted input is parsed by defusedxml below.
 import xml.etree.ElementTree as ET  # nosec B405
+from collections.abc import Mapping
+from typing import Any
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
-from typing import Any, Mapping
 
 from . import ConversionIssue, ConversionResult, ExportResult, format_number, located
-from ._common import (STOCK_FEEDBACK, Answer, Ids, Note, NumericAnswer, Skip, absolute_tolerance, apply_metadata,
-                      Categories, brief, choice_question, choice_weights, convert_text, export_metadata, finish,
-                      numeric_question, short_question, tag_facts, weight_text)
+from ._common import (
+    STOCK_FEEDBACK,
+    Answer,
+    Categories,
+    Ids,
+    Note,
+    NumericAnswer,
+    Skip,
+    absolute_tolerance,
+    apply_metadata,
+    brief,
+    choice_question,
+    choice_weights,
+    convert_text,
+    export_metadata,
+    finish,
+    numeric_question,
+    short_question,
+    tag_facts,
+    weight_text,
+)
 
 _FORMATS = {"html": "html", "moodle_auto_format": "moodle", "plain_text": "plain", "markdown": "markdown",
             "wiki_like": "plain"}
