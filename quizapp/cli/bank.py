@@ -174,30 +174,57 @@ def schema_command(output) -> None:
         click.echo(text, nl=False)
 
 
+def _category_skills(pairs: tuple[str, ...]) -> dict[str, str]:
+    """`--category-skill 'Python/Basics=python.core'` options as a mapping; a malformed one is an error."""
+    from ..bank.formats._common import category_path
+
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        category, sep, skill = pair.rpartition("=")
+        category, skill = category_path(category) if category.strip() else "", skill.strip()
+        if not sep or not category or not skill:
+            raise click.BadParameter(f"{pair!r} is not CATEGORY=SKILL (e.g. 'Python/Basics=python.core')",
+                                     param_hint="--category-skill")
+        if mapping.get(category, skill) != skill:
+            raise click.BadParameter(f"category {category!r} is mapped twice", param_hint="--category-skill")
+        mapping[category] = skill
+    return mapping
+
+
 @bank_cli.command("convert")
 @click.option("--from", "source_format", type=click.Choice(["gift", "aiken", "moodle-xml"]), required=True)
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--skill", required=True, help="The file-level skill of the converted questions, e.g. python.core.")
+@click.option("--category-skill", "category_skill_pairs", multiple=True, metavar="CATEGORY=SKILL",
+              help="Give the questions of a source category (and its subcategories) this skill, e.g. "
+                   "'Python/Basics=python.core'; repeatable. Categories not mapped are reported.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The YAML file to write (refuses to overwrite).")
-def convert_command(source_format, source, skill, output) -> None:
+def convert_command(source_format, source, skill, category_skill_pairs, output) -> None:
     """Convert a Moodle GIFT, Aiken or Moodle XML file into a YAML question file."""
     from ..bank.formats import to_yaml
     from ..bank.formats.aiken import import_aiken
     from ..bank.formats.gift import import_gift
     from ..bank.formats.moodle_xml import import_moodle_xml
 
+    category_skills = _category_skills(category_skill_pairs)
     if output.exists():
         raise click.ClickException(f"{output} exists; choose another name")
     data = source.read_bytes()
     if source_format == "moodle-xml":
-        result = import_moodle_xml(data, str(source))
+        result = import_moodle_xml(data, str(source), category_skills)
     else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise click.ClickException(f"{source}: not valid UTF-8 (byte {exc.start}); re-save it as UTF-8") from None
-        result = (import_gift if source_format == "gift" else import_aiken)(text, str(source))
+        result = (import_gift if source_format == "gift" else import_aiken)(text, str(source), category_skills)
+    paths = {path for _, path in result.category_lines}
+    unused = [c for c in category_skills if not any(p == c or p.startswith(c + "/") for p in paths)]
+    if unused:
+        known = ", ".join(repr(p) for p in sorted(paths)) or "none"
+        raise click.ClickException(f"--category-skill: no category in {source} is or lies under "
+                                   f"{', '.join(map(repr, unused))} (its categories: {known}); nothing was written")
     for issue in result.issues:
         who = f" q '{issue.question}':" if issue.question else ""
         click.echo(f"{source}:{issue.line}:{who} {issue.message}", err=True)
@@ -217,8 +244,7 @@ def convert_command(source_format, source, skill, output) -> None:
 @with_appcontext
 def export_command(target_format, paths, output, root) -> None:
     """Export question files to GIFT or Moodle XML; what cannot be carried is reported per question."""
-    from ..bank.formats.gift import export_gift
-    from ..bank.formats.moodle_xml import export_moodle_xml
+    from ..bank.formats import exporter
     from ..bank.loader import load_bank
 
     bank = load_bank(_questions_dir(root), paths)
@@ -226,14 +252,21 @@ def export_command(target_format, paths, output, root) -> None:
         _print_issues(bank.issues)
         sys.exit(1)
     pairs = [(q.id, q.definition) for q in bank.questions]
-    text, issues = export_gift(pairs) if target_format == "gift" else export_moodle_xml(pairs)
-    for issue in issues:
+    result = exporter(target_format)(pairs, {q.id: (q.path, q.line) for q in bank.questions})
+    for issue in result.issues:
         click.echo(str(issue), err=True)
+    skipped, notes = len(pairs) - len(result.written), len(result.issues) - len(result.skipped)
+    count = f"{len(result.written)} of {len(pairs)} question(s)"
+    tail = ((f"; {skipped} not exported (reasons above)" if skipped else "")
+            + (f"; {notes} note(s) above on what {target_format} does not keep" if notes else ""))
+    if not result.written:
+        raise click.ClickException(f"no question could be exported ({count}{tail}); nothing was written")
     if output:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"Wrote {len(pairs)} question(s) to {output}.", err=True)
+        output.write_text(result.text, encoding="utf-8")
+        click.echo(f"Wrote {count} to {output}{tail}.", err=True)
     else:
-        click.echo(text, nl=False)
+        click.echo(result.text, nl=False)
+        click.echo(f"Exported {count}{tail}.", err=True)
 
 
 @bank_cli.command("import")

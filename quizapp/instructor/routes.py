@@ -167,9 +167,8 @@ EXPORTERS = {"gift": ("gift", "text/plain"), "moodle-xml": ("xml", "application/
 
 @bp.route("/export/<fmt>/<path:relpath>")
 def export(fmt, relpath):
-    """One question file as GIFT or Moodle XML; what the format cannot carry is listed in a header comment."""
-    from ..bank.formats.gift import export_gift
-    from ..bank.formats.moodle_xml import export_moodle_xml
+    """One question file as GIFT or Moodle XML; response headers count what was written and what was lost."""
+    from ..bank.formats import exporter
 
     root = _root()
     files = {str(p.relative_to(root)): p for p in question_files(root)}
@@ -179,11 +178,13 @@ def export(fmt, relpath):
     if bank.issues:
         abort(409, "This file has validation errors; fix them before exporting.")
     pairs = [(q.id, q.definition) for q in bank.questions]
-    text, issues = export_gift(pairs) if fmt == "gift" else export_moodle_xml(pairs)
+    result = exporter(fmt)(pairs)
     suffix, mimetype = EXPORTERS[fmt]
-    response = current_app.response_class(text, mimetype=mimetype)
+    response = current_app.response_class(result.text, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{Path(relpath).stem}.{suffix}"'
-    response.headers["X-Quizapp-Export-Issues"] = str(len(issues))
+    response.headers["X-Quizapp-Export-Issues"] = str(len(result.issues))
+    response.headers["X-Quizapp-Exported"] = str(len(result.written))
+    response.headers["X-Quizapp-Not-Exported"] = str(len(pairs) - len(result.written))
     return response
 
 

@@ -88,3 +88,52 @@ def test_proxy_count_trusts_forwarded_client_addresses(tmp_path):
     app.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.7"},
                           environ_base={"REMOTE_ADDR": "127.0.0.1"})
     assert seen["addr"] == "203.0.113.7"
+
+
+def test_convert_maps_categories_to_skills_and_refuses_a_category_not_in_the_file(tmp_path):
+    from tests.conftest import FIXTURES
+
+    runner = make_app(tmp_path).test_cli_runner()
+    source = str(FIXTURES / "formats" / "moodle_export.xml")
+    out = tmp_path / "imported.yaml"
+    base = ["bank", "convert", "--from", "moodle-xml", source, "--skill", "t.basics", "-o", str(out)]
+    typo = runner.invoke(args=base + ["--category-skill", "Pyton=t.math"])
+    assert typo.exit_code != 0 and "no category" in typo.output and "'Pyton'" in typo.output and not out.exists()
+    malformed = runner.invoke(args=base + ["--category-skill", "Python"])
+    assert malformed.exit_code != 0 and "CATEGORY=SKILL" in malformed.output and not out.exists()
+    result = runner.invoke(args=base + ["--category-skill", "$course$/top/Python/Numbers=t.math"])
+    assert result.exit_code == 0, result.output
+    assert "moodle_export.xml:115: category 'Python/Numbers' (3 questions): skill t.math" in result.output
+    assert "moodle_export.xml:4: category 'Python/Basics' (2 questions) not carried" in result.output
+    assert out.read_text().count("skills: [t.math]") == 3
+
+
+def test_export_counts_exactly_what_was_written_and_names_each_skipped_question(tmp_path):
+    import shutil
+
+    from tests.conftest import FIXTURE_BANK
+    from tests.unit.test_formats_notes import ODD_BANK
+
+    root = tmp_path / "questions"
+    shutil.copytree(FIXTURE_BANK, root)
+    odd = root / "topics" / "odd.yaml"
+    odd.write_text(ODD_BANK, encoding="utf-8")
+    runner = make_app(tmp_path, bank_dir=root).test_cli_runner()
+    out = tmp_path / "odd.gift"
+    result = runner.invoke(args=["bank", "export", "--to", "gift", str(odd), "--dir", str(root), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"{odd}:3: q 'odd-param': a parameterised question has no fixed answer key for Moodle; not exported" \
+        in result.output
+    assert f"{odd}:13: q 'odd-regex': only a regular expression accepts answers" in result.output
+    assert f"{odd}:20: q 'odd-unit': GIFT has no units" in result.output
+    assert f"Wrote 2 of 4 question(s) to {out}; 2 not exported (reasons above); 3 note(s) above on what gift " \
+           "does not keep." in result.output
+    assert out.read_text().count("::odd-") == 2
+    stdout = runner.invoke(args=["bank", "export", "--to", "moodle-xml", str(odd), "--dir", str(root)])
+    assert "Exported 2 of 4 question(s); 2 not exported" in stdout.output and stdout.output.count("<question ") == 2
+
+    odd.write_text(ODD_BANK.split("  - id: odd-unit")[0], encoding="utf-8")
+    none = runner.invoke(args=["bank", "export", "--to", "gift", str(odd), "--dir", str(root),
+                               "-o", str(tmp_path / "x")])
+    assert none.exit_code != 0 and "no question could be exported (0 of 2" in none.output
+    assert not (tmp_path / "x").exists()

@@ -291,6 +291,8 @@ def test_cohort_join_heatmap_and_exports(app, teacher):
 def test_export_gift_and_moodle_xml(teacher):
     gift = teacher.get("/instructor/export/gift/topics/basics.yaml")
     assert gift.status_code == 200 and "::t-single::" in gift.text
+    exported = int(gift.headers["X-Quizapp-Exported"])
+    assert exported == gift.text.count("\n::t-") > 0 and gift.headers["X-Quizapp-Not-Exported"] == "0"
     xml = teacher.get("/instructor/export/moodle-xml/topics/basics.yaml")
     assert xml.status_code == 200 and "<quiz>" in xml.text
     assert teacher.get("/instructor/export/pdf/topics/basics.yaml").status_code == 404

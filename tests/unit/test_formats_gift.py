@@ -241,7 +241,7 @@ def fixture_definitions():
 
 
 def test_export_writes_moodle_gift_with_a_quizapp_comment():
-    text, _ = export_gift(fixture_definitions())
+    text = export_gift(fixture_definitions()).text
     assert (
         '// quizapp: {"difficulty": 2, "skills": ["t.basics"], "references": '
         '["https://docs.python.org/3/tutorial/introduction.html#text"], "check": {"python": "\\"abcdef\\"[1:4]"}}\n'
@@ -255,18 +255,18 @@ def test_export_writes_moodle_gift_with_a_quizapp_comment():
 
 
 def test_export_weights_follow_our_partial_credit_rule():
-    text, _ = export_gift(fixture_definitions())
+    text = export_gift(fixture_definitions()).text
     block = text[text.index("::t-multiple::"):]
     assert block.split("}\n")[0].splitlines()[1:5] == ["\t~%50%list", "\t~%-50%tuple#Tuples cannot change after creation.",
                                                        "\t~%50%dict", "\t~%-50%str#Strings are immutable."]
     definition = {"type": "multiple", "difficulty": 3, "prompt": "P", "explanation": "", "choices": [
         {"text": t, "correct": c} for t, c in (("a", True), ("b", True), ("c", True), ("d", False))]}
-    text, _ = export_gift([("m", definition)])
+    text = export_gift([("m", definition)]).text
     assert "\t~%33.33333%a" in text and "\t~%-100%d" in text
 
 
 def test_export_relative_tolerance_is_absolute_for_moodle():
-    text, _ = export_gift(fixture_definitions())
+    text = export_gift(fixture_definitions()).text
     assert "\t=9.8696:0.098696\n" in text
     assert '"tolerance": "1%"' in text
 
@@ -280,7 +280,8 @@ def test_export_reports_what_moodle_will_not_do_with_the_output_line():
         ("c", {"type": "short", "difficulty": 3, "prompt": "Name?", "answers": ["A"], "case_sensitive": True,
                "pattern": "^A$"}),
     ]
-    text, issues = export_gift(definitions)
+    result = export_gift(definitions)
+    text, issues = result.text, result.issues
     lines = text.splitlines()
     assert [str(i) for i in issues if not i.line] == [
         "q 'p': a parameterised question has no fixed answer key for Moodle; not exported",
@@ -298,7 +299,7 @@ def test_export_reports_what_moodle_will_not_do_with_the_output_line():
 
 def test_export_escapes_answers_moodle_would_misread():
     definition = {"type": "short", "difficulty": 3, "prompt": "Unpack?", "answers": ["*", "%5%"], "feedback": "No."}
-    text, _ = export_gift([("x", definition)])
+    text = export_gift([("x", definition)]).text
     assert "\t=\\\\*\n" in text          # \* in Moodle is a literal star, not a wildcard
     assert "\t=%100%%5%\n" in text       # a leading %5% would be read as a weight
     assert "\t=%0%*#No.\n" in text       # our feedback is Moodle's "any other answer"
@@ -320,7 +321,7 @@ ROUNDTRIP_IDS = [q["id"] for q in yaml.safe_load((FORMATS / "roundtrip.yaml").re
 @pytest.mark.parametrize("qid", ROUNDTRIP_IDS)
 def test_round_trip_keeps_every_definition(tmp_path, qid):
     root, definitions = roundtrip_definitions(tmp_path)
-    text, _ = export_gift(definitions)
+    text = export_gift(definitions).text
     result = import_gift(text, "export.gift")
     assert result.issues == []
     bank = reload(root, result.questions)
@@ -331,7 +332,7 @@ def test_round_trip_keeps_every_definition(tmp_path, qid):
 def test_round_trip_covers_every_supported_type(tmp_path):
     _, definitions = roundtrip_definitions(tmp_path)
     assert {d["type"] for _, d in definitions} == {"single", "multiple", "true_false", "numeric", "short"}
-    text, _ = export_gift(definitions)
+    text = export_gift(definitions).text
     imported = by_id(import_gift(text))
     for qid, definition in definitions:
         q = imported[qid]
@@ -342,7 +343,7 @@ def test_round_trip_covers_every_supported_type(tmp_path):
 
 def test_without_the_quizapp_comment_moodle_facts_survive_and_the_rest_is_reported(tmp_path):
     _, definitions = roundtrip_definitions(tmp_path)
-    text, _ = export_gift(definitions)
+    text = export_gift(definitions).text
     plain = "\n".join(line for line in text.splitlines() if not line.startswith("// quizapp:"))
     result = import_gift(plain)
     q = by_id(result)["rt-single"]
@@ -358,7 +359,7 @@ def test_single_line_block_text_loses_only_its_trailing_newline():
     """Moodle trims text, so `prompt: |` with one line comes back as a plain one-line prompt."""
     definition = {"type": "true_false", "difficulty": 2, "prompt": "Is 1 < 2?\n", "answer": True,
                   "explanation": "Yes.\n", "references": ["https://example.org/"]}
-    [q] = import_gift(export_gift([("t", definition)])[0]).questions
+    [q] = import_gift(export_gift([("t", definition)]).text).questions
     assert (q["prompt"], q["explanation"]) == ("Is 1 < 2?", "Yes.")
 
 
@@ -421,8 +422,8 @@ def test_to_yaml_empty():
 
 
 def test_metadata_comment_is_one_json_line():
-    text, _ = export_gift([("x", {"type": "true_false", "difficulty": 4, "prompt": "Multi\nline", "answer": False,
-                                  "check": {"python": "print(1)\nprint(2)"}, "explanation": ""})])
+    text = export_gift([("x", {"type": "true_false", "difficulty": 4, "prompt": "Multi\nline", "answer": False,
+                                  "check": {"python": "print(1)\nprint(2)"}, "explanation": ""})]).text
     comment = next(line for line in text.splitlines() if line.startswith("// quizapp:"))
     assert json.loads(comment[len("// quizapp:"):]) == {"difficulty": 4, "check": {"python": "print(1)\nprint(2)"}}
 
@@ -443,3 +444,48 @@ def test_quizapp_comment_without_a_question_is_reported():
     result = import_gift('// quizapp: {"difficulty": 2}\n\n::q::Is it? {T}')
     assert ConversionIssue(1, None, "a quizapp comment with no question after it") in result.issues
     assert result.questions[0]["difficulty"] == 3
+
+
+# --- nothing dropped silently ------------------------------------------------------------------
+
+ODDITIES = Path(__file__).parents[1] / "fixtures" / "formats" / "oddities.gift"
+
+
+def oddities(skills=None):
+    return import_gift(ODDITIES.read_text(encoding="utf-8"), str(ODDITIES), skills)
+
+
+def test_category_lines_are_reported_with_their_question_count():
+    messages = {i.line: i.message for i in oddities().issues if i.message.startswith("category ")}
+    assert messages == {
+        3: "category 'Python/Basics' (2 questions) not carried: a quizapp file has one skill; to give its questions "
+           "another, convert with --category-skill 'Python/Basics=SKILL'",
+        13: "category 'Python/Advanced' (3 questions) not carried: a quizapp file has one skill; to give its "
+            "questions another, convert with --category-skill 'Python/Advanced=SKILL'"}
+
+
+def test_category_skills_map_a_category_or_its_parent():
+    result = oddities({"Python": "python.core", "Python/Advanced": "python.advanced"})
+    assert {q["id"]: q.get("skills") for q in result.questions} == {
+        "bad-meta": ["python.core"], "py-fn": ["python.core"], "weights": ["python.advanced"],
+        "tf": ["python.advanced"], "num": ["python.advanced"]}
+    assert [i.message for i in result.issues if i.message.startswith("category ")] == [
+        "category 'Python/Basics' (2 questions): skill python.core",
+        "category 'Python/Advanced' (3 questions): skill python.advanced"]
+
+
+def test_question_glued_to_a_category_line_is_reported_not_dropped():
+    [issue] = [i for i in oddities().issues if i.line == 14]
+    assert "follows the $CATEGORY line in the same block" in issue.message and issue.message.endswith("skipped")
+
+
+def test_quizapp_comment_before_a_category_is_reported():
+    assert ConversionIssue(2, None, "a quizapp comment before a $CATEGORY line, not a question; ignored") \
+        in oddities().issues
+
+
+def test_moodle_id_and_tags_in_the_comment_before_a_question():
+    result = oddities()
+    question = by_id(result)["py-fn"]
+    assert question["difficulty"] == 1
+    assert ConversionIssue(11, "py-fn", "Moodle tags dropped: easy") in result.issues

@@ -230,7 +230,8 @@ def fixture_definitions():
 
 
 def test_export_is_moodle_xml_with_markdown_text_tags_and_references():
-    text, issues = export_moodle_xml(fixture_definitions())
+    result = export_moodle_xml(fixture_definitions())
+    text, issues = result.text, result.issues
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n')
     quiz = ET.fromstring(text)
     single = next(q for q in quiz.iter("question") if q.findtext("idnumber") == "t-single")
@@ -254,14 +255,14 @@ def test_export_is_moodle_xml_with_markdown_text_tags_and_references():
 
 
 def test_export_comment_carries_everything_as_json():
-    text, _ = export_moodle_xml(fixture_definitions())
+    text = export_moodle_xml(fixture_definitions()).text
     comments = re.findall(r"<!-- quizapp: (.*?) -->", text)
     assert json.loads(comments[0])["check"] == {"python": '"abcdef"[1:4]'}
     assert json.loads(comments[-1])["tolerance"] == "1%"
 
 
 def test_export_numeric_short_and_true_false_shapes():
-    quiz = ET.fromstring(export_moodle_xml(fixture_definitions())[0])
+    quiz = ET.fromstring(export_moodle_xml(fixture_definitions()).text)
     questions = {q.findtext("idnumber"): q for q in quiz.iter("question")}
     pct = questions["t-numeric-pct"]
     assert (pct.findtext("answer/text"), pct.findtext("answer/tolerance")) == ("9.8696", "0.098696")
@@ -279,7 +280,8 @@ def test_export_skips_what_moodle_cannot_hold():
         ("c", {"type": "true_false", "difficulty": 3, "prompt": "Bell \x07?", "answer": True}),
         ("ok", {"type": "short", "difficulty": 3, "prompt": "x -> int?", "answers": ["x -> int"]}),
     ]
-    text, issues = export_moodle_xml(definitions)
+    result = export_moodle_xml(definitions)
+    text, issues = result.text, result.issues
     assert [str(i) for i in issues] == [
         "q 'p': a parameterised question has no fixed answer key for Moodle; not exported",
         "q 'r': only a regular expression accepts answers, and Moodle short answers need literal ones; not exported",
@@ -296,7 +298,7 @@ ROUNDTRIP_IDS = [q["id"] for q in yaml.safe_load((FORMATS / "roundtrip.yaml").re
 @pytest.mark.parametrize("qid", ROUNDTRIP_IDS)
 def test_round_trip_keeps_every_definition(tmp_path, qid):
     root, definitions = roundtrip_definitions(tmp_path)
-    text, _ = export_moodle_xml(definitions)
+    text = export_moodle_xml(definitions).text
     result = import_moodle_xml(text, "export.xml")
     assert result.issues == []
     bank = reload(root, result.questions)
@@ -307,7 +309,7 @@ def test_round_trip_keeps_every_definition(tmp_path, qid):
 def test_through_moodle_tags_and_feedback_links_keep_the_essentials(tmp_path):
     """Moodle drops XML comments on import and export; tags and the references paragraph survive."""
     root, definitions = roundtrip_definitions(tmp_path)
-    text, _ = export_moodle_xml(definitions)
+    text = export_moodle_xml(definitions).text
     through_moodle = re.sub(r"\s*<!-- quizapp: .*? -->", "", text)
     assert "quizapp:" not in through_moodle
     result = import_moodle_xml(through_moodle)
@@ -330,7 +332,9 @@ def test_moodle_shaped_windows_file_loads_into_the_bank(tmp_path):
     data = (FORMATS / "windows_complete.xml").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
     result = import_moodle_xml(data, "windows_complete.xml")
-    assert result.issues == []
+    assert [str(i) for i in result.issues] == [
+        "line 5: category 'Default for Python 101/quizapp' (5 questions) not carried: a quizapp file has one skill; "
+        "to give its questions another, convert with --category-skill 'Default for Python 101/quizapp=SKILL'"]
     assert set(result.categories.values()) == {"Default for Python 101/quizapp"}
     bank = reload(bank_copy(tmp_path), result.questions)
     assert bank.ok, [str(i) for i in bank.issues]
@@ -351,3 +355,32 @@ def test_a_quizapp_comment_applies_to_the_next_question_only():
     assert [q["difficulty"] for q in result.questions] == [5, 3, 3]
     assert ("c", 6, "the quizapp comment before this question is not valid JSON; ignored") in [
         (i.question, i.line, i.message) for i in result.issues]
+
+
+# --- nothing dropped silently ------------------------------------------------------------------
+
+def oddities(skills=None):
+    return import_moodle_xml((FORMATS / "oddities.xml").read_bytes(), "oddities.xml", skills)
+
+
+def test_category_elements_and_stray_elements_are_reported_on_their_lines():
+    reported = [(i.line, i.message) for i in oddities().issues if i.question is None]
+    assert reported == [
+        (4, "category 'Python/Basics' (2 questions) not carried: a quizapp file has one skill; to give its questions "
+            "another, convert with --category-skill 'Python/Basics=SKILL'"),
+        (4, "the quizapp comment before this category, not a question, is ignored"),
+        (7, "<notaquestion> is not a Moodle question; ignored"),
+        (25, "category 'Python/Advanced' (1 question) not carried: a quizapp file has one skill; to give its "
+             "questions another, convert with --category-skill 'Python/Advanced=SKILL'"),
+    ]
+
+
+def test_category_skills_give_questions_a_skill_unless_they_carry_their_own():
+    result = oddities({"Python/Basics": "python.core"})
+    assert {q["id"]: q.get("skills") for q in result.questions} == {
+        "bad-meta": ["python.core"], "tagged": ["python.core"], "units": None}
+    data = (FORMATS / "oddities.xml").read_bytes().replace(b"<text>easy</text>", b"<text>quizapp-skill-x.y</text>")
+    result = import_moodle_xml(data, "oddities.xml", {"Python/Basics": "python.core"})
+    assert {q["id"]: q.get("skills") for q in result.questions}["tagged"] == ["x.y"]
+    assert "category 'Python/Basics' (2 questions): skill python.core (1 kept their own quizapp skills)" \
+        in [i.message for i in result.issues]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
@@ -19,14 +20,22 @@ import yaml
 
 @dataclass(frozen=True)
 class ConversionIssue:
-    """Something a conversion could not carry. line 0 means "no line" (a question not exported)."""
+    """Something a conversion could not carry, at a line of `source` (of the converted file when source is None).
+
+    line 0 means "no line"; the converters give every issue a line (an exporter without the
+    questions' YAML locations can give none for a question it did not write).
+    """
 
     line: int
     question: str | None
     message: str
+    source: str | None = None
 
     def __str__(self) -> str:
-        where = f"line {self.line}: " if self.line else ""
+        if self.source:
+            where = f"{self.source}:{self.line}: "
+        else:
+            where = f"line {self.line}: " if self.line else ""
         if self.question is not None:
             return f"{where}q '{self.question}': {self.message}"
         return f"{where}{self.message}"
@@ -34,11 +43,37 @@ class ConversionIssue:
 
 @dataclass
 class ConversionResult:
-    """Imported questions (YAML-ready dicts), the issues met, and the source category of each id."""
+    """Imported questions (YAML-ready dicts), the issues met, the source category of each id and every
+    category line of the source as (line, path)."""
 
     questions: list[dict]
     issues: list[ConversionIssue]
     categories: dict[str, str] = field(default_factory=dict)
+    category_lines: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass
+class ExportResult:
+    """An export: the text, what was lost (per question), and the ids actually written, in order."""
+
+    text: str
+    issues: list[ConversionIssue]
+    written: list[str]
+
+    @property
+    def skipped(self) -> list[ConversionIssue]:
+        """The issues of the questions that are not in the text: one per question, saying why."""
+        written = set(self.written)
+        return [issue for issue in self.issues if issue.question not in written]
+
+
+def located(locations: Mapping[str, tuple[str, int]] | None, qid: str, output_line: int,
+            message: str) -> ConversionIssue:
+    """An export issue at the question's YAML file and line when known, else at its line in the output."""
+    if locations and qid in locations:
+        path, line = locations[qid]
+        return ConversionIssue(line, qid, message, str(path))
+    return ConversionIssue(output_line, qid, message)
 
 
 IMPORT_FORMATS = {"gift": ("gift", "import_gift"), "aiken": ("aiken", "import_aiken"),
@@ -52,7 +87,7 @@ def importer(name: str) -> Callable[..., ConversionResult]:
     return getattr(importlib.import_module(f"{__name__}.{module}"), func)
 
 
-def exporter(name: str) -> Callable[..., tuple[str, list[ConversionIssue]]]:
+def exporter(name: str) -> Callable[..., ExportResult]:
     """The export function for a CLI format name (gift, moodle-xml)."""
     module, func = EXPORT_FORMATS[name]
     return getattr(importlib.import_module(f"{__name__}.{module}"), func)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from .. import schema
-from . import format_number
+from . import ConversionIssue, ConversionResult, format_number
 from ._html import html_to_markdown
 
 DEFAULT_DIFFICULTY = 3
@@ -82,6 +83,69 @@ def category_path(raw: str) -> str:
     path = re.sub(r"^\$[a-z0-9]+\$/?", "", raw.strip())
     path = re.sub(r"^top(?:/|$)", "", path)
     return path.strip("/") or raw.strip()
+
+
+def category_skill(path: str, skills: Mapping[str, str]) -> str | None:
+    """The skill mapped to a category path or to its nearest parent (`Python` covers `Python/Basics`)."""
+    parts = path.split("/")
+    for end in range(len(parts), 0, -1):
+        if (skill := skills.get("/".join(parts[:end]))) is not None:
+            return skill
+    return None
+
+
+class Categories:
+    """The source's categories, which quizapp has no field for: each category line gets one issue.
+
+    A question file has one default skill, so a category is either mapped to a skill (`skills`,
+    keyed by category path or a parent path; the questions filed there get `skills: [that]`
+    unless they carry quizapp skills of their own) or reported with the number of questions in it.
+    """
+
+    def __init__(self, result: ConversionResult, skills: Mapping[str, str] | None = None):
+        self.result, self.skills = result, dict(skills or {})
+        self.current: str | None = None
+        self._open: list[Any] | None = None        # [issue index, line, path, skill, filed, kept]
+
+    def enter(self, line: int, raw: str) -> None:
+        """A category line: the questions after it are filed there."""
+        self.close()
+        path = category_path(raw)
+        self.current = path
+        self.result.category_lines.append((line, path))
+        self._open = [len(self.result.issues), line, path, category_skill(path, self.skills), 0, 0]
+        self.result.issues.append(ConversionIssue(line, None, ""))    # written by close(), once counted
+
+    def file(self, qid: str, question: dict) -> dict:
+        """Record an imported question's category and give it the mapped skill; the question, keys in order."""
+        if self._open is None:
+            return question
+        self.result.categories[qid] = self.current
+        self._open[4] += 1
+        skill = self._open[3]
+        if skill is None:
+            return question
+        if question.get("skills"):
+            self._open[5] += 1
+            return question
+        question = {**question, "skills": [skill]}
+        return {key: question[key] for key in QUESTION_ORDER if key in question}
+
+    def close(self) -> None:
+        """Write the pending category's issue; call once more after the last question."""
+        if self._open is None:
+            return
+        index, line, path, skill, filed, kept = self._open
+        count = f"{filed} question{'' if filed == 1 else 's'}"
+        if skill is None:
+            message = (f"category {path!r} ({count}) not carried: a quizapp file has one skill; to give its questions "
+                       f"another, convert with --category-skill '{path}=SKILL'")
+        else:
+            message = f"category {path!r} ({count}): skill {skill}"
+            if kept:
+                message += f" ({kept} kept their own quizapp skills)"
+        self.result.issues[index] = ConversionIssue(line, None, message)
+        self._open = None
 
 
 # --- text ------------------------------------------------------------------------------------
@@ -359,6 +423,28 @@ def apply_metadata(question: dict, meta: Any, note: Note) -> None:
                 note("quizapp case_sensitive must be true or false; ignored")
         else:
             note(f"unknown quizapp key {key!r} ignored")
+
+
+_QUIZAPP_TAG = re.compile(r"^quizapp-(difficulty|skill|reviewed)-(.+)$")
+
+
+def tag_facts(tags: list[str], note: Note) -> dict:
+    """Moodle tags: our own (quizapp-difficulty-2, quizapp-skill-x, quizapp-reviewed-date) as facts for
+    apply_metadata; any other tag is reported, since quizapp has no tags."""
+    facts: dict[str, Any] = {}
+    dropped = []
+    for value in (tag.strip() for tag in tags):
+        if match := _QUIZAPP_TAG.match(value):
+            key, fact = match.groups()
+            if key == "skill":
+                facts.setdefault("skills", []).append(fact)
+            else:
+                facts[key] = int(fact) if key == "difficulty" and fact.isdigit() else fact
+        elif value:
+            dropped.append(value)
+    if dropped:
+        note(f"Moodle tags dropped: {', '.join(dropped)}")
+    return facts
 
 
 def finish(question: dict, note: Note) -> dict:

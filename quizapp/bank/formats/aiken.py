@@ -10,79 +10,227 @@ The question text is every line before the first choice (Moodle takes one line; 
 several). A choice is an uppercase letter, `.` or `)`, a space and the text. `ANSWER: X` ends
 the question; blank lines between questions are optional. Aiken carries no title, explanation,
 references or difficulty, so every imported question gets issues for the instructor to resolve.
+
+Other tools write Aiken dialects with header lines such as `CATEGORY: Python`, `TYPE: MC`,
+`POINTS: 2`, or `FEEDBACK:`/`Explanation:` after the ANSWER line. Such a `WORD: value` line is
+never question text: before a question's text, after its choices or right after its ANSWER
+line (no blank line between), it is a header of that question. An explanation or feedback
+header becomes the explanation, `CATEGORY:` files the questions after it (as $CATEGORY does
+in GIFT), `Difficulty: 1-5`, a title or id and a reference URL are carried; every other header
+is reported with its line and dropped. Inside the question text (after its first line) a
+`Note: ...` line stays text.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
+from .. import schema
 from . import ConversionIssue, ConversionResult
-from ._common import Answer, Ids, Skip, brief, choice_question, convert_text, finish
+from ._common import (
+    Answer,
+    Categories,
+    Ids,
+    Skip,
+    brief,
+    choice_question,
+    convert_text,
+    finish,
+)
 
 _CHOICE = re.compile(r"^([A-Z])[.)][ \t]+(.*\S)\s*$")
 _ANSWER = re.compile(r"^ANSWER\s*:\s*(.*?)\s*$", re.IGNORECASE)
+# One to three words and a colon (not a URL's "https://"): how every dialect writes a header line.
+_HEADER = re.compile(r"^([A-Za-z][A-Za-z0-9_]*(?:[ -][A-Za-z0-9_]+){0,2})[ \t]*:(?!//)[ \t]*(.*?)\s*$")
+
+_EXPLANATION = {"explanation", "feedback", "generalfeedback", "answerexplanation", "rationale", "solution"}
+_TITLE = {"title", "name", "id", "idnumber", "questionid", "questionname"}
+_DIFFICULTY = {"difficulty"}
+_REFERENCE = {"reference", "references", "source", "url", "link"}
+# Headers known from Aiken dialects that quizapp has no field for, with the reason given.
+_DROPPED = {
+    **dict.fromkeys(("type", "questiontype", "qtype"), "Aiken questions are single-choice"),
+    **dict.fromkeys(("points", "point", "score", "marks", "mark", "grade", "defaultgrade", "weight", "penalty"),
+                    "quizapp does not weigh questions by points"),
+    **dict.fromkeys(("tag", "tags", "keywords"), "quizapp has no tags"),
+    **dict.fromkeys(("hint", "hints"), "quizapp has no hints"),
+    **dict.fromkeys(("correctfeedback", "incorrectfeedback", "partiallycorrectfeedback"),
+                    "quizapp gives feedback per choice"),
+    **dict.fromkeys(("level", "topic", "subject", "skill", "section", "chapter", "unit", "shuffle",
+                     "shuffleanswers", "time", "timelimit", "author", "lang", "language"),
+                    "quizapp has no field for it"),
+}
+_KNOWN = _EXPLANATION | _TITLE | _DIFFICULTY | _REFERENCE | set(_DROPPED) | {"category"}
+
+
+def _header_key(line: str) -> tuple[str, str] | None:
+    """(normalised key, value) of a header line, else None.
+
+    A known key (`Correct feedback: ...`) is always a header; an unknown one must be one word and its
+    value no question, so `Which is true: a or b?` and `Consider this: x = 1` stay question text.
+    """
+    match = _HEADER.match(line)
+    if not match:
+        return None
+    key, value = re.sub(r"[ _-]", "", match.group(1)).lower(), match.group(2)
+    if key not in _KNOWN and (" " in match.group(1) or value.endswith("?")):
+        return None
+    return key, value
 
 
 class _Pending:
-    """The question being read: text lines, then (letter, text) choices."""
+    """The question being read: headers and text lines, then (letter, text) choices, then its ANSWER."""
 
-    def __init__(self, line: int):
-        self.line = line
+    def __init__(self) -> None:
+        self.headers: list[tuple[int, str]] = []       # (line, text) of `WORD: value` lines
         self.text: list[str] = []
+        self.line = 0                                  # of the question text's first line
         self.choices: list[tuple[str, str]] = []
+        self.answer: str | None = None
+        self.answer_line = 0
 
 
-def import_aiken(text: str, source: str = "input.txt") -> ConversionResult:
-    """Read an Aiken file; malformed questions are skipped with an issue on their first line."""
+def import_aiken(text: str, source: str = "input.txt",
+                 category_skills: Mapping[str, str] | None = None) -> ConversionResult:
+    """Read an Aiken file; malformed questions are skipped with an issue on their first line.
+
+    `category_skills` maps `CATEGORY:` paths (or parents) to skills; other categories are reported.
+    """
     result = ConversionResult([], [])
+    categories = Categories(result, category_skills)
     ids, number = Ids(source), 0
     pending: _Pending | None = None
 
-    def skip(question: _Pending, message: str) -> None:
+    def close(question: _Pending | None, missing: str = "no ANSWER line") -> None:
+        """Import an answered question, or skip one with `missing` saying what it lacks."""
         nonlocal number
+        if question is None:
+            return
+        if not question.text:                       # header lines with no question after them
+            for line_no, header in question.headers:
+                result.issues.append(ConversionIssue(line_no, None, f"{brief(header)} belongs to no question "
+                                                                    "(no question text follows it); ignored"))
+            return
         number += 1
-        result.issues.append(ConversionIssue(question.line, ids.preview(None, number), f"{message}; skipped"))
+        notes: list[tuple[int, str]] = []
+        fields, title = _headers(question, notes)
+        qid = ids.preview(title, number)
+        try:
+            if question.answer is None:
+                raise Skip(missing)
+            built = _build(question, question.answer, lambda m: notes.append((question.line, m)))
+            built = finish({"id": qid, **built, **fields}, lambda m: notes.append((question.line, m)))
+        except Skip as exc:
+            result.issues.append(ConversionIssue(question.line, qid, f"{exc}; skipped"))
+            result.issues.extend(ConversionIssue(line_no, qid, m) for line_no, m in sorted(notes, key=_first))
+            return
+        ids.take(title, number)
+        result.issues.extend(ConversionIssue(line_no, qid, m) for line_no, m in sorted(notes, key=_first))
+        result.questions.append(categories.file(qid, built))
 
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for line_no, line in enumerate(lines, 1):
         stripped = line.strip()
         choice, answer = _CHOICE.match(stripped), _ANSWER.match(stripped)
+        header = None if choice or answer else _header_key(stripped)
         if not stripped:
-            if pending and pending.text and not pending.choices:
+            if pending is not None and pending.answer is not None:
+                close(pending)                  # a blank line ends the lines that follow an ANSWER
+                pending = None
+            elif pending and pending.text and not pending.choices:
                 pending.text.append("")          # a paragraph break inside the question text
             continue
         if answer:
-            if pending is None or not pending.text:
+            if pending is None or not pending.text or pending.answer is not None:
+                close(pending)
                 result.issues.append(ConversionIssue(line_no, None, "an ANSWER line without a question; ignored"))
                 pending = None
                 continue
-            number += 1
-            qid = ids.preview(None, number)
-            notes: list[str] = []
-            try:
-                question = _build(pending, answer.group(1), notes.append)
-                question = finish({"id": qid, **question}, notes.append)
-            except Skip as exc:
-                result.issues.append(ConversionIssue(pending.line, qid, f"{exc}; skipped"))
-            else:
-                ids.take(None, number)
-                result.issues.extend(ConversionIssue(pending.line, qid, m) for m in notes)
-                result.questions.append(question)
-            pending = None
-        elif choice and pending is not None and pending.text:
-            pending.choices.append((choice.group(1), choice.group(2)))
-        elif choice:
-            result.issues.append(ConversionIssue(line_no, None, f"choice {brief(stripped)} has no question before it; "
-                                                                "ignored"))
-        else:
-            if pending is not None and pending.choices:
-                skip(pending, "no ANSWER line after the choices")
+            pending.answer, pending.answer_line = answer.group(1), line_no
+        elif header and header[0] == "category":
+            if pending is not None and (pending.answer is not None or pending.choices):
+                close(pending, "no ANSWER line after the choices")
                 pending = None
-            if pending is None:
-                pending = _Pending(line_no)
+            categories.enter(line_no, header[1])
+        elif header and (pending is None or pending.answer is not None or pending.choices or not pending.text
+                         or header[0] in _KNOWN):
+            pending = pending or _Pending()
+            pending.headers.append((line_no, stripped))
+        elif choice:
+            if pending is not None and pending.answer is not None:
+                follower = _text_after_answer(pending)
+                close(pending)
+                pending = follower
+            if pending is not None and (pending.text or _promote(pending, pending)):
+                pending.choices.append((choice.group(1), choice.group(2)))
+            else:
+                result.issues.append(ConversionIssue(line_no, None, f"choice {brief(stripped)} has no question "
+                                                                    "before it; ignored"))
+        else:
+            if pending is not None and (pending.choices or pending.answer is not None):
+                close(pending, "no ANSWER line after the choices")
+                pending = None
+            pending = pending or _Pending()
+            if not pending.text:
+                pending.line = line_no
             pending.text.append(stripped)
-    if pending is not None and pending.text:
-        skip(pending, "no ANSWER line at the end of the file")
+    close(pending, "no ANSWER line at the end of the file")
+    categories.close()
+    result.issues.sort(key=lambda issue: issue.line)     # a question's leading headers are reported when it ends
     return result
+
+
+def _first(note: tuple[int, str]) -> int:
+    return note[0]
+
+
+def _promote(source: _Pending, target: _Pending, after: int = 0) -> bool:
+    """Choices follow header lines: the last unknown `WORD: ...` lines (after line `after`) were question text."""
+    keep = len(source.headers)
+    while keep and source.headers[keep - 1][0] > after and _header_key(source.headers[keep - 1][1])[0] not in _KNOWN:
+        keep -= 1
+    if keep == len(source.headers):
+        return False
+    moved, source.headers = source.headers[keep:], source.headers[:keep]
+    target.line, target.text = moved[0][0], [text for _, text in moved]
+    return True
+
+
+def _text_after_answer(answered: _Pending) -> _Pending | None:
+    """`Python: what is 2**3?` right after an ANSWER line and before choices starts the next question."""
+    follower = _Pending()
+    return follower if _promote(answered, follower, after=answered.answer_line) else None
+
+
+def _headers(pending: _Pending, notes: list[tuple[int, str]]) -> tuple[dict, str | None]:
+    """What the question's header lines carry (explanation, difficulty, references) and its title."""
+    fields: dict = {}
+    title = None
+    for line_no, line in pending.headers:
+        key, value = _header_key(line)
+        word = line.split(":", 1)[0].strip()
+        if not value:
+            notes.append((line_no, f"{word}: has no value; ignored"))
+        elif key in _EXPLANATION and "explanation" not in fields:
+            fields["explanation"] = convert_text(value, "plain")
+        elif key in _TITLE and title is None:
+            title = value
+        elif key in _DIFFICULTY and value.isdigit() and int(value) in schema.DIFFICULTIES \
+                and "difficulty" not in fields:
+            fields["difficulty"] = int(value)
+        elif key in _REFERENCE and re.fullmatch(r"https?://\S+", value):
+            fields.setdefault("references", []).append(value)
+        elif key in _DROPPED:
+            notes.append((line_no, f"{brief(line)} not carried: {_DROPPED[key]}"))
+        elif key in _KNOWN:
+            why = {**dict.fromkeys(_DIFFICULTY, "quizapp difficulty is a whole number 1-5"),
+                   **dict.fromkeys(_REFERENCE, "a reference must be one http(s) URL")}.get(key, f"a second {word} line")
+            notes.append((line_no, f"{brief(line)} not carried: {why}"))
+        else:
+            notes.append((line_no, (f"{brief(line)} is read as a header line, not question text, and quizapp has "
+                                    "no field for it; not carried (if it belongs to the question, add it to the "
+                                    "prompt)")))
+    return fields, title
 
 
 def _build(pending: _Pending, key: str, note) -> dict:

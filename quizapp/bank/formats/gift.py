@@ -11,12 +11,30 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
-from . import ConversionIssue, ConversionResult, format_number
-from ._common import (Answer, Ids, Note, NumericAnswer, Skip, absolute_tolerance, apply_metadata, category_path,
-                      choice_question, choice_weights, convert_text, export_metadata, finish, numeric_question,
-                      short_question, weight_text)
+from . import ConversionIssue, ConversionResult, ExportResult, format_number, located
+from ._common import (
+    Answer,
+    Categories,
+    Ids,
+    Note,
+    NumericAnswer,
+    Skip,
+    absolute_tolerance,
+    apply_metadata,
+    brief,
+    choice_question,
+    choice_weights,
+    convert_text,
+    export_metadata,
+    finish,
+    numeric_question,
+    short_question,
+    tag_facts,
+    weight_text,
+)
 
 # Escaped syntax characters become slots (Unicode noncharacters) while the syntax is parsed.
 _ESCAPES = {"~": "\ufdd0", "=": "\ufdd1", "#": "\ufdd2", "{": "\ufdd3", "}": "\ufdd4", ":": "\ufdd5",
@@ -182,13 +200,29 @@ def _question(raw: str, note: Note) -> dict:
     return question
 
 
-def import_gift(text: str, source: str = "input.gift") -> ConversionResult:
-    """Read a GIFT file; questions we cannot represent are skipped with an issue naming their line."""
+def _moodle_comment(comment: str) -> tuple[str | None, list[str]]:
+    """Moodle keeps a question's idnumber and tags in the comment before it: `// [id:x] [tag:y] [tag:z]`."""
+    idnumber = re.search(r"\[id:((?:\\\]|[^\]\x00-\x1f])+)\]", comment)
+    tags = re.findall(r"\[tag:((?:\\\]|[^\]\x00-\x1f])+)\]", comment)
+    return (_unescape_bracket(idnumber.group(1)) if idnumber else None), [_unescape_bracket(tag) for tag in tags]
+
+
+def _unescape_bracket(text: str) -> str:
+    return text.replace("\\]", "]").strip()
+
+
+def import_gift(text: str, source: str = "input.gift",
+                category_skills: Mapping[str, str] | None = None) -> ConversionResult:
+    """Read a GIFT file; questions we cannot represent are skipped with an issue naming their line.
+
+    `category_skills` maps $CATEGORY paths (or parents) to skills; other categories are reported.
+    """
     result = ConversionResult([], [])
-    ids, category, number = Ids(source), None, 0
+    ids, number = Ids(source), 0
+    categories = Categories(result, category_skills)
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     for block in _blocks(text):
-        meta, meta_line, body = None, 0, []
+        meta, meta_line, body, idnumber, tags = None, 0, [], None, []
         for line_no, line in block:
             stripped = line.strip()
             if not stripped.startswith("//"):
@@ -200,6 +234,9 @@ def import_gift(text: str, source: str = "input.gift") -> ConversionResult:
                 except json.JSONDecodeError as exc:
                     result.issues.append(ConversionIssue(line_no, None,
                                                          f"the quizapp comment is not valid JSON ({exc.msg}); ignored"))
+            elif not body:
+                found_id, found_tags = _moodle_comment(stripped)
+                idnumber, tags = idnumber or found_id, tags + found_tags
         if not body:
             if meta_line:
                 result.issues.append(ConversionIssue(meta_line, None, "a quizapp comment with no question after it"))
@@ -213,7 +250,16 @@ def import_gift(text: str, source: str = "input.gift") -> ConversionResult:
             continue
         raw = _protect(raw)
         if raw.startswith("$CATEGORY:"):
-            category = category_path(raw[len("$CATEGORY:"):].translate(_RESTORE))
+            first, _, rest = raw.partition("\n")
+            if meta_line:
+                result.issues.append(ConversionIssue(meta_line, None, "a quizapp comment before a $CATEGORY line, "
+                                                                      "not a question; ignored"))
+            categories.enter(line, first[len("$CATEGORY:"):].translate(_RESTORE))
+            if rest.strip():
+                result.issues.append(ConversionIssue(body[1][0], None, f"{brief(rest.translate(_RESTORE))} follows "
+                                                     "the $CATEGORY line in the same block, so Moodle reads it as part "
+                                                     "of the category name; put a blank line before the question; "
+                                                     "skipped"))
             continue
         number += 1
         title = None
@@ -223,10 +269,12 @@ def import_gift(text: str, source: str = "input.gift") -> ConversionResult:
                 raw = raw[2:]
             else:
                 title, raw = raw[2:close].translate(_RESTORE).strip(), raw[close + 2:].strip()
+        title = idnumber or title                 # Moodle's idnumber is the stable id, as in Moodle XML
         qid = ids.preview(title, number)
         notes: list[str] = []
         try:
             question = _question(raw, notes.append)
+            apply_metadata(question, tag_facts(tags, notes.append), notes.append)
             apply_metadata(question, meta, notes.append)
             question = finish({"id": qid, **question}, notes.append)
         except Skip as skip:
@@ -234,9 +282,8 @@ def import_gift(text: str, source: str = "input.gift") -> ConversionResult:
             continue
         ids.take(title, number)
         result.issues.extend(ConversionIssue(line, qid, message) for message in notes)
-        result.questions.append(question)
-        if category:
-            result.categories[qid] = category
+        result.questions.append(categories.file(qid, question))
+    categories.close()
     return result
 
 
@@ -297,10 +344,16 @@ def _answer_lines(definition: dict, note: Note) -> tuple[str, list[str]]:
     raise Skip(f"type {qtype!r} cannot be exported")
 
 
-def export_gift(definitions: list[tuple[str, dict]]) -> tuple[str, list[ConversionIssue]]:
-    """Write normalised definitions (as the loader produces them) as GIFT, with what was lost."""
+def export_gift(definitions: list[tuple[str, dict]],
+                locations: Mapping[str, tuple[str, int]] | None = None) -> ExportResult:
+    """Write normalised definitions (as the loader produces them) as GIFT, with what was lost.
+
+    An issue names the question's YAML file and line when `locations` (id → (path, line)) has it,
+    else the line of the output; a question not written then has line 0.
+    """
     out = [_HEADER]
     issues: list[ConversionIssue] = []
+    written: list[str] = []
     line = _HEADER.count("\n") + 1
     for qid, definition in definitions:
         notes: list[str] = []
@@ -309,7 +362,7 @@ def export_gift(definitions: list[tuple[str, dict]]) -> tuple[str, list[Conversi
                 raise Skip("a parameterised question has no fixed answer key for Moodle")
             opening, answer_lines = _answer_lines(definition, notes.append)
         except Skip as skip:
-            issues.append(ConversionIssue(0, qid, f"{skip}; not exported"))
+            issues.append(located(locations, qid, 0, f"{skip}; not exported"))
             continue
         explanation = (definition.get("explanation") or "").strip()
         lines = [f"// quizapp: {json.dumps(export_metadata(definition), ensure_ascii=False)}",
@@ -317,7 +370,8 @@ def export_gift(definitions: list[tuple[str, dict]]) -> tuple[str, list[Conversi
                  *answer_lines,
                  *([f"\t####{_escape(explanation)}"] if explanation else []),
                  "}"]
-        issues.extend(ConversionIssue(line + 2, qid, message) for message in notes)
+        issues.extend(located(locations, qid, line + 2, message) for message in notes)
         out.append("\n".join(lines) + "\n")
+        written.append(qid)
         line += len(lines) + 1
-    return "\n".join(out), issues
+    return ExportResult("\n".join(out), issues, written)

@@ -16,17 +16,37 @@ import codecs
 import html
 import json
 import re
+
 # ElementTree only builds output and tree nodes; untrusted input is parsed by defusedxml below.
 import xml.etree.ElementTree as ET  # nosec B405
+from collections.abc import Mapping
+from typing import Any
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
-from typing import Any
 
-from . import ConversionIssue, ConversionResult, format_number
-from ._common import (STOCK_FEEDBACK, Answer, Ids, Note, NumericAnswer, Skip, absolute_tolerance, apply_metadata,
-                      brief, category_path, choice_question, choice_weights, convert_text, export_metadata, finish,
-                      numeric_question, short_question, weight_text)
+from . import ConversionIssue, ConversionResult, ExportResult, format_number, located
+from ._common import (
+    STOCK_FEEDBACK,
+    Answer,
+    Categories,
+    Ids,
+    Note,
+    NumericAnswer,
+    Skip,
+    absolute_tolerance,
+    apply_metadata,
+    brief,
+    choice_question,
+    choice_weights,
+    convert_text,
+    export_metadata,
+    finish,
+    numeric_question,
+    short_question,
+    tag_facts,
+    weight_text,
+)
 
 _FORMATS = {"html": "html", "moodle_auto_format": "moodle", "plain_text": "plain", "markdown": "markdown",
             "wiki_like": "plain"}
@@ -43,7 +63,6 @@ _TYPES_OUT = {"single": "multichoice", "multiple": "multichoice", "true_false": 
 _DECLARATION = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<!(?:DOCTYPE|ENTITY)\b", re.S | re.I)
 _QUESTION_START = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<question\b", re.S)
 _REFERENCES = re.compile(r'\s*<p class="quizapp-references">(.*?)</p>\s*$', re.S)
-_TAG = re.compile(r"^quizapp-(difficulty|skill|reviewed)-(.+)$")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BAD_META = object()
 
@@ -197,26 +216,31 @@ def _question(element: ET.Element, qtype: str, note: Note) -> tuple[dict, dict]:
         gfmt = _FORMATS.get((general.get("format") or fmt).strip(), "html")
         if explanation := convert_text(raw, gfmt):
             question["explanation"] = explanation
-    dropped = []
-    for tag in element.findall("tags/tag"):
-        value = (tag.findtext("text") or "").strip()
-        if match := _TAG.match(value):
-            key, fact = match.groups()
-            if key == "skill":
-                facts.setdefault("skills", []).append(fact)
-            else:
-                facts[key] = int(fact) if key == "difficulty" and fact.isdigit() else fact
-        elif value:
-            dropped.append(value)
-    if dropped:
-        note(f"Moodle tags dropped: {', '.join(dropped)}")
+    facts.update(tag_facts([tag.findtext("text") or "" for tag in element.findall("tags/tag")], note))
     if hints := [h for h in element.findall("hint") if _read(h, fmt)]:
         note(f"{len(hints)} hint(s) dropped (quizapp has no hints)")
     return question, facts
 
 
-def import_moodle_xml(data: str | bytes, source: str = "input.xml") -> ConversionResult:
-    """Read a Moodle XML file; questions we cannot represent are skipped with an issue on their line."""
+class _LineTreeBuilder(ET.TreeBuilder):
+    """A TreeBuilder that remembers the source line of every element it builds."""
+
+    def __init__(self, lines: dict[int, int]):
+        super().__init__(insert_comments=True)
+        self.lines, self.parser = lines, None
+
+    def start(self, tag, attrs):
+        element = super().start(tag, attrs)
+        self.lines[id(element)] = self.parser.parser.CurrentLineNumber
+        return element
+
+
+def import_moodle_xml(data: str | bytes, source: str = "input.xml",
+                      category_skills: Mapping[str, str] | None = None) -> ConversionResult:
+    """Read a Moodle XML file; questions we cannot represent are skipped with an issue on their line.
+
+    `category_skills` maps category paths (or parents) to skills; other categories are reported.
+    """
     result = ConversionResult([], [])
     try:
         text = _decode(data)
@@ -227,9 +251,12 @@ def import_moodle_xml(data: str | bytes, source: str = "input.xml") -> Conversio
         result.issues.append(ConversionIssue(line, None, "the file declares a DOCTYPE or ENTITY, which is refused "
                                                          "(entity expansion can exhaust memory); remove it and convert again"))
         return result
+    element_lines: dict[int, int] = {}
     try:
         # defusedxml refuses DTDs, entities and external references even if the check above missed one
-        parser = DefusedXMLParser(target=ET.TreeBuilder(insert_comments=True), forbid_dtd=True)
+        builder = _LineTreeBuilder(element_lines)
+        parser = DefusedXMLParser(target=builder, forbid_dtd=True)
+        builder.parser = parser
         parser.feed(text)
         root = parser.close()
     except (ET.ParseError, DefusedXmlException) as exc:
@@ -242,8 +269,8 @@ def import_moodle_xml(data: str | bytes, source: str = "input.xml") -> Conversio
         result.issues.append(ConversionIssue(1, None, f"the root element is <{root.tag}>, not Moodle's <quiz>"))
         return result
 
-    lines = iter(_question_lines(text))
-    ids, category, number, meta = Ids(source), None, 0, None
+    ids, number, meta = Ids(source), 0, None
+    categories = Categories(result, category_skills)
     for element in root:
         if element.tag is ET.Comment:
             if match := re.match(r"\s*quizapp:\s*(.*?)\s*$", element.text or "", re.S):
@@ -252,12 +279,17 @@ def import_moodle_xml(data: str | bytes, source: str = "input.xml") -> Conversio
                 except json.JSONDecodeError:
                     meta = _BAD_META
             continue
+        line = element_lines[id(element)]
         if element.tag != "question":
+            result.issues.append(ConversionIssue(line, None, f"<{element.tag}> is not a Moodle question; ignored"))
             continue
-        line, qtype = next(lines, 0), (element.get("type") or "").strip()
+        qtype = (element.get("type") or "").strip()
         pending, meta = meta, None        # a quizapp comment belongs to the element right after it
         if qtype == "category":
-            category = category_path(element.findtext("category/text") or "")
+            categories.enter(line, element.findtext("category/text") or "")
+            if pending is not None:
+                result.issues.append(ConversionIssue(line, None, "the quizapp comment before this category, "
+                                                                 "not a question, is ignored"))
             continue
         number += 1
         title = (element.findtext("idnumber") or "").strip() or (element.findtext("name/text") or "").strip() or None
@@ -276,9 +308,8 @@ def import_moodle_xml(data: str | bytes, source: str = "input.xml") -> Conversio
             continue
         ids.take(title, number)
         result.issues.extend(ConversionIssue(line, qid, message) for message in notes)
-        result.questions.append(question)
-        if category:
-            result.categories[qid] = category
+        result.questions.append(categories.file(qid, question))
+    categories.close()
     return result
 
 
@@ -385,8 +416,13 @@ def _export_question(qid: str, definition: dict, note: Note) -> ET.Element:
     return question
 
 
-def export_moodle_xml(definitions: list[tuple[str, dict]]) -> tuple[str, list[ConversionIssue]]:
-    """Write normalised definitions (as the loader produces them) as Moodle XML, with what was lost."""
+def export_moodle_xml(definitions: list[tuple[str, dict]],
+                      locations: Mapping[str, tuple[str, int]] | None = None) -> ExportResult:
+    """Write normalised definitions (as the loader produces them) as Moodle XML, with what was lost.
+
+    An issue names the question's YAML file and line when `locations` (id → (path, line)) has it,
+    else the line of the output; a question not written then has line 0.
+    """
     quiz = ET.Element("quiz")
     outcomes: list[tuple[str, list[str] | str]] = []     # (id, notes) when exported, (id, reason) when not
     for qid, definition in definitions:
@@ -403,11 +439,12 @@ def export_moodle_xml(definitions: list[tuple[str, dict]]) -> tuple[str, list[Co
     ET.indent(quiz, space="  ")
     text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"
     lines = iter(_question_lines(text))
-    issues = []
+    issues, written = [], []
     for qid, outcome in outcomes:
         if isinstance(outcome, str):
-            issues.append(ConversionIssue(0, qid, outcome))
+            issues.append(located(locations, qid, 0, outcome))
         else:
             line = next(lines)
-            issues.extend(ConversionIssue(line, qid, message) for message in outcome)
-    return text, issues
+            written.append(qid)
+            issues.extend(located(locations, qid, line, message) for message in outcome)
+    return ExportResult(text, issues, written)
