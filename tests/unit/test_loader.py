@@ -178,7 +178,8 @@ def test_invalid_utf8_and_bom(bank_dir):
     assert load_bank(bank_dir).ok
     (bank_dir / "topics" / "latin1.yaml").write_bytes(GOOD.replace("Pick b.", "Pick b\xe9.").replace("q-good", "q-l").encode("latin-1"))
     issues = issues_of(bank_dir)
-    assert any("latin1.yaml:1: not valid UTF-8" in i for i in issues), issues
+    # the line of the bad byte (the é of "Pick b\xe9." on line 6), not line 1
+    assert any("latin1.yaml:6: not valid UTF-8" in i and "line 6" in i for i in issues), issues
 
 
 PARAM = """\
@@ -233,11 +234,11 @@ def _slow(text):
 
 
 def _shape(value):
-    """Data and every recorded line, as plain values to compare."""
+    """Data, every recorded line and every coerced scalar's text, as plain values to compare."""
     if isinstance(value, bank_loader.LineMap):
-        return ("map", value.line, dict(value.key_lines), {k: _shape(v) for k, v in value.items()})
+        return ("map", value.line, dict(value.key_lines), dict(value.raw), {k: _shape(v) for k, v in value.items()})
     if isinstance(value, bank_loader.LineList):
-        return ("list", value.line, list(value.item_lines), [_shape(v) for v in value])
+        return ("list", value.line, list(value.item_lines), dict(value.raw), [_shape(v) for v in value])
     return (type(value).__name__, value)
 
 
