@@ -9,6 +9,7 @@ import codecs
 import datetime as dt
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,7 @@ MAX_FILE_BYTES = 1024 * 1024  # also the per-file limit of uploads and of `quiza
 MAX_NODES = 40_000            # scalars, mappings and sequences (keys count)
 MAX_SCALAR_CHARS = 20_000     # one text: a prompt, an explanation, a key
 MAX_QUESTIONS_PER_FILE = 500
+MAX_ISSUES = 1_000            # per validation run: past this, checking stops and says so
 MAX_DEPTH = 40                # question files nest a few levels; anything deeper is hostile or broken
 # The pure-Python parser (exact PyYAML messages, PyYAML's stricter tab rules) costs ~50 µs per
 # node, ten times libyaml; it re-reads a file only when it has at most this many nodes (3x the
@@ -416,6 +418,59 @@ def _is_text(value: Any) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
+def _is_number(value: Any) -> bool:
+    """A real, finite number: not a bool, not .nan, .inf or -.inf."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _as_yaml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null (nothing)"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"the date {value.isoformat()}"
+    return f"the number {value}"
+
+
+def _text_as_written(container: LineMap | LineList, slot: Any, value: Any) -> tuple[str | None, str]:
+    """(text, "") for a scalar that is text as written; (None, why) when YAML 1.1 read it as
+    something else: 3.10 → 3.1, 014 → 12 (octal), 1:30 → 90 (base 60), yes → true, null."""
+    if isinstance(value, str):
+        return value, ""
+    raw = container.raw.get(slot)
+    if raw is None:  # not a plain scalar: a list, a mapping, or nothing
+        return None, ""
+    if _is_number(value) and str(value) == raw:  # 42, 0.5: the number reads as it was written
+        return raw, ""
+    return None, f"{raw} is read by YAML as {_as_yaml(value)}; quote it: '{raw}'"
+
+
+def _number_as_written(container: LineMap | LineList, slot: Any, value: Any) -> str:
+    """Why a number YAML 1.1 read differently from how Python (and people) read it is wrong, or "".
+
+    014 is octal 12 and 1:30 is base-60 90 in YAML 1.1; .nan and .inf are no answer."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{container.raw.get(slot, value)} is not a finite number"
+    raw = container.raw.get(slot)
+    if raw is None or not _is_number(value):
+        return ""
+    for read in (float, lambda t: int(t, 0)):
+        try:
+            if read(raw) == value:
+                return ""
+        except ValueError:
+            pass
+    why = "base 60" if ":" in raw else "octal, for the leading 0" if raw.lstrip("+-").startswith("0") else "YAML 1.1"
+    return f"{raw} is read by YAML as {value} ({why}); write the number in plain decimal"
+
+
+def _hint(container: LineMap, key: str) -> str:
+    """' (3.10 is read by YAML as the number 3.1; quote it: ...)' for a coerced text, else ''."""
+    _, why = _text_as_written(container, key, container.get(key))
+    return f" ({why})" if why else ""
+
+
 def display_path(path: Path) -> str:
     """Paths relative to the working directory when possible, as compilers print them."""
     try:
@@ -558,11 +613,10 @@ def _check_choices(ck: _FileChecker, q: LineMap, qid: str, qtype: str) -> list[d
             ck.error(line, "choices: every choice must be a mapping with 'text'", "q", qid)
             continue
         ck.keys(choice, schema.CHOICE_KEYS_REQUIRED, schema.CHOICE_KEYS_OPTIONAL, "q", qid)
-        text = choice.get("text")
-        if isinstance(text, (int, float)) and not isinstance(text, bool):
-            text = str(text)
+        text, why = _text_as_written(choice, "text", choice.get("text"))
         if not _is_text(text):
-            ck.error(line, "choices: 'text' must be non-empty text (quote values like yes/no/true)", "q", qid)
+            ck.error(_line_of(choice, "text"), "choices: 'text' must be non-empty text"
+                     + (f": {why}" if why else " (quote values like yes/no/true, 3.10, 014 or 1:30)"), "q", qid)
             continue
         if text.strip() in seen:
             ck.error(line, f"choices: duplicate choice text {text.strip()!r}", "q", qid)
@@ -591,7 +645,7 @@ def _check_choices(ck: _FileChecker, q: LineMap, qid: str, qtype: str) -> list[d
 def _parse_tolerance(value: Any) -> dict | None:
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)) and value >= 0:
+    if _is_number(value) and value >= 0:
         return {"kind": "abs", "value": float(value)}
     if isinstance(value, str):
         m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%\s*", value)
@@ -648,7 +702,7 @@ def _check_question(ck: _FileChecker, q: Any, line: int, file_skill: str | None,
 
     for key in ("prompt", "explanation"):
         if key in q and not _is_text(q[key]):
-            ck.error(_line_of(q, key), f"{key}: must be non-empty text", "q", qid)
+            ck.error(_line_of(q, key), f"{key}: must be non-empty text{_hint(q, key)}", "q", qid)
         definition[key] = q.get(key) if isinstance(q.get(key), str) else ""
 
     refs = q.get("references")
@@ -669,29 +723,41 @@ def _check_question(ck: _FileChecker, q: Any, line: int, file_skill: str | None,
         definition["answer"] = bool(q["answer"])
     elif qtype == "numeric" and "answer" in q:
         answer = q["answer"]
-        if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+        if why := _number_as_written(q, "answer", answer):
+            ck.error(_line_of(q, "answer"), f"answer: {why}", "q", qid)
+            answer = 0.0
+        elif not _is_number(answer):
             ck.error(_line_of(q, "answer"), f"answer: must be a number, not {answer!r}", "q", qid)
             answer = 0.0
         definition["answer"] = float(answer)
         if "tolerance" in q:
             tolerance = _parse_tolerance(q["tolerance"])
-            if tolerance is None:
+            if why := _number_as_written(q, "tolerance", q["tolerance"]):
+                ck.error(_line_of(q, "tolerance"), f"tolerance: {why}", "q", qid)
+            elif tolerance is None:
                 ck.error(_line_of(q, "tolerance"), "tolerance: use a non-negative number (absolute) or a percentage like '1%'",
                          "q", qid)
             else:
                 definition["tolerance"] = tolerance
         if "unit" in q:
             if not _is_text(q["unit"]):
-                ck.error(_line_of(q, "unit"), "unit: must be text", "q", qid)
+                ck.error(_line_of(q, "unit"), f"unit: must be text{_hint(q, 'unit')}", "q", qid)
             else:
                 definition["unit"] = q["unit"]
     elif qtype == "short":
-        answers = q.get("answers", [])
-        if not isinstance(answers, list) or not all(isinstance(a, (str, int, float)) and not isinstance(a, bool)
-                                                    for a in answers):
+        answers = q.get("answers", LineList())
+        if not isinstance(answers, LineList):
             ck.error(_line_of(q, "answers"), "answers: must be a list of accepted texts", "q", qid)
             answers = []
-        answers = [str(a) for a in answers]
+        texts = []
+        for index, (answer, answer_line) in enumerate(zip(answers, answers.item_lines if answers else [])):
+            text, why = _text_as_written(answers, index, answer)
+            if text is None:
+                ck.error(answer_line, "answers: every accepted answer must be text" + (f": {why}" if why else ""),
+                         "q", qid)
+            else:
+                texts.append(text)
+        answers = texts
         if answers:
             definition["answers"] = answers
         pattern = q.get("pattern")
@@ -711,7 +777,7 @@ def _check_question(ck: _FileChecker, q: Any, line: int, file_skill: str | None,
 
     if "feedback" in q and qtype in ("true_false", "numeric", "short"):
         if not _is_text(q["feedback"]):
-            ck.error(_line_of(q, "feedback"), "feedback: must be text", "q", qid)
+            ck.error(_line_of(q, "feedback"), f"feedback: must be text{_hint(q, 'feedback')}", "q", qid)
         else:
             definition["feedback"] = q["feedback"]
 
@@ -775,6 +841,9 @@ def _check_params(ck: _FileChecker, q: LineMap, qid: str, qtype: str, definition
             ck.error(params.key_lines.get(name, line), f"params: '{name}' needs a non-empty list of numbers or texts",
                      "q", qid)
             return
+        for index, value in enumerate(values):  # 014, 1:30, .nan: not the number the author meant
+            if why := _number_as_written(values, index, value):
+                ck.error(values.item_lines[index], f"params: '{name}': {why}", "q", qid)
         if len(set(map(repr, values))) != len(values):
             ck.error(params.key_lines.get(name, line), f"params: '{name}' lists a value twice", "q", qid)
         combinations *= len(values)
@@ -792,14 +861,17 @@ def _check_params(ck: _FileChecker, q: LineMap, qid: str, qtype: str, definition
     definition["params"] = {name: list(values) for name, values in params.items()}
 
 
-def _load_question_file(path: Path, issues: list[BankIssue], known_skills: set[str] | None) -> list[QuestionDef]:
+def _load_question_file(path: Path, issues: list[BankIssue],
+                        known_skills: set[str] | None) -> tuple[list[QuestionDef], list[tuple[str, int]]]:
+    """The valid questions of one file, and (id, line) of every question with a well-formed id,
+    valid or not, so that a duplicate id is reported whatever else is wrong."""
     data = parse_yaml(path, issues)
     if data is None:
-        return []
+        return [], []
     ck = _FileChecker(display_path(path), issues)
     if not isinstance(data, LineMap):
         ck.error(1, "expected a mapping with 'skill' and a 'questions' list at the top")
-        return []
+        return [], []
     ck.keys(data, {"questions"}, {"skill"}, "file", None)
     file_skill = data.get("skill")
     if file_skill is not None:
@@ -812,9 +884,31 @@ def _load_question_file(path: Path, issues: list[BankIssue], known_skills: set[s
     if not isinstance(questions, LineList):
         if "questions" in data:
             ck.error(_line_of(data, "questions"), "questions: must be a list")
+        return [], []
+    if len(questions) > MAX_QUESTIONS_PER_FILE:
+        ck.error(questions.line, f"questions: {len(questions):,} questions; at most {MAX_QUESTIONS_PER_FILE} per file "
+                                 "(split the file by topic)")
+        return [], []
+    defs, ids = [], []
+    for q, line in zip(questions, questions.item_lines):
+        if len(issues) >= MAX_ISSUES:
+            break
+        qd = _check_question(ck, q, line, file_skill, known_skills)
+        if qd is not None:
+            defs.append(qd)
+        if isinstance(q, LineMap) and isinstance(q.get("id"), str) and schema.ID_PATTERN.match(q["id"]):
+            ids.append((q["id"], q.line))
+    return defs, ids
+
+
+def _question_ids(path: Path) -> list[tuple[str, int]]:
+    """(id, line) of the questions in a file, valid or not; nothing when it cannot be parsed."""
+    data = parse_yaml(path, [])
+    questions = data.get("questions") if isinstance(data, LineMap) else None
+    if not isinstance(questions, LineList) or len(questions) > MAX_QUESTIONS_PER_FILE:
         return []
-    return [qd for q, line in zip(questions, questions.item_lines)
-            if (qd := _check_question(ck, q, line, file_skill, known_skills)) is not None]
+    return [(q["id"], q.line) for q in questions
+            if isinstance(q, LineMap) and isinstance(q.get("id"), str) and schema.ID_PATTERN.match(q["id"])]
 
 
 # --- catalogue files -------------------------------------------------------------------------
@@ -932,10 +1026,10 @@ def _load_roles(path: Path, issues: list[BankIssue], known: set[str]) -> list[di
             if level not in schema.DIFFICULTIES or isinstance(level, bool):
                 ck.error(tline, f"targets: level of '{sid}' must be 1-5", "role", rid)
                 continue
-            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
+            if not _is_number(weight) or weight <= 0:
                 ck.error(tline, f"targets: weight of '{sid}' must be a positive number", "role", rid)
                 continue
-            if isinstance(mastery, bool) or not isinstance(mastery, (int, float)) or not 0 < mastery < 1:
+            if not _is_number(mastery) or not 0 < mastery < 1:
                 ck.error(tline, f"targets: mastery_p of '{sid}' must be between 0 and 1", "role", rid)
                 continue
             targets[sid] = {"level": level, "weight": float(weight), "mastery_p": float(mastery)}
@@ -970,7 +1064,7 @@ def _load_courses(path: Path, issues: list[BankIssue], known: set[str]) -> list[
             if key in item and item[key] not in allowed:
                 ck.error(_line_of(item, key), f"{key}: must be one of {', '.join(allowed)}", "course", cid)
         hours = item.get("hours")
-        if "hours" in item and (isinstance(hours, bool) or not isinstance(hours, (int, float)) or hours <= 0):
+        if "hours" in item and (not _is_number(hours) or hours <= 0):
             ck.error(_line_of(item, "hours"), "hours: must be a positive number", "course", cid)
         if len(issues) == before:
             out.append({"id": cid, "title": item["title"], "provider": item["provider"], "url": item["url"],
@@ -1001,7 +1095,7 @@ def _load_projects(path: Path, issues: list[BankIssue], known: set[str]) -> list
         if "level" in item and item["level"] not in schema.COURSE_LEVELS:
             ck.error(_line_of(item, "level"), f"level: must be one of {', '.join(schema.COURSE_LEVELS)}", "project", pid)
         hours = item.get("hours")
-        if "hours" in item and (isinstance(hours, bool) or not isinstance(hours, (int, float)) or hours <= 0):
+        if "hours" in item and (not _is_number(hours) or hours <= 0):
             ck.error(_line_of(item, "hours"), "hours: must be a positive number", "project", pid)
         if "url" in item and not (isinstance(item["url"], str) and schema.URL_PATTERN.match(item["url"])):
             ck.error(_line_of(item, "url"), "url: must be an http(s) URL", "project", pid)
@@ -1109,18 +1203,29 @@ def load_bank(root: Path | str, paths: Sequence[Path | str] | None = None) -> Ba
     others = [p for p in all_files if p.resolve() not in selected_set]
     bank.files = [display_path(p) for p in selected]
 
-    seen: dict[str, QuestionDef] = {}
+    seen: dict[str, tuple[str, int]] = {}  # id → (path, line) where it first appears
+    shown = display_path(root)
     for path in selected:
-        for qd in _load_question_file(path, issues, known if skills_path else None):
-            if qd.id in seen:
-                first = seen[qd.id]
-                issues.append(BankIssue(qd.path, qd.line, f"duplicate id (also at {first.path}:{first.line})", "q", qd.id))
-                continue
-            seen[qd.id] = qd
-            bank.questions.append(qd)
+        shown = display_path(path)
+        if len(issues) >= MAX_ISSUES:
+            break
+        defs, ids = _load_question_file(path, issues, known if skills_path else None)
+        repeated = set()
+        for qid, line in ids:
+            if qid in seen:
+                first_path, first_line = seen[qid]
+                issues.append(BankIssue(shown, line, f"duplicate id (also at {first_path}:{first_line})", "q", qid))
+                repeated.add((qid, line))
+            else:
+                seen[qid] = (shown, line)
+        bank.questions.extend(qd for qd in defs if (qd.id, qd.line) not in repeated)
+    if len(issues) >= MAX_ISSUES:
+        issues.append(BankIssue(shown, 1, f"validation stopped here after {MAX_ISSUES:,} problems, so there may be "
+                                          "more: fix these and validate again"))
     for path in others:  # only for id collisions; their own issues belong to another run
-        for qd in _load_question_file(path, [], None):
-            if qd.id in seen:
-                mine = seen[qd.id]
-                issues.append(BankIssue(mine.path, mine.line, f"duplicate id (also at {qd.path}:{qd.line})", "q", qd.id))
+        for qid, line in _question_ids(path):
+            if qid in seen:
+                mine_path, mine_line = seen[qid]
+                issues.append(BankIssue(mine_path, mine_line, f"duplicate id (also at {display_path(path)}:{line})",
+                                        "q", qid))
     return bank
