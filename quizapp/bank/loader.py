@@ -63,9 +63,12 @@ MAX_QUESTIONS_PER_FILE = 500
 MAX_ISSUES = 1_000            # per validation run: past this, checking stops and says so
 MAX_DEPTH = 40                # question files nest a few levels; anything deeper is hostile or broken
 # The pure-Python parser (exact PyYAML messages, PyYAML's stricter tab rules) costs ~50 µs per
-# node, ten times libyaml; it re-reads a file only when it has at most this many nodes (3x the
-# largest real file). Above, libyaml's verdict and message stand (its messages are PyYAML's words).
+# node, ten times libyaml; it reads at most this many nodes of a file (3x the largest real file),
+# or of all the files of one upload. Past that, libyaml's verdict and message stand (its messages
+# are PyYAML's words).
 SLOW_PATH_MAX_NODES = 10_000
+# All the files of one upload together (the whole real bank has about 25,000 nodes).
+UPLOAD_MAX_NODES = 100_000
 
 
 class _LimitExceeded(Exception):
@@ -77,9 +80,8 @@ class _LimitExceeded(Exception):
         self.message = message
 
 
-def _too_many_nodes(line: int) -> _LimitExceeded:
-    return _LimitExceeded(line, f"too many YAML nodes (limit {MAX_NODES:,} per file) at line {line}; "
-                                "split the file")
+def _too_many_nodes(line: int, limit: int) -> _LimitExceeded:
+    return _LimitExceeded(line, f"too many YAML nodes (limit {limit:,} per file) at line {line}; split the file")
 
 
 def _too_long(line: int, length: int) -> _LimitExceeded:
@@ -91,11 +93,12 @@ class _LineLoader(yaml.SafeLoader):
     """SafeLoader that keeps line numbers, rejects aliases, bounds nesting, node count and text
     length, and reports duplicate keys."""
 
-    def __init__(self, stream):
+    def __init__(self, stream, max_nodes: int = MAX_NODES):
         super().__init__(stream)
         self.duplicate_keys: list[tuple[int, str]] = []
         self._depth = 0
-        self._nodes = 0
+        self.nodes = 0
+        self.max_nodes = max_nodes
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -103,9 +106,9 @@ class _LineLoader(yaml.SafeLoader):
             raise yaml.composer.ComposerError(
                 None, None, "anchors and aliases (*name) are not allowed in question files", event.start_mark)
         event = self.peek_event()
-        self._nodes += 1
-        if self._nodes > MAX_NODES:
-            raise _too_many_nodes(event.start_mark.line + 1)
+        self.nodes += 1
+        if self.nodes > self.max_nodes:
+            raise _too_many_nodes(event.start_mark.line + 1, self.max_nodes)
         if isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_SCALAR_CHARS:
             raise _too_long(event.start_mark.line + 1, len(event.value))
         self._depth += 1
@@ -211,10 +214,10 @@ else:  # PyYAML built without libyaml: every file takes the pure-Python path
     _EventLoader = None
 
 
-def _load_fast(text: str, progress: dict | None = None) -> tuple[Any, list[tuple[int, str]]]:
+def _load_fast(text: str, progress: dict | None = None, max_nodes: int = MAX_NODES) -> tuple[Any, list[tuple[int, str]]]:
     """Parse text as _LineLoader would; return (data, duplicate keys) or raise _Unsupported/YAMLError.
 
-    Raises _LimitExceeded past MAX_NODES or MAX_SCALAR_CHARS. `progress["nodes"]` tells how many
+    Raises _LimitExceeded past max_nodes or MAX_SCALAR_CHARS. `progress["nodes"]` tells how many
     nodes were read, also when it raises.
     """
     if _EventLoader is None or yaml.reader.Reader.NON_PRINTABLE.search(text):
@@ -222,7 +225,7 @@ def _load_fast(text: str, progress: dict | None = None) -> tuple[Any, list[tuple
     progress = {} if progress is None else progress
     loader = _EventLoader(text)
     try:
-        data = _build_from_events(loader, progress)
+        data = _build_from_events(loader, progress, max_nodes)
     finally:
         loader.dispose()
     # PyYAML refuses a tab inside plain text where libyaml accepts it, and reads a BOM inside the
@@ -234,7 +237,7 @@ def _load_fast(text: str, progress: dict | None = None) -> tuple[Any, list[tuple
     return data
 
 
-def _build_from_events(loader, progress: dict) -> tuple[Any, list[tuple[int, str]]]:
+def _build_from_events(loader, progress: dict, max_nodes: int) -> tuple[Any, list[tuple[int, str]]]:
     """One pass over the events, making what _construct_mapping/_construct_sequence would (no node graph)."""
     get_event, resolve, constructors = loader.get_event, loader.resolve, loader.yaml_constructors
     scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
@@ -254,8 +257,8 @@ def _build_from_events(loader, progress: dict) -> tuple[Any, list[tuple[int, str
             if kind is scalar_event or kind is mapping_start or kind is sequence_start:
                 line = event.start_mark.line + 1
                 nodes += 1
-                if nodes > MAX_NODES:
-                    raise _too_many_nodes(line)
+                if nodes > max_nodes:
+                    raise _too_many_nodes(line, max_nodes)
                 if event.anchor is not None:
                     raise _Unsupported("anchors and aliases (*name) are not allowed in question files", line)
                 if event.tag is not None:
@@ -479,10 +482,20 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def parse_yaml(path: Path, issues: list[BankIssue]) -> Any | None:
+@dataclass
+class ParseBudget:
+    """What is left for the rest of one validation run (an upload): many small files must not cost
+    more than one large one. `nodes` bounds all parsing; `slow_nodes` the pure-Python parser's."""
+
+    nodes: int = UPLOAD_MAX_NODES
+    slow_nodes: int = SLOW_PATH_MAX_NODES
+
+
+def parse_yaml(path: Path, issues: list[BankIssue], budget: ParseBudget | None = None) -> Any | None:
     """Parse one file safely; on failure record an issue with its line and return None.
 
-    An empty file (or one with only comments) is an issue too: it can only be a mistake.
+    An empty file (or one with only comments) is an issue too: it can only be a mistake. With a
+    budget, the nodes read are taken from it, and a file stops where the budget runs out.
     """
     shown = display_path(path)
     try:
@@ -503,7 +516,7 @@ def parse_yaml(path: Path, issues: list[BankIssue]) -> Any | None:
         issues.append(BankIssue(shown, line, f"not valid UTF-8 ({exc.reason} at byte {exc.start}, line {line}); "
                                              "save the file as UTF-8"))
         return None
-    data = _parse_text(text, shown, issues)
+    data = _parse_text(text, shown, issues, budget or ParseBudget(MAX_NODES, SLOW_PATH_MAX_NODES), budget is not None)
     if data is _FAILED:
         return None
     if data is None:
@@ -514,34 +527,52 @@ def parse_yaml(path: Path, issues: list[BankIssue]) -> Any | None:
 _FAILED = object()  # _parse_text's answer when it recorded why the file could not be parsed
 
 
-def _parse_text(text: str, shown: str, issues: list[BankIssue]) -> Any:
-    """The data of a YAML text, or _FAILED after recording an issue."""
+def _parse_text(text: str, shown: str, issues: list[BankIssue], budget: ParseBudget, shared: bool) -> Any:
+    """The data of a YAML text, or _FAILED after recording an issue; the nodes read come off budget."""
+    if budget.nodes <= 0:
+        issues.append(BankIssue(shown, 1, f"not checked: the upload has more than {UPLOAD_MAX_NODES:,} YAML nodes in "
+                                          "all its files; upload fewer files at a time"))
+        return _FAILED
+    limit = min(MAX_NODES, budget.nodes)
+
+    def too_many(exc: _LimitExceeded) -> BankIssue:
+        if shared and limit < MAX_NODES and exc.message.startswith("too many YAML nodes"):
+            return BankIssue(shown, exc.line, f"too many YAML nodes in one upload (limit {UPLOAD_MAX_NODES:,} in all "
+                                              f"its files) at line {exc.line}; upload fewer files at a time")
+        return BankIssue(shown, exc.line, exc.message)
+
     progress: dict = {}
     try:
-        return _with_duplicates(*_load_fast(text, progress), shown, issues)
+        return _with_duplicates(*_load_fast(text, progress, limit), shown, issues)
     except _LimitExceeded as exc:
-        issues.append(BankIssue(shown, exc.line, exc.message))
+        issues.append(too_many(exc))
         return _FAILED
     except _Unsupported as exc:
-        if progress.get("nodes", 0) > SLOW_PATH_MAX_NODES:
-            if "result" in progress:  # a tab or a BOM: libyaml's reading (the YAML spec's) stands
-                return _with_duplicates(*progress["result"], shown, issues)
-            issues.append(BankIssue(shown, exc.line, f"YAML: {exc.reason} at line {exc.line} (in a file of more "
-                                                     f"than {SLOW_PATH_MAX_NODES:,} YAML nodes, only plain YAML)"))
-            return _FAILED
+        fast_failure: Any = exc
     except yaml.MarkedYAMLError as exc:
-        if progress.get("nodes", 0) > SLOW_PATH_MAX_NODES:
-            issues.append(_syntax_issue(shown, text, exc))
-            return _FAILED
-    except yaml.YAMLError:
-        pass
-    # Parse again with _LineLoader, which gives the issue (or handles the rare construct).
+        fast_failure = exc
+    except yaml.YAMLError as exc:
+        fast_failure = exc
+    finally:
+        budget.nodes -= progress.get("nodes", 0)
+    # Parse again with _LineLoader, which gives the issue (or handles the rare construct), as far as
+    # the budget of the slow parser goes; past it, the fast path's reading and reasons stand.
+    slow_limit = min(limit, budget.slow_nodes) if _EventLoader is not None else limit
     loader = None
     try:
-        loader = _LineLoader(text)  # the reader refuses control characters here, before parsing
+        loader = _LineLoader(text, slow_limit)  # the reader refuses control characters here, before parsing
         data = loader.get_single_data()
     except _LimitExceeded as exc:
-        issues.append(BankIssue(shown, exc.line, exc.message))
+        if slow_limit == limit or not exc.message.startswith("too many YAML nodes"):
+            issues.append(too_many(exc))
+        elif "result" in progress:  # only a tab or a BOM: libyaml's reading (the YAML spec's) stands
+            return _with_duplicates(*progress["result"], shown, issues)
+        elif isinstance(fast_failure, yaml.MarkedYAMLError):
+            issues.append(_syntax_issue(shown, text, fast_failure))
+        else:
+            reason, line = getattr(fast_failure, "reason", "") or "not plain YAML", getattr(fast_failure, "line", 1)
+            issues.append(BankIssue(shown, line, f"YAML: {reason} at line {line} (a file this large, or this many, "
+                                                 "may hold only plain YAML)"))
         return _FAILED
     except yaml.MarkedYAMLError as exc:
         issues.append(_syntax_issue(shown, text, exc))
@@ -556,6 +587,7 @@ def _parse_text(text: str, shown: str, issues: list[BankIssue]) -> Any:
         return _FAILED
     finally:
         if loader is not None:
+            budget.slow_nodes -= loader.nodes
             loader.dispose()
     return _with_duplicates(data, loader.duplicate_keys, shown, issues)
 
@@ -861,11 +893,11 @@ def _check_params(ck: _FileChecker, q: LineMap, qid: str, qtype: str, definition
     definition["params"] = {name: list(values) for name, values in params.items()}
 
 
-def _load_question_file(path: Path, issues: list[BankIssue],
-                        known_skills: set[str] | None) -> tuple[list[QuestionDef], list[tuple[str, int]]]:
+def _load_question_file(path: Path, issues: list[BankIssue], known_skills: set[str] | None,
+                        budget: ParseBudget | None = None) -> tuple[list[QuestionDef], list[tuple[str, int]]]:
     """The valid questions of one file, and (id, line) of every question with a well-formed id,
     valid or not, so that a duplicate id is reported whatever else is wrong."""
-    data = parse_yaml(path, issues)
+    data = parse_yaml(path, issues, budget)
     if data is None:
         return [], []
     ck = _FileChecker(display_path(path), issues)
@@ -1168,8 +1200,10 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
     return out
 
 
-def load_bank(root: Path | str, paths: Sequence[Path | str] | None = None) -> Bank:
+def load_bank(root: Path | str, paths: Sequence[Path | str] | None = None, budget: ParseBudget | None = None) -> Bank:
     """Load the catalogue and questions under root; with paths, validate only those files.
+
+    With a budget (an upload), the selected files share it: see ParseBudget.
 
     Issues are reported for the selected files (and the catalogue); question ids are checked
     for uniqueness against every file under root, so a new file cannot reuse an existing id.
@@ -1209,7 +1243,7 @@ def load_bank(root: Path | str, paths: Sequence[Path | str] | None = None) -> Ba
         shown = display_path(path)
         if len(issues) >= MAX_ISSUES:
             break
-        defs, ids = _load_question_file(path, issues, known if skills_path else None)
+        defs, ids = _load_question_file(path, issues, known if skills_path else None, budget)
         repeated = set()
         for qid, line in ids:
             if qid in seen:

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from .loader import MAX_FILE_BYTES, Bank, BankIssue, load_bank
+from .loader import MAX_FILE_BYTES, Bank, BankIssue, ParseBudget, load_bank
 
 YAML_SUFFIXES = (".yaml", ".yml")
 # What one upload may hold, whatever its packing (files in one multipart request, or zips): the
@@ -193,7 +193,7 @@ def validate_staged(root: Path, staged: list[StagedFile]) -> Bank:
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(f.data)
             paths.append(dest)
-        bank = load_bank(trial, paths)
+        bank = load_bank(trial, paths, ParseBudget())  # the uploaded files share one budget
     # Show paths as the instructor knows them (questions/<target>), not the temporary copy.
     prefix = str(trial) + "/"
     bank.issues = [replace(i, path=i.path.replace(prefix, "questions/")) for i in bank.issues]
