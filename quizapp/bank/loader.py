@@ -214,7 +214,8 @@ else:  # PyYAML built without libyaml: every file takes the pure-Python path
     _EventLoader = None
 
 
-def _load_fast(text: str, progress: dict | None = None, max_nodes: int = MAX_NODES) -> tuple[Any, list[tuple[int, str]]]:
+def _load_fast(text: str, progress: dict | None = None,
+               max_nodes: int = MAX_NODES) -> tuple[Any, list[tuple[int, str]]]:
     """Parse text as _LineLoader would; return (data, duplicate keys) or raise _Unsupported/YAMLError.
 
     Raises _LimitExceeded past max_nodes or MAX_SCALAR_CHARS. `progress["nodes"]` tells how many
