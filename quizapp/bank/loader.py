@@ -5,9 +5,11 @@ a file in one pass. A bank with any issue must not be imported (see sync.py).
 """
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,39 +22,100 @@ from . import schema
 
 # --- YAML with line numbers ------------------------------------------------------------------
 
+_NO_RAW: dict = {}  # shared, never written: most containers hold no coerced scalar
+
+
 class LineMap(dict):
-    """A mapping that remembers the line of itself and of each key."""
+    """A mapping that remembers the line of itself and of each key.
+
+    `raw` keeps, per key, the text as written of a plain scalar that YAML 1.1 turned into
+    something else (3.10 → 3.1, 014 → 12, 1:30 → 90, yes → True), so a check can say "quote it".
+    """
 
     line: int = 0
     key_lines: dict
+    raw: dict = _NO_RAW
 
 
 class LineList(list):
+    """A list that remembers its line and each item's; `raw` as in LineMap, by index."""
+
     line: int = 0
     item_lines: list
+    raw: dict = _NO_RAW
 
 
-MAX_DEPTH = 40  # question files nest a few levels; anything deeper is hostile or broken
+def _keep_raw(container: LineMap | LineList, slot: Any, text: str) -> None:
+    if container.raw is _NO_RAW:
+        container.raw = {}
+    container.raw[slot] = text
+
+
+# Limits on one file, checked while parsing, so that a hostile file costs little (issue #18): a
+# 1.2 MB flow sequence of 400,000 empty mappings took 80 s and 900 MB before. The largest real
+# files (questions/, 2026): courses.yaml 62 KB and 3,196 YAML nodes; question files at most 42 KB,
+# 960 nodes and 27 questions; the longest text 842 characters. Every limit is at least 10 times
+# that. Measured in tests/security/test_yaml_limits.py.
+MAX_FILE_BYTES = 1024 * 1024  # also the per-file limit of uploads and of `quizapp bank validate`
+MAX_NODES = 40_000            # scalars, mappings and sequences (keys count)
+MAX_SCALAR_CHARS = 20_000     # one text: a prompt, an explanation, a key
+MAX_QUESTIONS_PER_FILE = 500
+MAX_ISSUES = 1_000            # per validation run: past this, checking stops and says so
+MAX_DEPTH = 40                # question files nest a few levels; anything deeper is hostile or broken
+# The pure-Python parser (exact PyYAML messages, PyYAML's stricter tab rules) costs ~50 µs per
+# node, ten times libyaml; it reads at most this many nodes of a file (3x the largest real file),
+# or of all the files of one upload. Past that, libyaml's verdict and message stand (its messages
+# are PyYAML's words).
+SLOW_PATH_MAX_NODES = 10_000
+# All the files of one upload together (the whole real bank has about 25,000 nodes).
+UPLOAD_MAX_NODES = 100_000
+
+
+class _LimitExceeded(Exception):
+    """A file passed one of the limits above: an issue at `line`, no fallback, no further parsing."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def _too_many_nodes(line: int, limit: int) -> _LimitExceeded:
+    return _LimitExceeded(line, f"too many YAML nodes (limit {limit:,} per file) at line {line}; split the file")
+
+
+def _too_long(line: int, length: int) -> _LimitExceeded:
+    return _LimitExceeded(line, f"a text of {length:,} characters at line {line} (limit {MAX_SCALAR_CHARS:,}); "
+                                "shorten it or link to the material")
 
 
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that keeps line numbers, rejects aliases, bounds nesting and reports duplicate keys."""
+    """SafeLoader that keeps line numbers, rejects aliases, bounds nesting, node count and text
+    length, and reports duplicate keys."""
 
-    def __init__(self, stream):
+    def __init__(self, stream, max_nodes: int = MAX_NODES):
         super().__init__(stream)
         self.duplicate_keys: list[tuple[int, str]] = []
         self._depth = 0
+        self.nodes = 0
+        self.max_nodes = max_nodes
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(
                 None, None, "anchors and aliases (*name) are not allowed in question files", event.start_mark)
+        event = self.peek_event()
+        self.nodes += 1
+        if self.nodes > self.max_nodes:
+            raise _too_many_nodes(event.start_mark.line + 1, self.max_nodes)
+        if isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_SCALAR_CHARS:
+            raise _too_long(event.start_mark.line + 1, len(event.value))
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
                 raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep",
-                                                  self.peek_event().start_mark)
+                                                  event.start_mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -64,6 +127,13 @@ class _LineLoader(yaml.SafeLoader):
         except ValueError as exc:
             raise yaml.constructor.ConstructorError(
                 None, None, f"{node.value!r} is not a valid date ({exc})", node.start_mark) from None
+
+
+def _coerced_text(node: yaml.Node) -> str | None:
+    """The text of a plain scalar that did not stay a string (3.10, 014, yes), else None."""
+    if node.__class__ is yaml.ScalarNode and node.style is None and node.tag != _STR_TAG:
+        return node.value
+    return None
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineMap:
@@ -80,6 +150,10 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineMap:
             loader.duplicate_keys.append((key_node.start_mark.line + 1, str(key)))
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
+        if (raw := _coerced_text(value_node)) is not None:
+            _keep_raw(result, key, raw)
+        elif key in result.raw:  # a duplicate key: the later value wins
+            del result.raw[key]
     return result
 
 
@@ -87,9 +161,13 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
     result = LineList(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    for index, child in enumerate(node.value):
+        if (raw := _coerced_text(child)) is not None:
+            _keep_raw(result, index, raw)
     return result
 
 
+_STR_TAG = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_timestamp)
@@ -98,19 +176,28 @@ _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct
 # The fast path: libyaml's C parser (over ten times faster than the pure-Python one above),
 # building LineMap/LineList straight from its events. It handles the plain YAML that question
 # files are written in; anything else (anchors, aliases, explicit tags, merge keys, more than
-# MAX_DEPTH levels, several documents, characters PyYAML's reader refuses, a syntax error) makes
-# it give up, and _LineLoader parses the file again, so results and messages stay _LineLoader's.
+# MAX_DEPTH levels, several documents, tabs, a BOM inside, characters PyYAML's reader refuses, a
+# syntax error) makes it give up, and _LineLoader parses the file again (if it is small enough,
+# see SLOW_PATH_MAX_NODES), so results and messages stay _LineLoader's. It enforces MAX_NODES and
+# MAX_SCALAR_CHARS itself, counting as _LineLoader does, so a hostile file stops here.
 # Events, not libyaml's composer: that one recurses in C, and with some libyaml builds a
 # deeply nested file crashes the whole process.
 # libyaml accepts two oddities PyYAML refuses ('?' inside a flow scalar, '|#'); such a file
 # parses as the YAML spec says and is then validated like any other.
 
 class _Unsupported(Exception):
-    """The fast path met something only _LineLoader handles; parse again with it."""
+    """The fast path met something only _LineLoader handles; parse again with it.
+
+    `reason` and `line` say what, for a file too large to parse again (see SLOW_PATH_MAX_NODES).
+    """
+
+    def __init__(self, reason: str = "", line: int = 1):
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
 
 
 _SIMPLE_SCALAR_TAGS = {"tag:yaml.org,2002:" + t for t in ("int", "float", "bool", "null", "timestamp")}
-_STR_TAG = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
 _NO_KEY = object()
 
 if getattr(yaml, "__with_libyaml__", False):
@@ -127,85 +214,121 @@ else:  # PyYAML built without libyaml: every file takes the pure-Python path
     _EventLoader = None
 
 
-def _load_fast(text: str) -> tuple[Any, list[tuple[int, str]]]:
-    """Parse text as _LineLoader would; return (data, duplicate keys) or raise _Unsupported/YAMLError."""
-    # PyYAML refuses a tab inside plain text where libyaml accepts it: let _LineLoader decide.
-    if _EventLoader is None or "\t" in text or "\ufeff" in text or yaml.reader.Reader.NON_PRINTABLE.search(text):
-        raise _Unsupported
+def _load_fast(text: str, progress: dict | None = None,
+               max_nodes: int = MAX_NODES) -> tuple[Any, list[tuple[int, str]]]:
+    """Parse text as _LineLoader would; return (data, duplicate keys) or raise _Unsupported/YAMLError.
+
+    Raises _LimitExceeded past max_nodes or MAX_SCALAR_CHARS. `progress["nodes"]` tells how many
+    nodes were read, also when it raises.
+    """
+    if _EventLoader is None or yaml.reader.Reader.NON_PRINTABLE.search(text):
+        raise _Unsupported  # _LineLoader's reader refuses such a file before parsing anything
+    progress = {} if progress is None else progress
     loader = _EventLoader(text)
     try:
-        return _build_from_events(loader)
+        data = _build_from_events(loader, progress, max_nodes)
     finally:
         loader.dispose()
+    # PyYAML refuses a tab inside plain text where libyaml accepts it, and reads a BOM inside the
+    # text differently: let _LineLoader decide (the parse above has counted the nodes).
+    progress["result"] = data
+    for char, name in (("\t", "a tab character"), ("\ufeff", "a byte order mark (BOM) inside the text")):
+        if char in text:
+            raise _Unsupported(name, text.count("\n", 0, text.index(char)) + 1)
+    return data
 
 
-def _build_from_events(loader) -> tuple[Any, list[tuple[int, str]]]:
+def _build_from_events(loader, progress: dict, max_nodes: int) -> tuple[Any, list[tuple[int, str]]]:
     """One pass over the events, making what _construct_mapping/_construct_sequence would (no node graph)."""
     get_event, resolve, constructors = loader.get_event, loader.resolve, loader.yaml_constructors
     scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     duplicates: list[tuple[int, str]] = []
+    nodes = 0
+    progress["nodes"] = 0
     get_event()  # StreamStartEvent
     if isinstance(get_event(), yaml.StreamEndEvent):  # an empty file
         return None, duplicates
     root: Any = None
     stack: list = []       # the open LineMaps and LineLists, innermost last
     pending: list = []     # per open container: the key waiting for its value (_NO_KEY if none; lists: unused)
-    while True:
-        event = get_event()
-        kind = event.__class__
-        if kind is scalar_event or kind is mapping_start or kind is sequence_start:
-            if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
-                raise _Unsupported
-            line = event.start_mark.line + 1
-            if kind is scalar_event:
-                value = event.value
-                if event.implicit[0]:  # plain: 12, true, null, 2026-01-31 … resolve as SafeLoader does
-                    tag = resolve(yaml.ScalarNode, value, event.implicit)
-                    if tag != _STR_TAG:
-                        if tag not in _SIMPLE_SCALAR_TAGS:
-                            raise _Unsupported  # merge key '<<', value key '='
-                        try:
-                            value = constructors[tag](loader, yaml.ScalarNode(tag, value, event.start_mark,
-                                                                              event.end_mark, event.style))
-                        except ValueError:  # 2026-13-45: the pure-Python path reports it with its line
-                            raise _Unsupported from None
-                node = value
-            elif kind is mapping_start:
-                node = LineMap()
-                node.line, node.key_lines = line, {}
-            else:
-                node = LineList()
-                node.line, node.item_lines = line, []
-            if not stack:
-                root = node
-            elif stack[-1].__class__ is LineMap:
-                parent, key = stack[-1], pending[-1]
-                if key is _NO_KEY:  # this node is a key
-                    if kind is not scalar_event or not isinstance(node, (str, int, float, bool)):
-                        raise _Unsupported  # _LineLoader reports "mapping keys must be plain scalars"
-                    pending[-1] = (node, line)
-                    continue
-                key, key_line = key
-                pending[-1] = _NO_KEY
-                if key in parent:
-                    duplicates.append((key_line, str(key)))
-                parent[key] = node
-                parent.key_lines[key] = key_line
-            else:
-                stack[-1].append(node)
-                stack[-1].item_lines.append(line)
-            if kind is not scalar_event:
-                stack.append(node)
-                pending.append(_NO_KEY)
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            stack.pop()
-            pending.pop()
-        elif kind is yaml.DocumentEndEvent:
-            break
-        elif kind is not yaml.DocumentStartEvent:
-            raise _Unsupported  # an alias
-    if not isinstance(get_event(), yaml.StreamEndEvent):
-        raise _Unsupported  # a second document
+    try:
+        while True:
+            event = get_event()
+            kind = event.__class__
+            if kind is scalar_event or kind is mapping_start or kind is sequence_start:
+                line = event.start_mark.line + 1
+                nodes += 1
+                if nodes > max_nodes:
+                    raise _too_many_nodes(line, max_nodes)
+                if event.anchor is not None:
+                    raise _Unsupported("anchors and aliases (*name) are not allowed in question files", line)
+                if event.tag is not None:
+                    raise _Unsupported("explicit tags (!!str …)", line)
+                if len(stack) >= MAX_DEPTH:
+                    raise _Unsupported(f"nested more than {MAX_DEPTH} levels deep", line)
+                raw = None
+                if kind is scalar_event:
+                    value = event.value
+                    if len(value) > MAX_SCALAR_CHARS:
+                        raise _too_long(line, len(value))
+                    if event.implicit[0]:  # plain: 12, true, null, 2026-01-31 … resolve as SafeLoader does
+                        tag = resolve(yaml.ScalarNode, value, event.implicit)
+                        if tag != _STR_TAG:
+                            if tag not in _SIMPLE_SCALAR_TAGS:
+                                raise _Unsupported("a merge key (<<) or value key (=)", line)
+                            try:
+                                raw = value
+                                value = constructors[tag](loader, yaml.ScalarNode(tag, value, event.start_mark,
+                                                                                  event.end_mark, event.style))
+                            except ValueError:  # 2026-13-45: the pure-Python path reports it with its line
+                                raise _Unsupported(f"{value!r} is not a valid date", line) from None
+                    node = value
+                elif kind is mapping_start:
+                    node = LineMap()
+                    node.line, node.key_lines = line, {}
+                else:
+                    node = LineList()
+                    node.line, node.item_lines = line, []
+                if not stack:
+                    root = node
+                elif stack[-1].__class__ is LineMap:
+                    parent, key = stack[-1], pending[-1]
+                    if key is _NO_KEY:  # this node is a key
+                        if kind is not scalar_event or not isinstance(node, (str, int, float, bool)):
+                            raise _Unsupported("mapping keys must be plain scalars", line)
+                        pending[-1] = (node, line)
+                        continue
+                    key, key_line = key
+                    pending[-1] = _NO_KEY
+                    if key in parent:
+                        duplicates.append((key_line, str(key)))
+                    parent[key] = node
+                    parent.key_lines[key] = key_line
+                    if raw is not None:
+                        _keep_raw(parent, key, raw)
+                    elif key in parent.raw:  # a duplicate key: the later value wins, as in _construct_mapping
+                        del parent.raw[key]
+                else:
+                    if raw is not None:
+                        _keep_raw(stack[-1], len(stack[-1]), raw)
+                    stack[-1].append(node)
+                    stack[-1].item_lines.append(line)
+                if kind is not scalar_event:
+                    stack.append(node)
+                    pending.append(_NO_KEY)
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+                pending.pop()
+            elif kind is yaml.DocumentEndEvent:
+                break
+            elif kind is not yaml.DocumentStartEvent:
+                raise _Unsupported("anchors and aliases (*name) are not allowed in question files",
+                                   event.start_mark.line + 1)
+        end = get_event()
+        if not isinstance(end, yaml.StreamEndEvent):
+            raise _Unsupported("several YAML documents (---) in one file", end.start_mark.line + 1)
+    finally:
+        progress["nodes"] = nodes
     return root, duplicates
 
 
@@ -299,6 +422,59 @@ def _is_text(value: Any) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
+def _is_number(value: Any) -> bool:
+    """A real, finite number: not a bool, not .nan, .inf or -.inf."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _as_yaml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null (nothing)"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"the date {value.isoformat()}"
+    return f"the number {value}"
+
+
+def _text_as_written(container: LineMap | LineList, slot: Any, value: Any) -> tuple[str | None, str]:
+    """(text, "") for a scalar that is text as written; (None, why) when YAML 1.1 read it as
+    something else: 3.10 → 3.1, 014 → 12 (octal), 1:30 → 90 (base 60), yes → true, null."""
+    if isinstance(value, str):
+        return value, ""
+    raw = container.raw.get(slot)
+    if raw is None:  # not a plain scalar: a list, a mapping, or nothing
+        return None, ""
+    if _is_number(value) and str(value) == raw:  # 42, 0.5: the number reads as it was written
+        return raw, ""
+    return None, f"{raw} is read by YAML as {_as_yaml(value)}; quote it: '{raw}'"
+
+
+def _number_as_written(container: LineMap | LineList, slot: Any, value: Any) -> str:
+    """Why a number YAML 1.1 read differently from how Python (and people) read it is wrong, or "".
+
+    014 is octal 12 and 1:30 is base-60 90 in YAML 1.1; .nan and .inf are no answer."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{container.raw.get(slot, value)} is not a finite number"
+    raw = container.raw.get(slot)
+    if raw is None or not _is_number(value):
+        return ""
+    for read in (float, lambda t: int(t, 0)):
+        try:
+            if read(raw) == value:
+                return ""
+        except ValueError:
+            pass
+    why = "base 60" if ":" in raw else "octal, for the leading 0" if raw.lstrip("+-").startswith("0") else "YAML 1.1"
+    return f"{raw} is read by YAML as {value} ({why}); write the number in plain decimal"
+
+
+def _hint(container: LineMap, key: str) -> str:
+    """' (3.10 is read by YAML as the number 3.1; quote it: ...)' for a coerced text, else ''."""
+    _, why = _text_as_written(container, key, container.get(key))
+    return f" ({why})" if why else ""
+
+
 def display_path(path: Path) -> str:
     """Paths relative to the working directory when possible, as compilers print them."""
     try:
@@ -307,43 +483,131 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def parse_yaml(path: Path, issues: list[BankIssue]) -> Any | None:
-    """Parse one file safely; on failure record an issue with its line and return None."""
+@dataclass
+class ParseBudget:
+    """What is left for the rest of one validation run (an upload): many small files must not cost
+    more than one large one. `nodes` bounds all parsing; `slow_nodes` the pure-Python parser's."""
+
+    nodes: int = UPLOAD_MAX_NODES
+    slow_nodes: int = SLOW_PATH_MAX_NODES
+
+
+def parse_yaml(path: Path, issues: list[BankIssue], budget: ParseBudget | None = None) -> Any | None:
+    """Parse one file safely; on failure record an issue with its line and return None.
+
+    An empty file (or one with only comments) is an issue too: it can only be a mistake. With a
+    budget, the nodes read are taken from it, and a file stops where the budget runs out.
+    """
     shown = display_path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        issues.append(BankIssue(shown, 1, f"not valid UTF-8 ({exc.reason} at byte {exc.start})"))
-        return None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            issues.append(BankIssue(shown, 1, f"the file is {size / 1024 / 1024:.1f} MB; at most "
+                                              f"{MAX_FILE_BYTES // 1024 // 1024} MB per question file (split it)"))
+            return None
+        raw = path.read_bytes()
     except OSError as exc:
         issues.append(BankIssue(shown, 1, f"cannot read file: {exc.strerror}"))
         return None
     try:
-        return _with_duplicates(*_load_fast(text), shown, issues)
-    except (_Unsupported, yaml.YAMLError):
-        pass  # parse again with _LineLoader, which gives the issue (or handles the rare construct)
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
+        line = body.count(b"\n", 0, exc.start) + 1
+        issues.append(BankIssue(shown, line, f"not valid UTF-8 ({exc.reason} at byte {exc.start}, line {line}); "
+                                             "save the file as UTF-8"))
+        return None
+    data = _parse_text(text, shown, issues, budget or ParseBudget(MAX_NODES, SLOW_PATH_MAX_NODES), budget is not None)
+    if data is _FAILED:
+        return None
+    if data is None:
+        issues.append(BankIssue(shown, 1, "the file is empty (or has only comments or null); nothing to load"))
+    return data
+
+
+_FAILED = object()  # _parse_text's answer when it recorded why the file could not be parsed
+
+
+def _parse_text(text: str, shown: str, issues: list[BankIssue], budget: ParseBudget, shared: bool) -> Any:
+    """The data of a YAML text, or _FAILED after recording an issue; the nodes read come off budget."""
+    if budget.nodes <= 0:
+        issues.append(BankIssue(shown, 1, f"not checked: the upload has more than {UPLOAD_MAX_NODES:,} YAML nodes in "
+                                          "all its files; upload fewer files at a time"))
+        return _FAILED
+    limit = min(MAX_NODES, budget.nodes)
+
+    def too_many(exc: _LimitExceeded) -> BankIssue:
+        if shared and limit < MAX_NODES and exc.message.startswith("too many YAML nodes"):
+            return BankIssue(shown, exc.line, f"too many YAML nodes in one upload (limit {UPLOAD_MAX_NODES:,} in all "
+                                              f"its files) at line {exc.line}; upload fewer files at a time")
+        return BankIssue(shown, exc.line, exc.message)
+
+    progress: dict = {}
+    try:
+        return _with_duplicates(*_load_fast(text, progress, limit), shown, issues)
+    except _LimitExceeded as exc:
+        issues.append(too_many(exc))
+        return _FAILED
+    except _Unsupported as exc:
+        fast_failure: Any = exc
+    except yaml.MarkedYAMLError as exc:
+        fast_failure = exc
+    except yaml.YAMLError as exc:
+        fast_failure = exc
+    finally:
+        budget.nodes -= progress.get("nodes", 0)
+    # Parse again with _LineLoader, which gives the issue (or handles the rare construct), as far as
+    # the budget of the slow parser goes; past it, the fast path's reading and reasons stand.
+    slow_limit = min(limit, budget.slow_nodes) if _EventLoader is not None else limit
     loader = None
     try:
-        loader = _LineLoader(text)  # the reader refuses control characters here, before parsing
+        loader = _LineLoader(text, slow_limit)  # the reader refuses control characters here, before parsing
         data = loader.get_single_data()
+    except _LimitExceeded as exc:
+        if slow_limit == limit or not exc.message.startswith("too many YAML nodes"):
+            issues.append(too_many(exc))
+        elif "result" in progress:  # only a tab or a BOM: libyaml's reading (the YAML spec's) stands
+            return _with_duplicates(*progress["result"], shown, issues)
+        elif isinstance(fast_failure, yaml.MarkedYAMLError):
+            issues.append(_syntax_issue(shown, text, fast_failure))
+        else:
+            reason, line = getattr(fast_failure, "reason", "") or "not plain YAML", getattr(fast_failure, "line", 1)
+            issues.append(BankIssue(shown, line, f"YAML: {reason} at line {line} (a file this large, or this many, "
+                                                 "may hold only plain YAML)"))
+        return _FAILED
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        problem = " ".join(filter(None, [exc.context, exc.problem])) or str(exc)
-        issues.append(BankIssue(shown, line, f"YAML syntax error: {problem}"))
-        return None
+        issues.append(_syntax_issue(shown, text, exc))
+        return _FAILED
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         issues.append(BankIssue(shown, line, f"character {exc.character!r} is not allowed in YAML (control characters "
                                              "and NUL are refused); remove it"))
-        return None
+        return _FAILED
     except yaml.YAMLError as exc:
         issues.append(BankIssue(shown, 1, f"YAML error: {exc}"))
-        return None
+        return _FAILED
     finally:
         if loader is not None:
+            budget.slow_nodes -= loader.nodes
             loader.dispose()
     return _with_duplicates(data, loader.duplicate_keys, shown, issues)
+
+
+def _syntax_issue(shown: str, text: str, exc: yaml.MarkedYAMLError) -> BankIssue:
+    """A syntax error at the line of its cause: where an unclosed quote or bracket opens, when the
+    parser only notices at the end of the file."""
+    problem = " ".join(filter(None, [exc.context, exc.problem])) or str(exc)
+    context, found = exc.context_mark, exc.problem_mark
+    if context is not None and found is not None and not text[found.index:].strip():
+        line = context.line + 1
+        if "quoted scalar" in (exc.context or ""):
+            quote = text[context.index:context.index + 1] if context.index < len(text) else "'"
+            return BankIssue(shown, line, f"YAML syntax error: the quote {quote} that opens at line {line} is never "
+                                          "closed (the file ends inside it)")
+        return BankIssue(shown, line, f"YAML syntax error: {problem}; what opens at line {line} is never closed "
+                                      "(the file ends inside it)")
+    mark = found or context
+    return BankIssue(shown, mark.line + 1 if mark else 1, f"YAML syntax error: {problem}")
 
 
 def _with_duplicates(data: Any, duplicate_keys: list[tuple[int, str]], shown: str, issues: list[BankIssue]) -> Any:
@@ -382,11 +646,10 @@ def _check_choices(ck: _FileChecker, q: LineMap, qid: str, qtype: str) -> list[d
             ck.error(line, "choices: every choice must be a mapping with 'text'", "q", qid)
             continue
         ck.keys(choice, schema.CHOICE_KEYS_REQUIRED, schema.CHOICE_KEYS_OPTIONAL, "q", qid)
-        text = choice.get("text")
-        if isinstance(text, (int, float)) and not isinstance(text, bool):
-            text = str(text)
+        text, why = _text_as_written(choice, "text", choice.get("text"))
         if not _is_text(text):
-            ck.error(line, "choices: 'text' must be non-empty text (quote values like yes/no/true)", "q", qid)
+            ck.error(_line_of(choice, "text"), "choices: 'text' must be non-empty text"
+                     + (f": {why}" if why else " (quote values like yes/no/true, 3.10, 014 or 1:30)"), "q", qid)
             continue
         if text.strip() in seen:
             ck.error(line, f"choices: duplicate choice text {text.strip()!r}", "q", qid)
@@ -415,7 +678,7 @@ def _check_choices(ck: _FileChecker, q: LineMap, qid: str, qtype: str) -> list[d
 def _parse_tolerance(value: Any) -> dict | None:
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)) and value >= 0:
+    if _is_number(value) and value >= 0:
         return {"kind": "abs", "value": float(value)}
     if isinstance(value, str):
         m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%\s*", value)
@@ -472,7 +735,7 @@ def _check_question(ck: _FileChecker, q: Any, line: int, file_skill: str | None,
 
     for key in ("prompt", "explanation"):
         if key in q and not _is_text(q[key]):
-            ck.error(_line_of(q, key), f"{key}: must be non-empty text", "q", qid)
+            ck.error(_line_of(q, key), f"{key}: must be non-empty text{_hint(q, key)}", "q", qid)
         definition[key] = q.get(key) if isinstance(q.get(key), str) else ""
 
     refs = q.get("references")
@@ -493,29 +756,41 @@ def _check_question(ck: _FileChecker, q: Any, line: int, file_skill: str | None,
         definition["answer"] = bool(q["answer"])
     elif qtype == "numeric" and "answer" in q:
         answer = q["answer"]
-        if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+        if why := _number_as_written(q, "answer", answer):
+            ck.error(_line_of(q, "answer"), f"answer: {why}", "q", qid)
+            answer = 0.0
+        elif not _is_number(answer):
             ck.error(_line_of(q, "answer"), f"answer: must be a number, not {answer!r}", "q", qid)
             answer = 0.0
         definition["answer"] = float(answer)
         if "tolerance" in q:
             tolerance = _parse_tolerance(q["tolerance"])
-            if tolerance is None:
+            if why := _number_as_written(q, "tolerance", q["tolerance"]):
+                ck.error(_line_of(q, "tolerance"), f"tolerance: {why}", "q", qid)
+            elif tolerance is None:
                 ck.error(_line_of(q, "tolerance"), "tolerance: use a non-negative number (absolute) or a percentage like '1%'",
                          "q", qid)
             else:
                 definition["tolerance"] = tolerance
         if "unit" in q:
             if not _is_text(q["unit"]):
-                ck.error(_line_of(q, "unit"), "unit: must be text", "q", qid)
+                ck.error(_line_of(q, "unit"), f"unit: must be text{_hint(q, 'unit')}", "q", qid)
             else:
                 definition["unit"] = q["unit"]
     elif qtype == "short":
-        answers = q.get("answers", [])
-        if not isinstance(answers, list) or not all(isinstance(a, (str, int, float)) and not isinstance(a, bool)
-                                                    for a in answers):
+        answers = q.get("answers", LineList())
+        if not isinstance(answers, LineList):
             ck.error(_line_of(q, "answers"), "answers: must be a list of accepted texts", "q", qid)
             answers = []
-        answers = [str(a) for a in answers]
+        texts = []
+        for index, (answer, answer_line) in enumerate(zip(answers, answers.item_lines if answers else [])):
+            text, why = _text_as_written(answers, index, answer)
+            if text is None:
+                ck.error(answer_line, "answers: every accepted answer must be text" + (f": {why}" if why else ""),
+                         "q", qid)
+            else:
+                texts.append(text)
+        answers = texts
         if answers:
             definition["answers"] = answers
         pattern = q.get("pattern")
@@ -535,7 +810,7 @@ def _check_question(ck: _FileChecker, q: Any, line: int, file_skill: str | None,
 
     if "feedback" in q and qtype in ("true_false", "numeric", "short"):
         if not _is_text(q["feedback"]):
-            ck.error(_line_of(q, "feedback"), "feedback: must be text", "q", qid)
+            ck.error(_line_of(q, "feedback"), f"feedback: must be text{_hint(q, 'feedback')}", "q", qid)
         else:
             definition["feedback"] = q["feedback"]
 
@@ -599,6 +874,9 @@ def _check_params(ck: _FileChecker, q: LineMap, qid: str, qtype: str, definition
             ck.error(params.key_lines.get(name, line), f"params: '{name}' needs a non-empty list of numbers or texts",
                      "q", qid)
             return
+        for index, value in enumerate(values):  # 014, 1:30, .nan: not the number the author meant
+            if why := _number_as_written(values, index, value):
+                ck.error(values.item_lines[index], f"params: '{name}': {why}", "q", qid)
         if len(set(map(repr, values))) != len(values):
             ck.error(params.key_lines.get(name, line), f"params: '{name}' lists a value twice", "q", qid)
         combinations *= len(values)
@@ -616,14 +894,17 @@ def _check_params(ck: _FileChecker, q: LineMap, qid: str, qtype: str, definition
     definition["params"] = {name: list(values) for name, values in params.items()}
 
 
-def _load_question_file(path: Path, issues: list[BankIssue], known_skills: set[str] | None) -> list[QuestionDef]:
-    data = parse_yaml(path, issues)
+def _load_question_file(path: Path, issues: list[BankIssue], known_skills: set[str] | None,
+                        budget: ParseBudget | None = None) -> tuple[list[QuestionDef], list[tuple[str, int]]]:
+    """The valid questions of one file, and (id, line) of every question with a well-formed id,
+    valid or not, so that a duplicate id is reported whatever else is wrong."""
+    data = parse_yaml(path, issues, budget)
     if data is None:
-        return []
+        return [], []
     ck = _FileChecker(display_path(path), issues)
     if not isinstance(data, LineMap):
         ck.error(1, "expected a mapping with 'skill' and a 'questions' list at the top")
-        return []
+        return [], []
     ck.keys(data, {"questions"}, {"skill"}, "file", None)
     file_skill = data.get("skill")
     if file_skill is not None:
@@ -636,9 +917,31 @@ def _load_question_file(path: Path, issues: list[BankIssue], known_skills: set[s
     if not isinstance(questions, LineList):
         if "questions" in data:
             ck.error(_line_of(data, "questions"), "questions: must be a list")
+        return [], []
+    if len(questions) > MAX_QUESTIONS_PER_FILE:
+        ck.error(questions.line, f"questions: {len(questions):,} questions; at most {MAX_QUESTIONS_PER_FILE} per file "
+                                 "(split the file by topic)")
+        return [], []
+    defs, ids = [], []
+    for q, line in zip(questions, questions.item_lines):
+        if len(issues) >= MAX_ISSUES:
+            break
+        qd = _check_question(ck, q, line, file_skill, known_skills)
+        if qd is not None:
+            defs.append(qd)
+        if isinstance(q, LineMap) and isinstance(q.get("id"), str) and schema.ID_PATTERN.match(q["id"]):
+            ids.append((q["id"], q.line))
+    return defs, ids
+
+
+def _question_ids(path: Path) -> list[tuple[str, int]]:
+    """(id, line) of the questions in a file, valid or not; nothing when it cannot be parsed."""
+    data = parse_yaml(path, [])
+    questions = data.get("questions") if isinstance(data, LineMap) else None
+    if not isinstance(questions, LineList) or len(questions) > MAX_QUESTIONS_PER_FILE:
         return []
-    return [qd for q, line in zip(questions, questions.item_lines)
-            if (qd := _check_question(ck, q, line, file_skill, known_skills)) is not None]
+    return [(q["id"], q.line) for q in questions
+            if isinstance(q, LineMap) and isinstance(q.get("id"), str) and schema.ID_PATTERN.match(q["id"])]
 
 
 # --- catalogue files -------------------------------------------------------------------------
@@ -756,10 +1059,10 @@ def _load_roles(path: Path, issues: list[BankIssue], known: set[str]) -> list[di
             if level not in schema.DIFFICULTIES or isinstance(level, bool):
                 ck.error(tline, f"targets: level of '{sid}' must be 1-5", "role", rid)
                 continue
-            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
+            if not _is_number(weight) or weight <= 0:
                 ck.error(tline, f"targets: weight of '{sid}' must be a positive number", "role", rid)
                 continue
-            if isinstance(mastery, bool) or not isinstance(mastery, (int, float)) or not 0 < mastery < 1:
+            if not _is_number(mastery) or not 0 < mastery < 1:
                 ck.error(tline, f"targets: mastery_p of '{sid}' must be between 0 and 1", "role", rid)
                 continue
             targets[sid] = {"level": level, "weight": float(weight), "mastery_p": float(mastery)}
@@ -794,7 +1097,7 @@ def _load_courses(path: Path, issues: list[BankIssue], known: set[str]) -> list[
             if key in item and item[key] not in allowed:
                 ck.error(_line_of(item, key), f"{key}: must be one of {', '.join(allowed)}", "course", cid)
         hours = item.get("hours")
-        if "hours" in item and (isinstance(hours, bool) or not isinstance(hours, (int, float)) or hours <= 0):
+        if "hours" in item and (not _is_number(hours) or hours <= 0):
             ck.error(_line_of(item, "hours"), "hours: must be a positive number", "course", cid)
         if len(issues) == before:
             out.append({"id": cid, "title": item["title"], "provider": item["provider"], "url": item["url"],
@@ -825,7 +1128,7 @@ def _load_projects(path: Path, issues: list[BankIssue], known: set[str]) -> list
         if "level" in item and item["level"] not in schema.COURSE_LEVELS:
             ck.error(_line_of(item, "level"), f"level: must be one of {', '.join(schema.COURSE_LEVELS)}", "project", pid)
         hours = item.get("hours")
-        if "hours" in item and (isinstance(hours, bool) or not isinstance(hours, (int, float)) or hours <= 0):
+        if "hours" in item and (not _is_number(hours) or hours <= 0):
             ck.error(_line_of(item, "hours"), "hours: must be a positive number", "project", pid)
         if "url" in item and not (isinstance(item["url"], str) and schema.URL_PATTERN.match(item["url"])):
             ck.error(_line_of(item, "url"), "url: must be an http(s) URL", "project", pid)
@@ -898,8 +1201,10 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
     return out
 
 
-def load_bank(root: Path | str, paths: Sequence[Path | str] | None = None) -> Bank:
+def load_bank(root: Path | str, paths: Sequence[Path | str] | None = None, budget: ParseBudget | None = None) -> Bank:
     """Load the catalogue and questions under root; with paths, validate only those files.
+
+    With a budget (an upload), the selected files share it: see ParseBudget.
 
     Issues are reported for the selected files (and the catalogue); question ids are checked
     for uniqueness against every file under root, so a new file cannot reuse an existing id.
@@ -933,18 +1238,29 @@ def load_bank(root: Path | str, paths: Sequence[Path | str] | None = None) -> Ba
     others = [p for p in all_files if p.resolve() not in selected_set]
     bank.files = [display_path(p) for p in selected]
 
-    seen: dict[str, QuestionDef] = {}
+    seen: dict[str, tuple[str, int]] = {}  # id → (path, line) where it first appears
+    shown = display_path(root)
     for path in selected:
-        for qd in _load_question_file(path, issues, known if skills_path else None):
-            if qd.id in seen:
-                first = seen[qd.id]
-                issues.append(BankIssue(qd.path, qd.line, f"duplicate id (also at {first.path}:{first.line})", "q", qd.id))
-                continue
-            seen[qd.id] = qd
-            bank.questions.append(qd)
+        shown = display_path(path)
+        if len(issues) >= MAX_ISSUES:
+            break
+        defs, ids = _load_question_file(path, issues, known if skills_path else None, budget)
+        repeated = set()
+        for qid, line in ids:
+            if qid in seen:
+                first_path, first_line = seen[qid]
+                issues.append(BankIssue(shown, line, f"duplicate id (also at {first_path}:{first_line})", "q", qid))
+                repeated.add((qid, line))
+            else:
+                seen[qid] = (shown, line)
+        bank.questions.extend(qd for qd in defs if (qd.id, qd.line) not in repeated)
+    if len(issues) >= MAX_ISSUES:
+        issues.append(BankIssue(shown, 1, f"validation stopped here after {MAX_ISSUES:,} problems, so there may be "
+                                          "more: fix these and validate again"))
     for path in others:  # only for id collisions; their own issues belong to another run
-        for qd in _load_question_file(path, [], None):
-            if qd.id in seen:
-                mine = seen[qd.id]
-                issues.append(BankIssue(mine.path, mine.line, f"duplicate id (also at {qd.path}:{qd.line})", "q", qd.id))
+        for qid, line in _question_ids(path):
+            if qid in seen:
+                mine_path, mine_line = seen[qid]
+                issues.append(BankIssue(mine_path, mine_line, f"duplicate id (also at {display_path(path)}:{line})",
+                                        "q", qid))
     return bank

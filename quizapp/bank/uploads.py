@@ -12,17 +12,22 @@ import secrets
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePosixPath
 
 import yaml
 
-from .loader import Bank, BankIssue, load_bank
+from .loader import MAX_FILE_BYTES, Bank, BankIssue, ParseBudget, load_bank
 
 YAML_SUFFIXES = (".yaml", ".yml")
-MAX_ZIP_ENTRIES = 200
-MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+# What one upload may hold, whatever its packing (files in one multipart request, or zips): the
+# validation of an upload runs in a web worker, so its work is bounded by these and the loader's
+# per-file limits (MAX_FILE_BYTES, MAX_NODES, …). The whole real bank is 30 files and 1 MB.
+MAX_UPLOAD_FILES = 200
+MAX_ZIP_ENTRIES = MAX_UPLOAD_FILES
+MAX_UNPACKED_BYTES = 5 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
+REVIEW_FILE = "review.json"  # the validation result, computed once when the upload is staged
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 TOP_SKILL = re.compile(r"^skill:\s*['\"]?([a-z0-9_.]+)['\"]?\s*(?:#.*)?$", re.MULTILINE)
@@ -50,7 +55,26 @@ def unpack(filename: str, data: bytes) -> list[tuple[str, bytes]]:
     base = PurePosixPath(filename.replace("\\", "/")).name
     if base.lower().endswith(".zip"):
         return _unzip(base, data)
+    _small_enough(base, len(data))
     return [(_safe_name(base), data)]
+
+
+def _small_enough(name: str, size: int) -> None:
+    """UploadError for a file over the loader's per-file limit (the one `quizapp bank validate` applies)."""
+    if size > MAX_FILE_BYTES:
+        raise UploadError(f"“{name[:80]}” is {size / 1024 / 1024:.1f} MB; at most {MAX_FILE_BYTES // 1024 // 1024} MB "
+                          "per question file (split it); nothing was staged")
+
+
+def check_upload(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """The files of one upload, or UploadError when together they are more than one upload may hold."""
+    if len(files) > MAX_UPLOAD_FILES:
+        raise UploadError(f"{len(files)} files; at most {MAX_UPLOAD_FILES} in one upload; nothing was staged")
+    total = sum(len(data) for _, data in files)
+    if total > MAX_UNPACKED_BYTES:
+        raise UploadError(f"{total / 1024 / 1024:.1f} MB of files; at most {MAX_UNPACKED_BYTES // 1024 // 1024} MB "
+                          "in one upload; nothing was staged")
+    return files
 
 
 def _unzip(zip_name: str, data: bytes) -> list[tuple[str, bytes]]:
@@ -75,6 +99,7 @@ def _unzip(zip_name: str, data: bytes) -> list[tuple[str, bytes]]:
         if total > MAX_UNPACKED_BYTES:
             raise UploadError(f"{zip_name}: more than {MAX_UNPACKED_BYTES // 1024 // 1024} MB when unpacked")
         name = _safe_name(path.name)
+        _small_enough(name, info.file_size)
         with archive.open(info) as handle:  # read at most the declared size + 1, never trust the header alone
             content = handle.read(info.file_size + 1)
         if len(content) != info.file_size:
@@ -138,6 +163,20 @@ class Staging:
             return None
         return [StagedFile(f["name"], f["target"], (place / f["name"]).read_bytes()) for f in manifest["files"]]
 
+    def save_review(self, token: str, review: dict) -> None:
+        """Keep the validation result of an upload (see review_data), so that a view only reads it."""
+        if TOKEN.match(token):
+            (self.folder / token / REVIEW_FILE).write_text(json.dumps(review))
+
+    def load_review(self, token: str) -> dict | None:
+        """The stored validation result, or None (an upload staged before results were stored)."""
+        if not TOKEN.match(token):
+            return None
+        try:
+            return json.loads((self.folder / token / REVIEW_FILE).read_text())
+        except (OSError, ValueError):
+            return None
+
     def discard(self, token: str) -> None:
         if TOKEN.match(token):
             shutil.rmtree(self.folder / token, ignore_errors=True)
@@ -154,7 +193,7 @@ def validate_staged(root: Path, staged: list[StagedFile]) -> Bank:
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(f.data)
             paths.append(dest)
-        bank = load_bank(trial, paths)
+        bank = load_bank(trial, paths, ParseBudget())  # the uploaded files share one budget
     # Show paths as the instructor knows them (questions/<target>), not the temporary copy.
     prefix = str(trial) + "/"
     bank.issues = [replace(i, path=i.path.replace(prefix, "questions/")) for i in bank.issues]
@@ -168,6 +207,16 @@ def validate_staged(root: Path, staged: list[StagedFile]) -> Bank:
                               "q", q.id)
                     for q in bank.questions if q.path in targets and q.definition.get("params")]
     return bank
+
+
+def review_data(bank: Bank, preview_html: str, previewed: int) -> dict:
+    """What the review page shows, as JSON: the issues, the number of questions, the preview."""
+    return {"issues": [asdict(i) for i in bank.issues], "questions": len(bank.questions) if not bank.issues else 0,
+            "previewed": previewed, "preview_html": preview_html}
+
+
+def review_issues(review: dict) -> list[BankIssue]:
+    return [BankIssue(**issue) for issue in review["issues"]]
 
 
 def write_files(root: Path, staged: list[StagedFile]) -> dict[Path, bytes | None]:

@@ -6,6 +6,7 @@ new route cannot forget it.
 from pathlib import Path
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from markupsafe import Markup
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -14,7 +15,8 @@ from ..bank import frozen, provenance
 from ..bank.loader import load_bank, question_files
 from ..bank.stats import bank_stats
 from ..bank.sync import sync_bank
-from ..bank.uploads import Staging, UploadError, restore, skill_areas, unpack, validate_staged, write_files
+from ..bank.uploads import (Staging, UploadError, check_upload, restore, review_data, review_issues, skill_areas, unpack,
+                            validate_staged, write_files)
 from ..cohorts import new_join_code
 from ..extensions import db
 from ..models import Cohort, ProblemReport, QuestionVersion, utcnow
@@ -74,7 +76,9 @@ def upload():
                     files.extend(unpack(storage.filename, storage.read()))
             if not files:
                 raise UploadError("Choose at least one file.")
-            token = _staging().create(current_user.id, files, _root(), skill_areas(_root()))
+            staging = _staging()
+            token = staging.create(current_user.id, check_upload(files), _root(), skill_areas(_root()))
+            _store_review(staging, token)
         except UploadError as exc:
             form.files.errors = [str(exc)]
         else:
@@ -85,12 +89,19 @@ def upload():
                            limit_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)), status
 
 
+# The review page shows the first questions of an upload as learners will see them; rendering is
+# the costly part (Markdown, highlighting), so a large upload shows this many and says so.
+MAX_PREVIEW = 100
+
+
 def _preview(bank, staged):
     targets = {"questions/" + f.target for f in staged}
     entries = []
     for q in bank.questions:
         if q.path not in targets:
             continue
+        if len(entries) == MAX_PREVIEW:
+            break
         qtype = get_question_type(q.qtype)
         entries.append({"question": q, "answer": qtype.view(q.definition, None, None), "qtype": qtype,
                         "prompt_html": render_markdown(q.definition["prompt"]),
@@ -98,14 +109,27 @@ def _preview(bank, staged):
     return entries
 
 
+def _store_review(staging: Staging, token: str) -> dict:
+    """Validate an upload and render its preview once, when it is staged; views only read the result."""
+    staged = staging.load(token, current_user.id)
+    bank = validate_staged(_root(), staged)
+    preview = _preview(bank, staged) if not bank.issues else []
+    html = render_template("instructor/_upload_preview.html", preview=preview) if preview else ""
+    review = review_data(bank, html, len(preview))
+    staging.save_review(token, review)
+    return review
+
+
 @bp.route("/upload/<token>")
 def review_upload(token):
-    staged = _staging().load(token, current_user.id)
+    staging = _staging()
+    staged = staging.load(token, current_user.id)
     if staged is None:
         abort(404)
-    bank = validate_staged(_root(), staged)
-    return render_template("instructor/review_upload.html", token=token, staged=staged, issues=bank.issues,
-                           preview=_preview(bank, staged) if not bank.issues else [], form=PublishForm())
+    review = staging.load_review(token) or _store_review(staging, token)
+    return render_template("instructor/review_upload.html", token=token, staged=staged, issues=review_issues(review),
+                           questions=review["questions"], previewed=review["previewed"],
+                           preview_html=Markup(review["preview_html"]), form=PublishForm())
 
 
 @bp.route("/upload/<token>/publish", methods=["POST"])
@@ -118,10 +142,11 @@ def publish(token):
     if not form.validate_on_submit():
         abort(400, "The form expired; reload the page.")
     root = _root()
-    bank = validate_staged(root, staged)
+    bank = validate_staged(root, staged)  # again: the bank may have changed since the upload was reviewed
     if bank.issues:
+        staging.save_review(token, review_data(bank, "", 0))
         return render_template("instructor/review_upload.html", token=token, staged=staged, issues=bank.issues,
-                               preview=[], form=form), 400
+                               questions=0, previewed=0, preview_html="", form=form), 400
     previous = write_files(root, staged)
     try:
         # No check code runs in a web request: parameterised keys come from the frozen file only.

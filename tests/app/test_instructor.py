@@ -176,7 +176,7 @@ def test_zip_of_files_and_wrong_encoding(teacher):
     latin1 = NEW_FILE.replace(b"t-uploaded", b"t-latin").replace(b"Which keyword", "Quel mot-cl\xe9".encode("latin-1"))
     response = upload(teacher, ("bundle.zip", zipped(("a.yaml", NEW_FILE), ("b.yaml", latin1))))
     review = teacher.get(response.headers["Location"])
-    assert "questions/python/b.yaml:1: not valid UTF-8" in review.text
+    assert "questions/python/b.yaml:6: not valid UTF-8" in review.text  # the line of the é
 
 
 def test_oversized_upload_is_refused(app, teacher):

@@ -178,7 +178,8 @@ def test_invalid_utf8_and_bom(bank_dir):
     assert load_bank(bank_dir).ok
     (bank_dir / "topics" / "latin1.yaml").write_bytes(GOOD.replace("Pick b.", "Pick b\xe9.").replace("q-good", "q-l").encode("latin-1"))
     issues = issues_of(bank_dir)
-    assert any("latin1.yaml:1: not valid UTF-8" in i for i in issues), issues
+    # the line of the bad byte (the é of "Pick b\xe9." on line 6), not line 1
+    assert any("latin1.yaml:6: not valid UTF-8" in i and "line 6" in i for i in issues), issues
 
 
 PARAM = """\
@@ -233,11 +234,11 @@ def _slow(text):
 
 
 def _shape(value):
-    """Data and every recorded line, as plain values to compare."""
+    """Data, every recorded line and every coerced scalar's text, as plain values to compare."""
     if isinstance(value, bank_loader.LineMap):
-        return ("map", value.line, dict(value.key_lines), {k: _shape(v) for k, v in value.items()})
+        return ("map", value.line, dict(value.key_lines), dict(value.raw), {k: _shape(v) for k, v in value.items()})
     if isinstance(value, bank_loader.LineList):
-        return ("list", value.line, list(value.item_lines), [_shape(v) for v in value])
+        return ("list", value.line, list(value.item_lines), dict(value.raw), [_shape(v) for v in value])
     return (type(value).__name__, value)
 
 
@@ -288,3 +289,202 @@ def test_anything_unusual_is_left_to_the_python_loader(tmp_path, text):
         assert data is None and issues
     else:
         assert _shape(data) == _shape(expected) and len(issues) == len(duplicates)
+
+
+# --- issue #18: refuse what is wrong, at the line of the cause --------------------------------
+
+def _issue_at(issues, line, fragment, name="topic.yaml"):
+    """The one issue of `name` at `line` that contains `fragment` (fails with every issue shown)."""
+    found = [i for i in issues if f"{name}:{line}:" in i and fragment in i]
+    assert found, issues
+    return found[0]
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# only a comment\n# and another\n", "~\n", "---\n...\n"])
+def test_empty_and_comments_only_files_are_refused_at_line_1(bank_dir, text):
+    write(bank_dir, text)
+    _issue_at(issues_of(bank_dir), 1, "the file is empty (or has only comments or null)")
+
+
+def test_an_empty_catalogue_file_is_refused_too(bank_dir):
+    write(bank_dir, GOOD)
+    (bank_dir / "courses.yaml").write_text("# courses come later\n")
+    _issue_at(issues_of(bank_dir), 1, "the file is empty", "courses.yaml")
+
+
+# (replace this, with this) in GOOD → (line, message fragment)
+COERCIONS = [
+    ("      - text: a\n", "      - text: 3.10\n", 8, "3.10 is read by YAML as the number 3.1; quote it: '3.10'"),
+    ("      - text: a\n", "      - text: 014\n", 8, "014 is read by YAML as the number 12; quote it: '014'"),
+    ("      - text: a\n", "      - text: 1:30\n", 8, "1:30 is read by YAML as the number 90; quote it: '1:30'"),
+    ("      - text: a\n", "      - text: yes\n", 8, "yes is read by YAML as true; quote it: 'yes'"),
+    ("      - text: a\n", "      - text: .nan\n", 8, ".nan is read by YAML as the number nan; quote it"),
+    ("      - text: a\n", "      - text: 2026-01-31\n", 8, "2026-01-31 is read by YAML as the date 2026-01-31"),
+    ("      - text: a\n", "      - text: ~\n", 8, "~ is read by YAML as null (nothing)"),
+    ("    prompt: Pick b.\n", "    prompt: 3.10\n", 6, "prompt: must be non-empty text (3.10 is read by YAML as the number 3.1"),
+]
+
+
+@pytest.mark.parametrize("old, new, line, fragment", COERCIONS)
+def test_yaml_1_1_coercions_of_texts_say_quote_it_with_the_line(bank_dir, old, new, line, fragment):
+    write(bank_dir, GOOD.replace(old, new, 1))
+    _issue_at(issues_of(bank_dir), line, fragment)
+
+
+@pytest.mark.parametrize("written", ["42", "0.5", "'3.10'", '"014"', "'1:30'", "'yes'", "-7"])
+def test_texts_that_read_as_written_are_accepted(bank_dir, written):
+    write(bank_dir, GOOD.replace("      - text: a\n", f"      - text: {written}\n", 1))
+    bank = load_bank(bank_dir)
+    assert bank.ok, bank.issues
+    assert bank.questions[0].definition["choices"][0]["text"] == yaml.safe_load(written).__str__()
+
+
+SHORT = """\
+skill: t.basics
+questions:
+  - id: q-s
+    type: short
+    difficulty: 1
+    prompt: Which Python version?
+    answers:
+      - '3.9'
+      - ANSWER
+    explanation: E
+    references: [https://example.org]
+"""
+
+
+@pytest.mark.parametrize("answer, fragment", [
+    ("3.10", "answers: every accepted answer must be text: 3.10 is read by YAML as the number 3.1; quote it"),
+    ("014", "014 is read by YAML as the number 12; quote it: '014'"),
+    ("1:30", "1:30 is read by YAML as the number 90; quote it"),
+    ("no", "no is read by YAML as false; quote it: 'no'"),
+])
+def test_short_answers_coerced_by_yaml_are_refused_at_their_line(bank_dir, answer, fragment):
+    write(bank_dir, SHORT.replace("ANSWER", answer))
+    _issue_at(issues_of(bank_dir), 9, fragment)
+
+
+def test_short_answers_that_read_as_written_stay_accepted(bank_dir):
+    write(bank_dir, SHORT.replace("ANSWER", "42"))
+    bank = load_bank(bank_dir)
+    assert bank.ok, bank.issues
+    assert bank.questions[0].definition["answers"] == ["3.9", "42"]
+
+
+NUMERIC = """\
+skill: t.basics
+questions:
+  - id: q-n
+    type: numeric
+    difficulty: 1
+    prompt: How many?
+    answer: ANSWER
+    tolerance: TOLERANCE
+    explanation: E
+    references: [https://example.org]
+"""
+
+
+@pytest.mark.parametrize("answer, tolerance, line, fragment", [
+    (".nan", "0.1", 7, "answer: .nan is not a finite number"),
+    (".inf", "0.1", 7, "answer: .inf is not a finite number"),
+    ("-.inf", "0.1", 7, "answer: -.inf is not a finite number"),
+    ("1", ".inf", 8, "tolerance: .inf is not a finite number"),
+    ("1", ".nan", 8, "tolerance: .nan is not a finite number"),
+    ("014", "0", 7, "answer: 014 is read by YAML as 12 (octal, for the leading 0); write the number in plain decimal"),
+    ("1:30", "0", 7, "answer: 1:30 is read by YAML as 90 (base 60); write the number in plain decimal"),
+    ("1", "010", 8, "tolerance: 010 is read by YAML as 8 (octal"),
+])
+def test_numbers_must_be_finite_and_read_as_written(bank_dir, answer, tolerance, line, fragment):
+    write(bank_dir, NUMERIC.replace("ANSWER", answer).replace("TOLERANCE", tolerance))
+    _issue_at(issues_of(bank_dir), line, fragment)
+
+
+@pytest.mark.parametrize("answer, value", [("3.10", 3.1), ("0x1F", 31.0), ("1_000", 1000.0), ("-2.5", -2.5), ("0", 0.0)])
+def test_numbers_that_read_as_written_are_accepted(bank_dir, answer, value):
+    write(bank_dir, NUMERIC.replace("ANSWER", answer).replace("TOLERANCE", "0.5"))
+    bank = load_bank(bank_dir)
+    assert bank.ok, bank.issues
+    assert bank.questions[0].definition["answer"] == value
+
+
+@pytest.mark.parametrize("values, fragment", [
+    ("[1, .nan]", "params: 'n': .nan is not a finite number"),
+    ("[1, .inf]", "params: 'n': .inf is not a finite number"),
+    ("[1, 010]", "params: 'n': 010 is read by YAML as 8 (octal"),
+])
+def test_parameter_values_must_be_finite_and_read_as_written(bank_dir, values, fragment):
+    write(bank_dir, PARAM.replace("n: [1, 2]", f"n: {values}"))
+    _issue_at(issues_of(bank_dir), 7, fragment)
+
+
+def test_difficulty_nan_is_refused(bank_dir):
+    write(bank_dir, GOOD.replace("difficulty: 2", "difficulty: .nan"))
+    _issue_at(issues_of(bank_dir), 5, "difficulty: must be an integer 1-5, not nan")
+
+
+@pytest.mark.parametrize("file, text, fragment", [
+    ("roles.yaml", "roles:\n  - {id: r, name: R, targets: {t.basics: {level: 2, weight: .inf}}}\n",
+     "weight of 't.basics' must be a positive number"),
+    ("roles.yaml", "roles:\n  - {id: r, name: R, targets: {t.basics: {level: 2, mastery_p: .nan}}}\n",
+     "mastery_p of 't.basics' must be between 0 and 1"),
+    ("courses.yaml", "courses:\n  - {id: c, title: T, provider: P, url: https://x.org, skills: [t.basics], "
+                     "level: beginner, hours: .nan, cost: free}\n", "hours: must be a positive number"),
+    ("courses.yaml", "courses:\n  - {id: c, title: T, provider: P, url: https://x.org, skills: [t.basics], "
+                     "level: beginner, hours: .inf, cost: free}\n", "hours: must be a positive number"),
+    ("projects.yaml", "projects:\n  - {id: p, title: T, description: D, skills: [t.basics], level: beginner, "
+                      "hours: .inf}\n", "hours: must be a positive number"),
+])
+def test_catalogue_numbers_must_be_finite(bank_dir, file, text, fragment):
+    write(bank_dir, GOOD)
+    (bank_dir / file).write_text(text)
+    issues = issues_of(bank_dir)
+    assert any(fragment in i and f"{file}:2:" in i for i in issues), issues
+
+
+def test_duplicate_ids_are_reported_even_when_the_questions_have_other_errors(bank_dir):
+    broken = GOOD.replace("    difficulty: 2\n", "    difficulty: 9\n")  # the question itself is invalid
+    write(bank_dir, GOOD, "one.yaml")
+    write(bank_dir, broken + broken.split("questions:\n")[1], "two.yaml")  # q-good twice more, both invalid
+    issues = issues_of(bank_dir)
+    _issue_at(issues, 3, "q 'q-good': duplicate id (also at", "two.yaml")
+    _issue_at(issues, 14, "q 'q-good': duplicate id (also at", "two.yaml")
+    assert all("one.yaml:3" in i for i in issues if "duplicate id" in i), issues
+
+
+def test_duplicate_ids_in_a_file_with_other_errors_in_other_questions(bank_dir):
+    other = GOOD.split("questions:\n")[1].replace("q-good", "q-other").replace("    prompt: Pick b.\n", "")
+    write(bank_dir, GOOD + other + GOOD.split("questions:\n")[1])
+    issues = issues_of(bank_dir)
+    assert any(i.endswith("topic.yaml:3)") for i in issues if "topic.yaml:24: q 'q-good': duplicate id" in i), issues
+    assert any("q 'q-other': missing required key 'prompt'" in i for i in issues), issues
+
+
+def test_validating_one_broken_file_still_catches_ids_taken_by_a_broken_file_elsewhere(bank_dir):
+    write(bank_dir, GOOD.replace("    difficulty: 2\n", "    difficulty: 9\n"), "existing.yaml")
+    new = write(bank_dir, GOOD.replace("    prompt: Pick b.\n", ""), "new.yaml")
+    issues = [str(i) for i in load_bank(bank_dir, [new]).issues]
+    duplicate = _issue_at(issues, 3, "q 'q-good': duplicate id (also at", "new.yaml")
+    assert duplicate.endswith("existing.yaml:3)"), issues
+
+
+@pytest.mark.parametrize("text, line, fragment", [
+    ("skill: t.basics\nquestions:\n  - id: q-x\n    prompt: 'never closed\n    type: single\n\n", 4,
+     "the quote ' that opens at line 4 is never closed"),
+    ('skill: t.basics\nquestions:\n  - id: q-x\n    prompt: "never closed\n    type: single\n    a: b\n', 4,
+     'the quote " that opens at line 4 is never closed'),
+    ("skill: t.basics\nquestions:\n  - id: q-x\n    choices: [a, b,\n    type: single\n", 4,
+     "is never closed (the file ends inside it)"),
+])
+def test_unterminated_quote_or_bracket_points_where_it_opens(bank_dir, text, line, fragment):
+    write(bank_dir, text)
+    _issue_at(issues_of(bank_dir), line, fragment)
+
+
+def test_invalid_utf8_points_at_the_line_of_the_bad_byte(bank_dir):
+    (bank_dir / "topics" / "bad.yaml").write_bytes(GOOD.encode().replace(b"It is b.", b"It is \xff."))
+    _issue_at(issues_of(bank_dir), 12, "not valid UTF-8 (invalid start byte", "bad.yaml")
+    (bank_dir / "topics" / "bad.yaml").write_bytes(b"\xef\xbb\xbf" + GOOD.encode().replace(b"Pick a", b"Pick \xc3"))
+    (bank_dir / "topics" / "bad.yaml").write_bytes(b"\xef\xbb\xbf" + GOOD.encode().replace(b"Not a.", b"Not \xc3("))
+    _issue_at(issues_of(bank_dir), 9, "not valid UTF-8", "bad.yaml")  # a BOM does not shift the count
