@@ -223,3 +223,52 @@ def test_gap_practice_starts_fresh_slots_and_leaves_the_report_final(app, client
     assert learner.answer(position, wrong_answer(definition), action="check").status_code == 303
     assert_refused_as_final(app, learner, position, right_answer(definition), action="save")
     assert slot_row(app, practice_id, position).state == "wrong"
+
+
+# --- the migration: keys shown before it are recorded -----------------------------------------------------
+
+def test_the_migration_records_keys_already_shown(tmp_path):
+    """Upgrading marks every slot of a submitted attempt and every checked practice slot as shown, and
+    nothing else: answers that were final before the upgrade stay final after it."""
+    from sqlalchemy import text
+
+    from tests.conftest import make_app
+
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.sqlite'}")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "5ee1d8768dfa"]).exit_code == 0
+    with app.app_context():
+        rows = [
+            "INSERT INTO role (id, name, description, position, targets, active) VALUES ('r', 'R', '', 0, '{}', 1)",
+            "INSERT INTO assessment (id, name, description, role_id, mode, question_count, skills, position, active) "
+            "VALUES ('a', 'A', '', 'r', 'assessment', 2, '[]', 0, 1)",
+            "INSERT INTO question (id, retired, source_path) VALUES ('q', 0, '')",
+            "INSERT INTO question_version (id, question_id, version, content_hash, qtype, difficulty, skills, "
+            "definition, created_at) VALUES (1, 'q', 1, 'h', 'single', 1, '[]', '{}', '2026-01-01 00:00:00')",
+        ]
+        attempts = (  # id, mode, status, submitted_at
+            (1, "assessment", "submitted", "'2026-01-02 10:00:00'"), (2, "practice", "in_progress", "NULL"),
+            (3, "assessment", "in_progress", "NULL"))
+        for attempt_id, mode, status, submitted in attempts:
+            rows.append("INSERT INTO attempt (id, public_id, assessment_id, role_id, mode, status, started_at, "
+                        f"submitted_at, last_position, question_count, adaptive, focus_remaining) VALUES ({attempt_id},"
+                        f" 'p{attempt_id}', 'a', 'r', '{mode}', '{status}', '2026-01-02 09:00:00', {submitted}, 1, 2,"
+                        " 0, 0)")
+        items = (  # id, attempt, position, checked, answered_at
+            (1, 1, 1, 0, "NULL"), (2, 1, 2, 0, "NULL"), (3, 2, 1, 1, "'2026-01-02 09:30:00'"),
+            (4, 2, 2, 0, "'2026-01-02 09:31:00'"), (5, 3, 1, 1, "'2026-01-02 09:32:00'"))
+        for item_id, attempt_id, position, checked, answered in items:
+            rows.append("INSERT INTO attempt_item (id, attempt_id, position, version_id, state, checked, flagged, "
+                        f"answered_at, seconds) VALUES ({item_id}, {attempt_id}, {position}, 1, 'unanswered', "
+                        f"{checked}, 0, {answered}, 0)")
+        for row in rows:
+            db.session.execute(text(row))
+        db.session.commit()
+        db.session.remove()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    with app.app_context():
+        shown = dict(db.session.execute(text("SELECT id, key_shown_at FROM attempt_item")).all())
+        db.session.remove()
+    assert shown[1] and shown[2] and str(shown[1]).startswith("2026-01-02 10:00:00")  # the report
+    assert str(shown[3]).startswith("2026-01-02 09:30:00")  # practice feedback
+    assert shown[4] is None and shown[5] is None  # never shown: an unchecked slot, an assessment's check
