@@ -24,8 +24,7 @@ from .navigation import question_list
 from .page import NavEntry, QuestionPage, get_own_answer_slot, get_own_page
 
 CONFIDENCE_VALUES = frozenset(c.value for c in CONFIDENCE_CHOICES)
-ANSWER_IS_FINAL = ("This answer is final: its key and explanation were shown to you, so it can no longer change. "
-                   "Nothing was saved.")
+ANSWER_IS_FINAL = "This answer is final: its key and explanation were shown to you, so it can no longer change."
 
 
 def _active_assessment(assessment_id: str) -> Assessment:
