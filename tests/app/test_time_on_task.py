@@ -88,3 +88,17 @@ def test_time_on_task_counts_each_second_once():
     assert time_on_task(shown, now + timedelta(seconds=5), now) == 0      # clock skew between workers
     assert time_on_task(shown, None, shown + timedelta(hours=3)) == MAX_SECONDS_PER_VISIT
     assert time_on_task(None, None, now) is None
+
+
+def test_the_servers_clock_costs_the_answer_post_no_statement(app, client, learner):
+    """The stamp is signed into the page, not written when the page is shown: a question page stays one
+    read (test_quiz), and an answer post one read and one write, as before."""
+    from tests.conftest import recorded_statements
+
+    learner.start()
+    token, stamp = shown_page(client, learner.url(1))
+    with recorded_statements(app) as statements:
+        response = client.post(learner.url(1), data={"csrf_token": token, "shown_at": stamp, "action": "save",
+                                                     "answer": "1"})
+    assert response.status_code == 303
+    assert [s.split()[0] for s in statements] in (["SELECT", "UPDATE"], ["SELECT", "WITH"]), statements
