@@ -6,17 +6,18 @@ import random
 import secrets
 import weakref
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from flask import current_app
+from itsdangerous import BadSignature, TimestampSigner
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from .extensions import db
-from .models import (Assessment, Attempt, AttemptItem, Course, ItemCalibration, Project, Question, QuestionVersion,
-                     Role, Skill, SkillResult, utcnow)
+from .models import (ANSWER_COLUMNS, AnswerFinal, Assessment, Attempt, AttemptItem, Course, ItemCalibration, Project, Question,
+                     QuestionVersion, Role, Skill, SkillResult, utcnow)
 from .questiontypes import get_question_type
 from .reads import read_rows, write_alone
 from .scoring import gaps as gap_model
@@ -197,6 +198,43 @@ def extend_adaptive(attempt: Attempt, settings: AdaptiveSettings, rho: float) ->
 MAX_SECONDS_PER_VISIT = 15 * 60  # a tab left open overnight is not time on task
 
 
+def _shown_signer() -> TimestampSigner:
+    signer = current_app.extensions.get("quizapp.shown_signer")
+    if signer is None:
+        signer = current_app.extensions["quizapp.shown_signer"] = TimestampSigner(
+            current_app.secret_key, salt="quizapp.question-shown")
+    return signer
+
+
+def shown_stamp(slot_id: int) -> str:
+    """The question page's record of when the server showed this slot: the slot and the server's clock,
+    signed with the app's secret, so the answer post can carry it back but not change it."""
+    return _shown_signer().sign(str(slot_id)).decode()
+
+
+def shown_time(stamp: str | None, slot_id: int) -> datetime | None:
+    """When the server showed this slot, from a stamp it signed (shown_stamp); None for a missing,
+    altered or other slot's stamp (no time is counted then)."""
+    if not stamp:
+        return None
+    try:
+        value, when = _shown_signer().unsign(stamp.encode(), return_timestamp=True)
+    except (BadSignature, UnicodeError):
+        return None
+    if value.decode() != str(slot_id):
+        return None
+    return when.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def time_on_task(shown_at: datetime | None, timed_until: datetime | None, now: datetime) -> float | None:
+    """Seconds to add for one visit: from when the server showed the slot (or the end of the time already
+    counted, if later) to now, at most MAX_SECONDS_PER_VISIT; None when the visit has no server stamp."""
+    if shown_at is None:
+        return None
+    start = max(shown_at, timed_until) if timed_until else shown_at
+    return min(max((now - start).total_seconds(), 0.0), MAX_SECONDS_PER_VISIT)
+
+
 # Parameter names differ from column names: SQLAlchemy reserves those for an UPDATE's own SET values.
 # The attempt must still be open, and it remembers the slot as the place to resume: in a
 # data-modifying CTE, so that saving an answer is one statement (PostgreSQL). The UPDATE of the
@@ -213,41 +251,56 @@ _MOVE_LAST_POSITION = (update(Attempt.__table__).where(Attempt.id == bindparam("
 # (reads.write_alone asks this when the connection was lost mid-UPDATE).
 _TOKEN_STORED = select(AttemptItem.id).where(AttemptItem.id == bindparam("the_slot"),
                                              AttemptItem.last_token == bindparam("the_token"))
+# Why an UPDATE changed nothing (read only then): the attempt closed, or the slot's key was shown meanwhile.
+_WHY_REFUSED = (select(Attempt.status, AttemptItem.key_shown_at).join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
+                .where(AttemptItem.id == bindparam("the_slot")))
 
 
 @functools.cache
 def _slot_update(columns: frozenset[str], one_statement: bool):
-    """UPDATE of these slot columns while the attempt is open; built once per column set (there are a few)."""
+    """UPDATE of these slot columns while the attempt is open (and, when it changes the answer, while the
+    slot's key has not been shown: in the same statement, so a concurrent "Check answer" or submit cannot
+    slip between the read and the write); built once per column set (there are a few)."""
     while_open = AttemptItem.attempt_id.in_(select(_OPEN_ATTEMPT.c.id)) if one_statement else _ATTEMPT_OPEN
-    return (update(AttemptItem.__table__).where(AttemptItem.id == bindparam("the_slot"), while_open)
-            .values({name: bindparam(f"new_{name}") for name in columns}))
+    conditions = [AttemptItem.id == bindparam("the_slot"), while_open]
+    if columns.intersection(ANSWER_COLUMNS):
+        conditions.append(AttemptItem.key_shown_at.is_(None))
+    return update(AttemptItem.__table__).where(*conditions).values({name: bindparam(f"new_{name}") for name in columns})
 
 
 def save_answer(attempt: PageAttempt, slot: ShownSlot, response: dict | None, flagged: bool, *, token: str | None,
-                check: bool = False, seconds: float = 0.0, confidence: str | None = None) -> None:
+                check: bool = False, shown_at: datetime | None = None, confidence: str | None = None) -> None:
     """Store (and grade) a response with one UPDATE of the slot, read as plain values (quiz/page.py).
 
-    A checked practice answer is final; `check` makes this one final (a practice check, or an adaptive
-    answer the next question is chosen from). The UPDATE applies only while the attempt is open, so an
-    answer racing a submit is either in the scored attempt or refused with AttemptClosed, never lost
-    silently. It commits before it returns.
+    An answer whose key was shown is final (AnswerFinal if this would change it; `response` None then
+    means "no answer posted" and keeps it). `check` makes this answer final too: in practice it shows the
+    key, so the slot is locked; in an adaptive attempt the next question is chosen from it. The UPDATE
+    applies only while the attempt is open, so an answer racing a submit is either in the scored attempt
+    or refused with AttemptClosed, never lost silently. `shown_at` is when the server showed the slot
+    (shown_time); the time on task is measured from it. It commits before it returns.
     """
     if attempt.submitted:
         raise AttemptClosed(attempt.public_id)
-    values = {"seconds": slot.seconds + min(max(seconds, 0.0), MAX_SECONDS_PER_VISIT), "flagged": flagged,
-              "last_token": token}
-    checked = slot.checked
-    if not (attempt.mode == "practice" and checked):
+    now = utcnow()
+    values = {"flagged": flagged, "last_token": token}
+    seconds = time_on_task(shown_at, slot.timed_until, now)
+    if seconds is not None:
+        values.update(seconds=slot.seconds + seconds, timed_until=now)
+    if slot.final:
+        if (response is not None and response != slot.response) or (confidence and confidence != slot.confidence):
+            raise AnswerFinal(slot.id)
+    else:
         values["response"] = response
         if response is None:
             values.update(credit=None, state="unanswered", answered_at=None)
         else:
             definition = slot.definition
             grade = get_question_type(definition["type"]).grade(definition, response)
-            values.update(credit=grade.fraction, state=grade.state, answered_at=utcnow())
+            values.update(credit=grade.fraction, state=grade.state, answered_at=now)
         if check:
-            values["checked"] = checked = True
-    if confidence or not (attempt.mode == "practice" and checked):
+            values["checked"] = True
+            if attempt.mode == "practice":  # the page now shows the key and explanation
+                values["key_shown_at"] = now
         values["confidence"] = confidence or None
     params = {**{f"new_{name}": value for name, value in values.items()},
               "the_slot": slot.id, "the_attempt": attempt.id, "new_position": slot.position}
@@ -256,15 +309,31 @@ def save_answer(attempt: PageAttempt, slot: ShownSlot, response: dict | None, fl
         # restarted server costs the learner nothing, and the answer is not written twice.
         stored = (lambda: bool(read_rows(_TOKEN_STORED, {"the_slot": slot.id, "the_token": token}))) if token else None
         if not write_alone(_slot_update(frozenset(values), True), params, stored):
-            raise AttemptClosed(attempt.public_id)
+            _refused(attempt, slot)
         return
     connection = db.session.connection()
     if not connection.execute(_slot_update(frozenset(values), False), params).rowcount:
         db.session.rollback()
-        raise AttemptClosed(attempt.public_id)
+        _refused(attempt, slot)
     if attempt.last_position != slot.position:
         connection.execute(_MOVE_LAST_POSITION, params)
     db.session.commit()
+
+
+def _refused(attempt: PageAttempt, slot: ShownSlot):
+    """Raise why the slot's UPDATE changed nothing: the attempt was submitted, or the key was shown meanwhile."""
+    rows = read_rows(_WHY_REFUSED, {"the_slot": slot.id})
+    if rows and rows[0].status != "submitted" and rows[0].key_shown_at is not None:
+        raise AnswerFinal(slot.id)
+    raise AttemptClosed(attempt.public_id)
+
+
+def show_keys(attempt_id: int, now: datetime | None = None) -> None:
+    """Record that every slot of the attempt has had its key shown (its report): those answers are final.
+    In the caller's transaction."""
+    db.session.execute(update(AttemptItem).where(AttemptItem.attempt_id == attempt_id,
+                                                 AttemptItem.key_shown_at.is_(None))
+                       .values(key_shown_at=now or utcnow()))
 
 
 # --- submitting ------------------------------------------------------------------------------
@@ -311,13 +380,15 @@ def assessed_skills(attempt: Attempt) -> list[str]:
 def submit_attempt(attempt: Attempt, gap_threshold: float = 0.7, no_gap_threshold: float = 0.3,
                    rho: float = 0.3) -> bool:
     """Score and close the attempt exactly once; False when it was already submitted."""
+    now = utcnow()
     claimed = db.session.execute(
         update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress")
-        .values(status="submitted", submitted_at=utcnow())
+        .values(status="submitted", submitted_at=now)
     ).rowcount
     if not claimed:
         db.session.rollback()
         return False
+    show_keys(attempt.id, now)  # the report shows every slot's key: from now on no answer of it changes
     targets = role_targets(attempt.role, assessed_skills(attempt))
     results = gap_model.analyse(observations_by_skill(attempt.items), targets, gap_threshold, no_gap_threshold, rho)
     for r in results:
@@ -347,8 +418,10 @@ def close_expired(attempts, gap_threshold: float, no_gap_threshold: float, rho: 
 
 
 def reopen_attempt(attempt: Attempt) -> None:
-    """Let a submitted adaptive attempt continue: its results are recomputed at the next submit."""
+    """Let a submitted adaptive attempt continue: its results are recomputed at the next submit. Only new
+    slots take answers: every slot there is had its key on the report, so it stays final."""
     if attempt.submitted:
+        show_keys(attempt.id, attempt.submitted_at)  # already so since submit_attempt; older attempts too
         for result in list(attempt.results):
             db.session.delete(result)
         attempt.status, attempt.submitted_at = "in_progress", None

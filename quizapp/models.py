@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, bindparam,
-                        select)
+                        event, inspect, select)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -219,6 +219,12 @@ class AttemptItem(db.Model):
     reason: Mapped[str | None] = mapped_column(Text)  # adaptive: why this question was chosen
     last_token: Mapped[str | None] = mapped_column(String(64))  # the answer form last applied (repeats are no-ops)
     confidence: Mapped[str | None] = mapped_column(String(10))  # sure | unsure | guess, if the learner said
+    # When the learner was first shown this slot's key and explanation (practice feedback, or the report of
+    # the submitted attempt): from then on the answer is final (ANSWER_COLUMNS never change again).
+    key_shown_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Time on task is counted up to here: a later answer post adds only time after it, so replaying an
+    # old form never counts the same minutes twice (attempts.time_on_task).
+    timed_until: Mapped[datetime | None] = mapped_column(DateTime)
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     version: Mapped[QuestionVersion] = relationship()
@@ -229,6 +235,27 @@ class AttemptItem(db.Model):
         if "version" in self.__dict__ or self.version_id is None:  # already loaded, or not flushed yet
             return resolve(self.version.definition, self.variant)
         return slot_definition(self.version_id, self.variant)
+
+
+# What a learner answered on a slot: fixed once the slot's key was shown (key_shown_at).
+ANSWER_COLUMNS = ("response", "credit", "state", "checked", "confidence")
+
+
+class AnswerFinal(Exception):
+    """The slot's key and explanation were shown to the learner, so its answer can no longer change."""
+
+
+@event.listens_for(AttemptItem, "before_update")
+def _refuse_changing_a_final_answer(mapper, connection, item: AttemptItem) -> None:
+    """Any ORM write (a future path, a script) that would change an answer whose key was shown fails loudly.
+    attempts.save_answer, which writes without the ORM, carries the same rule in its UPDATE's WHERE."""
+    state = inspect(item)
+    shown = state.attrs.key_shown_at.history
+    if not (shown.deleted or shown.unchanged) or (shown.deleted or shown.unchanged)[0] is None:
+        return  # the key had not been shown before this flush
+    changed = [name for name in ANSWER_COLUMNS if state.attrs[name].history.has_changes()]
+    if changed or shown.has_changes():
+        raise AnswerFinal(f"slot {item.id}: {', '.join(changed) or 'key_shown_at'} cannot change once the key was shown")
 
 
 MAX_CACHED_DEFINITIONS = 5000

@@ -64,14 +64,23 @@ def item_stat_rows(min_responses: int = MIN_RESPONSES) -> list[dict]:
     return out
 
 
+def shared_with_cohort(cohort_id: int):
+    """A WHERE clause for the attempts a cohort's members share with it: what the join page promises,
+    the attempts each submits after joining (not those from before, not unfinished ones)."""
+    joined = (select(CohortMember.joined_at)
+              .where(CohortMember.cohort_id == cohort_id, CohortMember.user_id == Attempt.user_id)
+              .correlate(Attempt).scalar_subquery())
+    return (Attempt.status == "submitted") & (Attempt.submitted_at > joined)
+
+
 def cohort_heatmap(cohort_id: int) -> tuple[list[dict], int]:
-    """Per skill, how many members are gap / not sure / no gap on their latest submitted result."""
+    """Per skill, how many members are gap / not sure / no gap on their latest result shared with the cohort."""
     member_ids = [m for (m,) in db.session.execute(select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id))]
     latest: dict[tuple[int, str], tuple] = {}
     rows = db.session.execute(
         select(Attempt.user_id, SkillResult.skill_id, SkillResult.status, Attempt.submitted_at)
         .join(SkillResult, SkillResult.attempt_id == Attempt.id)
-        .where(Attempt.user_id.in_(member_ids), Attempt.status == "submitted")).all()
+        .where(shared_with_cohort(cohort_id))).all()
     for user_id, skill_id, status, when in rows:
         key = (user_id, skill_id)
         if key not in latest or when > latest[key][1]:
@@ -88,11 +97,11 @@ def cohort_heatmap(cohort_id: int) -> tuple[list[dict], int]:
 
 
 def cohort_responses(cohort_id: int) -> list[dict]:
-    """Every response of every member's attempts: the cohort's raw data for CSV and JSON."""
+    """Every response of the attempts members share with the cohort: its raw data for CSV and JSON."""
     member_ids = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
     attempts = db.session.scalars(
         select(Attempt).options(joinedload(Attempt.assessment))
-        .where(Attempt.user_id.in_(member_ids), Attempt.status == "submitted")  # learners share submitted work only
+        .where(shared_with_cohort(cohort_id))
         .order_by(Attempt.user_id, Attempt.started_at)).all()
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(member_ids)))}
     items = db.session.scalars(

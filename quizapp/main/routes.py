@@ -54,6 +54,11 @@ def progress_series(attempts, names, limit: int = 8) -> dict[str, list[tuple[str
     return {k: repeated[k] for k in busiest}
 
 
+# What joining shares, said on the join page and after joining (instructor/data.shared_with_cohort does this).
+COHORT_SHARING = ("Your instructor sees the attempts you submit from now on: their results and every answer in them. "
+                  "Attempts you submitted before joining, and attempts you have not submitted, stay private.")
+
+
 @bp.route("/cohorts/join", methods=["GET", "POST"])
 @login_required
 def join_cohort():
@@ -67,11 +72,11 @@ def join_cohort():
             if db.session.get(CohortMember, (cohort.id, current_user.id)) is None:
                 db.session.add(CohortMember(cohort_id=cohort.id, user_id=current_user.id))
                 db.session.commit()
-            flash(f"You joined {cohort.name}. Your instructor sees your submitted results and answers.")
+            flash(f"You joined {cohort.name}. {COHORT_SHARING}")
             return redirect(url_for("main.index"), 303)
     if request.method == "POST":
         status = 400
-    return render_template("main/join.html", form=form), status
+    return render_template("main/join.html", form=form, sharing=COHORT_SHARING), status
 
 
 @bp.route("/method")

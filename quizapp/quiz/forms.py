@@ -47,7 +47,7 @@ def _answer_form_class(type_name: str) -> type[FlaskForm]:
 
         answer = qtype.field()
         flagged = BooleanField("Flag this question to review it later")
-        shown_at = HiddenField()  # when the page was rendered: time on task for item statistics
+        shown_at = HiddenField()  # when the server showed the slot, signed by it (attempts.shown_stamp): time on task
         token = HiddenField()     # one per rendered form: a repeated POST (double click, retry) applies once
         confidence = RadioField("How sure are you? (optional)", choices=CONFIDENCE_CHOICES,
                                 validators=[Optional()], validate_choice=True)

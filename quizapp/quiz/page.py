@@ -35,7 +35,7 @@ _ATTEMPT_COLUMNS = (Attempt.id.label("attempt_id"), Attempt.public_id, Attempt.m
                     Attempt.last_position, AttemptItem.position, AttemptItem.state, AttemptItem.flagged)
 _SHOWN_COLUMNS = (AttemptItem.id, AttemptItem.version_id, AttemptItem.variant, AttemptItem.choice_order,
                   AttemptItem.response, AttemptItem.checked, AttemptItem.confidence, AttemptItem.reason,
-                  AttemptItem.last_token, AttemptItem.seconds)
+                  AttemptItem.last_token, AttemptItem.seconds, AttemptItem.key_shown_at, AttemptItem.timed_until)
 
 
 def _of_attempt(statement):
@@ -100,6 +100,13 @@ class ShownSlot:
     reason: str | None
     last_token: str | None  # the answer form last applied (a repeat of it is a no-op)
     seconds: float          # time on this question so far
+    key_shown_at: datetime | None = None  # set: the learner saw the key, so the answer is final
+    timed_until: datetime | None = None   # time on task is counted up to here
+
+    @property
+    def final(self) -> bool:
+        """The key was shown (practice feedback or the report): the answer can no longer change."""
+        return self.key_shown_at is not None
 
     @property
     def definition(self) -> dict:
@@ -160,5 +167,6 @@ def _attempt(row) -> PageAttempt:
 
 def _slot(row) -> ShownSlot:
     return ShownSlot(row.position, row.state, row.flagged, row.id, row.version_id, row.variant, row.choice_order,
-                     row.response, row.checked, row.confidence, row.reason, row.last_token, row.seconds or 0.0)
+                     row.response, row.checked, row.confidence, row.reason, row.last_token, row.seconds or 0.0,
+                     row.key_shown_at, row.timed_until)
 

@@ -1,6 +1,5 @@
 """Taking an attempt: start, one question per page, overview, submit. Views stay thin."""
 import secrets
-import time
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -9,8 +8,9 @@ from sqlalchemy import select
 
 from ..access import get_own_attempt, get_own_item, guest_token
 from ..calibrate import prior_rho
-from ..attempts import (MORE_QUESTIONS, AttemptClosed, EmptyForm, close_expired, extend_adaptive, load_attempt_items,
-                        reopen_attempt, save_answer, start_attempt, submit_attempt)
+from ..attempts import (MORE_QUESTIONS, AnswerFinal, AttemptClosed, EmptyForm, close_expired, extend_adaptive,
+                        load_attempt_items, reopen_attempt, save_answer, shown_stamp, shown_time, start_attempt,
+                        submit_attempt)
 from ..extensions import db
 from ..models import Assessment, AttemptItem, ProblemReport, Role, utcnow
 from ..questiontypes import get_question_type
@@ -24,6 +24,7 @@ from .navigation import question_list
 from .page import NavEntry, QuestionPage, get_own_answer_slot, get_own_page
 
 CONFIDENCE_VALUES = frozenset(c.value for c in CONFIDENCE_CHOICES)
+ANSWER_IS_FINAL = "This answer is final: its key and explanation were shown to you, so it can no longer change."
 
 
 def _active_assessment(assessment_id: str) -> Assessment:
@@ -86,8 +87,9 @@ def _navigation(attempt_id: int) -> list[NavEntry]:
 
 
 def _locked(attempt, slot) -> bool:
-    """A checked practice answer is final; so is an adaptive answer once the next question was chosen from it."""
-    return slot.checked and (attempt.mode == "practice" or attempt.adaptive)
+    """An answer whose key was shown is final (practice feedback, or the report before "3 more questions");
+    so is an adaptive answer once the next question was chosen from it."""
+    return slot.final or (slot.checked and (attempt.mode == "practice" or attempt.adaptive))
 
 
 @bp.route("/<public_id>/q/<int:position>", methods=["GET", "POST"])
@@ -129,19 +131,24 @@ def _answer_question(public_id: str, position: int):
         if form.token.data and form.token.data == slot.last_token:
             return redirect(_after(page, action), 303)  # already applied
         try:
-            response = slot.response if locked else qtype.parse(form.answer.data, definition)
-            if action == "check" and response is None:
+            # A final slot's posted answer (if any) is parsed so that save_answer can refuse a change to it.
+            response = slot.response if locked and not slot.final else qtype.parse(form.answer.data, definition)
+            if action == "check" and response is None and not slot.final:
                 raise InvalidResponse("Choose or enter an answer before checking it.")
             # An adaptive "next" from the last slot is final: the next question is chosen from it.
             moving_on = attempt.adaptive and action == "next" and position == page.slots
             save_answer(attempt, slot, response, bool(form.flagged.data), token=(form.token.data or "")[:64] or None,
-                        check=action == "check" or moving_on, seconds=_elapsed(form.shown_at.data),
+                        check=action == "check" or moving_on, shown_at=shown_time(form.shown_at.data, slot.id),
                         confidence=form.confidence.data)
             if moving_on and extend_adaptive(get_own_attempt(public_id), _adaptive_settings(attempt.question_count),
                                              _rho()):
                 return redirect(url_for("quiz.question", public_id=public_id, position=position + 1), 303)
         except InvalidResponse as exc:
+            if slot.final:
+                return _answer_is_final(public_id, position, qtype)
             form.answer.errors = [str(exc)]
+        except AnswerFinal:
+            return _answer_is_final(public_id, position, qtype)
         except AttemptClosed:
             return render_template("quiz/closed.html", attempt=attempt), 409
         else:
@@ -151,6 +158,15 @@ def _answer_question(public_id: str, position: int):
     return _question_page(page, qtype, locked, form.answer.data, flagged=form.flagged.data,
                           confidence=form.confidence.data, answer_errors=form.answer.errors,
                           confidence_errors=form.confidence.errors, error_summary=errors, status=400)
+
+
+def _answer_is_final(public_id: str, position: int, qtype):
+    """409: the post would change an answer whose key was shown. The page, as saved, says so."""
+    page = get_own_page(public_id, position)
+    slot = page.slot
+    return _question_page(page, qtype, True, qtype.refill(slot.response), flagged=slot.flagged,
+                          confidence=slot.confidence, answer_errors=[ANSWER_IS_FINAL], error_summary=[ANSWER_IS_FINAL],
+                          status=409)
 
 
 def _question_page(page: QuestionPage, qtype, locked: bool, answer_data, *, flagged, confidence,
@@ -166,7 +182,7 @@ def _question_page(page: QuestionPage, qtype, locked: bool, answer_data, *, flag
         # confidence keys a cached fragment (fragments.py): an unknown posted value checks no radio, so None
         flagged=flagged, confidence=confidence if confidence in CONFIDENCE_VALUES else None,
         confidence_errors=list(confidence_errors),
-        error_summary=list(error_summary), shown_at=f"{time.time():.0f}", token=secrets.token_urlsafe(16),
+        error_summary=list(error_summary), shown_at=shown_stamp(slot.id), token=secrets.token_urlsafe(16),
         prompt_html=render_markdown(definition["prompt"]), question_list=question_list(page.nav, slot.position),
         answered=page.answered, review=review, locked=locked, unit=definition.get("unit"), total=page.slots,
         time_left=_time_left(attempt)), status
@@ -177,14 +193,6 @@ def _time_left(attempt) -> str | None:
         return None
     seconds = max(0, int((attempt.deadline - utcnow()).total_seconds()))
     return f"{seconds // 60} min {seconds % 60:02d} s"
-
-
-def _elapsed(shown_at: str | None) -> float:
-    """Seconds since the page was shown (0 when the field is missing or not a number)."""
-    try:
-        return max(0.0, time.time() - float(shown_at))
-    except (TypeError, ValueError):
-        return 0.0
 
 
 @bp.route("/<public_id>/q/<int:position>/problem", methods=["POST"])

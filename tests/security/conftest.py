@@ -295,17 +295,7 @@ def build_world(tmp_path: Path) -> World:
         world.clients[principal] = login(app, email)
 
     a = world.clients[LEARNER_A]
-    world.ids["in_progress"] = _start(a, "everything")
-    world.ids["submitted"] = _start(a, "everything")
-    _answer_all_and_submit(a, world.ids["submitted"])
-    world.ids["adaptive"] = _start(a, "adapt")
-    _answer_all_and_submit(a, world.ids["adaptive"])
-    # A reports a problem on the submitted attempt, so the instructor's queue is not empty.
-    token = token_of(a, f"/report/{world.ids['submitted']}")
-    response = a.post(f"/attempt/{world.ids['submitted']}/q/1/problem",
-                      data={"csrf_token": token, "p1-reason": "typo", "p1-note": "A's note"})
-    assert response.status_code == 303
-
+    # A joins the cohort first: a cohort sees the attempts its members submit after joining.
     teacher = world.clients[INSTRUCTOR]
     page = teacher.get("/instructor/cohorts")
     response = teacher.post("/instructor/cohorts", data={"csrf_token": csrf_token(page.text), "name": "Cohort T"})
@@ -316,6 +306,17 @@ def build_world(tmp_path: Path) -> World:
         code = db.session.get(Cohort, world.ids["cohort"]).join_code
     page = a.get("/cohorts/join")
     assert a.post("/cohorts/join", data={"csrf_token": csrf_token(page.text), "code": code}).status_code == 303
+
+    world.ids["in_progress"] = _start(a, "everything")
+    world.ids["submitted"] = _start(a, "everything")
+    _answer_all_and_submit(a, world.ids["submitted"])
+    world.ids["adaptive"] = _start(a, "adapt")
+    _answer_all_and_submit(a, world.ids["adaptive"])
+    # A reports a problem on the submitted attempt, so the instructor's queue is not empty.
+    token = token_of(a, f"/report/{world.ids['submitted']}")
+    response = a.post(f"/attempt/{world.ids['submitted']}/q/1/problem",
+                      data={"csrf_token": token, "p1-reason": "typo", "p1-note": "A's note"})
+    assert response.status_code == 303
 
     import io
     page = teacher.get("/instructor/upload")

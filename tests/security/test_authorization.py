@@ -195,7 +195,7 @@ def test_another_instructor_can_neither_publish_nor_discard_an_upload(world):
 
 
 def test_the_cohort_export_holds_only_submitted_work(world):
-    """Joining tells the learner: 'Your instructor sees your submitted results and answers.'
+    """Joining tells the learner that the instructor sees the attempts they submit from now on.
     So A's in-progress attempt must not be in the instructor's export."""
     teacher = world.clients[INSTRUCTOR]
     exported = teacher.get(f"/instructor/cohorts/{world.ids['cohort']}/responses.json").get_json()

@@ -1,0 +1,104 @@
+"""Time on task comes from when the server showed the slot, never from a time the browser posts."""
+import re
+import time
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from quizapp import attempts
+from quizapp.attempts import MAX_SECONDS_PER_VISIT, time_on_task
+from quizapp.extensions import db
+from quizapp.models import AttemptItem, utcnow
+from tests.conftest import csrf_token
+
+STAMP_RE = re.compile(r'name="shown_at" type="hidden" value="([^"]*)"')
+
+
+def seconds_on(app, position):
+    with app.app_context():
+        return db.session.scalar(select(AttemptItem.seconds).where(AttemptItem.position == position))
+
+
+def shown_page(client, url):
+    page = client.get(url).text
+    return csrf_token(page), STAMP_RE.search(page).group(1)
+
+
+def post_later(client, url, monkeypatch, data, seconds_later):
+    """Post as if `seconds_later` seconds had passed on the server since now."""
+    later = utcnow() + timedelta(seconds=seconds_later)
+    monkeypatch.setattr(attempts, "utcnow", lambda: later)
+    return client.post(url, data={"action": "save", **data})
+
+
+def test_the_time_is_measured_from_when_the_server_showed_the_page(app, client, learner, monkeypatch):
+    learner.start()
+    token, stamp = shown_page(client, learner.url(1))
+    assert post_later(client, learner.url(1), monkeypatch, {"csrf_token": token, "shown_at": stamp},
+                      120).status_code == 303
+    assert 119 <= seconds_on(app, 1) <= 122
+
+
+@pytest.mark.parametrize("posted", [
+    lambda stamp: f"{time.time() - 600:.0f}",       # the old form: a plain number the browser can set
+    lambda stamp: "0",
+    lambda stamp: "",
+    lambda stamp: stamp[:-2] + ("AA" if not stamp.endswith("AA") else "BB"),  # a stamp with its signature altered
+    lambda stamp: stamp.replace(stamp.split(".")[1], "AAAAAA"),              # an earlier time, re-signed by nobody
+])
+def test_a_time_the_browser_makes_up_counts_nothing(app, client, learner, monkeypatch, posted):
+    learner.start()
+    token, stamp = shown_page(client, learner.url(1))
+    response = post_later(client, learner.url(1), monkeypatch, {"csrf_token": token, "shown_at": posted(stamp)}, 60)
+    assert response.status_code == 303  # the answer is saved all the same
+    assert seconds_on(app, 1) == 0.0
+
+
+def test_another_slots_stamp_counts_nothing(app, client, learner, monkeypatch):
+    learner.start()
+    _, other = shown_page(client, learner.url(2))
+    token, _ = shown_page(client, learner.url(1))
+    post_later(client, learner.url(1), monkeypatch, {"csrf_token": token, "shown_at": other}, 60)
+    assert seconds_on(app, 1) == 0.0
+
+
+def test_a_visit_counts_at_most_the_cap(app, client, learner, monkeypatch):
+    learner.start()
+    token, stamp = shown_page(client, learner.url(1))
+    post_later(client, learner.url(1), monkeypatch, {"csrf_token": token, "shown_at": stamp}, 8 * 3600)
+    assert seconds_on(app, 1) == MAX_SECONDS_PER_VISIT
+
+
+def test_replaying_an_old_page_never_counts_the_same_time_twice(app, client, learner, monkeypatch):
+    learner.start()
+    token, stamp = shown_page(client, learner.url(1))
+    post_later(client, learner.url(1), monkeypatch, {"csrf_token": token, "shown_at": stamp, "token": "a"}, 60)
+    first = seconds_on(app, 1)
+    # the same page's form again (a new one-time token, so it is applied), 30 s later: only those 30 s count
+    post_later(client, learner.url(1), monkeypatch, {"csrf_token": token, "shown_at": stamp, "token": "b"}, 90)
+    assert 29 <= seconds_on(app, 1) - first <= 31
+
+
+def test_time_on_task_counts_each_second_once():
+    shown = datetime(2026, 1, 1, 12, 0, 0)
+    now = shown + timedelta(seconds=100)
+    assert time_on_task(shown, None, now) == 100
+    assert time_on_task(shown, shown + timedelta(seconds=70), now) == 30  # counted up to 12:01:10 already
+    assert time_on_task(shown, now + timedelta(seconds=5), now) == 0      # clock skew between workers
+    assert time_on_task(shown, None, shown + timedelta(hours=3)) == MAX_SECONDS_PER_VISIT
+    assert time_on_task(None, None, now) is None
+
+
+def test_the_servers_clock_costs_the_answer_post_no_statement(app, client, learner):
+    """The stamp is signed into the page, not written when the page is shown: a question page stays one
+    read (test_quiz), and an answer post one read and one write, as before."""
+    from tests.conftest import recorded_statements
+
+    learner.start()
+    token, stamp = shown_page(client, learner.url(1))
+    with recorded_statements(app) as statements:
+        response = client.post(learner.url(1), data={"csrf_token": token, "shown_at": stamp, "action": "save",
+                                                     "answer": "1"})
+    assert response.status_code == 303
+    assert [s.split()[0] for s in statements] in (["SELECT", "UPDATE"], ["SELECT", "WITH"]), statements
