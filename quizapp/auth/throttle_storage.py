@@ -66,10 +66,16 @@ class DatabaseStorage(Storage):
             "count": case((ended, amount), else_=table.c.count + amount),
             "expires_at": case((ended, now + expiry), else_=table.c.expires_at),
         }).returning(table.c.count)
-        with engine.begin() as connection:
+        with engine.connect() as connection:
+            if engine.dialect.name == "sqlite":
+                # Take SQLite's write lock before reading (waiting for it as long as the busy timeout
+                # allows): a statement that reads first and then asks for the lock while another
+                # connection commits gets "database is locked" at once, without waiting.
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
             count = connection.execute(statement).scalar_one()
             if random.randrange(CLEANUP_EVERY) == 0:  # noqa: S311  (not a secret: when to sweep)
                 connection.execute(delete(table).where(table.c.expires_at <= now))
+            connection.commit()
         return count
 
     def _row(self, key: str):
