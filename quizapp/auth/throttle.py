@@ -90,8 +90,8 @@ def refuse_a_per_process_count(app: Flask, workers: int) -> None:
     throttle: Throttle | None = app.extensions.get("quizapp_throttle")
     if workers > 1 and throttle is not None and throttle.enabled and not throttle.shared:
         raise RuntimeError(
-            f"the login throttle counts in this process's memory ({app.config.get('RATELIMIT_STORAGE_URI')!r}), "
-            f"so {workers} workers would each allow the limit: set QUIZAPP_REDIS_URL, or run with "
+            f"the login throttle counts in this process's memory, so {workers} workers would each allow the "
+            "limit: set QUIZAPP_REDIS_URL, or run with "
             "QUIZAPP_ENV=production (counts in the database), or use one worker")
 
 
