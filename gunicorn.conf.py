@@ -1,7 +1,8 @@
 """gunicorn settings for `make serve`: a production server over the same app factory.
 
-Workers are stateless (sessions are signed cookies, state lives in the database), so any number
-of them, on any number of machines behind a reverse proxy, can serve any request.
+Workers are stateless (sessions are signed cookies, state lives in the database; the login throttle
+counts in Redis or the database), so any number of them, on any number of machines behind a reverse
+proxy, can serve any request. on_starting refuses several workers on a per-process throttle count.
 """
 import gc
 import multiprocessing
@@ -21,6 +22,16 @@ errorlog = "-"
 # One JSON object per request, escaped by json.dumps: structured logs that any collector can parse
 # (gunicorn's own access_log_format does not escape quotes in a path or a User-Agent).
 logger_class = "quizapp.accesslog.JsonAccessLogger"
+
+
+def on_starting(server):
+    """Refuse to start several workers that would each keep their own login-throttle count (memory://):
+    gunicorn prints the RuntimeError as "Error: …" and exits 1."""
+    app = server.app.wsgi()
+    if hasattr(app, "extensions"):  # any Flask app; one without the throttle (bench/hello_app.py) passes
+        from quizapp.auth.throttle import refuse_a_per_process_count
+
+        refuse_a_per_process_count(app, server.cfg.workers)
 
 
 def when_ready(server):

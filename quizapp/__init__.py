@@ -12,6 +12,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     """Build the app: config, extensions, blueprints, CLI. No side effects at import time."""
     app = Flask(__name__, instance_relative_config=True)
     from .config import Config
+    from .ids import DatabaseIntConverter
+
+    app.url_map.converters["int"] = DatabaseIntConverter  # before any route: ids beyond the database's range 404
 
     app.config.from_object(Config)
     app.config.from_pyfile("config.py", silent=True)

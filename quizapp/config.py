@@ -21,9 +21,10 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     # Reverse proxies in front of the app (their X-Forwarded-For is trusted for rate limits and logs).
     PROXY_COUNT = int(os.environ.get("QUIZAPP_PROXIES", "0"))
-    # The login and registration throttle (auth/throttle.py): where it counts (Redis, so that every
-    # app machine shares the count), whether it is on, and how many posts per address and form.
-    RATELIMIT_STORAGE_URI = os.environ.get("QUIZAPP_REDIS_URL", "memory://")
+    # The login and registration throttle (auth/throttle.py): where it counts, whether it is on, and how
+    # many posts per address and form. Redis when QUIZAPP_REDIS_URL is set; unset (None), the database in
+    # production and this process's memory in development. Every worker on every machine must share it.
+    RATELIMIT_STORAGE_URI = os.environ.get("QUIZAPP_REDIS_URL") or None
     RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
     SESSION_COOKIE_HTTPONLY = True

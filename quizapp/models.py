@@ -369,3 +369,14 @@ class CohortMember(db.Model):
     joined_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+# --- the login and registration throttle (auth/throttle.py) ---------------------------------------
+
+class ThrottleCount(db.Model):
+    """One fixed window of the form throttle, when it counts in the database (production without
+    Redis): posts of one form from one address, until `expires_at` (seconds since the epoch)."""
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)

@@ -1,7 +1,9 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, StringField
+from wtforms import StringField
 from wtforms.validators import DataRequired, Length
+
+from ..ids import IdField
 
 
 class UploadForm(FlaskForm):
@@ -18,4 +20,4 @@ class CohortForm(FlaskForm):
 
 
 class ResolveForm(FlaskForm):
-    report_id = HiddenField(validators=[DataRequired()])
+    report_id = IdField(message="Choose a report to resolve.")

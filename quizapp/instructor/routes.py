@@ -281,9 +281,9 @@ def problem_reports():
 @bp.route("/reports/resolve", methods=["POST"])
 def resolve_report():
     form = ResolveForm()
-    if not form.validate_on_submit() or not form.report_id.data.isdigit():
-        abort(400, "Choose a report to resolve.")
-    report = db.session.get(ProblemReport, int(form.report_id.data))
+    if not form.validate_on_submit():
+        abort(400, "; ".join(e for errors in form.errors.values() for e in errors))
+    report = db.session.get(ProblemReport, form.report_id.data)
     if report is None:
         abort(404)
     report.status, report.resolved_at = "resolved", utcnow()

@@ -30,7 +30,9 @@ class SubmitForm(FlaskForm):
 class ProblemForm(FlaskForm):
     reason = RadioField("What is wrong?", choices=[SelectChoice(k, v) for k, v in PROBLEM_REASONS.items()],
                         validators=[DataRequired("Choose what is wrong.")])
-    note = TextAreaField("Details (optional)", validators=[Length(max=2000)])
+    # Optional: a post without it (a script, an older page) is a report with no details, not an error.
+    note = TextAreaField("Details (optional)", validators=[Length(max=2000)], default="",
+                         filters=[lambda text: (text or "").strip()])
 
 
 @functools.cache

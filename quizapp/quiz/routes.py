@@ -203,7 +203,7 @@ def report_problem(public_id, position):
     if not form.validate_on_submit():
         reasons = "; ".join(e for errors in form.errors.values() for e in errors)
         abort(400, f"The report was not sent: {reasons}")
-    db.session.add(ProblemReport(version_id=item.version_id, reason=form.reason.data, note=form.note.data.strip(),
+    db.session.add(ProblemReport(version_id=item.version_id, reason=form.reason.data, note=form.note.data,
                                  user_id=current_user.id if current_user.is_authenticated else None))
     db.session.commit()
     flash("Thank you: your report is in the instructors' queue.")
