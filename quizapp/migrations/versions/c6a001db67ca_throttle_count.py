@@ -1,7 +1,7 @@
 """throttle count: the login and registration throttle's windows, when it counts in the database
 
 Revision ID: c6a001db67ca
-Revises: 5ee1d8768dfa
+Revises: b7c41e2f9a10
 Create Date: 2026-12-07 01:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c6a001db67ca'
-down_revision = '5ee1d8768dfa'
+down_revision = 'b7c41e2f9a10'
 branch_labels = None
 depends_on = None
 
