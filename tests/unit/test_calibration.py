@@ -315,3 +315,40 @@ def test_fractional_credit_is_never_called_too_deterministic():
     guttman = fit_3pl(items, halved)[0]
     assert guttman.infit < calibration.INFIT_LOW
     assert not any("deterministic" in r for r in guttman.reasons)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(a_prior_sd=0.0), "a_prior_sd must be positive (math.inf switches the prior off), got 0.0"),
+    (dict(b_prior_sd=-1.0), "b_prior_sd must be positive (math.inf switches the prior off), got -1.0"),
+    (dict(quadrature=4), "quadrature needs at least 5 nodes, got 4"),
+    (dict(max_iter=-1), "max_iter must be >= 0 and tol > 0"),
+    (dict(tol=0.0), "max_iter must be >= 0 and tol > 0"),
+])
+def test_bad_settings_are_refused_with_a_message(kwargs, message):
+    with pytest.raises(ValueError) as caught:
+        fit_3pl([CalibrationItem(1, 0.25, 0.0)], [(1, 1, 1.0)], **kwargs)
+    assert str(caught.value) == message
+
+
+def test_the_smallest_allowed_settings_are_accepted():
+    items = [CalibrationItem(1, 0.0, 0.0), CalibrationItem(2, 0.0, 0.5)]
+    responses = [(p, k, float((p + k) % 3 == 0)) for p in range(30) for k in (1, 2)]
+    assert len(fit_3pl(items, responses, quadrature=5)) == 2
+    untouched = fit_3pl(items, responses, max_iter=0)                  # no EM step: the starting values
+    assert [(f.a, f.b) for f in untouched] == [(1.0, 0.0), (1.0, 0.5)]
+
+
+@pytest.mark.parametrize("x, y", [
+    ([0.0, 1.0], [2.0, 3.0]),
+    ([1.0, 0.0, 1.0, 0.5], [10.2, 9.1, 11.5, 10.0]),
+    ([3.0, 5.0, 4.0, 9.0, 7.0], [0.3, 0.1, 0.25, 0.05, 0.2]),
+])
+def test_point_biserial_helper_is_pearsons_r(x, y):
+    r = calibration._pearson(np.array(x), np.array(y))
+    assert r == pytest.approx(float(np.corrcoef(x, y)[0, 1]), abs=1e-12)
+
+
+def test_point_biserial_helper_has_no_answer_without_spread():
+    assert calibration._pearson(np.array([1.0]), np.array([2.0])) is None
+    assert calibration._pearson(np.array([1.0, 1.0, 1.0]), np.array([0.1, 0.2, 0.3])) is None
+    assert calibration._pearson(np.array([0.1, 0.2, 0.3]), np.array([1.0, 1.0, 1.0])) is None
