@@ -11,7 +11,7 @@ PORT ?= 5000
 TORCH_WHEELS ?= /opt/wheels
 TORCH_WHEEL := $(firstword $(wildcard $(TORCH_WHEELS)/torch-2.13.0*.whl))
 
-.PHONY: run serve test install install-test db clean
+.PHONY: run serve test install install-test db clean mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,5 +59,16 @@ test: install-test
 	$(BIN)/python -m pytest
 	$(BIN)/python scripts/test_postgres.py -q
 
+## Mutation testing of the paths in pyproject's [tool.mutmut] (docs/mutation.md): a fresh run with one
+## worker (MUTATION_JOBS=n for more cores), then killed / survived / total and the kill rate; fails below
+## MUTATION_MIN percent. `$(BIN)/mutmut results` lists the survivors, `$(BIN)/mutmut show NAME` shows one.
+MUTATION_JOBS ?= 1
+MUTATION_MIN ?= 90
+mutation: install-test
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $(MUTATION_JOBS) > mutants.log 2>&1 || { tail -c 4000 mutants.log; exit 1; }
+	$(BIN)/mutmut export-cicd-stats
+	$(BIN)/python scripts/mutation_summary.py --min $(MUTATION_MIN)
+
 clean:
-	rm -rf $(VENV) instance/*.sqlite
+	rm -rf $(VENV) instance/*.sqlite mutants mutants.log

@@ -1,10 +1,11 @@
 """Check the grid posterior against brute-force integration written independently here."""
 import math
 
+import numpy as np
 import pytest
 
-from quizapp.scoring.ability import (DIFFICULTY_B, ItemParams, Observation, estimate, guessing_floor, item_params,
-                                     p_correct, target_theta)
+from quizapp.scoring.ability import (DIFFICULTY_B, GRID, ItemParams, Observation, estimate, guessing_floor, item_params,
+                                     p_correct, posterior, target_theta)
 
 
 def brute_force(observations, target, lo=-9.0, hi=9.0, n=36000):
@@ -86,3 +87,54 @@ def test_day_one_parameters():
 def test_target_shifts_by_logit_of_mastery():
     assert target_theta(3) == 0.0
     assert target_theta(4, 0.67) == pytest.approx(0.75 + math.log(0.67 / 0.33))
+
+
+# --- edges found by mutation testing (docs/mutation.md) -----------------------------------------
+
+def test_choice_items_without_a_choice_count_have_no_guessing_floor():
+    assert guessing_floor("single", 0) == 0.0
+    assert guessing_floor("multiple", 4) == 0.25
+    assert item_params("single", 3).c == 0.0
+
+
+def test_target_shift_is_divided_by_the_discrimination():
+    assert target_theta(4, 0.67, a=2.0) == pytest.approx(0.75 + math.log(0.67 / 0.33) / 2.0)
+
+
+def test_posterior_defaults_to_a_standard_normal_prior():
+    weights = posterior([])
+    mean = float(weights @ GRID)
+    assert mean == pytest.approx(0.0, abs=1e-9)
+    assert float(weights @ (GRID - mean) ** 2) == pytest.approx(1.0, abs=1e-3)
+
+
+@pytest.mark.parametrize("prior_mean, prior_sd", [(0.5, 0.5), (-1.0, 0.8)])
+def test_the_prior_mean_and_sd_are_honoured(prior_mean, prior_sd):
+    e = estimate([], 0.0, prior_mean=prior_mean, prior_sd=prior_sd)
+    assert (e.theta, e.sd) == (pytest.approx(prior_mean, abs=1e-5), pytest.approx(prior_sd, abs=1e-3))
+    assert e.target == 0.0 and e.n_items == 0
+
+
+def test_posterior_on_a_caller_grid_matches_brute_force():
+    grid = np.linspace(-6.0, 6.0, 241)
+    observations = CASES["mixed with partial credit"]
+    weights = posterior(observations, grid=grid)
+    mean, sd, _, _ = brute_force(observations, 0.0, lo=-6.0, hi=6.0)
+    assert weights.shape == grid.shape
+    assert float(weights @ grid) == pytest.approx(mean, abs=1e-3)
+
+
+def test_a_long_history_of_answers_gives_a_finite_estimate():
+    """600 answers put the log-likelihood far below exp's range: the posterior must be normalised from its peak."""
+    observations = [Observation(ItemParams(1, 0, 0), k % 2) for k in range(600)]
+    e = estimate(observations, 0.0)
+    assert math.isfinite(e.theta) and e.theta == pytest.approx(0.0, abs=0.05) and e.sd < 0.15
+
+
+@pytest.mark.parametrize("credit", [0, 1])
+def test_an_answer_the_model_calls_certain_leaves_a_finite_posterior(credit):
+    """A steep item (a = 10) at the grid's edge has P = 1.0 or 0.0 in floating point; the log must stay finite."""
+    item = ItemParams(10.0, -4.0 if credit == 0 else 4.0, 0.0)
+    with np.errstate(all="raise"):
+        e = estimate([Observation(item, credit)], 0.0)
+    assert math.isfinite(e.theta) and math.isfinite(e.sd)

@@ -151,3 +151,112 @@ def test_curtailment_looks_at_the_answers_pointing_the_other_way():
 def test_curtailment_waits_for_the_minimum_items():
     st = answered([0])
     assert st.open_skills(AdaptiveSettings(skill_cap=2)) == ["a"]
+
+
+# --- edges found by mutation testing (docs/mutation.md) -----------------------------------------
+
+from quizapp.scoring.adaptive import _information  # noqa: E402
+from quizapp.scoring.posterior import THETA_GRID  # noqa: E402
+
+
+def test_information_of_many_items_is_each_items_fisher_information():
+    items = [AdaptiveItem(k, "s", ItemParams(a, b, c)) for k, (a, b, c) in
+             enumerate([(0.6, -1.0, 0.0), (1.0, 0.0, 0.25), (1.8, 0.9, 0.2), (2.5, 1.5, 0.5)])]
+    theta = np.array([-2.0, -0.3, 0.0, 0.8, 2.2])
+    rows = _information(items, theta)
+    for item, row in zip(items, rows):
+        a, b, c = item.params.a, item.params.b, item.params.c
+        for t, value in zip(theta, row):
+            p = c + (1 - c) / (1 + np.exp(-a * (t - b)))
+            assert value == pytest.approx(a * a * (1 - p) / p * ((p - c) / (1 - c)) ** 2, rel=1e-9)
+        assert fisher_information(item.params, theta) == pytest.approx(row, rel=1e-12)
+
+
+def reference_locked(weights, target, items, remaining, top=3):
+    """decision_locked as its docstring states it, written out with plain loops."""
+    step = float(THETA_GRID[1] - THETA_GRID[0])
+    share = [min(1.0, max(0.0, (target - (t - step / 2)) / step)) for t in THETA_GRID]
+    w = [float(x) / float(sum(weights)) for x in weights]
+    p_gap = sum(x * s for x, s in zip(w, share))
+    if p_gap == 0.5:
+        return False
+    gap = p_gap > 0.5
+    if remaining <= 0 or not items:
+        return True
+
+    def p_right(item, t):
+        a, b, c = item.params.a, item.params.b, item.params.c
+        return min(1 - 1e-9, max(1e-9, c + (1 - c) / (1 + np.exp(-a * (t - b)))))
+
+    def info(item, w):
+        a, c = item.params.a, item.params.c
+        total = 0.0
+        for q in range(0, len(THETA_GRID), 4):
+            p = p_right(item, THETA_GRID[q])
+            total += a * a * (1 - p) / p * ((p - c) / (1 - c)) ** 2 * w[q]
+        return total
+
+    free = list(range(len(items)))
+    for _ in range(min(remaining, len(items))):
+        best = sorted(free, key=lambda i: -info(items[i], w))[:max(top, 1)]
+        options = []
+        for i in best:
+            moved = [x * (p_right(items[i], t) if gap else 1 - p_right(items[i], t)) for x, t in zip(w, THETA_GRID)]
+            total = sum(moved)
+            moved = [x / total for x in moved]
+            options.append((sum(x * s for x, s in zip(moved, share)), i, moved))
+        after, i, w = min(options) if gap else max(options)
+        free.remove(i)
+        if (after > 0.5) != gap:
+            return False
+    return True
+
+
+def test_curtailment_matches_its_written_out_rule():
+    rng = np.random.default_rng(7)
+    outcomes = Counter()
+    for case in range(60):
+        posterior = JointPosterior(["s"], 0.0)
+        for _ in range(int(rng.integers(2, 7))):
+            posterior.update("s", Observation(ItemParams(float(rng.uniform(0.5, 2.0)), float(rng.uniform(-1.5, 1.5)),
+                                                         float(rng.choice([0.0, 0.2, 0.25]))), float(rng.integers(0, 2))))
+        weights = posterior.marginals()["s"]
+        items = [AdaptiveItem(k, "s", ItemParams(float(rng.uniform(0.4, 2.5)), float(rng.uniform(-2, 2)),
+                                                 float(rng.choice([0.0, 0.2, 0.5])))) for k in range(int(rng.integers(1, 8)))]
+        target, remaining, top = float(rng.uniform(-1, 1)), int(rng.integers(0, 7)), int(rng.integers(1, 4))
+        expected = reference_locked(weights, target, items, remaining, top)
+        assert decision_locked(weights, target, items, remaining, top) is expected, case
+        assert decision_locked(weights * 3.0, target, items, remaining, top) is expected, case   # unnormalised weights
+        assert decision_locked(weights, target, items, remaining) is reference_locked(weights, target, items, remaining)
+        outcomes[expected] += 1
+    assert outcomes[True] >= 10 and outcomes[False] >= 10                    # both verdicts are exercised
+
+
+def test_the_reason_says_why_this_question():
+    st = state(skills=("a",))
+    first = select_next(st, AdaptiveSettings(), random.Random(0))
+    assert first.reason == "A first question on A, near the level the role needs."
+    answer(st, first, 1.0)
+    second = select_next(st, AdaptiveSettings(), random.Random(0))
+    assert second.reason == (f"A: we are {round(second.p_gap * 100)} % sure of a gap, the least settled of your "
+                             "skills; this question tells us most about where you stand.")
+    assert 0.05 < second.p_gap < 0.6
+    forced = select_next(st, AdaptiveSettings(), random.Random(0), only_skill="a")
+    assert forced.reason == "You asked for more questions on A."
+
+
+def test_only_skill_without_unused_items_gives_nothing():
+    st = state(skills=("a", "b"), per=2)
+    st.used |= {"a0", "a1"}
+    assert select_next(st, AdaptiveSettings(), random.Random(0), only_skill="a") is None
+    assert select_next(st, AdaptiveSettings(), random.Random(0), only_skill="zzz") is None
+
+
+def test_ties_in_uncertainty_go_to_the_less_tested_skill():
+    st = state(skills=("a", "b"))
+    sel = select_next(st, AdaptiveSettings(), random.Random(0))
+    answer(st, sel, 1.0)
+    other = "b" if sel.item.skill == "a" else "a"
+    st.posterior = JointPosterior(["a", "b"], 0.0)                            # equal uncertainty again, unequal counts
+    st.posterior.counts[sel.item.skill] = 1
+    assert select_next(st, AdaptiveSettings(), random.Random(0)).item.skill == other

@@ -263,3 +263,92 @@ def test_fit_is_a_stationary_point_and_se_matches_the_numerical_hessian():
                                + f(params - eu - ev)) / (4 * h * h)
         se_block = math.sqrt(np.linalg.inv(-block)[1, 1])
         assert fit.se_b == pytest.approx(se_block, rel=1e-3)
+
+
+# --- small fits that say exactly why an item is flagged (fast enough for `make mutation`) -----------------
+
+def test_a_reversed_key_gets_each_reason_in_order_on_a_small_sample():
+    items, responses, _, _, _ = simulate(5, n_items=8, n_persons=300, density=1.0, c=0.0, reversed_items=(3,))
+    fits = fit_3pl(items, responses)
+    bad = fits[3]
+    assert bad.misfit and bad.a < calibration.LOW_A and bad.point_biserial < 0
+    assert bad.reasons == (
+        f"low discrimination: a = {bad.a:.2f} < 0.4",
+        f"difficulty far from its label: b = {bad.b:.2f} vs label {items[3].b_prior:.2f}",
+        f"negative point-biserial: r = {bad.point_biserial:.2f} (stronger learners do worse)",
+    )
+    assert abs(bad.b - items[3].b_prior) > calibration.DRIFT
+    for j, fit in enumerate(fits):
+        if j != 3:
+            assert (fit.misfit, fit.reasons) == (False, ()), fit
+            assert calibration.INFIT_LOW <= fit.infit <= calibration.INFIT_HIGH and fit.point_biserial > 0
+            assert abs(fit.b - items[j].b_prior) <= calibration.DRIFT and fit.a >= calibration.LOW_A
+
+
+def guttman_and_drifted(seed=3, n_persons=300):
+    """Item 1 is right exactly when theta > 0 (too deterministic); item 4 is labelled easy (-1.5) but sits at b = 2."""
+    rng = np.random.default_rng(seed)
+    items = [CalibrationItem(1, 0.0, 0.0), CalibrationItem(2, 0.0, 0.0), CalibrationItem(3, 0.0, 0.0),
+             CalibrationItem(4, 0.0, -1.5)]
+    responses = []
+    for person, theta in enumerate(rng.normal(size=n_persons)):
+        responses.append((person, 1, float(theta > 0)))
+        for key in (2, 3):
+            responses.append((person, key, float(rng.random() < 1 / (1 + np.exp(-theta)))))
+        responses.append((person, 4, float(rng.random() < 1 / (1 + np.exp(-(theta - 2.0))))))
+    return items, responses
+
+
+def test_a_too_deterministic_item_and_a_drifted_label_are_flagged():
+    items, responses = guttman_and_drifted()
+    guttman, plain_2, plain_3, drifted = fit_3pl(items, responses)
+    assert guttman.infit < calibration.INFIT_LOW and guttman.a > 2.0
+    assert guttman.reasons == (f"too deterministic: infit mean-square {guttman.infit:.2f} < 0.7",) and guttman.misfit
+    assert drifted.b > 0.5 and drifted.reasons == (f"difficulty far from its label: b = {drifted.b:.2f} vs label -1.50",)
+    assert (plain_2.misfit, plain_3.misfit) == (False, False)
+    assert [f.n for f in (guttman, plain_2, plain_3, drifted)] == [300] * 4
+
+
+def test_fractional_credit_is_never_called_too_deterministic():
+    items, responses = guttman_and_drifted()
+    halved = [(p, k, x / 2 + 0.25 if k == 1 else x) for p, k, x in responses]     # 0.25 or 0.75 for item 1
+    guttman = fit_3pl(items, halved)[0]
+    assert guttman.infit < calibration.INFIT_LOW
+    assert not any("deterministic" in r for r in guttman.reasons)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(a_prior_sd=0.0), "a_prior_sd must be positive (math.inf switches the prior off), got 0.0"),
+    (dict(b_prior_sd=-1.0), "b_prior_sd must be positive (math.inf switches the prior off), got -1.0"),
+    (dict(quadrature=4), "quadrature needs at least 5 nodes, got 4"),
+    (dict(max_iter=-1), "max_iter must be >= 0 and tol > 0"),
+    (dict(tol=0.0), "max_iter must be >= 0 and tol > 0"),
+])
+def test_bad_settings_are_refused_with_a_message(kwargs, message):
+    with pytest.raises(ValueError) as caught:
+        fit_3pl([CalibrationItem(1, 0.25, 0.0)], [(1, 1, 1.0)], **kwargs)
+    assert str(caught.value) == message
+
+
+def test_the_smallest_allowed_settings_are_accepted():
+    items = [CalibrationItem(1, 0.0, 0.0), CalibrationItem(2, 0.0, 0.5)]
+    responses = [(p, k, float((p + k) % 3 == 0)) for p in range(30) for k in (1, 2)]
+    assert len(fit_3pl(items, responses, quadrature=5)) == 2
+    untouched = fit_3pl(items, responses, max_iter=0)                  # no EM step: the starting values
+    assert [(f.a, f.b) for f in untouched] == [(1.0, 0.0), (1.0, 0.5)]
+
+
+@pytest.mark.parametrize("x, y", [
+    ([0.0, 1.0], [2.0, 3.0]),
+    ([1.0, 0.0, 1.0, 0.5], [10.2, 9.1, 11.5, 10.0]),
+    ([3.0, 5.0, 4.0, 9.0, 7.0], [0.3, 0.1, 0.25, 0.05, 0.2]),
+])
+def test_point_biserial_helper_is_pearsons_r(x, y):
+    r = calibration._pearson(np.array(x), np.array(y))
+    assert r == pytest.approx(float(np.corrcoef(x, y)[0, 1]), abs=1e-12)
+
+
+def test_point_biserial_helper_has_no_answer_without_spread():
+    assert calibration._pearson(np.array([1.0]), np.array([2.0])) is None
+    assert calibration._pearson(np.array([1.0, 1.0, 1.0]), np.array([0.1, 0.2, 0.3])) is None
+    assert calibration._pearson(np.array([0.1, 0.2, 0.3]), np.array([1.0, 1.0, 1.0])) is None

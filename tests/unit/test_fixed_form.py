@@ -38,3 +38,19 @@ def test_seed_reproduces_the_form_and_order():
 
 def test_allocate():
     assert sum(allocate({"a": 10, "b": 1, "c": 0}, 5, random.Random(0)).values()) == 5
+
+
+# --- edges found by mutation testing (docs/mutation.md) -----------------------------------------
+
+def test_allocate_leaves_out_skills_without_items():
+    share = allocate({"a": 10, "b": 1, "c": 0}, 5, random.Random(0))
+    assert share == {"a": 4, "b": 1}
+
+
+def test_a_skill_with_many_items_at_one_level_still_gets_only_its_share():
+    items = ([Candidate(f"a{d}", "a", d) for d in range(1, 6)] + [Candidate("a3b", "a", 3)]
+             + [Candidate(f"b{k}", "b", 3) for k in range(6)])
+    for seed in range(5):
+        form = draw_fixed_form(items, 6, random.Random(seed))
+        assert Counter(c.skill for c in form) == {"a": 3, "b": 3}
+        assert sorted(c.difficulty for c in form if c.skill == "a") == [2, 3, 4]

@@ -1,6 +1,6 @@
 import pytest
 
-from quizapp.scoring.ability import ItemParams, Observation
+from quizapp.scoring.ability import ItemParams, Observation, estimate
 from quizapp.scoring.gaps import GAP, NO_GAP, UNCERTAIN, Target, analyse, classify, level_word, to_scale
 
 
@@ -38,3 +38,43 @@ def test_a_skill_without_answers_is_never_a_verdict_even_when_others_pull_it():
     result = {g.skill_id: g for g in analyse({"a": right}, {"a": Target(3), "b": Target(1)}, rho=0.6)}
     assert result["b"].estimate.p_gap < 0.3  # the correlated prior is confident…
     assert result["b"].status == UNCERTAIN   # …but with no answer of its own we say "not sure yet"
+
+
+# --- edges found by mutation testing (docs/mutation.md) -----------------------------------------
+
+def test_a_level_cut_belongs_to_the_level_above():
+    assert [level_word(t) for t in (-1.125, -0.375, 0.375, 1.125)] == ["Beginner", "Intermediate", "Advanced", "Expert"]
+
+
+MEDIUM_RIGHT, MEDIUM_WRONG = Observation(ItemParams(1, 0, 0), 1), Observation(ItemParams(1, 0, 0), 0)
+
+
+def test_a_skill_between_the_thresholds_is_not_sure_yet():
+    [result] = analyse({"s": [MEDIUM_RIGHT, MEDIUM_WRONG]}, {"s": Target(3)})
+    assert 0.3 < result.estimate.p_gap < 0.7
+    assert result.status == UNCERTAIN
+
+
+def test_analyse_uses_the_thresholds_it_is_given():
+    observations = {"s": [MEDIUM_RIGHT, MEDIUM_RIGHT]}
+    [default] = analyse(observations, {"s": Target(3)})
+    assert 0.2 < default.estimate.p_gap <= 0.3 and default.status == NO_GAP
+    [strict] = analyse(observations, {"s": Target(3)}, gap_threshold=0.8, no_gap_threshold=0.2)
+    assert strict.status == UNCERTAIN
+    [loose] = analyse({"s": [MEDIUM_WRONG]}, {"s": Target(3)}, gap_threshold=0.6, no_gap_threshold=0.1)
+    assert 0.6 < loose.estimate.p_gap < 0.7 and loose.status == GAP
+    [loose] = analyse({"s": [MEDIUM_RIGHT]}, {"s": Target(3)}, gap_threshold=0.6, no_gap_threshold=0.4)
+    assert 0.3 < loose.estimate.p_gap < 0.4 and loose.status == NO_GAP
+
+
+def test_without_correlation_each_skill_is_its_own_posterior():
+    observations = {"a": [MEDIUM_RIGHT, MEDIUM_WRONG, MEDIUM_RIGHT]}
+    [a, b] = sorted(analyse(observations, {"a": Target(3), "b": Target(2)}), key=lambda g: g.skill_id)
+    assert a.estimate == estimate(observations["a"], Target(3).theta)
+    assert b.estimate == estimate([], Target(2).theta)
+
+
+def test_with_correlation_answers_on_one_skill_move_another():
+    right = [Observation(ItemParams(1, 1.5, 0), 1)] * 6
+    result = {g.skill_id: g for g in analyse({"a": right}, {"a": Target(3), "b": Target(3)}, rho=0.5)}
+    assert result["b"].estimate.theta > 0.3 and result["b"].estimate.n_items == 0

@@ -4,7 +4,7 @@ import statistics
 
 import pytest
 
-from quizapp.scoring.itemstats import (ItemInfo, ItemResponse, ItemStats, item_statistics, rest_scores,
+from quizapp.scoring.itemstats import (ItemInfo, ItemResponse, ItemStats, item_statistics, pearson, rest_scores,
                                        summary_flags_text, upper_group_weights)
 
 
@@ -313,3 +313,105 @@ def test_result_order_and_hashability():
 def test_inconsistent_data_is_rejected(items, responses):
     with pytest.raises(ValueError):
         item_statistics(items, responses)
+
+
+# --- edges found by mutation testing (docs/mutation.md) -----------------------------------------
+
+@pytest.mark.parametrize("items, responses, message", [
+    ([free(1)], [resp(1, 1, 1.0), resp(1, 1, 0.0)], "attempt 1 has more than one response to version 1"),
+    ([free(1)], [resp(1, 1, 1.5)], "attempt 1, version 1: credit 1.5 not in [0, 1]"),
+    ([free(1)], [resp(2, 1, 1.0, None, -3.0)], "attempt 2, version 1: seconds -3.0 is not a duration"),
+    ([free(1)], [resp(2, 1, 1.0, None, float("inf"))], "attempt 2, version 1: seconds inf is not a duration"),
+    ([ItemInfo(1, "single", 3, (0,))], [resp(4, 1, 0.0, (3,))], "attempt 4, version 1: no choice 3"),
+    ([ItemInfo(1, "single", 3, (3,))], [], "version 1: correct choices (3,) out of range"),
+    ([ItemInfo(1, "single", 3, ())], [], "version 1: correct choices () out of range"),
+    ([ItemInfo(1, "single", 1, (0,))], [], "version 1: 1 choices for a single item"),
+    ([ItemInfo(1, "true_false", 3, (0,))], [], "version 1: 3 choices for a true_false item"),
+    ([ItemInfo(1, "numeric", 0, (0,))], [], "version 1: free-entry items have no choices"),
+    ([ItemInfo(1, "short", 2, ())], [], "version 1: free-entry items have no choices"),
+    ([ItemInfo(1, "essay", 0, ())], [], "version 1: unknown question type 'essay'"),
+    ([free(1), free(1)], [], "version 1 listed twice"),
+])
+def test_inconsistent_data_is_rejected_with_a_message(items, responses, message):
+    with pytest.raises(ValueError) as caught:
+        item_statistics(items, responses)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("seconds", [0.0, 0.5])
+def test_zero_and_fractional_seconds_are_durations(seconds):
+    [s] = item_statistics([free(1)], [resp(1, 1, 1.0, None, seconds)])
+    assert s.median_seconds == seconds
+
+
+def test_rest_scores_skip_only_the_attempts_with_a_single_answer():
+    responses = [resp(1, 1, 1.0), resp(2, 1, 0.5), resp(2, 2, 1.0), resp(3, 3, 0.0)]
+    assert rest_scores(responses) == {(2, 1): 1.0, (2, 2): 0.5}
+
+
+def test_pearson_edges():
+    assert pearson([1, 2], [1, 3]) == pytest.approx(1.0)                     # two pairs are enough
+    assert pearson([1, 2, 3], [4, 4, 4]) is None and pearson([4, 4, 4], [1, 2, 3]) is None
+    assert pearson([0, 1, 0, 1], [0, 0.1, 0, 0.1]) == pytest.approx(1.0)     # a small spread is still a spread
+    xs, ys = [3.0, 5.0, 4.0, 9.0, 7.0], [10.0, 12.0, 15.0, 11.0, 19.0]      # means far from zero
+    assert pearson(xs, ys) == pytest.approx(textbook_r(xs, ys), abs=1e-12)
+    with pytest.raises(ValueError, match="^pearson needs two sequences of the same length$"):
+        pearson([1, 2], [1, 2, 3])
+
+
+def test_pearson_is_exactly_zero_or_within_minus_one_to_one_despite_rounding():
+    assert pearson([0.1, 0.2, 0.1, 0.2], [0.3, 0.3, 0.9, 0.9]) == 0.0         # 2.9e-17 before snapping
+    xs = [0.7, 1 / 3, 0.1, 0.7, 0.3, 0.2]
+    ys = [-0.3 * x for x in xs]                                              # -1.0000000000000002 before clamping
+    assert pearson(xs, ys) == -1.0
+    assert pearson(xs, [-y for y in ys]) == 1.0
+
+
+def test_upper_group_weights_stop_exactly_at_27_percent():
+    w = upper_group_weights([9, 8, 7, 6, 5, 4, 3, 2, 1, 0])                   # 2.7 places
+    assert w == [1.0, 1.0, pytest.approx(0.7)] + [0.0] * 7
+    w = upper_group_weights(list(range(100)))                                 # exactly 27 places
+    assert w == [0.0] * 73 + [1.0] * 27
+
+
+def test_facility_of_exactly_0_9_is_not_too_easy():
+    [s] = item_statistics([free(1)], [resp(a, 1, 0.9) for a in range(20)])
+    assert s.facility == 0.9 and "too_easy" not in s.flags
+
+
+def upper_group_dataset(picks_of_strong):
+    """Ten attempts ranked by an anchor item (credit a/9); item 9 is single-choice (key 0) and the three
+    strongest attempts pick `picks_of_strong` (2.7 places: attempts 9, 8 and 0.7 of 7); the others pick the key."""
+    responses, items = [], [free(1), ItemInfo(9, "single", 3, (0,))]
+    for a in range(10):
+        responses.append(resp(a, 1, a / 9))
+        picks = picks_of_strong[9 - a] if a >= 7 else (0,)
+        responses.append(resp(a, 9, 1.0 if picks == (0,) else 0.0, picks))
+    return by_id(item_statistics(items, responses, min_responses=5))[9]
+
+
+def test_distractor_beats_key_needs_more_picks_than_the_key_in_the_upper_group():
+    assert "distractor_beats_key:1" in upper_group_dataset([(1,), (1,), (0,)]).flags    # 2 vs 0.7
+    assert "distractor_beats_key:1" in upper_group_dataset([(1,), (0,), (1,)]).flags    # 1.7 vs 1
+    assert not any(f.startswith("distractor_beats_key") for f in upper_group_dataset([(0,), (1,), (2,)]).flags)
+    assert not any(f.startswith("distractor_beats_key") for f in upper_group_dataset([(0,), (0,), (1,)]).flags)
+
+
+def test_distractor_beats_key_is_for_single_choice_items_only():
+    responses, items = [], [free(v) for v in (1, 2, 3, 4)] + [ItemInfo(9, "multiple", 4, (0, 1))]
+    for a in range(10):
+        responses += [resp(a, v, 1.0 if a >= 2 * v else 0.0) for v in (1, 2, 3, 4)]
+        responses.append(resp(a, 9, 0.0 if a >= 7 else 1.0, (2, 3) if a >= 7 else (0, 1)))
+    s = by_id(item_statistics(items, responses, min_responses=5))[9]
+    assert s.discrimination < 0 and not any(f.startswith("distractor_beats_key") for f in s.flags)
+
+
+def test_discrimination_needs_min_responses_pairs():
+    responses = matrix_responses()
+    assert by_id(item_statistics(ITEMS, responses, min_responses=6))[1].discrimination is not None   # 6 pairs
+    assert by_id(item_statistics(ITEMS, responses, min_responses=7))[1].discrimination is None
+
+
+def test_unknown_flag_message_names_the_code():
+    with pytest.raises(ValueError, match="^unknown item-statistics flag 'nope'$"):
+        summary_flags_text("nope")

@@ -1,0 +1,104 @@
+"""What saving an answer stores, checked through the pages a learner uses (issue #18, mutation testing).
+
+Each test here kills a change to answer saving that the rest of the suite let through: a cleared
+answer keeping its credit, the per-visit time cap dropped, a cleared confidence not stored.
+"""
+import re
+import time
+
+from sqlalchemy import select
+
+from quizapp.attempts import MAX_SECONDS_PER_VISIT
+from quizapp.extensions import db
+from quizapp.models import Attempt, AttemptItem
+from tests.app.test_quiz import items_of, right_answer
+
+
+def stored(app, public_id, position):
+    """The slot's saved values, read fresh from the database."""
+    with app.app_context():
+        attempt_id = db.session.scalar(select(Attempt.id).where(Attempt.public_id == public_id))
+        row = db.session.execute(
+            select(AttemptItem.response, AttemptItem.credit, AttemptItem.state, AttemptItem.answered_at,
+                   AttemptItem.confidence, AttemptItem.seconds)
+            .where(AttemptItem.attempt_id == attempt_id, AttemptItem.position == position)).one()
+        return row._asdict()
+
+
+def checked_confidence(client, url):
+    return re.findall(r'name="confidence" type="radio" value="(\w+)" checked', client.get(url).text)
+
+
+def test_clearing_an_answer_removes_its_credit_for_every_question_type(app, client, learner):
+    learner.start()
+    items = items_of(app, learner.public_id)
+    assert len({d["type"] for _, d, _ in items}) >= 4  # the fixture form mixes the types
+    for position, definition, _ in items:
+        assert learner.answer(position, right_answer(definition)).status_code == 303
+        before = stored(app, learner.public_id, position)
+        assert (before["credit"], before["state"]) == (1.0, "correct") and before["answered_at"] is not None
+        assert learner.answer(position, None).status_code == 303          # the learner clears the answer
+        after = stored(app, learner.public_id, position)
+        assert after["response"] is None, definition["type"]
+        assert after["credit"] is None, definition["type"]
+        assert after["state"] == "unanswered", definition["type"]
+        assert after["answered_at"] is None, definition["type"]
+    assert f"0 of {len(items)} answered" in client.get(f"/attempt/{learner.public_id}/overview").text
+    learner.submit()
+    report = client.get(f"/report/{learner.public_id}.json").json
+    assert (report["answered"], report["correct"]) == (0, 0)
+
+
+def test_replacing_a_right_answer_with_a_wrong_one_replaces_its_credit(app, learner):
+    learner.start()
+    position, definition, _ = next(i for i in items_of(app, learner.public_id) if i[1]["type"] == "single")
+    learner.answer(position, right_answer(definition))
+    wrong = next(i for i, c in enumerate(definition["choices"]) if not c["correct"])
+    learner.answer(position, str(wrong))
+    after = stored(app, learner.public_id, position)
+    assert (after["credit"], after["state"]) == (0.0, "wrong")
+
+
+def test_a_cleared_confidence_is_stored_as_none(app, client, learner):
+    learner.start()
+    position, definition, _ = items_of(app, learner.public_id)[0]
+    learner.answer(position, right_answer(definition), confidence="sure")
+    assert stored(app, learner.public_id, position)["confidence"] == "sure"
+    learner.answer(position, right_answer(definition), confidence="guess")
+    assert stored(app, learner.public_id, position)["confidence"] == "guess"
+    learner.answer(position, right_answer(definition))                   # no confidence chosen any more
+    assert stored(app, learner.public_id, position)["confidence"] is None
+    assert checked_confidence(client, learner.url(position)) == []
+
+
+def test_a_checked_practice_answer_keeps_its_confidence_when_the_page_is_left(app, client, learner):
+    """Leaving a checked (final) practice question posts no confidence: that must not erase the one given."""
+    learner.start(mode="practice")
+    position, definition, _ = items_of(app, learner.public_id)[0]
+    learner.answer(position, right_answer(definition), action="check", confidence="unsure")
+    learner.answer(position, None, action="next")
+    saved = stored(app, learner.public_id, position)
+    assert saved["confidence"] == "unsure" and saved["credit"] == 1.0
+    assert checked_confidence(client, learner.url(position)) == ["unsure"]
+
+
+def test_time_on_a_question_is_capped_per_visit(app, learner):
+    learner.start()
+    position, definition, _ = items_of(app, learner.public_id)[0]
+    overnight = time.time() - 10 * 3600
+    learner.answer(position, right_answer(definition), shown_at=str(overnight))
+    assert stored(app, learner.public_id, position)["seconds"] == MAX_SECONDS_PER_VISIT
+    learner.answer(position, right_answer(definition), shown_at=str(overnight))   # a second long visit adds one cap
+    assert stored(app, learner.public_id, position)["seconds"] == 2 * MAX_SECONDS_PER_VISIT
+
+
+def test_time_on_a_question_adds_up_over_short_visits_and_never_goes_back(app, learner):
+    learner.start()
+    position, definition, _ = items_of(app, learner.public_id)[0]
+    learner.answer(position, right_answer(definition), shown_at=str(time.time() - 30))
+    first = stored(app, learner.public_id, position)["seconds"]
+    assert 30 <= first < 60
+    learner.answer(position, right_answer(definition), shown_at=str(time.time() + 3600))  # a clock ahead adds nothing
+    assert stored(app, learner.public_id, position)["seconds"] == first
+    learner.answer(position, right_answer(definition), shown_at=str(time.time() - 20))
+    assert 50 <= stored(app, learner.public_id, position)["seconds"] < 90

@@ -1,0 +1,81 @@
+"""The loader's limits at their edges (issue #18, mutation testing): a negative tolerance and one
+choice too many are refused with a message, and the values just inside the limits load.
+
+A file with any error imports nothing, so each refusal is also checked to leave the bank empty.
+"""
+import pytest
+
+from quizapp.bank.loader import load_bank
+from quizapp.bank.schema import CHOICE_LIMITS
+from tests.unit.test_loader import bank_dir, write  # noqa: F401  (bank_dir is a fixture)
+
+TAIL = "difficulty: 1, prompt: P, explanation: E, references: ['https://example.org']"
+
+
+def numeric(tolerance) -> str:
+    return ("skill: t.basics\nquestions:\n"
+            f"  - {{id: q-num, type: numeric, answer: 2, tolerance: {tolerance}, {TAIL}}}\n")
+
+
+def with_choices(qtype: str, n: int) -> str:
+    choices = ", ".join(f"{{text: c{i}, correct: {'true' if i == 0 else 'false'}}}" for i in range(n))
+    return f"skill: t.basics\nquestions:\n  - {{id: q-ch, type: {qtype}, choices: [{choices}], {TAIL}}}\n"
+
+
+def refused(root, qid: str, *fragments: str) -> list[str]:
+    bank = load_bank(root)
+    issues = [str(i) for i in bank.issues]
+    assert not bank.ok and not bank.questions, issues
+    assert any(f"q '{qid}'" in i and all(f in i for f in fragments) for i in issues), issues
+    return issues
+
+
+@pytest.mark.parametrize("tolerance", ["-0.5", "-1", "-0.001", "'-2%'", "'-0%'", "-.inf", ".nan", "true", "'%'"])
+def test_a_negative_or_nonsense_tolerance_is_refused_with_a_message(bank_dir, tolerance):
+    write(bank_dir, numeric(tolerance))
+    [issue] = refused(bank_dir, "q-num", "tolerance:")
+    assert issue.startswith("questions/topics/topic.yaml:3:") or "topic.yaml:3:" in issue, issue
+    assert "non-negative" in issue
+
+
+@pytest.mark.parametrize("tolerance, stored", [
+    ("0", {"kind": "abs", "value": 0.0}),
+    ("0.25", {"kind": "abs", "value": 0.25}),
+    ("3", {"kind": "abs", "value": 3.0}),
+    ("'0%'", {"kind": "rel", "value": 0.0}),
+    ("' 1.5 % '", {"kind": "rel", "value": 1.5}),
+])
+def test_a_zero_or_positive_tolerance_loads_as_given(bank_dir, tolerance, stored):
+    write(bank_dir, numeric(tolerance))
+    bank = load_bank(bank_dir)
+    assert bank.ok, bank.issues
+    [question] = bank.questions
+    assert question.definition["tolerance"] == stored
+
+
+@pytest.mark.parametrize("qtype", sorted(CHOICE_LIMITS))
+def test_one_choice_too_many_is_refused_with_a_message(bank_dir, qtype):
+    low, high = CHOICE_LIMITS[qtype]
+    write(bank_dir, with_choices(qtype, high + 1))
+    refused(bank_dir, "q-ch", "choices:", f"{low}-{high} choices", f"found {high + 1}")
+
+
+@pytest.mark.parametrize("qtype", sorted(CHOICE_LIMITS))
+def test_one_choice_too_few_is_refused_with_a_message(bank_dir, qtype):
+    low, high = CHOICE_LIMITS[qtype]
+    write(bank_dir, with_choices(qtype, low - 1))
+    refused(bank_dir, "q-ch", "choices:", f"{low}-{high} choices", f"found {low - 1}")
+
+
+@pytest.mark.parametrize("qtype", sorted(CHOICE_LIMITS))
+def test_the_fewest_and_the_most_choices_allowed_load(bank_dir, qtype):
+    for n in CHOICE_LIMITS[qtype]:
+        write(bank_dir, with_choices(qtype, n))
+        bank = load_bank(bank_dir)
+        assert bank.ok, (n, bank.issues)
+        assert len(bank.questions[0].definition["choices"]) == n
+
+
+def test_the_choice_limits_are_the_documented_ones():
+    """docs/question-format.md promises 2-8 choices for single and 3-10 for multiple."""
+    assert CHOICE_LIMITS == {"single": (2, 8), "multiple": (3, 10)}
