@@ -129,7 +129,9 @@ def review_upload(token):
     review = staging.load_review(token) or _store_review(staging, token)
     return render_template("instructor/review_upload.html", token=token, staged=staged, issues=review_issues(review),
                            questions=review["questions"], previewed=review["previewed"],
-                           preview_html=Markup(review["preview_html"]), form=PublishForm())
+                           # Rendered by our own autoescaping template at upload and kept in the server's staging
+                           # folder, which no request can write to: it is our HTML, not the uploader's.
+                           preview_html=Markup(review["preview_html"]), form=PublishForm())  # nosec B704
 
 
 @bp.route("/upload/<token>/publish", methods=["POST"])

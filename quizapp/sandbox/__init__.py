@@ -47,7 +47,9 @@ BASE_ENVIRONMENT = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "
                     "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 # Read by the dynamic linker and by libraries that look up shared objects or time zones.
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "localtime", "fonts")
-SANDBOX_UID_RANGE = (200_000, 1_200_000)  # an unused uid per run, so its process count is its own
+SANDBOX_UID_RANGE = (200_000, 1_200_000)
+# The sandbox's own private tmpfs, mounted fresh for each run; not the host's /tmp.
+INSIDE_TMP = "/tmp"  # nosec B108  # an unused uid per run, so its process count is its own
 
 
 class SandboxUnavailable(RuntimeError):
@@ -196,9 +198,9 @@ def _bubblewrap_arguments(limits: Limits, home: str) -> list[str]:
             args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
     for path in _interpreter_paths():
         args += ["--ro-bind", path, path]
-    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
-             "--chdir", "/tmp", "--setenv", "HOME", "/tmp", "--setenv", "TMPDIR", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp",
-             "--remount-ro", "/"]  # last: the root of the sandbox itself is read-only too, only /tmp takes writes
+    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_bytes), "--tmpfs", INSIDE_TMP,
+             "--chdir", INSIDE_TMP, "--setenv", "HOME", INSIDE_TMP, "--setenv", "TMPDIR", INSIDE_TMP,
+             "--setenv", "MPLCONFIGDIR", INSIDE_TMP, "--remount-ro", "/"]  # last: the root of the sandbox itself is read-only too, only /tmp takes writes
     for key, value in _environment().items():
         args += ["--setenv", key, value]
     del home  # the host folder holds only the captured output; the sandbox never sees it
