@@ -47,9 +47,10 @@ BASE_ENVIRONMENT = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "
                     "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 # Read by the dynamic linker and by libraries that look up shared objects or time zones.
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "localtime", "fonts")
-SANDBOX_UID_RANGE = (200_000, 1_200_000)
+SANDBOX_UID_RANGE = (200_000, 1_200_000)  # an unused uid per run, so its process count is its own
+SETPRIV = "/usr/bin/setpriv"  # util-linux: how a root caller's sandbox drops to a fresh uid
 # The sandbox's own private tmpfs, mounted fresh for each run; not the host's /tmp.
-INSIDE_TMP = "/tmp"  # nosec B108  # an unused uid per run, so its process count is its own
+INSIDE_TMP = "/tmp"  # nosec B108
 
 
 class SandboxUnavailable(RuntimeError):
@@ -143,6 +144,8 @@ def bubblewrap_unusable() -> str | None:
         return "bubblewrap needs Linux"
     if shutil.which("bwrap") is None:
         return "bwrap is not installed"
+    if os.geteuid() == 0 and not os.access(SETPRIV, os.X_OK):
+        return f"running as root needs {SETPRIV} (util-linux) to drop to an unprivileged uid"
     probe = _run_bubblewrap(sys.executable, ["-I", "-c", "import sys; print('ok')"], "", Limits(wall_seconds=20))
     if probe.stdout.strip() != "ok":
         return f"bwrap cannot start the interpreter: {probe.problem or probe.stdout.strip()[:200]}"
@@ -184,9 +187,16 @@ def _interpreter_paths() -> list[str]:
     return kept
 
 
-def _bubblewrap_arguments(limits: Limits, home: str) -> list[str]:
-    args = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session",
-            "--hostname", "sandbox", "--clearenv", "--ro-bind", "/usr", "/usr"]
+def _bubblewrap_arguments(limits: Limits, as_root: bool) -> list[str]:
+    if as_root:
+        # bwrap runs privileged, so it can bind a checkout in a folder only root may enter (/root,
+        # pytest's /tmp/pytest-of-root); setpriv then drops to a fresh uid with no capabilities left.
+        namespaces = ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+                      "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        namespaces = ["--unshare-all", "--unshare-user", "--disable-userns"]
+    args = ["bwrap", *namespaces, "--die-with-parent", "--new-session", "--hostname", "sandbox", "--clearenv",
+            "--ro-bind", "/usr", "/usr"]
     for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
         path = Path("/") / name
         if path.is_symlink():
@@ -196,19 +206,28 @@ def _bubblewrap_arguments(limits: Limits, home: str) -> list[str]:
     for name in ETC_FILES:
         if (Path("/etc") / name).exists():
             args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+    # The private /tmp first, then the interpreter's folders: a checkout (and its .venv) under /tmp
+    # stays visible, read-only, on top of the fresh tmpfs instead of being hidden by it. Their parent
+    # folders are made 0755 (bwrap would copy a private parent's 0700, which the sandbox's uid cannot enter).
+    args += ["--proc", "/proc", "--dev", "/dev",
+             "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", INSIDE_TMP]
+    made = {"/", INSIDE_TMP}
     for path in _interpreter_paths():
+        for parent in reversed(Path(path).parents):
+            if str(parent) not in made:
+                made.add(str(parent))
+                args += ["--perms", "0755", "--dir", str(parent)]
         args += ["--ro-bind", path, path]
-    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_bytes), "--tmpfs", INSIDE_TMP,
-             "--chdir", INSIDE_TMP, "--setenv", "HOME", INSIDE_TMP, "--setenv", "TMPDIR", INSIDE_TMP,
-             "--setenv", "MPLCONFIGDIR", INSIDE_TMP, "--remount-ro", "/"]  # last: the root of the sandbox itself is read-only too, only /tmp takes writes
+    args += ["--chdir", INSIDE_TMP, "--setenv", "HOME", INSIDE_TMP, "--setenv", "TMPDIR", INSIDE_TMP,
+             "--setenv", "MPLCONFIGDIR", INSIDE_TMP,
+             "--remount-ro", "/"]  # last: the sandbox's root is read-only too; only /tmp takes writes
     for key, value in _environment().items():
         args += ["--setenv", key, value]
-    del home  # the host folder holds only the captured output; the sandbox never sees it
     return args
 
 
-def _limit_resources(limits: Limits, processes: int | None, uid: int | None):
-    """The function run in the child between fork and exec: limits first, then drop root."""
+def _limit_resources(limits: Limits, processes: int | None):
+    """The function run in the child between fork and exec: the limits, inherited by all it starts."""
     def apply() -> None:
         # CPU: SIGXCPU at the soft limit (reported by name), SIGKILL a second later at the hard one.
         resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
@@ -217,10 +236,6 @@ def _limit_resources(limits: Limits, processes: int | None, uid: int | None):
             resource.setrlimit(which, (value, value))
         if processes is not None:
             resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
-        if uid is not None:
-            os.setgroups([])
-            os.setresgid(uid, uid, uid)
-            os.setresuid(uid, uid, uid)
     return apply
 
 
@@ -238,14 +253,18 @@ def _take_uid() -> int:
 
 
 def _run_bubblewrap(executable: str, argv: list[str], stdin: str, limits: Limits) -> Result:
-    uid = _take_uid() if os.geteuid() == 0 else None
+    as_root = os.geteuid() == 0
+    uid = _take_uid() if as_root else None
     try:
         # A fresh uid owns no process yet, so the limit is this run's alone; without root the
         # count also includes the caller's own processes, so allow for those.
-        processes = limits.processes if uid is not None else _own_process_count() + limits.processes
+        processes = limits.processes if as_root else _own_process_count() + limits.processes
+        command = _bubblewrap_arguments(limits, as_root) + ["--"]
+        if as_root:
+            command += [SETPRIV, "--reuid", str(uid), "--regid", str(uid), "--clear-groups", "--no-new-privs", "--"]
         with tempfile.TemporaryDirectory(prefix="quizapp-sandbox-") as home:
-            return _supervise(_bubblewrap_arguments(limits, home) + ["--", executable, *argv], stdin, limits, home,
-                              _limit_resources(limits, processes, uid), BUBBLEWRAP, env={})
+            return _supervise(command + [executable, *argv], stdin, limits, home, _limit_resources(limits, processes),
+                              BUBBLEWRAP, env={})
     finally:
         if uid is not None:
             with _uid_lock:
@@ -256,7 +275,7 @@ def _run_fallback(executable: str, argv: list[str], stdin: str, limits: Limits) 
     processes = _own_process_count() + limits.processes if os.geteuid() != 0 and sys.platform == "linux" else None
     with tempfile.TemporaryDirectory(prefix="quizapp-sandbox-") as home:
         env = {**_environment(), "HOME": home, "TMPDIR": home, "MPLCONFIGDIR": home}
-        return _supervise([executable, *argv], stdin, limits, home, _limit_resources(limits, processes, None),
+        return _supervise([executable, *argv], stdin, limits, home, _limit_resources(limits, processes),
                           FALLBACK, env=env, cwd=home)
 
 

@@ -339,3 +339,20 @@ def test_publishing_records_the_uploaded_questions_as_web_code(tmp_path):
     published = teacher.post(response.headers["Location"] + "/publish", data={"csrf_token": csrf_token(review.text)})
     assert published.status_code == 303, published.text
     assert provenance.uploaded_ids(root) == {"t-uploaded-check"}
+
+
+@needs_bubblewrap
+def test_an_interpreter_under_tmp_is_still_visible(under_bubblewrap, tmp_path, monkeypatch):
+    """A checkout (and its .venv) under /tmp, as a CI clone may be: the private /tmp must not hide it."""
+    venv = tmp_path / "venv"
+    subprocess.run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", "--without-pip", str(venv)],
+                   check=True)
+    paths = sandbox._interpreter_paths()
+    monkeypatch.setattr(sandbox, "_interpreter_paths", lambda: [*paths, str(venv)])
+    result = sandbox._run_bubblewrap(str(venv / "bin" / "python"), ["-I", "-c", "import sys; print(sys.prefix)"], "",
+                                     sandbox.Limits(wall_seconds=20))
+    assert result.stdout.strip() == str(venv), result.stderr
+    scratch = sandbox._run_bubblewrap(str(venv / "bin" / "python"),
+                                      ["-I", "-c", "open('/tmp/x', 'w').write('ok'); print(open('/tmp/x').read())"], "",
+                                      sandbox.Limits(wall_seconds=20))
+    assert scratch.stdout.strip() == "ok", scratch.stderr
