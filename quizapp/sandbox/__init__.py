@@ -5,8 +5,10 @@ IPC, UTS and user namespaces, so nothing it starts outlives it and it sees no ot
 a read-only view of the interpreter and its libraries only (not `instance/`, not the
 repository, not `/etc` beyond what the dynamic linker needs); a private, size-limited tmpfs as
 its home; limits on CPU time, address space, file size, open files and processes; and a wall
-timeout after which the whole sandbox is killed. When the caller is root it first drops to an
-unprivileged user id, so the process limit counts and no file of the host is writable.
+timeout after which the whole sandbox is killed. A root caller runs bwrap privileged (so it can
+bind a checkout only root may enter) and `setpriv` drops the code to a fresh unprivileged uid with
+no capabilities, so the process limit counts; otherwise bwrap runs in an unprivileged user
+namespace that may not nest another.
 
 Where bubblewrap cannot run (not installed, or user namespaces are off), `fallback` mode keeps
 what a plain subprocess can: an empty environment, the same resource limits, a temporary
