@@ -372,3 +372,12 @@ def test_the_reason_gives_p_gap_as_a_rounded_percentage(pattern):
     sel = select_next(st, AdaptiveSettings(skill_cap=20, curtail=False, stop_low=0.0, stop_high=1.0),
                       random.Random(0))
     assert f"we are {round(sel.p_gap * 100)} % sure of a gap" in sel.reason
+
+
+def test_a_skill_one_item_ahead_may_still_be_asked_but_not_two():
+    """The lead rule: after this item no skill may be more than 2 items ahead of the least-tested one."""
+    st = state(skills=("a", "b"), rho=0.0, weights={"a": 5.0})
+    st.posterior.update("a", Observation(ItemParams(1.0, 0.0, 0.25), 1.0))
+    assert select_next(st, AdaptiveSettings(), random.Random(0)).item.skill == "a"      # 2 vs 0 after it
+    st.posterior.update("a", Observation(ItemParams(1.0, 0.0, 0.25), 0.0))
+    assert select_next(st, AdaptiveSettings(), random.Random(0)).item.skill == "b"      # 3 vs 0 would be too far
