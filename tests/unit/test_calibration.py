@@ -455,3 +455,49 @@ def test_standard_errors_at_the_clamp_bounds():
         block = -np.array([[second(2 * j, 2 * j), second(2 * j, 2 * j + 1)],
                            [second(2 * j + 1, 2 * j), second(2 * j + 1, 2 * j + 1)]])
         assert fits[j].se_b == pytest.approx(math.sqrt(np.linalg.inv(block)[1, 1]), rel=1e-4), j
+
+
+def test_each_fit_names_its_item_and_answers_after_an_unanswered_or_unknown_one():
+    """Fits come back in the order of `items`, each with its key and guessing floor, whatever comes first."""
+    items, responses = clamped_and_duplicated()
+    nobody = CalibrationItem(99, 0.5, 1.0)
+    fits = fit_3pl([nobody, *items], [(0, 12345, 1.0), *responses], a_prior_sd=math.inf, b_prior_sd=math.inf)
+    assert [(f.key, f.c) for f in fits] == [(99, 0.5)] + [(it.key, it.c) for it in items]
+    assert fits[0] == ItemFit(99, 1.0, 1.0, 0.5, 0, None, False, ())
+    for f, g in zip(fits[1:], fit_3pl(items, responses, a_prior_sd=math.inf, b_prior_sd=math.inf)):
+        assert (f.key, f.n, f.reasons) == (g.key, g.n, g.reasons)
+        assert (f.a, f.b) == pytest.approx((g.a, g.b), abs=1e-9)
+
+
+def test_the_fit_is_a_stationary_point_with_a_wider_prior_on_a():
+    items, responses, _, _, _ = simulate(12, n_items=3, n_persons=60, density=1.0, c=0.2)
+    fits = fit_3pl(items, responses, a_prior_sd=1.0, b_prior_sd=2.0, tol=1e-9, max_iter=5000)
+    params = np.ravel([[math.log(f.a), f.b] for f in fits])
+    h, eye = 1e-5, np.eye(params.size)
+    grad = [(penalised_marginal(params + h * e, items, responses, 1.0, 2.0)
+             - penalised_marginal(params - h * e, items, responses, 1.0, 2.0)) / (2 * h) for e in eye]
+    assert np.max(np.abs(grad)) < 1e-4
+
+
+def test_one_fractional_credit_is_enough_to_spare_an_item_the_too_deterministic_flag():
+    items, responses = guttman_and_drifted()
+    first = next(i for i, (_, key, _) in enumerate(responses) if key == 1)
+    responses[first] = (responses[first][0], 1, 0.5)
+    guttman = fit_3pl(items, responses)[0]
+    assert guttman.infit < calibration.INFIT_LOW and guttman.reasons == ()
+
+
+def test_the_point_biserial_leaves_out_persons_without_another_answer():
+    """Thirty persons answer items 1 and 6 (two items each) and twenty more answer item 1 only: item 1's
+    point-biserial uses exactly the thirty with a rest EAP."""
+    items, responses = clamped_and_duplicated()
+    kept = [r for r in responses if r[1] in (1, 6)] + [(100 + p, 1, float(p % 2)) for p in range(20)]
+    fits = fit_3pl(items, kept, a_prior_sd=math.inf, b_prior_sd=math.inf)
+    _, rest = by_hand(items, kept, fits)
+    credit, rest_eap = np.array([v for (person, key), v in rest.items() if key == 1]).T
+    assert credit.size == 30 and fits[0].n == 50
+    assert fits[0].point_biserial == pytest.approx(float(np.corrcoef(credit, rest_eap)[0, 1]), rel=1e-9)
+
+
+def test_point_biserial_helper_gives_exactly_zero_without_correlation():
+    assert calibration._pearson(np.array([0.0, 1.0, 0.0, 1.0]), np.array([0.0, 0.0, 1.0, 1.0])) == 0.0
