@@ -80,7 +80,7 @@ def _information(items: Sequence[AdaptiveItem], theta=THETA_GRID) -> np.ndarray:
 
 
 def skill_stopped(p_gap: float, n: int, settings: AdaptiveSettings, sd: float = float("inf")) -> bool:
-    return (n >= settings.min_items and (p_gap <= settings.stop_low or p_gap >= settings.stop_high
+    return (n >= settings.min_items and (p_gap < settings.stop_low or p_gap > settings.stop_high
                                          or sd < settings.stop_sd)) \
         or n >= settings.skill_cap
 

@@ -341,7 +341,8 @@ def _diagnostics(pairs, log_a, b, c, theta, log_prior_theta, inv_va, inv_vb):
     se(b): observed information of item j's (log a, b) block by Louis' formula,
     I = E[-H] - E[s s'] + sum over pairs of E[s] E[s]', plus the priors. Per (person, item) pair
     the complete-data score at node q is g_q·(z_q, -a) with g = x·s/P - m·s, so every term but the
-    last is linear in the E-step sums of w·m, w·x, w·x², w·x·m, w·m² (over persons), and the last
+    last is linear in the E-step sums of w·m, w·x, w·x², w·x·m, w·m² (over persons; x is the pair's summed
+    credit, so a duplicate answer enters x² as (x1 + x2)², not x1² + x2²), and the last
     needs each pair's posterior means of s/P·z, s·z, s/P and s.
     """
     n_items, n_nodes = pairs.n_items, theta.size
@@ -355,13 +356,13 @@ def _diagnostics(pairs, log_a, b, c, theta, log_prior_theta, inv_va, inv_vb):
     basis = np.concatenate([ratio * z, s * z, ratio, s]).T        # Q × 4J
     for block in pairs.blocks:
         p0, p1, lo, hi = block
-        m_blk, x_blk, x2_blk = pairs.dense(block, pairs.m, pairs.x, pairs.x2)
+        m_blk, x_blk = pairs.dense(block, pairs.m, pairs.x)
         log_post = _log_posterior(m_blk, x_blk, log_p, log_1mp, log_prior_theta)
         post = np.exp(log_post)
         eap[p0:p1] = post @ theta
         sums["m"] += m_blk.T @ post
         sums["x"] += x_blk.T @ post
-        sums["x2"] += x2_blk.T @ post
+        sums["x2"] += (x_blk * x_blk).T @ post      # the pair's score squares its *total* credit (duplicates)
         sums["xm"] += (x_blk * m_blk).T @ post
         sums["m2"] += (m_blk * m_blk).T @ post
         means = post @ basis                                       # persons × 4J

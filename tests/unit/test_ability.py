@@ -138,3 +138,19 @@ def test_an_answer_the_model_calls_certain_leaves_a_finite_posterior(credit):
     with np.errstate(all="raise"):
         e = estimate([Observation(item, credit)], 0.0)
     assert math.isfinite(e.theta) and math.isfinite(e.sd)
+
+
+# --- survivors of the scoring mutation run (docs/mutation.md) -------------------------------------------------
+
+@pytest.mark.parametrize("grid", [None, np.linspace(-4.0, 4.0, 81)])
+def test_probability_below_spreads_each_point_over_its_own_cell(grid):
+    """A point mass at a grid point is uniform over the cell of one grid step around it: a cut a quarter
+    step above the point has 3/4 of it below."""
+    from quizapp.scoring.ability import GRID, probability_below
+
+    grid = GRID if grid is None else grid
+    step, k = float(grid[1] - grid[0]), len(grid) // 2
+    point = np.zeros_like(grid)
+    point[k] = 1.0
+    assert probability_below(point, float(grid[k]) + step / 4, grid) == pytest.approx(0.75, abs=1e-12)
+    assert probability_below(point, float(grid[k]) - step / 4, grid) == pytest.approx(0.25, abs=1e-12)

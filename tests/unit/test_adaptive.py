@@ -260,3 +260,124 @@ def test_ties_in_uncertainty_go_to_the_less_tested_skill():
     st.posterior = JointPosterior(["a", "b"], 0.0)                            # equal uncertainty again, unequal counts
     st.posterior.counts[sel.item.skill] = 1
     assert select_next(st, AdaptiveSettings(), random.Random(0)).item.skill == other
+
+
+# --- survivors of the scoring mutation run, killed by the rules they break (docs/mutation.md) ---------------
+
+
+def test_a_decision_sitting_exactly_on_the_cut_is_not_locked():
+    """All posterior mass on the cut (P(gap) exactly .5): there is no decision yet to lock, even with no
+    items left to ask."""
+    on_cut = (THETA_GRID == 0.0).astype(float)
+    assert on_cut.sum() == 1.0
+    items = pool(skills=("s",), per=3)["s"]
+    assert decision_locked(on_cut, 0.0, items, 0) is False
+    assert decision_locked(on_cut, 0.0, items, 3) is False
+
+
+def test_a_skill_with_no_items_left_is_locked():
+    weights = answered([0, 1]).posterior.marginals()["a"]
+    assert decision_locked(weights, 0.0, [], 5) is True
+    assert decision_locked(weights, 0.0, pool(skills=("a",))["a"], 0) is True
+
+
+# Cases where the rule's ranking of items (3PL information a²·(Q/P)·((P - c)/(1 - c))², the `top` best, then
+# the answer that moves P(gap) furthest, the largest P(gap) when the worst case is all wrong) decides the
+# verdict: (answers so far as ((a, b, c), right)), items left (a, b, c), target, items before the cap, top).
+LOCK_CASES = [
+    ([((0.98, 0.13, 0.5), 0.0), ((2.24, -1.17, 0.0), 1.0)],
+     [(3.74, 2.24, 0.5), (0.8, 1.75, 0.5), (1.86, -2.85, 0.5), (0.92, 1.5, 0.0), (1.46, -1.47, 0.0),
+      (3.06, -0.85, 0.2), (1.67, -1.04, 0.0)], 0.43, 3, 1, True),
+    ([((0.57, 0.74, 0.2), 0.0), ((2.36, -0.49, 0.5), 0.0), ((1.91, -0.27, 0.2), 1.0), ((1.35, -1.3, 0.5), 1.0)],
+     [(0.7, -0.91, 0.0), (3.17, 1.98, 0.0), (3.11, -0.43, 0.0), (3.64, -1.05, 0.5), (1.57, 2.09, 0.5),
+      (1.53, 0.63, 0.5), (2.57, -2.88, 0.0)], 0.78, 4, 1, True),
+    ([((0.58, -0.11, 0.2), 1.0), ((1.39, 0.76, 0.2), 1.0), ((2.34, 0.6, 0.2), 0.0), ((1.99, -0.31, 0.5), 1.0),
+      ((1.82, 1.55, 0.2), 1.0)],
+     [(1.8, 0.72, 0.0), (2.41, -1.84, 0.5), (2.44, 0.46, 0.5), (1.06, -0.05, 0.5)], -0.33, 2, 3, False),
+]
+
+
+@pytest.mark.parametrize("answers, left, target, remaining, top, locked", LOCK_CASES)
+def test_curtailment_ranks_items_by_their_3pl_information(answers, left, target, remaining, top, locked):
+    posterior = JointPosterior(["s"], 0.0)
+    for params, right in answers:
+        posterior.update("s", Observation(ItemParams(*params), right))
+    weights = posterior.marginals()["s"]
+    items = [AdaptiveItem(k, "s", ItemParams(*params)) for k, params in enumerate(left)]
+    assert reference_locked(weights, target, items, remaining, top) is locked
+    assert decision_locked(weights, target, items, remaining, top) is locked
+
+
+@pytest.mark.parametrize("p_gap, stopped", [(0.1, False), (0.0999, True), (0.9, False), (0.9001, True)])
+def test_a_skill_stops_only_outside_the_closed_interval(p_gap, stopped):
+    """MEASUREMENT.md 1: a skill stops at P(gap) outside [0.1, 0.9]; the ends themselves are inside."""
+    assert skill_stopped(p_gap, 2, AdaptiveSettings()) is stopped
+
+
+def test_an_sd_of_exactly_the_limit_does_not_stop_a_skill():
+    """MEASUREMENT.md 6: the SD stop is 'posterior SD < 0.35'."""
+    assert skill_stopped(0.5, 5, AdaptiveSettings(), 0.35) is False
+    assert skill_stopped(0.5, 5, AdaptiveSettings(), 0.3499) is True
+
+
+def test_open_skills_stops_a_pinned_down_skill_at_the_cut():
+    """Six sharp items at the cut, half right: P(gap) is .5 but the SD is below .35, so the skill stops."""
+    st = state(skills=("a",), rho=0.0)
+    for right in [1, 0, 1, 0, 1, 0]:
+        st.posterior.update("a", Observation(ItemParams(3.0, 0.0, 0.0), float(right)))
+    e = st.posterior.estimate("a", 0.0)
+    assert e.p_gap == pytest.approx(0.5) and e.sd < 0.35
+    assert st.open_skills(AdaptiveSettings(curtail=False)) == []
+
+
+def test_open_skills_skips_a_skill_without_items_and_goes_on():
+    st = state(skills=("a", "b"))
+    st.pool = {"b": st.pool["b"]}                                      # no items at all for skill a
+    assert st.open_skills(AdaptiveSettings()) == ["b"]
+
+
+def test_open_skills_goes_on_past_a_stopped_skill():
+    st = state(skills=("a", "b", "c"), rho=0.0)
+    for _ in range(2):
+        st.posterior.update("a", Observation(ItemParams(1.0, 0.0, 0.25), 1.0))
+    assert st.open_skills(AdaptiveSettings(skill_cap=2)) == ["b", "c"]
+
+
+def test_open_skills_goes_on_past_a_curtailed_skill():
+    st = state(skills=("a", "b"), rho=0.0)
+    for right in [0, 0, 1]:
+        st.posterior.update("a", Observation(ItemParams(1.0, 0.0, 0.25), float(right)))
+    assert st.open_skills(AdaptiveSettings(skill_cap=4, curtail=False)) == ["a", "b"]
+    assert st.open_skills(AdaptiveSettings(skill_cap=4)) == ["b"]
+
+
+def test_curtailment_starts_at_the_minimum_number_of_items():
+    """Two wrong answers (the minimum): with one item before the cap the decision is locked already."""
+    st = answered([0, 0])
+    assert st.open_skills(AdaptiveSettings(skill_cap=3, curtail=False)) == ["a"]
+    assert st.open_skills(AdaptiveSettings(skill_cap=3)) == []
+
+
+def test_curtailment_uses_the_selectors_randomesque_width():
+    """Two wrong and one right, three items before the cap of 6: the single most informative items
+    cannot reverse the decision, but the selector's top 3 include items that could."""
+    st = answered([0, 0, 1])
+    assert st.open_skills(AdaptiveSettings(skill_cap=6, randomesque=3)) == ["a"]
+    assert st.open_skills(AdaptiveSettings(skill_cap=6, randomesque=1)) == []
+
+
+@pytest.mark.parametrize("pattern", [[0], [0, 0], [0, 1], [1, 0, 0], [0, 0, 1], [0, 1, 0, 0]])
+def test_the_reason_gives_p_gap_as_a_rounded_percentage(pattern):
+    st = answered(pattern)
+    sel = select_next(st, AdaptiveSettings(skill_cap=20, curtail=False, stop_low=0.0, stop_high=1.0),
+                      random.Random(0))
+    assert f"we are {round(sel.p_gap * 100)} % sure of a gap" in sel.reason
+
+
+def test_a_skill_one_item_ahead_may_still_be_asked_but_not_two():
+    """The lead rule: after this item no skill may be more than 2 items ahead of the least-tested one."""
+    st = state(skills=("a", "b"), rho=0.0, weights={"a": 5.0})
+    st.posterior.update("a", Observation(ItemParams(1.0, 0.0, 0.25), 1.0))
+    assert select_next(st, AdaptiveSettings(), random.Random(0)).item.skill == "a"      # 2 vs 0 after it
+    st.posterior.update("a", Observation(ItemParams(1.0, 0.0, 0.25), 0.0))
+    assert select_next(st, AdaptiveSettings(), random.Random(0)).item.skill == "b"      # 3 vs 0 would be too far

@@ -352,3 +352,152 @@ def test_point_biserial_helper_has_no_answer_without_spread():
     assert calibration._pearson(np.array([1.0]), np.array([2.0])) is None
     assert calibration._pearson(np.array([1.0, 1.0, 1.0]), np.array([0.1, 0.2, 0.3])) is None
     assert calibration._pearson(np.array([0.1, 0.2, 0.3]), np.array([1.0, 1.0, 1.0])) is None
+
+
+# --- survivors of the scoring mutation run: the diagnostics against hand computations ---------------------
+
+def clamped_and_duplicated(n_persons=30):
+    """Exactly MIN_FIT_RESPONSES persons. Item 1 is plain with guessing, 2 has a reversed key (a goes to its
+    bound 0.2 with the priors off), 3 everyone gets right (b goes to -4), 4 nobody gets right (b goes to 4),
+    5 is answered twice by the first 20 persons (40 responses in 20 pairs), 6 is plain, but on these 30 persons
+    its a goes to its bound 4."""
+    rng = np.random.default_rng(8)
+    items = [CalibrationItem(1, 0.2, 0.0), CalibrationItem(2, 0.0, 0.0), CalibrationItem(3, 0.0, 0.0),
+             CalibrationItem(4, 0.0, 0.0), CalibrationItem(5, 0.25, 0.5), CalibrationItem(6, 0.0, -0.5)]
+    responses = []
+    for person, theta in enumerate(rng.normal(size=n_persons)):
+        responses.append((person, 1, float(rng.random() < 0.2 + 0.8 / (1 + np.exp(-1.2 * theta)))))
+        responses.append((person, 2, float(rng.random() < 1 / (1 + np.exp(1.5 * theta)))))
+        responses.append((person, 3, 1.0))
+        responses.append((person, 4, 0.0))
+        if person < 20:
+            responses.append((person, 5, 1.0 if theta > 0 else 0.0))
+            responses.append((person, 5, 0.5))
+        responses.append((person, 6, float(rng.random() < 1 / (1 + np.exp(-(theta + 0.5))))))
+    return items, responses
+
+
+def by_hand(items, responses, fits):
+    """Each person's log posterior on the nodes, with and without each item, from the fitted curves."""
+    index = {it.key: j for j, it in enumerate(items)}
+
+    def log_like(key, x):
+        f = fits[index[key]]
+        p = f.c + (1 - f.c) / (1 + np.exp(-f.a * (NODES - f.b)))
+        return x * np.log(p) + (1 - x) * np.log1p(-p)
+
+    def mean(log_post):
+        w = np.exp(log_post - log_post.max())
+        return float(w @ NODES / w.sum())
+
+    by_person = {}
+    for person, key, x in responses:
+        by_person.setdefault(person, []).append((key, x))
+    eap = {person: mean(np.log(WEIGHTS) + sum(log_like(k, x) for k, x in answers))
+           for person, answers in by_person.items()}
+    rest = {(person, key): (np.mean([x for k, x in answers if k == key]),
+                            mean(np.log(WEIGHTS) + sum(log_like(k, x) for k, x in answers if k != key)))
+            for person, answers in by_person.items() for key in {k for k, _ in answers}
+            if any(k != key for k, _ in answers)}
+    return eap, rest
+
+
+def test_infit_is_the_information_weighted_mean_square_at_each_eap():
+    items, responses = clamped_and_duplicated()
+    fits = fit_3pl(items, responses, a_prior_sd=math.inf, b_prior_sd=math.inf)
+    eap, _ = by_hand(items, responses, fits)
+    for j, (it, fit) in enumerate(zip(items, fits)):
+        mine = [(x, fit.c + (1 - fit.c) / (1 + math.exp(-fit.a * (eap[person] - fit.b))))
+                for person, key, x in responses if key == it.key]
+        assert fit.n == len(mine)
+        expected = sum((x - p) ** 2 for x, p in mine) / sum(p * (1 - p) for _, p in mine)
+        assert fit.infit == pytest.approx(expected, rel=1e-9), it      # 30 responses are enough; 40 in 20 pairs too
+
+
+def test_point_biserial_is_pearsons_r_of_the_mean_credit_and_the_rest_eap():
+    items, responses = clamped_and_duplicated()
+    fits = fit_3pl(items, responses, a_prior_sd=math.inf, b_prior_sd=math.inf)
+    _, rest = by_hand(items, responses, fits)
+    for it, fit in zip(items, fits):
+        pairs = [v for (person, key), v in rest.items() if key == it.key]
+        credit, rest_eap = np.array(pairs).T
+        if len(pairs) < calibration.MIN_FIT_RESPONSES or credit.min() == credit.max():
+            assert fit.point_biserial is None, it                          # item 5: 20 pairs; items 3, 4: no spread
+        else:
+            assert fit.point_biserial == pytest.approx(float(np.corrcoef(credit, rest_eap)[0, 1]), rel=1e-9), it
+    assert [f.point_biserial is None for f in fits] == [False, False, True, True, True, False]
+
+
+def test_standard_errors_at_the_clamp_bounds():
+    """With the priors off: b on its bound has no standard error; a on its bound is taken as known, so
+    se_b = 1/sqrt(-d²L/db²); elsewhere the (log a, b) block of the observed information, inverted."""
+    items, responses = clamped_and_duplicated()
+    fits = fit_3pl(items, responses, a_prior_sd=math.inf, b_prior_sd=math.inf)
+    assert fits[1].a == calibration.A_MIN and fits[5].a == calibration.A_MAX          # both a bounds
+    assert all(abs(f.b) < 3.0 for f in (fits[0], fits[1], fits[4], fits[5]))
+    assert 0.4 < fits[0].a < 0.6 and 0.6 < fits[4].a < 1.0                               # inside the bounds
+    assert (fits[2].b, fits[3].b) == (calibration.B_MIN, calibration.B_MAX)
+    assert (fits[2].se_b, fits[3].se_b) == (None, None)
+    params = np.ravel([[math.log(f.a), f.b] for f in fits])
+
+    def f(v):
+        return penalised_marginal(v, items, responses, a_sd=math.inf, b_sd=math.inf)
+
+    h, eye = 1e-3, np.eye(params.size)
+
+    def second(u, v):
+        eu, ev = eye[u] * h, eye[v] * h
+        return (f(params + eu + ev) - f(params + eu - ev) - f(params - eu + ev) + f(params - eu - ev)) / (4 * h * h)
+
+    for j in (1, 5):
+        assert fits[j].se_b == pytest.approx(1.0 / math.sqrt(-second(2 * j + 1, 2 * j + 1)), rel=1e-4), j
+    for j in (0, 4):
+        block = -np.array([[second(2 * j, 2 * j), second(2 * j, 2 * j + 1)],
+                           [second(2 * j + 1, 2 * j), second(2 * j + 1, 2 * j + 1)]])
+        assert fits[j].se_b == pytest.approx(math.sqrt(np.linalg.inv(block)[1, 1]), rel=1e-4), j
+
+
+def test_each_fit_names_its_item_and_answers_after_an_unanswered_or_unknown_one():
+    """Fits come back in the order of `items`, each with its key and guessing floor, whatever comes first."""
+    items, responses = clamped_and_duplicated()
+    nobody = CalibrationItem(99, 0.5, 1.0)
+    fits = fit_3pl([nobody, *items], [(0, 12345, 1.0), *responses], a_prior_sd=math.inf, b_prior_sd=math.inf)
+    assert [(f.key, f.c) for f in fits] == [(99, 0.5)] + [(it.key, it.c) for it in items]
+    assert fits[0] == ItemFit(99, 1.0, 1.0, 0.5, 0, None, False, ())
+    for f, g in zip(fits[1:], fit_3pl(items, responses, a_prior_sd=math.inf, b_prior_sd=math.inf)):
+        assert (f.key, f.n, f.reasons) == (g.key, g.n, g.reasons)
+        assert (f.a, f.b) == pytest.approx((g.a, g.b), abs=1e-9)
+
+
+def test_the_fit_is_a_stationary_point_with_a_wider_prior_on_a():
+    items, responses, _, _, _ = simulate(12, n_items=3, n_persons=60, density=1.0, c=0.2)
+    fits = fit_3pl(items, responses, a_prior_sd=1.0, b_prior_sd=2.0, tol=1e-9, max_iter=5000)
+    params = np.ravel([[math.log(f.a), f.b] for f in fits])
+    h, eye = 1e-5, np.eye(params.size)
+    grad = [(penalised_marginal(params + h * e, items, responses, 1.0, 2.0)
+             - penalised_marginal(params - h * e, items, responses, 1.0, 2.0)) / (2 * h) for e in eye]
+    assert np.max(np.abs(grad)) < 1e-4
+
+
+def test_one_fractional_credit_is_enough_to_spare_an_item_the_too_deterministic_flag():
+    items, responses = guttman_and_drifted()
+    first = next(i for i, (_, key, _) in enumerate(responses) if key == 1)
+    responses[first] = (responses[first][0], 1, 0.5)
+    guttman = fit_3pl(items, responses)[0]
+    assert guttman.infit < calibration.INFIT_LOW and guttman.reasons == ()
+
+
+def test_the_point_biserial_leaves_out_persons_without_another_answer():
+    """Thirty persons answer items 1 and 6 (two items each) and twenty more answer item 1 only: item 1's
+    point-biserial uses exactly the thirty with a rest EAP."""
+    items, responses = clamped_and_duplicated()
+    kept = [r for r in responses if r[1] in (1, 6)] + [(100 + p, 1, float(p % 2)) for p in range(20)]
+    fits = fit_3pl(items, kept, a_prior_sd=math.inf, b_prior_sd=math.inf)
+    _, rest = by_hand(items, kept, fits)
+    credit, rest_eap = np.array([v for (person, key), v in rest.items() if key == 1]).T
+    assert credit.size == 30 and fits[0].n == 50
+    assert fits[0].point_biserial == pytest.approx(float(np.corrcoef(credit, rest_eap)[0, 1]), rel=1e-9)
+
+
+def test_point_biserial_helper_gives_exactly_zero_without_correlation():
+    assert calibration._pearson(np.array([0.0, 1.0, 0.0, 1.0]), np.array([0.0, 0.0, 1.0, 1.0])) == 0.0

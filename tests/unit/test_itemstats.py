@@ -415,3 +415,8 @@ def test_discrimination_needs_min_responses_pairs():
 def test_unknown_flag_message_names_the_code():
     with pytest.raises(ValueError, match="^unknown item-statistics flag 'nope'$"):
         summary_flags_text("nope")
+
+
+def test_pearson_of_no_pairs_is_none():
+    """Fewer than two pairs has no correlation, including none at all (an item nobody answered)."""
+    assert pearson([], []) is None and pearson([0.5], [3.0]) is None

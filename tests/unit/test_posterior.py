@@ -63,3 +63,78 @@ def test_unknown_skill_is_added_on_update():
     post = JointPosterior([], 0.3)
     post.update("new", RIGHT[0])
     assert post.counts == {"new": 1} and math.isfinite(post.estimate("new", 0).theta)
+
+
+# --- survivors of the scoring mutation run (docs/mutation.md) -------------------------------------------------
+
+from quizapp.scoring.posterior import G_GRID, THETA_GRID  # noqa: E402
+
+
+def reference_marginal(answers, rho, skill):
+    """MEASUREMENT.md 5.1 on the module's grids, with plain loops: g ~ N(0, 1) on G_GRID; given g, each
+    skill's theta is N(sqrt(rho)·g, 1 - rho) discretised on THETA_GRID (normalised for each g)."""
+    def lik(observations):
+        out = np.ones_like(THETA_GRID)
+        for o in observations:
+            p = o.item.c + (1 - o.item.c) / (1 + np.exp(-o.item.a * (THETA_GRID - o.item.b)))
+            out = out * p ** o.credit * (1 - p) ** (1 - o.credit)
+        return out
+
+    total = np.zeros_like(THETA_GRID)
+    for g in G_GRID:
+        given_g = np.exp(-0.5 * (THETA_GRID - math.sqrt(rho) * g) ** 2 / (1 - rho))
+        given_g /= given_g.sum()
+        term = math.exp(-0.5 * g * g) * given_g * lik(answers.get(skill, []))
+        for other, observations in answers.items():
+            if other != skill:
+                term = term * float(given_g @ lik(observations))
+        total += term
+    return total / total.sum()
+
+
+@pytest.mark.parametrize("rho", [0.3, 0.95])
+def test_marginals_match_the_model_on_its_grids(rho):
+    """rho = 0.95 puts much of p(theta | g) against the grid's ends, where each row must still sum to 1."""
+    answers = {"a": [Observation(ItemParams(1.5, 2.5, 0.0), 1)] * 6, "b": WRONG[:1]}
+    post = JointPosterior(["a", "b"], rho)
+    for skill, observations in answers.items():
+        for o in observations:
+            post.update(skill, o)
+    for skill in answers:
+        assert post.marginals()[skill] == pytest.approx(reference_marginal(answers, rho, skill), abs=1e-12)
+
+
+def test_the_default_correlation_is_0_3():
+    default, explicit = JointPosterior(["a", "b"]), JointPosterior(["a", "b"], 0.3)
+    for post in (default, explicit):
+        for o in RIGHT:
+            post.update("b", o)
+    assert default.estimate("a", 0.0) == explicit.estimate("a", 0.0)
+    assert default.estimate("a", 0.0).theta > 0.05
+
+
+def test_estimate_reports_its_target_and_the_expected_shortfall():
+    post = JointPosterior(["a"], 0.0)
+    for o in WRONG:
+        post.update("a", o)
+    w = post.marginals()["a"]
+    for target in (-0.5, 0.0, 0.7):
+        est = post.estimate("a", target)
+        assert est.target == target and est.n_items == 2
+        assert est.shortfall == pytest.approx(sum(p * max(0.0, target - t) for p, t in zip(w, THETA_GRID)), abs=1e-12)
+
+
+def test_a_long_record_of_answers_stays_a_proper_posterior():
+    """Two thousand answers make each likelihood astronomically small; the marginals must not underflow."""
+    post = JointPosterior(["a", "b"], 0.3)
+    for k in range(2000):
+        post.update("a", Observation(ItemParams(1.0, 0.0, 0.0), float(k % 2)))
+    weights = post.marginals()["a"]
+    assert np.all(np.isfinite(weights)) and weights.sum() == pytest.approx(1.0)
+    assert post.estimate("a", 0.0).theta == pytest.approx(0.0, abs=0.05)
+
+
+def test_a_skill_first_seen_on_update_is_listed_by_name():
+    post = JointPosterior(["a"], 0.3)
+    post.update("new", RIGHT[0])
+    assert post.skills == ["a", "new"]

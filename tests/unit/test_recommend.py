@@ -159,3 +159,10 @@ def test_project_reason_names_fall_back_to_ids_and_join_lists():
     assert s.reason == "Builds on your strengths in a, b and c and stretches ml."
     s = suggest_project(gaps[:2], [project("p", ["ml", "a"])], {"a": "Algebra"})
     assert s.reason == "Builds on your strengths in Algebra and stretches ml."
+
+
+def test_a_project_stretches_its_highest_priority_gap():
+    """Two gaps in one project: it stretches the one that matters most (weight × shortfall), not the first by name."""
+    gaps = [weighted_gap("algebra", GAP, 0.2), weighted_gap("stats", GAP, 0.9), gap("python", NO_GAP, theta=1, p=0.1)]
+    s = suggest_project(gaps, [project("p", ["algebra", "stats", "python"])], NAMES)
+    assert s.stretch == "stats"
