@@ -285,7 +285,8 @@ def save_answer(attempt: PageAttempt, slot: ShownSlot, response: dict | None, fl
     values = {"flagged": flagged, "last_token": token}
     seconds = time_on_task(shown_at, slot.timed_until, now)
     if seconds is not None:
-        values.update(seconds=slot.seconds + seconds, timed_until=now)
+        # never moved back: a worker whose clock is behind must not make counted seconds count again
+        values.update(seconds=slot.seconds + seconds, timed_until=max(now, slot.timed_until or now))
     if slot.final:
         if (response is not None and response != slot.response) or (confidence and confidence != slot.confidence):
             raise AnswerFinal(slot.id)
