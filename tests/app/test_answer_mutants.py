@@ -4,7 +4,6 @@ Each test here kills a change to answer saving that the rest of the suite let th
 answer keeping its credit, the per-visit time cap dropped, a cleared confidence not stored.
 """
 import re
-import time
 
 from sqlalchemy import select
 
@@ -12,6 +11,7 @@ from quizapp.attempts import MAX_SECONDS_PER_VISIT
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem
 from tests.app.test_quiz import items_of, right_answer
+from tests.app.test_time_on_task import post_later, shown_page
 
 
 def stored(app, public_id, position):
@@ -82,23 +82,29 @@ def test_a_checked_practice_answer_keeps_its_confidence_when_the_page_is_left(ap
     assert checked_confidence(client, learner.url(position)) == ["unsure"]
 
 
-def test_time_on_a_question_is_capped_per_visit(app, learner):
+def test_time_on_a_question_is_capped_per_visit(app, client, learner, monkeypatch):
+    """Two long visits (each answered ten hours after the last) add one cap each, not the hours between."""
     learner.start()
-    position, definition, _ = items_of(app, learner.public_id)[0]
-    overnight = time.time() - 10 * 3600
-    learner.answer(position, right_answer(definition), shown_at=str(overnight))
-    assert stored(app, learner.public_id, position)["seconds"] == MAX_SECONDS_PER_VISIT
-    learner.answer(position, right_answer(definition), shown_at=str(overnight))   # a second long visit adds one cap
-    assert stored(app, learner.public_id, position)["seconds"] == 2 * MAX_SECONDS_PER_VISIT
+    for visits in (1, 2):
+        token, stamp = shown_page(client, learner.url(1))
+        post_later(client, learner.url(1), monkeypatch, {"csrf_token": token, "shown_at": stamp},
+                  visits * 10 * 3600)
+        monkeypatch.undo()
+        assert stored(app, learner.public_id, 1)["seconds"] == visits * MAX_SECONDS_PER_VISIT
 
 
-def test_time_on_a_question_adds_up_over_short_visits_and_never_goes_back(app, learner):
+def test_time_on_a_question_adds_up_over_short_visits_and_never_goes_back(app, client, learner, monkeypatch):
     learner.start()
-    position, definition, _ = items_of(app, learner.public_id)[0]
-    learner.answer(position, right_answer(definition), shown_at=str(time.time() - 30))
-    first = stored(app, learner.public_id, position)["seconds"]
-    assert 30 <= first < 60
-    learner.answer(position, right_answer(definition), shown_at=str(time.time() + 3600))  # a clock ahead adds nothing
-    assert stored(app, learner.public_id, position)["seconds"] == first
-    learner.answer(position, right_answer(definition), shown_at=str(time.time() - 20))
-    assert 50 <= stored(app, learner.public_id, position)["seconds"] < 90
+    token, stamp = shown_page(client, learner.url(1))
+    post_later(client, learner.url(1), monkeypatch, {"csrf_token": token, "shown_at": stamp}, 30)
+    monkeypatch.undo()
+    first = stored(app, learner.public_id, 1)["seconds"]
+    assert 29 <= first <= 32
+    token, stamp = shown_page(client, learner.url(1))
+    post_later(client, learner.url(1), monkeypatch, {"csrf_token": token, "shown_at": stamp}, -3600)  # a clock behind
+    monkeypatch.undo()
+    assert stored(app, learner.public_id, 1)["seconds"] == first                                    # adds nothing
+    token, stamp = shown_page(client, learner.url(1))
+    post_later(client, learner.url(1), monkeypatch, {"csrf_token": token, "shown_at": stamp}, 20)
+    monkeypatch.undo()
+    assert 48 <= stored(app, learner.public_id, 1)["seconds"] <= 54
