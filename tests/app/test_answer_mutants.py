@@ -5,6 +5,7 @@ answer keeping its credit, the per-visit time cap dropped, a cleared confidence 
 """
 import re
 
+import pytest
 from sqlalchemy import select
 
 from quizapp.attempts import MAX_SECONDS_PER_VISIT
@@ -108,3 +109,29 @@ def test_time_on_a_question_adds_up_over_short_visits_and_never_goes_back(app, c
     post_later(client, learner.url(1), monkeypatch, {"csrf_token": token, "shown_at": stamp}, 20)
     monkeypatch.undo()
     assert 48 <= stored(app, learner.public_id, 1)["seconds"] <= 54
+
+
+def test_a_save_read_before_a_submit_is_refused_as_closed_not_as_final(app, learner):
+    """A submit shows every key, so the slot is both closed and final by the time the stale save's UPDATE
+    runs: the learner must be told the attempt was submitted (AttemptClosed, the closed page), and nothing
+    they posted after the submit is stored."""
+    from flask import session
+
+    from quizapp.access import GUEST_KEY
+    from quizapp.attempts import AttemptClosed, save_answer
+    from quizapp.questiontypes import get_question_type
+    from quizapp.quiz.page import get_own_answer_slot
+
+    learner.start()
+    position, definition, _ = items_of(app, learner.public_id)[0]
+    response = get_question_type(definition["type"]).parse(right_answer(definition), definition)
+    with app.test_request_context():
+        with learner.client.session_transaction() as cookie:
+            session[GUEST_KEY] = cookie[GUEST_KEY]
+        stale = get_own_answer_slot(learner.public_id, position)   # read while the attempt is open
+    assert learner.submit().status_code == 303                      # another tab submits
+    with app.test_request_context():
+        with pytest.raises(AttemptClosed):
+            save_answer(stale.attempt, stale.slot, response, False, token="late")
+    after = stored(app, learner.public_id, position)
+    assert (after["response"], after["credit"], after["state"]) == (None, None, "unanswered")
