@@ -104,3 +104,14 @@ def test_the_servers_clock_costs_the_answer_post_no_statement(app, client, learn
                                                             "action": "save", "answer": right_answer(definition)})
     assert response.status_code == 303
     assert [s.split()[0] for s in statements] in (["SELECT", "UPDATE"], ["SELECT", "WITH"]), statements
+
+
+def test_a_stamp_signed_with_the_apps_secret_for_another_purpose_counts_nothing(app):
+    """The shown stamp has its own salt: a signature the app's secret made for something else (itsdangerous'
+    default salt, or another salt) is not a time the server showed this slot."""
+    from itsdangerous import TimestampSigner
+
+    with app.test_request_context():
+        assert attempts.shown_time(attempts.shown_stamp(7), 7) is not None
+        for other in (TimestampSigner(app.secret_key), TimestampSigner(app.secret_key, salt="another-purpose")):
+            assert attempts.shown_time(other.sign("7").decode(), 7) is None
