@@ -4,6 +4,7 @@ Each test here kills a change to answer saving that the rest of the suite let th
 answer keeping its credit, the per-visit time cap dropped, a cleared confidence not stored.
 """
 import re
+import time
 
 import pytest
 from sqlalchemy import select
@@ -135,3 +136,53 @@ def test_a_save_read_before_a_submit_is_refused_as_closed_not_as_final(app, lear
             save_answer(stale.attempt, stale.slot, response, False, token="late")
     after = stored(app, learner.public_id, position)
     assert (after["response"], after["credit"], after["state"]) == (None, None, "unanswered")
+
+
+def _stale_read(app, learner, position):
+    """The slot as an answer post reads it (quiz/page.py), for calling save_answer directly."""
+    from flask import session
+
+    from quizapp.access import GUEST_KEY
+    from quizapp.quiz.page import get_own_answer_slot
+
+    with app.test_request_context():
+        with learner.client.session_transaction() as cookie:
+            session[GUEST_KEY] = cookie[GUEST_KEY]
+        return get_own_answer_slot(learner.public_id, position)
+
+
+def test_saving_without_check_leaves_a_practice_answer_open(app, learner):
+    """save_answer checks (shows the key, locks the answer) only when asked: a plain save can be changed."""
+    from quizapp.attempts import save_answer
+    from quizapp.questiontypes import get_question_type
+
+    learner.start(mode="practice")
+    position, definition, _ = items_of(app, learner.public_id)[0]
+    qtype = get_question_type(definition["type"])
+    page = _stale_read(app, learner, position)
+    with app.test_request_context():
+        save_answer(page.attempt, page.slot, qtype.parse(right_answer(definition), definition), False, token="one")
+    with app.app_context():
+        item = db.session.scalar(select(AttemptItem).where(AttemptItem.id == page.slot.id))
+        assert (item.checked, item.key_shown_at, item.state) == (False, None, "correct")
+    page = _stale_read(app, learner, position)
+    assert not page.slot.final
+    with app.test_request_context():
+        save_answer(page.attempt, page.slot, None, False, token="two")   # and cleared again
+    assert stored(app, learner.public_id, position)["state"] == "unanswered"
+
+
+def test_the_shown_time_is_utc_whatever_the_servers_time_zone(app, monkeypatch):
+    """Times are stored as naive UTC (models.utcnow): a server in another zone must not shift a visit by hours."""
+    from quizapp import attempts
+    from quizapp.models import utcnow
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        with app.test_request_context():
+            shown = attempts.shown_time(attempts.shown_stamp(3), 3)
+        assert abs((utcnow() - shown).total_seconds()) < 5
+    finally:
+        monkeypatch.undo()
+        time.tzset()
