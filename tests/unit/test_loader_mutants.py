@@ -160,3 +160,22 @@ def test_validating_a_folder_reads_its_yaml_and_yml_files_and_nothing_else(bank_
     assert [Path(f).name for f in bank.files] == ["a.yaml", "b.yml"]
     file_itself = load_bank(bank_dir, [folder / "b.yml"])
     assert [q.id for q in file_itself.questions] == ["q-yml"]
+
+
+@pytest.mark.parametrize("other", [
+    "questions: [unclosed\n",                                        # not YAML
+    "- just\n- a list\n",                                            # not a mapping
+    "skill: t.basics\n",                                             # no questions
+    "skill: t.basics\nquestions:\n  - {type: single}\n  - [a, b]\n",  # a question without an id, a list
+])
+def test_validating_one_file_is_not_upset_by_a_broken_file_beside_it(bank_dir, other):
+    """Validating chosen files reads the others only for id collisions: whatever is wrong in them is their
+    own run's business, and a collision with a well-formed one is still found."""
+    write(bank_dir, other, name="broken.yaml")
+    write(bank_dir, GOOD.replace("q-good", "q-taken"), name="other.yaml")
+    chosen = write(bank_dir, GOOD + GOOD.replace("q-good", "q-taken")[len("skill: t.basics\nquestions:\n"):],
+                   name="chosen.yaml")
+    bank = load_bank(bank_dir, [chosen])
+    issues = [str(i) for i in bank.issues]
+    assert len(issues) == 1, issues
+    assert "chosen.yaml:14: q 'q-taken': duplicate id (also at " in issues[0] and "other.yaml:3)" in issues[0]
