@@ -63,10 +63,12 @@ test: install-test
 ## worker (MUTATION_JOBS=n for more cores), then killed / survived / total and the kill rate; fails below
 ## MUTATION_MIN percent. `$(BIN)/mutmut results` lists the survivors, `$(BIN)/mutmut show NAME` shows one.
 MUTATION_JOBS ?= 1
+## MUTANTS="quizapp.bank.loader*" (or "quizapp.attempts*") mutates one file only
+MUTANTS ?=
 MUTATION_MIN ?= 90
 mutation: install-test
 	rm -rf mutants
-	$(BIN)/mutmut run --max-children $(MUTATION_JOBS) > mutants.log 2>&1 || { tail -c 4000 mutants.log; exit 1; }
+	$(BIN)/mutmut run --max-children $(MUTATION_JOBS) $(MUTANTS) > mutants.log 2>&1 || { tail -c 4000 mutants.log; exit 1; }
 	$(BIN)/mutmut export-cicd-stats
 	$(BIN)/python scripts/mutation_summary.py --min $(MUTATION_MIN)
 

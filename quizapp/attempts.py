@@ -32,6 +32,8 @@ if TYPE_CHECKING:  # the question page's plain read of a slot; importing it here
     from .quiz.page import PageAttempt, ShownSlot
 
 
+# mutmut (docs/mutation.md) mutates only the answering section below: its tests are the answer-saving ones.
+# pragma: no mutate start
 class AttemptClosed(Exception):
     """The attempt was submitted; its answers can no longer change."""
 
@@ -193,6 +195,7 @@ def extend_adaptive(attempt: Attempt, settings: AdaptiveSettings, rho: float) ->
     return True
 
 
+# pragma: no mutate end
 # --- answering -------------------------------------------------------------------------------
 
 MAX_SECONDS_PER_VISIT = 15 * 60  # a tab left open overnight is not time on task
@@ -329,6 +332,7 @@ def _refused(attempt: PageAttempt, slot: ShownSlot):
     raise AttemptClosed(attempt.public_id)
 
 
+# pragma: no mutate block
 def show_keys(attempt_id: int, now: datetime | None = None) -> None:
     """Record that every slot of the attempt has had its key shown (its report): those answers are final.
     In the caller's transaction."""

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import contextlib
+import copy
+import functools
 import os
 import re
 from pathlib import Path
@@ -17,6 +19,18 @@ from quizapp.extensions import db
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_BANK = FIXTURES / "bank"
 CSRF_RE = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@functools.cache
+def _parsed_fixture_bank():
+    return load_bank(FIXTURE_BANK)
+
+
+def fixture_bank():
+    """The fixture bank, parsed once per test session (every app test imports it) and copied for each
+    caller. It also keeps the loader's mutants (docs/mutation.md) to the loader's own tests: only the
+    first app test of a run reaches the loader."""
+    return copy.deepcopy(_parsed_fixture_bank())
 
 
 def csrf_token(html: str) -> str:
@@ -87,7 +101,7 @@ def app(tmp_path):
     app = make_app(tmp_path)
     with app.app_context():
         db.create_all()
-        sync_bank(db.session, load_bank(FIXTURE_BANK))
+        sync_bank(db.session, fixture_bank())
         db.session.commit()
     yield app
     with app.app_context():

@@ -6,6 +6,7 @@ answer keeping its credit, the per-visit time cap dropped, a cleared confidence 
 import re
 import time
 
+import pytest
 from sqlalchemy import select
 
 from quizapp.attempts import MAX_SECONDS_PER_VISIT
@@ -84,13 +85,111 @@ def test_a_checked_practice_answer_keeps_its_confidence_when_the_page_is_left(ap
 
 
 def test_time_on_a_question_is_capped_per_visit(app, client, learner, monkeypatch):
+    """Two long visits (each answered ten hours after the last) add one cap each, not the hours between."""
+    learner.start()
+    for visits in (1, 2):
+        token, stamp = shown_page(client, learner.url(1))
+        post_later(client, learner.url(1), monkeypatch, {"csrf_token": token, "shown_at": stamp},
+                  visits * 10 * 3600)
+        monkeypatch.undo()
+        assert stored(app, learner.public_id, 1)["seconds"] == visits * MAX_SECONDS_PER_VISIT
+
+
+def test_time_on_a_question_adds_up_over_short_visits_and_never_goes_back(app, client, learner, monkeypatch):
     learner.start()
     token, stamp = shown_page(client, learner.url(1))
-    post_later(client, learner.url(1), monkeypatch, {"csrf_token": token, "shown_at": stamp, "token": "a"}, 10 * 3600)
-    assert stored(app, learner.public_id, 1)["seconds"] == MAX_SECONDS_PER_VISIT
+    post_later(client, learner.url(1), monkeypatch, {"csrf_token": token, "shown_at": stamp}, 30)
+    monkeypatch.undo()
+    first = stored(app, learner.public_id, 1)["seconds"]
+    assert 29 <= first <= 32
+    token, stamp = shown_page(client, learner.url(1))
+    post_later(client, learner.url(1), monkeypatch, {"csrf_token": token, "shown_at": stamp}, -3600)  # a clock behind
+    monkeypatch.undo()
+    assert stored(app, learner.public_id, 1)["seconds"] == first                                    # adds nothing
+    token, stamp = shown_page(client, learner.url(1))
+    # answered 50 s after the first page was shown: 20 s after the first visit's count ended
+    post_later(client, learner.url(1), monkeypatch, {"csrf_token": token, "shown_at": stamp}, 50)
+    monkeypatch.undo()
+    assert 48 <= stored(app, learner.public_id, 1)["seconds"] <= 54
 
 
-def test_time_on_a_question_adds_up_and_never_goes_back(app, client, learner, monkeypatch):
+def test_a_save_read_before_a_submit_is_refused_as_closed_not_as_final(app, learner):
+    """A submit shows every key, so the slot is both closed and final by the time the stale save's UPDATE
+    runs: the learner must be told the attempt was submitted (AttemptClosed, the closed page), and nothing
+    they posted after the submit is stored."""
+    from flask import session
+
+    from quizapp.access import GUEST_KEY
+    from quizapp.attempts import AttemptClosed, save_answer
+    from quizapp.questiontypes import get_question_type
+    from quizapp.quiz.page import get_own_answer_slot
+
+    learner.start()
+    position, definition, _ = items_of(app, learner.public_id)[0]
+    response = get_question_type(definition["type"]).parse(right_answer(definition), definition)
+    with app.test_request_context():
+        with learner.client.session_transaction() as cookie:
+            session[GUEST_KEY] = cookie[GUEST_KEY]
+        stale = get_own_answer_slot(learner.public_id, position)   # read while the attempt is open
+    assert learner.submit().status_code == 303                      # another tab submits
+    with app.test_request_context():
+        with pytest.raises(AttemptClosed):
+            save_answer(stale.attempt, stale.slot, response, False, token="late")
+    after = stored(app, learner.public_id, position)
+    assert (after["response"], after["credit"], after["state"]) == (None, None, "unanswered")
+
+
+def _stale_read(app, learner, position):
+    """The slot as an answer post reads it (quiz/page.py), for calling save_answer directly."""
+    from flask import session
+
+    from quizapp.access import GUEST_KEY
+    from quizapp.quiz.page import get_own_answer_slot
+
+    with app.test_request_context():
+        with learner.client.session_transaction() as cookie:
+            session[GUEST_KEY] = cookie[GUEST_KEY]
+        return get_own_answer_slot(learner.public_id, position)
+
+
+def test_saving_without_check_leaves_a_practice_answer_open(app, learner):
+    """save_answer checks (shows the key, locks the answer) only when asked: a plain save can be changed."""
+    from quizapp.attempts import save_answer
+    from quizapp.questiontypes import get_question_type
+
+    learner.start(mode="practice")
+    position, definition, _ = items_of(app, learner.public_id)[0]
+    qtype = get_question_type(definition["type"])
+    page = _stale_read(app, learner, position)
+    with app.test_request_context():
+        save_answer(page.attempt, page.slot, qtype.parse(right_answer(definition), definition), False, token="one")
+    with app.app_context():
+        item = db.session.scalar(select(AttemptItem).where(AttemptItem.id == page.slot.id))
+        assert (item.checked, item.key_shown_at, item.state) == (False, None, "correct")
+    page = _stale_read(app, learner, position)
+    assert not page.slot.final
+    with app.test_request_context():
+        save_answer(page.attempt, page.slot, None, False, token="two")   # and cleared again
+    assert stored(app, learner.public_id, position)["state"] == "unanswered"
+
+
+def test_the_shown_time_is_utc_whatever_the_servers_time_zone(app, monkeypatch):
+    """Times are stored as naive UTC (models.utcnow): a server in another zone must not shift a visit by hours."""
+    from quizapp import attempts
+    from quizapp.models import utcnow
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        with app.test_request_context():
+            shown = attempts.shown_time(attempts.shown_stamp(3), 3)
+        assert abs((utcnow() - shown).total_seconds()) < 5
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_the_counted_time_never_moves_back_on_a_replayed_form(app, client, learner, monkeypatch):
     learner.start()
     token, stamp = shown_page(client, learner.url(1))
     post_later(client, learner.url(1), monkeypatch, {"csrf_token": token, "shown_at": stamp, "token": "a"}, 30)

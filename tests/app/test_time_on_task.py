@@ -93,12 +93,25 @@ def test_time_on_task_counts_each_second_once():
 def test_the_servers_clock_costs_the_answer_post_no_statement(app, client, learner):
     """The stamp is signed into the page, not written when the page is shown: a question page stays one
     read (test_quiz), and an answer post one read and one write, as before."""
+    from tests.app.test_quiz import items_of, right_answer
     from tests.conftest import recorded_statements
 
     learner.start()
-    token, stamp = shown_page(client, learner.url(1))
+    position, definition, _ = items_of(app, learner.public_id)[0]  # a right answer for its type: posting "1"
+    token, stamp = shown_page(client, learner.url(position))        # to any drawn question could be refused
     with recorded_statements(app) as statements:
-        response = client.post(learner.url(1), data={"csrf_token": token, "shown_at": stamp, "action": "save",
-                                                     "answer": "1"})
+        response = client.post(learner.url(position), data={"csrf_token": token, "shown_at": stamp,
+                                                            "action": "save", "answer": right_answer(definition)})
     assert response.status_code == 303
     assert [s.split()[0] for s in statements] in (["SELECT", "UPDATE"], ["SELECT", "WITH"]), statements
+
+
+def test_a_stamp_signed_with_the_apps_secret_for_another_purpose_counts_nothing(app):
+    """The shown stamp has its own salt: a signature the app's secret made for something else (itsdangerous'
+    default salt, or another salt) is not a time the server showed this slot."""
+    from itsdangerous import TimestampSigner
+
+    with app.test_request_context():
+        assert attempts.shown_time(attempts.shown_stamp(7), 7) is not None
+        for other in (TimestampSigner(app.secret_key), TimestampSigner(app.secret_key, salt="another-purpose")):
+            assert attempts.shown_time(other.sign("7").decode(), 7) is None
