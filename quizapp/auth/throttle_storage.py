@@ -30,6 +30,10 @@ _KEY_LENGTH = ThrottleCount.key.type.length
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
+
+class UnsupportedDatabase(RuntimeError):
+    """The app's database has no atomic upsert the throttle can count with (only PostgreSQL and SQLite do)."""
+
 class DatabaseStorage(Storage):
     """Fixed-window counters in the throttle_count table of the engine `get_engine()` returns (called
     per use, inside the app context, so that forked workers use their own connections)."""
@@ -56,8 +60,8 @@ class DatabaseStorage(Storage):
         engine = self.get_engine()
         insert = _INSERT.get(engine.dialect.name)
         if insert is None:
-            raise NotImplementedError(f"the throttle's database storage supports PostgreSQL and SQLite, "
-                                      f"not {engine.dialect.name}")
+            raise UnsupportedDatabase(f"the throttle's database storage supports PostgreSQL and SQLite, not "
+                                      f"{engine.dialect.name}: set QUIZAPP_REDIS_URL to count in Redis instead")
         now = time.time()
         table = ThrottleCount.__table__
         ended = table.c.expires_at <= now
