@@ -92,7 +92,7 @@ def run_snippet(code: str, envs: Sequence[dict], timeout: float = TIMEOUT_SECOND
     limits = sandbox.Limits(wall_seconds=timeout, cpu_seconds=max(1, int(timeout)))
     run = sandbox.run_python(_RUNNER, json.dumps({"code": code, "envs": list(envs)}), limits, untrusted=untrusted)
     if not run.ok or not run.stdout:
-        why = run.problem or "the check printed nothing"
+        why = run.problem or "printed nothing"  # reads "interpreter printed nothing"
         return [{"kind": "error", "error": why if run.timed_out else f"interpreter {why}"}] * len(envs)
     try:
         results = json.loads(run.stdout)
