@@ -63,7 +63,7 @@ test: install-test
 ## worker (MUTATION_JOBS=n for more cores), then killed / survived / total and the kill rate; fails below
 ## MUTATION_MIN percent. `$(BIN)/mutmut results` lists the survivors, `$(BIN)/mutmut show NAME` shows one.
 MUTATION_JOBS ?= 1
-## MUTANTS="quizapp.bank.loader*" (or "quizapp.attempts*") mutates one file only
+## MUTANTS="quizapp.bank.loader*" (or "quizapp.attempts.lifecycle*") mutates one file only
 MUTANTS ?=
 MUTATION_MIN ?= 90
 mutation: install-test

@@ -21,7 +21,7 @@ accesslog = "-"
 errorlog = "-"
 # One JSON object per request, escaped by json.dumps: structured logs that any collector can parse
 # (gunicorn's own access_log_format does not escape quotes in a path or a User-Agent).
-logger_class = "quizapp.accesslog.JsonAccessLogger"
+logger_class = "quizapp.web.accesslog.JsonAccessLogger"
 
 
 def on_starting(server):

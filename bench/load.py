@@ -42,7 +42,7 @@ from pathlib import Path
 
 import psycopg
 
-from quizapp.accesslog import FIELDS as ACCESS_FIELDS
+from quizapp.web.accesslog import FIELDS as ACCESS_FIELDS
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get("QUIZAPP_LOAD_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -38,8 +38,20 @@ from pathlib import Path
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import (INPUT_RE, ROOT, _attrs, _csrf, _free_port, _wait_healthy, _worker_pids,  # noqa: E402
-                  drop_scratch_database, migrate_and_import, reused_or_scratch_database, role_choice, stop_server)
+from load import (  # noqa: E402
+    INPUT_RE,
+    ROOT,
+    _attrs,
+    _csrf,
+    _free_port,
+    _wait_healthy,
+    _worker_pids,
+    drop_scratch_database,
+    migrate_and_import,
+    reused_or_scratch_database,
+    role_choice,
+    stop_server,
+)
 
 TARGETS = {"page_ratio": 0.20, "post_ratio": 0.12, "p99_ms": 60.0, "rss_mb": 150.0}
 LATENCY_RE = re.compile(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", re.M)

@@ -12,7 +12,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     """Build the app: config, extensions, blueprints, CLI. No side effects at import time."""
     app = Flask(__name__, instance_relative_config=True)
     from .config import Config
-    from .ids import DatabaseIntConverter
+    from .web.ids import DatabaseIntConverter
 
     app.url_map.converters["int"] = DatabaseIntConverter  # before any route: ids beyond the database's range 404
 
@@ -36,7 +36,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         # A database server that restarted, or dropped idle connections, leaves dead ones in the pool:
         # test each as it is checked out (SQLAlchemy's pessimistic disconnect handling), so the first
         # request after an outage works instead of failing once per pooled connection. The hot paths
-        # (reads.py) do not check connections out of the pool, so they pay nothing for it.
+        # (hotpath/reads.py) do not check connections out of the pool, so they pay nothing for it.
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _development_secret(app)
@@ -50,14 +50,13 @@ def create_app(config: type | dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     from .auth.throttle import init_throttle
-    from .security import register_security
+    from .web.security import register_security
 
     init_throttle(app)
     register_security(app)
 
     from . import models  # noqa: F401  (registers the tables on db.metadata)
-
-    from .identity import load_signed_in_user
+    from .hotpath.identity import load_signed_in_user
 
     login_manager.user_loader(load_signed_in_user)
 
@@ -78,7 +77,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .cli import register_cli
 
     register_cli(app)
-    from .templating import register_template_helpers
+    from .web.templating import register_template_helpers
 
     register_template_helpers(app)
     return app

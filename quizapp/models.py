@@ -6,15 +6,27 @@ from datetime import datetime, timezone
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, bindparam,
-                        event, inspect, select)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    bindparam,
+    event,
+    inspect,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .bank.params import resolve
 from .extensions import db
-from .reads import read_rows
-
+from .hotpath.reads import read_rows
 
 # Roles that manage banks, statistics and cohorts.
 INSTRUCTOR_ROLES = ("instructor", "admin")
@@ -161,7 +173,7 @@ class QuestionSkill(db.Model):
 
 class AttemptStatus:
     """Whether an attempt still takes answers: shared by the Attempt model and the question page's
-    plain read of it (quiz/page.py). Needs `status` and `deadline`."""
+    plain read of it (hotpath/attempt_page.py). Needs `status` and `deadline`."""
 
     @property
     def submitted(self) -> bool:

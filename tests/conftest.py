@@ -50,7 +50,7 @@ def recorded_statements(app):
     through reads.DriverConnection (PostgreSQL's hot path, which SQLAlchemy does not see)."""
     from sqlalchemy import event
 
-    from quizapp import reads
+    from quizapp.hotpath import reads
 
     statements: list[str] = []
 

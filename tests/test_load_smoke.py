@@ -16,7 +16,6 @@ import pytest
 
 from tests.bench_modules import load_bench
 
-
 pytestmark = pytest.mark.postgres
 
 

@@ -12,7 +12,6 @@ import pytest
 
 from tests.bench_modules import load_bench
 
-
 WRK_REPORT = """Running 10s test @ http://127.0.0.1:8765/attempt/x/q/1
   2 threads and 32 connections
   Thread Stats   Avg      Stdev     Max   +/- Stdev

@@ -6,14 +6,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..access import GUEST_KEY, claim_guest_attempts
+from ..attempts.access import GUEST_KEY, claim_guest_attempts
 from ..extensions import db
-from ..security import password_problem
 from ..models import User
+from ..web.security import password_problem
 from . import bp
 from .forms import LoginForm, LogoutForm, RegisterForm
 from .throttle import throttled
-
 
 DUMMY_HASH = generate_password_hash("not a real password, only for equal timing")
 

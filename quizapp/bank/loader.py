@@ -19,7 +19,6 @@ import yaml
 
 from . import schema
 
-
 # --- YAML with line numbers ------------------------------------------------------------------
 
 _NO_RAW: dict = {}  # shared, never written: most containers hold no coerced scalar

@@ -26,7 +26,7 @@ def calibrate_command() -> None:
     """Fit item parameters (3PL, guessing fixed) from stored responses and flag misfitting items."""
     from flask import current_app
 
-    from ..calibrate import calibrate
+    from ..bank.item_parameters import calibrate
     from ..extensions import db
     from ..models import QuestionVersion
 

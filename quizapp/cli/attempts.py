@@ -14,8 +14,8 @@ def close_expired_command() -> None:
     """Submit timed attempts whose deadline passed, with the answers saved so far."""
     from sqlalchemy import select
 
-    from ..attempts import close_expired
-    from ..calibrate import prior_rho
+    from ..attempts.lifecycle import close_expired
+    from ..bank.item_parameters import prior_rho
     from ..extensions import db
     from ..models import Attempt, utcnow
 

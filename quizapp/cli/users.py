@@ -4,7 +4,6 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-
 user_cli = click.Group("user", help="Manage accounts.")
 
 

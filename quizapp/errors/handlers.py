@@ -5,8 +5,8 @@ from psycopg import OperationalError as DriverOperationalError
 from sqlalchemy.exc import DBAPIError
 
 from ..extensions import db
-from ..identity import account_unknown_for_this_request
-from ..reads import connection_lost
+from ..hotpath.identity import account_unknown_for_this_request
+from ..hotpath.reads import connection_lost
 from . import bp
 
 

@@ -3,7 +3,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from ..ids import IdField
+from ..web.ids import IdField
 
 
 class UploadForm(FlaskForm):

@@ -5,24 +5,43 @@ new route cannot forget it.
 """
 from pathlib import Path
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from markupsafe import Markup
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ..attempts.cohorts import new_join_code
 from ..bank import frozen, provenance
 from ..bank.loader import load_bank, question_files
 from ..bank.stats import bank_stats
 from ..bank.sync import sync_bank
-from ..bank.uploads import (Staging, UploadError, check_upload, restore, review_data, review_issues, skill_areas, unpack,
-                            validate_staged, write_files)
-from ..cohorts import new_join_code
+from ..bank.uploads import (
+    Staging,
+    UploadError,
+    check_upload,
+    restore,
+    review_data,
+    review_issues,
+    skill_areas,
+    unpack,
+    validate_staged,
+    write_files,
+)
 from ..extensions import db
 from ..models import Cohort, ProblemReport, QuestionVersion, utcnow
 from ..questiontypes import get_question_type
-from ..rendering import render_markdown
-from ..review import question_review
+from ..questiontypes.review import question_review
+from ..render.markdown import render_markdown
 from . import bp
 from .data import MIN_RESPONSES, cohort_heatmap, cohort_responses, item_stat_rows
 from .forms import CohortForm, PublishForm, ResolveForm, UploadForm

@@ -5,11 +5,11 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
-from ..access import owner_filter
+from ..attempts.access import owner_filter
+from ..attempts.cohorts import normalise_code
 from ..extensions import db
-from ..cohorts import normalise_code
 from ..models import Assessment, Attempt, Cohort, CohortMember, Skill
-from ..charts import progress_chart
+from ..render.charts import progress_chart
 from ..scoring.gaps import to_scale
 from . import bp
 from .forms import JoinCohortForm

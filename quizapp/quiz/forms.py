@@ -4,7 +4,6 @@ import functools
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..models import PROBLEM_REASONS

@@ -1,4 +1,4 @@
-"""The question list beside a question, from cached entries (fragments.py).
+"""The question list beside a question, from cached entries (render/fragments.py).
 
 An entry's markup depends only on its position, whether it is answered or flagged and whether it
 is the one shown; its link is relative (a sibling of the page's own URL, /attempt/<id>/q/<n>), so
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from ..fragments import fragments
-from .page import NavEntry
+from ..hotpath.attempt_page import NavEntry
+from ..render.fragments import fragments
 
 
 def question_list(nav: list[NavEntry], current: int) -> Markup:

@@ -3,25 +3,49 @@ import secrets
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
-from ..access import get_own_attempt, get_own_item, guest_token
-from ..calibrate import prior_rho
-from ..attempts import (MORE_QUESTIONS, AnswerFinal, AttemptClosed, EmptyForm, close_expired, extend_adaptive,
-                        load_attempt_items, reopen_attempt, save_answer, shown_stamp, shown_time, start_attempt,
-                        submit_attempt)
+from ..attempts.access import get_own_attempt, get_own_item, guest_token
+from ..attempts.lifecycle import (
+    MORE_QUESTIONS,
+    AnswerFinal,
+    AttemptClosed,
+    EmptyForm,
+    close_expired,
+    extend_adaptive,
+    load_attempt_items,
+    reopen_attempt,
+    save_answer,
+    shown_stamp,
+    shown_time,
+    start_attempt,
+    submit_attempt,
+)
+from ..bank.item_parameters import prior_rho
 from ..extensions import db
+from ..hotpath.attempt_page import (
+    NavEntry,
+    QuestionPage,
+    get_own_answer_slot,
+    get_own_page,
+)
 from ..models import Assessment, AttemptItem, ProblemReport, Role, utcnow
 from ..questiontypes import get_question_type
-from ..review import review_entry
-from ..rendering import render_markdown
+from ..questiontypes.review import review_entry
+from ..render.markdown import render_markdown
 from ..scoring.adaptive import AdaptiveSettings
 from ..scoring.exceptions import InvalidResponse
 from . import bp
-from .forms import ACTIONS, CONFIDENCE_CHOICES, ProblemForm, StartForm, SubmitForm, answer_form
+from .forms import (
+    ACTIONS,
+    CONFIDENCE_CHOICES,
+    ProblemForm,
+    StartForm,
+    SubmitForm,
+    answer_form,
+)
 from .navigation import question_list
-from .page import NavEntry, QuestionPage, get_own_answer_slot, get_own_page
 
 CONFIDENCE_VALUES = frozenset(c.value for c in CONFIDENCE_CHOICES)
 ANSWER_IS_FINAL = "This answer is final: its key and explanation were shown to you, so it can no longer change."
@@ -100,7 +124,7 @@ def question(public_id, position):
 
 
 def _show_question(public_id: str, position: int):
-    page = get_own_page(public_id, position)  # one read: no transaction, no ORM objects (quiz/page.py)
+    page = get_own_page(public_id, position)  # one read: no transaction, no ORM objects (hotpath/attempt_page.py)
     if page.attempt.expired:
         _time_is_up(get_own_attempt(public_id))
     elif not page.attempt.submitted:
@@ -179,7 +203,7 @@ def _question_page(page: QuestionPage, qtype, locked: bool, answer_data, *, flag
     return render_template(
         "quiz/question.html", attempt=attempt, item=slot, qtype=qtype,
         answer=qtype.view(definition, slot.choice_order, answer_data, answer_errors),
-        # confidence keys a cached fragment (fragments.py): an unknown posted value checks no radio, so None
+        # confidence keys a cached fragment (render/fragments.py): an unknown posted value checks no radio, so None
         flagged=flagged, confidence=confidence if confidence in CONFIDENCE_VALUES else None,
         confidence_errors=list(confidence_errors),
         error_summary=list(error_summary), shown_at=shown_stamp(slot.id), token=secrets.token_urlsafe(16),

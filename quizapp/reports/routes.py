@@ -2,12 +2,12 @@
 from flask import abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..access import get_own_attempt, guest_token
-from ..attempts import build_report, load_attempt_items
-from ..practice import start_gap_practice
+from ..attempts.access import get_own_attempt, guest_token
+from ..attempts.lifecycle import build_report, load_attempt_items
+from ..attempts.practice import start_gap_practice
+from ..questiontypes.review import review_entry
 from ..quiz.forms import SubmitForm
-from ..charts import skills_chart
-from ..review import review_entry
+from ..render.charts import skills_chart
 from . import bp
 
 
@@ -52,7 +52,7 @@ def report_pdf(public_id):
     if unfinished:
         return unfinished
     try:
-        from ..pdf import html_to_pdf
+        from ..render.pdf import html_to_pdf
     except OSError:  # WeasyPrint's system libraries (Pango) are missing on this machine
         abort(503, "PDF export needs the Pango library on the server (apt-get install libpango-1.0-0); "
                    "use your browser's Print to PDF meanwhile.")

@@ -1,7 +1,7 @@
 """The adaptive attempt: one question at a time, chosen from the answers, resumable, extendable."""
 from sqlalchemy import select
 
-from quizapp.attempts import adaptive_state, observations_by_skill
+from quizapp.attempts.lifecycle import adaptive_state, observations_by_skill
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem
 from quizapp.scoring.posterior import JointPosterior

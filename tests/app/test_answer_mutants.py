@@ -9,7 +9,7 @@ import time
 import pytest
 from sqlalchemy import select
 
-from quizapp.attempts import MAX_SECONDS_PER_VISIT
+from quizapp.attempts.lifecycle import MAX_SECONDS_PER_VISIT
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem
 from tests.app.test_quiz import items_of, right_answer
@@ -119,10 +119,10 @@ def test_a_save_read_before_a_submit_is_refused_as_closed_not_as_final(app, lear
     they posted after the submit is stored."""
     from flask import session
 
-    from quizapp.access import GUEST_KEY
-    from quizapp.attempts import AttemptClosed, save_answer
+    from quizapp.attempts.access import GUEST_KEY
+    from quizapp.attempts.lifecycle import AttemptClosed, save_answer
+    from quizapp.hotpath.attempt_page import get_own_answer_slot
     from quizapp.questiontypes import get_question_type
-    from quizapp.quiz.page import get_own_answer_slot
 
     learner.start()
     position, definition, _ = items_of(app, learner.public_id)[0]
@@ -140,11 +140,11 @@ def test_a_save_read_before_a_submit_is_refused_as_closed_not_as_final(app, lear
 
 
 def _stale_read(app, learner, position):
-    """The slot as an answer post reads it (quiz/page.py), for calling save_answer directly."""
+    """The slot as an answer post reads it (hotpath/attempt_page.py), for calling save_answer directly."""
     from flask import session
 
-    from quizapp.access import GUEST_KEY
-    from quizapp.quiz.page import get_own_answer_slot
+    from quizapp.attempts.access import GUEST_KEY
+    from quizapp.hotpath.attempt_page import get_own_answer_slot
 
     with app.test_request_context():
         with learner.client.session_transaction() as cookie:
@@ -154,7 +154,7 @@ def _stale_read(app, learner, position):
 
 def test_saving_without_check_leaves_a_practice_answer_open(app, learner):
     """save_answer checks (shows the key, locks the answer) only when asked: a plain save can be changed."""
-    from quizapp.attempts import save_answer
+    from quizapp.attempts.lifecycle import save_answer
     from quizapp.questiontypes import get_question_type
 
     learner.start(mode="practice")
@@ -175,7 +175,7 @@ def test_saving_without_check_leaves_a_practice_answer_open(app, learner):
 
 def test_the_shown_time_is_utc_whatever_the_servers_time_zone(app, monkeypatch):
     """Times are stored as naive UTC (models.utcnow): a server in another zone must not shift a visit by hours."""
-    from quizapp import attempts
+    from quizapp.attempts import lifecycle as attempts
     from quizapp.models import utcnow
 
     monkeypatch.setenv("TZ", "America/New_York")

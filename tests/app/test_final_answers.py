@@ -10,11 +10,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from quizapp.attempts import save_answer
+from quizapp.attempts.lifecycle import save_answer
 from quizapp.extensions import db
+from quizapp.hotpath.attempt_page import get_own_answer_slot
 from quizapp.models import AnswerFinal, Attempt, AttemptItem, utcnow
 from quizapp.questiontypes import get_question_type
-from quizapp.quiz.page import get_own_answer_slot
 from tests.app.test_quiz import items_of, right_answer, wrong_answer
 from tests.conftest import csrf_token
 
@@ -69,8 +69,11 @@ def test_a_check_in_another_tab_wins_over_a_save_read_before_it(app, learner):
     position, definition, _ = items_of(app, learner.public_id)[0]
     qtype = get_question_type(definition["type"])
     with app.test_request_context():
-        from quizapp.access import GUEST_KEY  # the learner's guest cookie, so the page read finds the attempt
         from flask import session
+
+        from quizapp.attempts.access import (
+            GUEST_KEY,  # the learner's guest cookie, so the page read finds the attempt
+        )
         with learner.client.session_transaction() as cookie:
             session[GUEST_KEY] = cookie[GUEST_KEY]
         stale = get_own_answer_slot(learner.public_id, position)

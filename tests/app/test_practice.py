@@ -3,9 +3,9 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from quizapp.attempts.practice import review_schedule
 from quizapp.extensions import db
 from quizapp.models import Attempt
-from quizapp.practice import review_schedule
 from tests.app.test_quiz import items_of, right_answer, wrong_answer
 from tests.conftest import csrf_token
 

@@ -127,7 +127,7 @@ def test_check_without_answer_is_a_400_with_message(app, learner, client):
 
 def test_an_answer_post_reads_its_own_slot_alone(app, learner, monkeypatch):
     """An answer post shows no question list, so its read returns the one slot, not every slot."""
-    from quizapp.quiz import page as page_module
+    from quizapp.hotpath import attempt_page as page_module
 
     learner.start()
     assert len(items_of(app, learner.public_id)) > 1
@@ -199,7 +199,7 @@ def test_resuming_goes_to_the_last_question_answered(app, client, learner):
 
 
 def test_each_page_checks_its_own_saved_confidence(app, client, learner):
-    """The confidence radios come from a per-worker cache (fragments.py) keyed on the checked value."""
+    """The confidence radios come from a per-worker cache (render/fragments.py) keyed on the checked value."""
     learner.start()
     items = items_of(app, learner.public_id)
     for (position, definition, _), confidence in zip(items[:3], ("unsure", "sure", None)):
@@ -317,7 +317,7 @@ def _statements(app, request):
 
 def test_question_page_is_one_statement_once_the_question_is_cached(app, client, learner):
     """The hot path (bench/throughput.py): attempt, every slot's state and the shown slot in one
-    read (quiz/page.py); the question itself comes from the worker's cache after its first showing."""
+    read (hotpath/attempt_page.py); the question itself comes from the worker's cache after its first showing."""
     learner.start()
     assert len(_statements(app, lambda: client.get(learner.url(2)))) == 2  # the page, the definition
     statements = _statements(app, lambda: client.get(learner.url(2)))
@@ -408,9 +408,9 @@ def test_question_definitions_come_from_the_worker_cache(app, client, learner):
 def test_an_answer_racing_a_submit_is_refused_not_lost(app, learner):
     """save_answer writes only while the attempt is open: an answer read before a concurrent submit
     committed is refused (AttemptClosed, a 409 page), so no acknowledged answer is missing from a report."""
-    from quizapp.attempts import AttemptClosed, save_answer
+    from quizapp.attempts.lifecycle import AttemptClosed, save_answer
+    from quizapp.hotpath.attempt_page import PageAttempt, ShownSlot
     from quizapp.questiontypes import get_question_type
-    from quizapp.quiz.page import PageAttempt, ShownSlot
 
     learner.start()
     with app.app_context():

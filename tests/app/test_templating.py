@@ -1,4 +1,4 @@
-"""The templates' url_for remembers the paths it built (templating.py): the same paths as Flask's own."""
+"""The templates' url_for remembers the paths it built (web/templating.py): the same paths as Flask's own."""
 from flask import url_for as flask_url_for
 
 CALLS = [
@@ -30,7 +30,7 @@ def test_template_url_for_builds_unhashable_values_afresh(app):
 def test_a_fragment_is_rendered_once_per_arguments_and_again_when_its_template_changes(app):
     from jinja2 import ChoiceLoader, DictLoader
 
-    from quizapp.fragments import fragment
+    from quizapp.render.fragments import fragment
 
     sources = {"probe.html": '{% macro hello(name) %}<b>Hello {{ name }}</b>{% endmacro %}'}
     app.jinja_env.loader = ChoiceLoader([DictLoader(sources), app.jinja_env.loader])

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from quizapp import attempts
-from quizapp.attempts import MAX_SECONDS_PER_VISIT, time_on_task
+from quizapp.attempts import lifecycle as attempts
+from quizapp.attempts.lifecycle import MAX_SECONDS_PER_VISIT, time_on_task
 from quizapp.extensions import db
 from quizapp.models import AttemptItem, utcnow
 from tests.conftest import csrf_token

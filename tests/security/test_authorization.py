@@ -16,8 +16,17 @@ from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, ProblemReport
-from tests.security.conftest import (ADMIN, ANON, INSTRUCTOR, LEARNER_A, LEARNER_B, PRINCIPALS, UPLOAD_FILE,
-                                     csrf_token, token_of)
+from tests.security.conftest import (
+    ADMIN,
+    ANON,
+    INSTRUCTOR,
+    LEARNER_A,
+    LEARNER_B,
+    PRINCIPALS,
+    UPLOAD_FILE,
+    csrf_token,
+    token_of,
+)
 
 
 def row(anonymous, learner_a, learner_b, instructor, admin) -> dict:

@@ -17,8 +17,17 @@ from werkzeug.security import generate_password_hash
 
 from quizapp.extensions import db
 from tests.conftest import FIXTURE_BANK
-from tests.security.conftest import (add_user, app_with_bank, copy_fixture_bank, current_versions, insert_attempt,
-                                     login, new_client, next_address, token_of)
+from tests.security.conftest import (
+    add_user,
+    app_with_bank,
+    copy_fixture_bank,
+    current_versions,
+    insert_attempt,
+    login,
+    new_client,
+    next_address,
+    token_of,
+)
 
 # No example database (nothing written outside tmp) and no shrinking: a failing form reports the
 # example that broke it at once instead of spending a minute minimising it.

@@ -3,8 +3,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.security.conftest import (ADMIN, ANON, INSTRUCTOR, LEARNER_A, PASSWORD, add_user, app_with_bank,
-                                     csrf_token, new_client)
+from tests.security.conftest import (
+    ADMIN,
+    ANON,
+    INSTRUCTOR,
+    LEARNER_A,
+    PASSWORD,
+    add_user,
+    app_with_bank,
+    csrf_token,
+    new_client,
+)
 from tests.security.test_authorization import EXPECTED
 
 

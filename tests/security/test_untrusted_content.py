@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from quizapp.rendering import render_inline, render_markdown
+from quizapp.render.markdown import render_inline, render_markdown
 from tests.security.conftest import active_content, add_user, login, new_client
 from tests.security.untrusted import BLOCK, NAME, PAYLOADS, _post_form, build_untrusted
 

@@ -15,8 +15,16 @@ from sqlalchemy import select
 from quizapp.extensions import db
 from quizapp.models import Cohort
 from tests.conftest import csrf_token
-from tests.security.conftest import (PASSWORD, add_user, app_with_bank, copy_fixture_bank, current_versions,
-                                     insert_attempt, login, new_client)
+from tests.security.conftest import (
+    PASSWORD,
+    add_user,
+    app_with_bank,
+    copy_fixture_bank,
+    current_versions,
+    insert_attempt,
+    login,
+    new_client,
+)
 
 # The four payloads the issue names, then variants that have beaten sanitisers before.
 PAYLOADS = [

@@ -4,8 +4,18 @@ import math
 import numpy as np
 import pytest
 
-from quizapp.scoring.ability import (DIFFICULTY_B, GRID, ItemParams, Observation, estimate, guessing_floor, item_params,
-                                     p_correct, posterior, target_theta)
+from quizapp.scoring.ability import (
+    DIFFICULTY_B,
+    GRID,
+    ItemParams,
+    Observation,
+    estimate,
+    guessing_floor,
+    item_params,
+    p_correct,
+    posterior,
+    target_theta,
+)
 
 
 def brute_force(observations, target, lo=-9.0, hi=9.0, n=36000):

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from gunicorn.config import Config
 
-from quizapp.accesslog import FIELDS, JsonAccessLogger
+from quizapp.web.accesslog import FIELDS, JsonAccessLogger
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,8 +5,16 @@ import numpy as np
 import pytest
 
 from quizapp.scoring.ability import ItemParams, Observation, p_correct
-from quizapp.scoring.adaptive import (AdaptiveItem, AdaptiveSettings, AdaptiveState, SkillTarget, decision_locked,
-                                      fisher_information, select_next, skill_stopped)
+from quizapp.scoring.adaptive import (
+    AdaptiveItem,
+    AdaptiveSettings,
+    AdaptiveState,
+    SkillTarget,
+    decision_locked,
+    fisher_information,
+    select_next,
+    skill_stopped,
+)
 from quizapp.scoring.posterior import JointPosterior
 
 B = {1: -1.5, 2: -0.75, 3: 0.0, 4: 0.75, 5: 1.5}

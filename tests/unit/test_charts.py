@@ -1,6 +1,6 @@
 import xml.etree.ElementTree as ET
 
-from quizapp.charts import progress_chart, skills_chart
+from quizapp.render.charts import progress_chart, skills_chart
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 ROWS = [

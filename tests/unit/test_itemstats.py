@@ -4,8 +4,16 @@ import statistics
 
 import pytest
 
-from quizapp.scoring.itemstats import (ItemInfo, ItemResponse, ItemStats, item_statistics, pearson, rest_scores,
-                                       summary_flags_text, upper_group_weights)
+from quizapp.scoring.itemstats import (
+    ItemInfo,
+    ItemResponse,
+    ItemStats,
+    item_statistics,
+    pearson,
+    rest_scores,
+    summary_flags_text,
+    upper_group_weights,
+)
 
 
 def textbook_r(xs, ys):

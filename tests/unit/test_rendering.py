@@ -1,7 +1,7 @@
 from html.parser import HTMLParser
 
-from quizapp.rendering import pygments_css, render_inline, render_markdown
 from quizapp.config import PROJECT_ROOT
+from quizapp.render.markdown import pygments_css, render_inline, render_markdown
 
 
 def test_inline_math_becomes_mathml():
@@ -47,7 +47,7 @@ def test_script_handlers_and_javascript_urls_are_inert():
 
 
 def test_sanitiser_strips_raw_html_even_if_markdown_let_it_through():
-    from quizapp.rendering import sanitise
+    from quizapp.render.markdown import sanitise
 
     found = elements(sanitise('<p onclick="x()">a</p><a href="javascript:alert(1)">b</a><script>c</script>'))
     assert found == [("p", {}), ("a", {"rel": "noopener noreferrer nofollow"})]

@@ -5,9 +5,8 @@ Revises: a64373da4f2a
 Create Date: 2026-11-27 10:10:50.112407
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0a9d5b3604cb'

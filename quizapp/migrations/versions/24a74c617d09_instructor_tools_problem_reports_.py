@@ -5,9 +5,8 @@ Revises: def01dc10ffd
 Create Date: 2026-11-27 09:14:58.575433
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '24a74c617d09'

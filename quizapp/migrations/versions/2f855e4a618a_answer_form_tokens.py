@@ -5,9 +5,8 @@ Revises: e8426277ea02
 Create Date: 2026-11-27 09:55:34.300783
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '2f855e4a618a'

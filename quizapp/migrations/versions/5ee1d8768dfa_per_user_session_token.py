@@ -5,9 +5,8 @@ Revises: 0a9d5b3604cb
 Create Date: 2026-11-27 10:30:29.785593
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5ee1d8768dfa'

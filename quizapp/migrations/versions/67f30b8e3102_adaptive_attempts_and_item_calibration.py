@@ -5,9 +5,8 @@ Revises: 24a74c617d09
 Create Date: 2026-11-27 09:24:11.611134
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '67f30b8e3102'

@@ -5,9 +5,8 @@ Revises: 2f855e4a618a
 Create Date: 2026-11-27 10:03:20.530044
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a64373da4f2a'

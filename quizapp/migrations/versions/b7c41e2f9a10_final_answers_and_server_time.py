@@ -5,9 +5,8 @@ Revises: 5ee1d8768dfa
 Create Date: 2026-12-04 10:00:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b7c41e2f9a10'

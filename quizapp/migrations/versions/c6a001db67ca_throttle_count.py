@@ -5,9 +5,8 @@ Revises: b7c41e2f9a10
 Create Date: 2026-12-07 01:00:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c6a001db67ca'

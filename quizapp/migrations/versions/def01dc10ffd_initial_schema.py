@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-27 09:07:36.280435
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'def01dc10ffd'

@@ -5,9 +5,8 @@ Revises: 67f30b8e3102
 Create Date: 2026-11-27 09:34:03.808229
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e8426277ea02'

@@ -8,8 +8,8 @@ from flask_login import current_user
 from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager, joinedload
 
-from .extensions import db
-from .models import Attempt, AttemptItem
+from ..extensions import db
+from ..models import Attempt, AttemptItem
 
 GUEST_KEY = "guest_token"
 
@@ -45,7 +45,7 @@ def get_own_attempt(public_id: str) -> Attempt:
 
 def get_own_item(public_id: str, position: int) -> AttemptItem:
     """One slot of an attempt the visitor owns, with its attempt loaded by the same query (what an
-    answer POST needs), or 404. The question page reads through quiz/page.py instead."""
+    answer POST needs), or 404. The question page reads through hotpath/attempt_page.py instead."""
     item = db.session.scalars(
         select(AttemptItem).join(AttemptItem.attempt).options(contains_eager(AttemptItem.attempt))
         .where(Attempt.public_id == public_id, owner_filter(), AttemptItem.position == position)).first()

@@ -17,10 +17,17 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import and_, bindparam, case, func, select
 
-from ..access import guest_token
-from ..identity import claimed_user_id, offer_account
-from ..models import Assessment, Attempt, AttemptItem, AttemptStatus, User, slot_definition
-from ..reads import read_rows
+from ..attempts.access import guest_token
+from ..models import (
+    Assessment,
+    Attempt,
+    AttemptItem,
+    AttemptStatus,
+    User,
+    slot_definition,
+)
+from .identity import claimed_user_id, offer_account
+from .reads import read_rows
 
 _SHOWN = AttemptItem.position == bindparam("position")
 

@@ -16,9 +16,9 @@ from wtforms import RadioField, SelectMultipleField, StringField
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .rendering import render_inline
-from .scoring import grading
-from .scoring.exceptions import InvalidResponse, UnknownQuestionType
+from ..render.markdown import render_inline
+from ..scoring import grading
+from ..scoring.exceptions import InvalidResponse, UnknownQuestionType
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -6,7 +6,7 @@ request compares the token with the database rather than trusting the signed coo
 read is one small autocommit SELECT (reads.read_rows) into a plain object, not an ORM User: views
 that change the account load the User themselves.
 
-The question page reads the account in its own statement (quiz/page.py) and offers the row here
+The question page reads the account in its own statement (hotpath/attempt_page.py) and offers the row here
 (offer_account), so its one query serves both; Flask-Login still decides, through the loader below,
 whether the cookie's token matches and whether session protection passes.
 """
@@ -19,7 +19,7 @@ from flask import current_app, g, session
 from flask_login import UserMixin
 from sqlalchemy import bindparam, select
 
-from .models import INSTRUCTOR_ROLES, User
+from ..models import INSTRUCTOR_ROLES, User
 from .reads import read_rows
 
 _SIGNED_IN_USER = select(User.id, User.display_name, User.role, User.session_token).where(

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import AttemptItem
-from .questiontypes import get_question_type
-from .rendering import render_inline, render_markdown
-from .scoring.grading import Grade
+from ..models import AttemptItem
+from ..render.markdown import render_inline, render_markdown
+from ..scoring.grading import Grade
+from . import get_question_type
 
 
 @dataclass(frozen=True)

@@ -15,21 +15,41 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from .extensions import db
-from .models import (ANSWER_COLUMNS, AnswerFinal, Assessment, Attempt, AttemptItem, Course, ItemCalibration, Project, Question,
-                     QuestionVersion, Role, Skill, SkillResult, utcnow)
-from .questiontypes import get_question_type
-from .reads import read_rows, write_alone
-from .scoring import gaps as gap_model
-from .scoring.ability import ItemParams, Observation, SkillEstimate, item_params
-from .scoring.adaptive import AdaptiveItem, AdaptiveSettings, AdaptiveState, SkillTarget, select_next
-from .scoring.posterior import JointPosterior
-from .scoring.fixed_form import Candidate, draw_fixed_form
-from .scoring.grading import CORRECT
-from .scoring.recommend import CourseInfo, ProjectInfo, recommend, suggest_project
+from ..extensions import db
+from ..hotpath.reads import read_rows, write_alone
+from ..models import (
+    ANSWER_COLUMNS,
+    AnswerFinal,
+    Assessment,
+    Attempt,
+    AttemptItem,
+    Course,
+    ItemCalibration,
+    Project,
+    Question,
+    QuestionVersion,
+    Role,
+    Skill,
+    SkillResult,
+    utcnow,
+)
+from ..questiontypes import get_question_type
+from ..scoring import gaps as gap_model
+from ..scoring.ability import ItemParams, Observation, SkillEstimate, item_params
+from ..scoring.adaptive import (
+    AdaptiveItem,
+    AdaptiveSettings,
+    AdaptiveState,
+    SkillTarget,
+    select_next,
+)
+from ..scoring.fixed_form import Candidate, draw_fixed_form
+from ..scoring.grading import CORRECT
+from ..scoring.posterior import JointPosterior
+from ..scoring.recommend import CourseInfo, ProjectInfo, recommend, suggest_project
 
 if TYPE_CHECKING:  # the question page's plain read of a slot; importing it here would be circular
-    from .quiz.page import PageAttempt, ShownSlot
+    from ..hotpath.attempt_page import PageAttempt, ShownSlot
 
 
 # mutmut (docs/mutation.md) mutates only the answering section below: its tests are the answer-saving ones.
@@ -273,7 +293,7 @@ def _slot_update(columns: frozenset[str], one_statement: bool):
 
 def save_answer(attempt: PageAttempt, slot: ShownSlot, response: dict | None, flagged: bool, *, token: str | None,
                 check: bool = False, shown_at: datetime | None = None, confidence: str | None = None) -> None:
-    """Store (and grade) a response with one UPDATE of the slot, read as plain values (quiz/page.py).
+    """Store (and grade) a response with one UPDATE of the slot, read as plain values (hotpath/attempt_page.py).
 
     An answer whose key was shown is final (AnswerFinal if this would change it; `response` None then
     means "no answer posted" and keeps it). `check` makes this answer final too: in practice it shows the

@@ -3,9 +3,9 @@ from functools import lru_cache
 
 from flask import Flask, has_request_context, request
 
-from .fragments import fragment
-from .models import PROBLEM_REASONS
-from .quiz.forms import CONFIDENCE_CHOICES
+from ..models import PROBLEM_REASONS
+from ..quiz.forms import CONFIDENCE_CHOICES
+from ..render.fragments import fragment
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
 
-from .extensions import db
+from ..extensions import db
 
 Row = Any  # a SQLAlchemy Row on SQLite, a named tuple on PostgreSQL: both read by name or position
 

@@ -11,10 +11,10 @@ from datetime import datetime, timezone
 from fsrs import Card, Rating, Scheduler
 from sqlalchemy import select
 
-from .attempts import live_versions, new_attempt_item
-from .extensions import db
-from .models import Assessment, Attempt, AttemptItem, QuestionVersion
-from .scoring.gaps import GAP, UNCERTAIN
+from ..extensions import db
+from ..models import Assessment, Attempt, AttemptItem, QuestionVersion
+from ..scoring.gaps import GAP, UNCERTAIN
+from .lifecycle import live_versions, new_attempt_item
 
 PRACTICE_ID = "practise-my-gaps"
 PRACTICE_LENGTH = 10

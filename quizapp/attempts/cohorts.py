@@ -3,8 +3,8 @@ import secrets
 
 from sqlalchemy import select
 
-from .extensions import db
-from .models import Cohort
+from ..extensions import db
+from ..models import Cohort
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 

@@ -1,0 +1,1 @@
+"""The attempt lifecycle: start, save, submit, reopen; practice sessions; who may see an attempt; cohorts."""

@@ -1,0 +1,1 @@
+"""Turning content into safe output: Markdown with code and math, SVG charts, fragments, PDF."""

@@ -1,0 +1,1 @@
+"""What every request shares: security headers, URL id converters, template helpers, the access log."""
