@@ -21,11 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from quizapp import create_app  # noqa: E402
-from quizapp.attempts.lifecycle import (  # noqa: E402
-    extend_adaptive,
-    load_attempt_items,
-    start_attempt,
-)
+from quizapp.attempts.lifecycle import extend_adaptive, load_attempt_items, start_attempt  # noqa: E402
 from quizapp.bank.loader import Bank, QuestionDef, content_hash  # noqa: E402
 from quizapp.bank.sync import sync_bank  # noqa: E402
 from quizapp.extensions import db  # noqa: E402

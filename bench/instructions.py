@@ -31,12 +31,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import (  # noqa: E402
-    ROOT,
-    drop_scratch_database,
-    migrate_and_import,
-    reused_or_scratch_database,
-)
+from load import ROOT, drop_scratch_database, migrate_and_import, reused_or_scratch_database  # noqa: E402
 from throughput import USER_AGENT, prepare_learners  # noqa: E402
 
 COLLECTED_RE = re.compile(r"Collected\s*:\s*(\d+)")

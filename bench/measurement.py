@@ -48,22 +48,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from quizapp.config import Config  # noqa: E402
-from quizapp.scoring.ability import (  # noqa: E402
-    DAY_ONE_A,
-    ItemParams,
-    Observation,
-    guessing_floor,
-    item_params,
-    target_theta,
-)
+from quizapp.scoring.ability import DAY_ONE_A, ItemParams, Observation, guessing_floor, item_params, target_theta  # noqa: E402
 from quizapp.scoring.ability import estimate as eap_estimate
-from quizapp.scoring.adaptive import (  # noqa: E402
-    AdaptiveItem,
-    AdaptiveSettings,
-    AdaptiveState,
-    SkillTarget,
-    select_next,
-)
+from quizapp.scoring.adaptive import AdaptiveItem, AdaptiveSettings, AdaptiveState, SkillTarget, select_next  # noqa: E402
 from quizapp.scoring.fixed_form import DIFFICULTY_ROTATION, Candidate, draw_fixed_form  # noqa: E402
 from quizapp.scoring.posterior import JointPosterior  # noqa: E402
 

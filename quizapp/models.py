@@ -4,7 +4,6 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timezone
 
-from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
@@ -16,17 +15,16 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    bindparam,
+    and_,
     event,
+    false,
     inspect,
-    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .bank.params import resolve
 from .extensions import db
-from .hotpath.reads import read_rows
 
 # Roles that manage banks, statistics and cohorts.
 INSTRUCTOR_ROLES = ("instructor", "admin")
@@ -209,6 +207,17 @@ class Attempt(AttemptStatus, db.Model):
     results: Mapped[list["SkillResult"]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan")
 
+    @classmethod
+    def owned_by(cls, user_id, guest_token):
+        """The one ownership rule: a signed-in learner's attempts, or the attempts a guest browser started
+        that no account has claimed yet. Either argument may be a value or a bindparam; with neither
+        (a visitor with no guest cookie) it matches nothing."""
+        if user_id is not None:
+            return cls.user_id == user_id
+        if guest_token is None:
+            return false()
+        return and_(cls.user_id.is_(None), cls.guest_token == guest_token)
+
 
 class AttemptItem(db.Model):
     """One question slot of an attempt, with the version shown, its choice order and the answer."""
@@ -246,6 +255,8 @@ class AttemptItem(db.Model):
         """The question as this learner sees it: the version, with its variant's values filled in."""
         if "version" in self.__dict__ or self.version_id is None:  # already loaded, or not flushed yet
             return resolve(self.version.definition, self.variant)
+        from .hotpath.definitions import slot_definition  # the per-worker cache, which reads through models
+
         return slot_definition(self.version_id, self.variant)
 
 
@@ -268,31 +279,6 @@ def _refuse_changing_a_final_answer(mapper, connection, item: AttemptItem) -> No
     changed = [name for name in ANSWER_COLUMNS if state.attrs[name].history.has_changes()]
     if changed or shown.has_changes():
         raise AnswerFinal(f"slot {item.id}: {', '.join(changed) or 'key_shown_at'} cannot change once the key was shown")
-
-
-MAX_CACHED_DEFINITIONS = 5000
-
-
-def slot_definition(version_id: int, variant: int | None) -> dict:
-    """The question a slot shows: its version's definition with the slot's variant filled in."""
-    return resolve(version_definition(version_id), variant)
-
-
-_VERSION_DEFINITION = select(QuestionVersion.definition).where(QuestionVersion.id == bindparam("version_id"))
-
-
-def version_definition(version_id: int) -> dict:
-    """A version's definition, kept per app (per worker): versions never change once written, so the
-    question page need not read question JSON from the database each time (bench/throughput.py).
-    Callers must not modify the dict."""
-    cache = current_app.extensions.setdefault("quizapp.version_definitions", {})
-    definition = cache.get(version_id)
-    if definition is None:
-        definition = read_rows(_VERSION_DEFINITION, {"version_id": version_id})[0].definition
-        if len(cache) >= MAX_CACHED_DEFINITIONS:
-            cache.clear()
-        cache[version_id] = definition
-    return definition
 
 
 class SkillResult(db.Model):

@@ -1,35 +1,21 @@
 """Who may see an attempt: its owner, or the guest browser that started it. Anyone else gets 404."""
 from __future__ import annotations
 
-import secrets
-
-from flask import abort, session
+from flask import abort
 from flask_login import current_user
 from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..extensions import db
+from ..hotpath.identity import guest_token
 from ..models import Attempt, AttemptItem
-
-GUEST_KEY = "guest_token"
-
-
-def guest_token(create: bool = False) -> str | None:
-    """The signed-cookie token that ties a guest's attempts to this browser."""
-    token = session.get(GUEST_KEY)
-    if token is None and create:
-        token = session[GUEST_KEY] = secrets.token_urlsafe(24)
-    return token
 
 
 def owner_filter():
-    """A WHERE clause selecting the current visitor's attempts."""
+    """A WHERE clause selecting the current visitor's attempts (Attempt.owned_by, the one rule)."""
     if current_user.is_authenticated:
-        return Attempt.user_id == current_user.id
-    token = guest_token()
-    if token is None:
-        return Attempt.id.is_(None)  # matches nothing
-    return (Attempt.user_id.is_(None)) & (Attempt.guest_token == token)
+        return Attempt.owned_by(current_user.id, None)
+    return Attempt.owned_by(None, guest_token())
 
 
 def get_own_attempt(public_id: str) -> Attempt:
@@ -59,7 +45,7 @@ def claim_guest_attempts(user_id: int, token: str | None) -> int:
     if not token:
         return 0
     moved = db.session.execute(
-        update(Attempt).where(Attempt.user_id.is_(None), Attempt.guest_token == token)
+        update(Attempt).where(Attempt.owned_by(None, token))
         .values(user_id=user_id, guest_token=None)).rowcount
     db.session.commit()
     return moved

@@ -36,13 +36,7 @@ from ..models import (
 from ..questiontypes import get_question_type
 from ..scoring import gaps as gap_model
 from ..scoring.ability import ItemParams, Observation, SkillEstimate, item_params
-from ..scoring.adaptive import (
-    AdaptiveItem,
-    AdaptiveSettings,
-    AdaptiveState,
-    SkillTarget,
-    select_next,
-)
+from ..scoring.adaptive import AdaptiveItem, AdaptiveSettings, AdaptiveState, SkillTarget, select_next
 from ..scoring.fixed_form import Candidate, draw_fixed_form
 from ..scoring.grading import CORRECT
 from ..scoring.posterior import JointPosterior
@@ -183,9 +177,9 @@ def item_pool(skills: tuple[str, ...]) -> tuple[dict[str, list[AdaptiveItem]], d
 
 
 def _recently_seen(attempt: Attempt) -> set[int]:
-    owner = (Attempt.user_id == attempt.user_id) if attempt.user_id else (Attempt.guest_token == attempt.guest_token)
     if attempt.user_id is None and attempt.guest_token is None:
         return set()
+    owner = Attempt.owned_by(attempt.user_id, attempt.guest_token)
     earlier = select(Attempt.id).where(owner, Attempt.id != attempt.id).order_by(Attempt.started_at.desc()) \
         .limit(RECENT_ATTEMPTS)
     return set(db.session.scalars(select(AttemptItem.version_id).where(AttemptItem.attempt_id.in_(earlier))))

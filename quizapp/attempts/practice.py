@@ -49,7 +49,7 @@ def start_gap_practice(source: Attempt, user_id: int | None, guest_token: str | 
     skills = [r.skill_id for r in source.results if r.status in (GAP, UNCERTAIN)]
     if not skills:
         return None
-    owner = (Attempt.user_id == user_id) if user_id else (Attempt.guest_token == guest_token)
+    owner = Attempt.owned_by(user_id, guest_token)
     history_rows = db.session.execute(
         select(QuestionVersion.question_id, AttemptItem.credit, AttemptItem.answered_at)
         .join(AttemptItem, AttemptItem.version_id == QuestionVersion.id)

@@ -6,8 +6,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..attempts.access import GUEST_KEY, claim_guest_attempts
+from ..attempts.access import claim_guest_attempts
 from ..extensions import db
+from ..hotpath.identity import GUEST_KEY
 from ..models import User
 from ..web.security import password_problem
 from . import bp

@@ -15,21 +15,8 @@ import numpy as np
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import (
-    Attempt,
-    AttemptItem,
-    ItemCalibration,
-    ModelSetting,
-    QuestionVersion,
-    utcnow,
-)
-from ..scoring.ability import (
-    DIFFICULTY_B,
-    Observation,
-    estimate,
-    guessing_floor,
-    item_params,
-)
+from ..models import Attempt, AttemptItem, ItemCalibration, ModelSetting, QuestionVersion, utcnow
+from ..scoring.ability import DIFFICULTY_B, Observation, estimate, guessing_floor, item_params
 from ..scoring.calibration import CalibrationItem, ItemFit, fit_3pl
 
 MIN_ATTEMPTS_FOR_RHO = 200

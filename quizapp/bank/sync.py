@@ -16,16 +16,7 @@ from typing import Callable
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..models import (
-    Assessment,
-    Course,
-    Project,
-    Question,
-    QuestionSkill,
-    QuestionVersion,
-    Role,
-    Skill,
-)
+from ..models import Assessment, Course, Project, Question, QuestionSkill, QuestionVersion, Role, Skill
 from .loader import Bank, QuestionDef
 
 

@@ -10,64 +10,17 @@ POST shows no list, so it reads the shown slot's row alone, with the number of s
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import bindparam, case, func, select
 
-from ..attempts.access import guest_token
-from ..models import (
-    Assessment,
-    Attempt,
-    AttemptItem,
-    AttemptStatus,
-    User,
-    slot_definition,
-)
-from .identity import claimed_user_id, offer_account
+from ..models import Assessment, Attempt, AttemptItem, AttemptStatus, User
+from .definitions import slot_definition
+from .identity import ACCOUNT_COLUMNS, claimed_user_id, guest_token, offer_account
 from .reads import read_rows
-
-_SHOWN = AttemptItem.position == bindparam("position")
-
-
-def _shown_only(column):
-    """The column's value on the shown slot's row, NULL on the others."""
-    return case((_SHOWN, column)).label(column.key)
-
-
-_ATTEMPT_COLUMNS = (Attempt.id.label("attempt_id"), Attempt.public_id, Attempt.mode, Attempt.status, Attempt.adaptive,
-                    Attempt.deadline, Attempt.question_count, Assessment.name.label("assessment_name"),
-                    Attempt.last_position, AttemptItem.position, AttemptItem.state, AttemptItem.flagged)
-_SHOWN_COLUMNS = (AttemptItem.id, AttemptItem.version_id, AttemptItem.variant, AttemptItem.choice_order,
-                  AttemptItem.response, AttemptItem.checked, AttemptItem.confidence, AttemptItem.reason,
-                  AttemptItem.last_token, AttemptItem.seconds, AttemptItem.key_shown_at, AttemptItem.timed_until)
-
-
-def _of_attempt(statement):
-    return (statement.join_from(Attempt, Assessment, Attempt.assessment_id == Assessment.id)
-            .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
-            .where(Attempt.public_id == bindparam("public_id")))
-
-
-def _owned(statement):
-    """The statement for a signed-in owner and for a guest, as access.owner_filter says it, with the
-    owner as a parameter (statements built once). A signed-in learner's rows also carry their
-    account, for the login check (identity.offer_account)."""
-    return (statement.add_columns(User.display_name, User.role, User.session_token)
-            .join(User, User.id == Attempt.user_id).where(Attempt.user_id == bindparam("user_id")),
-            statement.where(and_(Attempt.user_id.is_(None), Attempt.guest_token == bindparam("guest_token"))))
-
-
-# Every slot, ordered: the page with its question list.
-_PAGE_FOR_USER, _PAGE_FOR_GUEST = _owned(_of_attempt(
-    select(*_ATTEMPT_COLUMNS, *(_shown_only(c) for c in _SHOWN_COLUMNS))).order_by(AttemptItem.position))
-# The shown slot's row alone, and how many slots there are: an answer post.
-_SLOTS = (select(func.count()).where(AttemptItem.attempt_id == Attempt.id).correlate(Attempt)
-          .scalar_subquery().label("slots"))
-_ANSWER_FOR_USER, _ANSWER_FOR_GUEST = _owned(_of_attempt(
-    select(*_ATTEMPT_COLUMNS, *_SHOWN_COLUMNS, _SLOTS)).where(_SHOWN))
 
 
 @dataclass(frozen=True)
@@ -120,6 +73,48 @@ class ShownSlot:
         return slot_definition(self.version_id, self.variant)
 
 
+# The columns come from the dataclasses' fields, named as on the models: a field added there is read.
+# Every row carries the attempt and the slot's place in the list; the shown slot's row its answer too.
+_RENAMED = {"id": Attempt.id.label("attempt_id"), "assessment_name": Assessment.name.label("assessment_name")}
+_ATTEMPT_COLUMNS = tuple(_RENAMED[f.name] if f.name in _RENAMED else getattr(Attempt, f.name) for f in fields(PageAttempt))
+_LIST_FIELDS = ("position", "state", "flagged")  # what the question list shows of every slot
+_LIST_COLUMNS = tuple(getattr(AttemptItem, name) for name in _LIST_FIELDS)
+_SHOWN_COLUMNS = tuple(getattr(AttemptItem, f.name) for f in fields(ShownSlot) if f.name not in _LIST_FIELDS)
+_SLOT_FIELDS = tuple(f.name for f in fields(ShownSlot))
+_SECONDS = _SLOT_FIELDS.index("seconds")
+_SHOWN = AttemptItem.position == bindparam("position")
+
+
+def _shown_only(column):
+    """The column's value on the shown slot's row, NULL on the others."""
+    return case((_SHOWN, column)).label(column.key)
+
+
+def _of_attempt(statement):
+    return (statement.join_from(Attempt, Assessment, Attempt.assessment_id == Assessment.id)
+            .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
+            .where(Attempt.public_id == bindparam("public_id")))
+
+
+def _owned(statement):
+    """The statement for a signed-in owner and for a guest (Attempt.owned_by, the rule access.py uses
+    too), with the owner as a parameter, so each is built once. A signed-in learner's rows also carry
+    their account, for the login check (identity.offer_account)."""
+    return (statement.add_columns(*ACCOUNT_COLUMNS).join(User, User.id == Attempt.user_id)
+            .where(Attempt.owned_by(bindparam("user_id"), None)),
+            statement.where(Attempt.owned_by(None, bindparam("guest_token"))))
+
+
+# Every slot, ordered: the page with its question list.
+_PAGE_FOR_USER, _PAGE_FOR_GUEST = _owned(_of_attempt(
+    select(*_ATTEMPT_COLUMNS, *_LIST_COLUMNS, *(_shown_only(c) for c in _SHOWN_COLUMNS))).order_by(AttemptItem.position))
+# The shown slot's row alone, and how many slots there are: an answer post.
+_SLOTS = (select(func.count()).where(AttemptItem.attempt_id == Attempt.id).correlate(Attempt)
+          .scalar_subquery().label("slots"))
+_ANSWER_FOR_USER, _ANSWER_FOR_GUEST = _owned(_of_attempt(
+    select(*_ATTEMPT_COLUMNS, *_LIST_COLUMNS, *_SHOWN_COLUMNS, _SLOTS)).where(_SHOWN))
+
+
 @dataclass(frozen=True)
 class QuestionPage:
     attempt: PageAttempt
@@ -156,7 +151,7 @@ def _own_rows(for_user, for_guest, public_id: str, position: int) -> list:
     if claimed is not None:  # read before Flask-Login loads the user, so one statement serves both
         rows = read_rows(for_user, {"public_id": public_id, "position": position, "user_id": claimed})
         if rows:
-            offer_account(claimed, rows[0].display_name, rows[0].role, rows[0].session_token)
+            offer_account(claimed, rows[0])
     if current_user.is_authenticated:
         if current_user.id != claimed:  # signed in some other way (the remember-me cookie)
             rows = read_rows(for_user, {"public_id": public_id, "position": position, "user_id": current_user.id})
@@ -168,12 +163,10 @@ def _own_rows(for_user, for_guest, public_id: str, position: int) -> list:
 
 
 def _attempt(row) -> PageAttempt:
-    return PageAttempt(row.attempt_id, row.public_id, row.mode, row.status, row.adaptive, row.deadline,
-                       row.question_count, row.assessment_name, row.last_position)
+    return PageAttempt(*(getattr(row, column.key) for column in _ATTEMPT_COLUMNS))  # in field order
 
 
 def _slot(row) -> ShownSlot:
-    return ShownSlot(row.position, row.state, row.flagged, row.id, row.version_id, row.variant, row.choice_order,
-                     row.response, row.checked, row.confidence, row.reason, row.last_token, row.seconds or 0.0,
-                     row.key_shown_at, row.timed_until)
-
+    values = [getattr(row, name) for name in _SLOT_FIELDS]
+    values[_SECONDS] = values[_SECONDS] or 0.0
+    return ShownSlot(*values)

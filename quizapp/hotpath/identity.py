@@ -13,7 +13,7 @@ whether the cookie's token matches and whether session protection passes.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from flask import current_app, g, session
 from flask_login import UserMixin
@@ -21,9 +21,6 @@ from sqlalchemy import bindparam, select
 
 from ..models import INSTRUCTOR_ROLES, User
 from .reads import read_rows
-
-_SIGNED_IN_USER = select(User.id, User.display_name, User.role, User.session_token).where(
-    User.id == bindparam("user_id"))
 
 
 @dataclass(frozen=True)
@@ -43,15 +40,30 @@ class SignedInUser(UserMixin):
         return self.role in INSTRUCTOR_ROLES
 
 
+# What is read of an account besides its id, named once by SignedInUser's fields: read here and by the
+# question page's statement, whose rows name other ids.
+ACCOUNT_COLUMNS = tuple(getattr(User, field.name) for field in fields(SignedInUser) if field.name != "id")
+_SIGNED_IN_USER = select(User.id, *ACCOUNT_COLUMNS).where(User.id == bindparam("user_id"))
+GUEST_KEY = "guest_token"
+
+
+def guest_token(create: bool = False) -> str | None:
+    """The signed-cookie token that ties a guest's attempts to this browser."""
+    token = session.get(GUEST_KEY)
+    if token is None and create:
+        token = session[GUEST_KEY] = secrets.token_urlsafe(24)
+    return token
+
+
 def claimed_user_id() -> int | None:
     """The account the login cookie names, not yet checked (Flask-Login keeps it in session["_user_id"])."""
     user_id = (session.get("_user_id") or "").partition(":")[0]
     return int(user_id) if user_id.isdigit() else None
 
 
-def offer_account(user_id: int, display_name: str, role: str, session_token: str) -> None:
-    """Hand the loader an account row another statement of this request already read."""
-    g.quizapp_offered_account = (user_id, display_name, role, session_token)
+def offer_account(user_id: int, row) -> None:
+    """Hand the loader the account another statement of this request already read (its ACCOUNT_COLUMNS)."""
+    g.quizapp_offered_account = (user_id, *(getattr(row, column.key) for column in ACCOUNT_COLUMNS))
 
 
 def load_signed_in_user(cookie_id: str) -> SignedInUser | None:

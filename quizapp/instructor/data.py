@@ -7,24 +7,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import (
-    Attempt,
-    AttemptItem,
-    CohortMember,
-    ProblemReport,
-    QuestionVersion,
-    Skill,
-    SkillResult,
-    User,
-)
+from ..models import Attempt, AttemptItem, CohortMember, ProblemReport, QuestionVersion, Skill, SkillResult, User
 from ..questiontypes import get_question_type
 from ..scoring.gaps import GAP, NO_GAP, UNCERTAIN
-from ..scoring.itemstats import (
-    ItemInfo,
-    ItemResponse,
-    item_statistics,
-    summary_flags_text,
-)
+from ..scoring.itemstats import ItemInfo, ItemResponse, item_statistics, summary_flags_text
 
 MIN_RESPONSES = 20
 

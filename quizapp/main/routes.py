@@ -32,7 +32,7 @@ def index():
 def history():
     attempts = db.session.scalars(
         select(Attempt).options(joinedload(Attempt.assessment), joinedload(Attempt.role), joinedload(Attempt.results))
-        .where(Attempt.user_id == current_user.id).order_by(Attempt.started_at.desc())).unique().all()
+        .where(Attempt.owned_by(current_user.id, None)).order_by(Attempt.started_at.desc())).unique().all()
     names = dict(db.session.execute(select(Skill.id, Skill.name)).all())
     series = progress_series(attempts, names)
     return render_template("main/history.html", attempts=attempts, series=series,

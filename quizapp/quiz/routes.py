@@ -24,12 +24,7 @@ from ..attempts.lifecycle import (
 )
 from ..bank.item_parameters import prior_rho
 from ..extensions import db
-from ..hotpath.attempt_page import (
-    NavEntry,
-    QuestionPage,
-    get_own_answer_slot,
-    get_own_page,
-)
+from ..hotpath.attempt_page import NavEntry, QuestionPage, get_own_answer_slot, get_own_page
 from ..models import Assessment, AttemptItem, ProblemReport, Role, utcnow
 from ..questiontypes import get_question_type
 from ..questiontypes.review import review_entry
@@ -37,14 +32,7 @@ from ..render.markdown import render_markdown
 from ..scoring.adaptive import AdaptiveSettings
 from ..scoring.exceptions import InvalidResponse
 from . import bp
-from .forms import (
-    ACTIONS,
-    CONFIDENCE_CHOICES,
-    ProblemForm,
-    StartForm,
-    SubmitForm,
-    answer_form,
-)
+from .forms import ACTIONS, CONFIDENCE_CHOICES, ProblemForm, StartForm, SubmitForm, answer_form
 from .navigation import question_list
 
 CONFIDENCE_VALUES = frozenset(c.value for c in CONFIDENCE_CHOICES)

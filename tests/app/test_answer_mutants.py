@@ -119,9 +119,9 @@ def test_a_save_read_before_a_submit_is_refused_as_closed_not_as_final(app, lear
     they posted after the submit is stored."""
     from flask import session
 
-    from quizapp.attempts.access import GUEST_KEY
     from quizapp.attempts.lifecycle import AttemptClosed, save_answer
     from quizapp.hotpath.attempt_page import get_own_answer_slot
+    from quizapp.hotpath.identity import GUEST_KEY
     from quizapp.questiontypes import get_question_type
 
     learner.start()
@@ -143,8 +143,8 @@ def _stale_read(app, learner, position):
     """The slot as an answer post reads it (hotpath/attempt_page.py), for calling save_answer directly."""
     from flask import session
 
-    from quizapp.attempts.access import GUEST_KEY
     from quizapp.hotpath.attempt_page import get_own_answer_slot
+    from quizapp.hotpath.identity import GUEST_KEY
 
     with app.test_request_context():
         with learner.client.session_transaction() as cookie:

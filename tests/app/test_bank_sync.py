@@ -6,14 +6,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from quizapp.extensions import db
-from quizapp.models import (
-    Attempt,
-    AttemptItem,
-    Course,
-    Question,
-    QuestionVersion,
-    Skill,
-)
+from quizapp.models import Attempt, AttemptItem, Course, Question, QuestionVersion, Skill
 from tests.conftest import FIXTURE_BANK, make_app
 
 

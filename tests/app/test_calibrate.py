@@ -5,14 +5,7 @@ from sqlalchemy import select
 from quizapp.attempts.lifecycle import observations_by_skill
 from quizapp.bank.item_parameters import prior_rho
 from quizapp.extensions import db
-from quizapp.models import (
-    Attempt,
-    AttemptItem,
-    ItemCalibration,
-    Question,
-    QuestionVersion,
-    utcnow,
-)
+from quizapp.models import Attempt, AttemptItem, ItemCalibration, Question, QuestionVersion, utcnow
 from quizapp.scoring.ability import DIFFICULTY_B, guessing_floor
 
 

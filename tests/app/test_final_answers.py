@@ -71,9 +71,7 @@ def test_a_check_in_another_tab_wins_over_a_save_read_before_it(app, learner):
     with app.test_request_context():
         from flask import session
 
-        from quizapp.attempts.access import (
-            GUEST_KEY,  # the learner's guest cookie, so the page read finds the attempt
-        )
+        from quizapp.hotpath.identity import GUEST_KEY  # the learner's guest cookie, so the page read finds the attempt
         with learner.client.session_transaction() as cookie:
             session[GUEST_KEY] = cookie[GUEST_KEY]
         stale = get_own_answer_slot(learner.public_id, position)

@@ -9,16 +9,7 @@ from sqlalchemy import select
 from quizapp.bank.loader import load_bank
 from quizapp.bank.sync import sync_bank
 from quizapp.extensions import db
-from quizapp.models import (
-    Attempt,
-    AttemptItem,
-    Cohort,
-    ProblemReport,
-    Question,
-    QuestionVersion,
-    User,
-    utcnow,
-)
+from quizapp.models import Attempt, AttemptItem, Cohort, ProblemReport, Question, QuestionVersion, User, utcnow
 from tests.conftest import FIXTURE_BANK, AuthActions, Learner, csrf_token, make_app
 
 NEW_FILE = b"""\

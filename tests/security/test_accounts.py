@@ -13,13 +13,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import User
-from tests.security.conftest import (
-    PASSWORD,
-    add_user,
-    app_with_bank,
-    csrf_token,
-    new_client,
-)
+from tests.security.conftest import PASSWORD, add_user, app_with_bank, csrf_token, new_client
 
 
 @pytest.fixture(scope="module")

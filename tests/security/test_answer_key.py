@@ -39,23 +39,10 @@ from quizapp.bank.params import param_sets, resolve
 from quizapp.bank.sync import sync_bank
 from quizapp.config import PROJECT_ROOT
 from quizapp.extensions import db
-from quizapp.models import (
-    Assessment,
-    Attempt,
-    AttemptItem,
-    Question,
-    QuestionVersion,
-    Role,
-)
+from quizapp.models import Assessment, Attempt, AttemptItem, Question, QuestionVersion, Role
 from quizapp.render.markdown import render_inline, render_markdown
 from tests.conftest import make_app
-from tests.security.conftest import (
-    add_user,
-    app_with_bank,
-    copy_fixture_bank,
-    insert_attempt,
-    login,
-)
+from tests.security.conftest import add_user, app_with_bank, copy_fixture_bank, insert_attempt, login
 
 QUESTIONS = PROJECT_ROOT / "questions"
 TWINS_PER_KIND = 3

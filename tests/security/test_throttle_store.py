@@ -14,22 +14,12 @@ from limits.storage import MemoryStorage, RedisStorage
 from sqlalchemy import func, select
 
 from quizapp.auth import throttle_storage
-from quizapp.auth.throttle import (
-    DATABASE,
-    refuse_a_per_process_count,
-    throttle_storages,
-)
+from quizapp.auth.throttle import DATABASE, refuse_a_per_process_count, throttle_storages
 from quizapp.auth.throttle_storage import DatabaseStorage
 from quizapp.extensions import db
 from quizapp.models import ThrottleCount
 from tests.conftest import TEST_DATABASE_URL, make_app
-from tests.security.conftest import (
-    PASSWORD,
-    add_user,
-    app_with_bank,
-    csrf_token,
-    new_client,
-)
+from tests.security.conftest import PASSWORD, add_user, app_with_bank, csrf_token, new_client
 
 
 def log_in(client, email: str, password: str):

@@ -1,16 +1,7 @@
 import pytest
 
 from quizapp.scoring.ability import ItemParams, Observation, estimate
-from quizapp.scoring.gaps import (
-    GAP,
-    NO_GAP,
-    UNCERTAIN,
-    Target,
-    analyse,
-    classify,
-    level_word,
-    to_scale,
-)
+from quizapp.scoring.gaps import GAP, NO_GAP, UNCERTAIN, Target, analyse, classify, level_word, to_scale
 
 
 @pytest.mark.parametrize("p, status", [(0.7, GAP), (0.95, GAP), (0.69, UNCERTAIN), (0.31, UNCERTAIN),

@@ -1,14 +1,7 @@
 import pytest
 
 from quizapp.scoring.exceptions import InvalidResponse, UnknownQuestionType
-from quizapp.scoring.grading import (
-    CORRECT,
-    PARTIAL,
-    WRONG,
-    Grade,
-    grade,
-    normalise_text,
-)
+from quizapp.scoring.grading import CORRECT, PARTIAL, WRONG, Grade, grade, normalise_text
 
 SINGLE = {"type": "single", "choices": [{"text": "a", "correct": False}, {"text": "b", "correct": True},
                                         {"text": "c", "correct": False}]}

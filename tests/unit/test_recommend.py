@@ -1,11 +1,6 @@
 from quizapp.scoring.ability import SkillEstimate
 from quizapp.scoring.gaps import GAP, NO_GAP, UNCERTAIN, SkillGap, Target
-from quizapp.scoring.recommend import (
-    CourseInfo,
-    course_level_for,
-    prerequisite_order,
-    recommend,
-)
+from quizapp.scoring.recommend import CourseInfo, course_level_for, prerequisite_order, recommend
 
 PREREQS = {"ml": ["stats", "python"], "stats": ["prob"], "prob": [], "python": []}
 NAMES = {"ml": "Machine learning", "stats": "Statistics", "prob": "Probability", "python": "Python"}

@@ -27,16 +27,7 @@ from collections.abc import Mapping
 
 from .. import schema
 from . import ConversionIssue, ConversionResult
-from ._common import (
-    Answer,
-    Categories,
-    Ids,
-    Skip,
-    brief,
-    choice_question,
-    convert_text,
-    finish,
-)
+from ._common import Answer, Categories, Ids, Skip, brief, choice_question, convert_text, finish
 
 _CHOICE = re.compile(r"^([A-Z])[.)][ \t]+(.*\S)\s*$")
 _ANSWER = re.compile(r"^ANSWER\s*:\s*(.*?)\s*$", re.IGNORECASE)
