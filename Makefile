@@ -52,6 +52,7 @@ serve: db
 	QUIZAPP_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py 'quizapp:create_app()'
 
 test: install-test
+	$(BIN)/lint-imports
 	$(BIN)/bandit -r quizapp -q -ll
 	$(BIN)/quizapp bank validate
 	$(BIN)/quizapp bank lint

@@ -321,6 +321,9 @@ class ModelSetting(db.Model):
 
 # --- instructor tools ------------------------------------------------------------------------
 
+# How sure a learner says they are of an answer (AttemptItem.confidence), with the words the page shows.
+CONFIDENCE_LEVELS = {"sure": "Sure", "unsure": "Unsure", "guess": "Guessing"}
+
 PROBLEM_REASONS = {
     "wrong_key": "The marked answer is wrong",
     "ambiguous": "The question is ambiguous or has more than one right answer",

@@ -6,7 +6,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..models import PROBLEM_REASONS
+from ..models import CONFIDENCE_LEVELS, PROBLEM_REASONS
 from ..questiontypes import QuestionType, get_question_type
 
 MODE_CHOICES = [
@@ -14,7 +14,7 @@ MODE_CHOICES = [
     SelectChoice("practice", "Practice: check each answer and read the explanation as you go"),
 ]
 ACTIONS = {"next", "prev", "overview", "check", "save"}
-CONFIDENCE_CHOICES = [SelectChoice("sure", "Sure"), SelectChoice("unsure", "Unsure"), SelectChoice("guess", "Guessing")]
+CONFIDENCE_CHOICES = [SelectChoice(value, label) for value, label in CONFIDENCE_LEVELS.items()]
 
 
 class StartForm(FlaskForm):

@@ -6,9 +6,9 @@ from ..attempts.access import get_own_attempt, guest_token
 from ..attempts.lifecycle import build_report, load_attempt_items
 from ..attempts.practice import start_gap_practice
 from ..questiontypes.review import review_entry
-from ..quiz.forms import SubmitForm
 from ..render.charts import skills_chart
 from . import bp
+from .forms import PractiseGapsForm
 
 
 def _submitted_attempt(public_id):
@@ -71,7 +71,7 @@ def practise_gaps(public_id):
     attempt, unfinished = _submitted_attempt(public_id)
     if unfinished:
         return unfinished
-    if not SubmitForm().validate_on_submit():
+    if not PractiseGapsForm().validate_on_submit():
         abort(400, "The form expired; reload the report and try again.")
     practice = start_gap_practice(attempt, current_user.id if current_user.is_authenticated else None,
                                   guest_token(create=True))

@@ -2,8 +2,7 @@
 from flask import Flask
 
 from ..hotpath.urls import memoized_url_for
-from ..models import PROBLEM_REASONS
-from ..quiz.forms import CONFIDENCE_CHOICES
+from ..models import CONFIDENCE_LEVELS, PROBLEM_REASONS
 from ..render.fragments import fragment
 
 
@@ -12,7 +11,7 @@ def register_template_helpers(app: Flask) -> None:
     # plain markup around csrf_token(), so an error page never reads the request body and the
     # question page builds no extra WTForms objects.
     app.jinja_env.globals["problem_reasons"] = list(PROBLEM_REASONS.items())
-    app.jinja_env.globals["confidence_choices"] = [(c.value, c.label) for c in CONFIDENCE_CHOICES]
+    app.jinja_env.globals["confidence_choices"] = list(CONFIDENCE_LEVELS.items())
 
     app.jinja_env.globals["url_for"] = memoized_url_for(app)
     app.jinja_env.globals["fragment"] = fragment
