@@ -16,6 +16,12 @@ from tests.app.test_quiz import items_of, right_answer
 from tests.app.test_time_on_task import post_later, shown_page
 
 
+@pytest.fixture
+def app(app_on_each_database):
+    """Every test here runs on SQLite and on PostgreSQL: answer saving has a branch for each."""
+    return app_on_each_database
+
+
 def stored(app, public_id, position):
     """The slot's saved values, read fresh from the database."""
     with app.app_context():

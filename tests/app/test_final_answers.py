@@ -21,6 +21,12 @@ from tests.conftest import csrf_token
 FINAL = "This answer is final: its key and explanation were shown to you"
 
 
+@pytest.fixture
+def app(app_on_each_database):
+    """Every test here runs on SQLite and on PostgreSQL: answer saving has a branch for each."""
+    return app_on_each_database
+
+
 def slot_row(app, public_id, position):
     with app.app_context():
         return db.session.scalar(select(AttemptItem).join(Attempt).where(
