@@ -26,7 +26,7 @@ logger_class = "quizapp.web.accesslog.JsonAccessLogger"
 
 def on_starting(server):
     """Refuse to start several workers that would each keep their own login-throttle count (memory://):
-    gunicorn prints the RuntimeError as "Error: …" and exits 1."""
+    gunicorn prints its ConfigurationError (a RuntimeError) as "Error: …" and exits 1."""
     app = server.app.wsgi()
     if hasattr(app, "extensions"):  # any Flask app; one without the throttle (bench/hello_app.py) passes
         from quizapp.auth.throttle import refuse_a_per_process_count

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from .exceptions import ConfigurationError
+
 
 def create_app(config: type | dict | None = None) -> Flask:
     """Build the app: config, extensions, blueprints, CLI. No side effects at import time."""
@@ -41,7 +43,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _development_secret(app)
     elif app.config.get("ENV_NAME") == "production" and len(app.config["SECRET_KEY"]) < 32:
-        raise RuntimeError("QUIZAPP_SECRET_KEY is too short for production: use at least 32 random characters")
+        raise ConfigurationError("QUIZAPP_SECRET_KEY is too short for production: use at least 32 random characters")
 
     from .extensions import csrf, db, login_manager, migrate
 
@@ -86,8 +88,8 @@ def create_app(config: type | dict | None = None) -> Flask:
 def _development_secret(app: Flask) -> str:
     """Outside production, keep a random key in instance/ so sessions survive restarts."""
     if app.config.get("ENV_NAME") == "production":
-        raise RuntimeError("QUIZAPP_SECRET_KEY must be set in production (a long random string, the same on "
-                           "every app machine), e.g. python -c 'import secrets; print(secrets.token_hex(32))'")
+        raise ConfigurationError("QUIZAPP_SECRET_KEY must be set in production (a long random string, the same "
+                                 "on every app machine), e.g. python -c 'import secrets; print(secrets.token_hex(32))'")
     path = Path(app.instance_path) / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_hex(32))

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .bank.params import resolve
+from .exceptions import AttemptError
 from .extensions import db
 
 # Roles that manage banks, statistics and cohorts.
@@ -264,7 +265,7 @@ class AttemptItem(db.Model):
 ANSWER_COLUMNS = ("response", "credit", "state", "checked", "confidence")
 
 
-class AnswerFinal(Exception):
+class AnswerFinal(AttemptError):
     """The slot's key and explanation were shown to the learner, so its answer can no longer change."""
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from ..exceptions import AttemptError
 from ..extensions import db
 from ..hotpath.reads import read_rows, write_alone
 from ..models import (
@@ -48,11 +49,11 @@ if TYPE_CHECKING:  # the question page's plain read of a slot; importing it here
 
 # mutmut (docs/mutation.md) mutates only the answering section below: its tests are the answer-saving ones.
 # pragma: no mutate start
-class AttemptClosed(Exception):
+class AttemptClosed(AttemptError):
     """The attempt was submitted; its answers can no longer change."""
 
 
-class EmptyForm(Exception):
+class EmptyForm(AttemptError):
     """No questions are available for the assessment's skills (the bank is not imported)."""
 
 

@@ -25,6 +25,8 @@ from limits import parse, storage, strategies
 from limits.errors import StorageError
 from werkzeug.exceptions import TooManyRequests
 
+from ..exceptions import ConfigurationError
+
 LIMIT_MESSAGE = "Too many attempts from your address. Wait a minute, then try again."
 NAMESPACE = "quizapp-form-throttle"
 DATABASE = "database://"  # RATELIMIT_STORAGE_URI for the app's own database
@@ -89,7 +91,7 @@ def refuse_a_per_process_count(app: Flask, workers: int) -> None:
     with memory:// and 4 workers, 40 wrong passwords get through a minute instead of 10."""
     throttle: Throttle | None = app.extensions.get("quizapp_throttle")
     if workers > 1 and throttle is not None and throttle.enabled and not throttle.shared:
-        raise RuntimeError(
+        raise ConfigurationError(
             f"the login throttle counts in this process's memory, so {workers} workers would each allow the "
             "limit: set QUIZAPP_REDIS_URL, or run with "
             "QUIZAPP_ENV=production (counts in the database), or use one worker")

@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..exceptions import ConfigurationError
 from ..models import ThrottleCount
 
 CLEANUP_EVERY = 200
@@ -31,7 +32,7 @@ _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 
-class UnsupportedDatabase(RuntimeError):
+class UnsupportedDatabase(ConfigurationError):
     """The app's database has no atomic upsert the throttle can count with (only PostgreSQL and SQLite do)."""
 
 class DatabaseStorage(Storage):

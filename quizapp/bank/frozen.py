@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..exceptions import BankError
 from .loader import QuestionDef
 
 FILE_NAME = "variants.json"
@@ -21,7 +22,7 @@ NOTE = ("Computed keys of parameterised questions, made by `quizapp bank freeze`
         "sandbox); checked by `quizapp bank verify`. Do not edit by hand.")
 
 
-class FrozenKeysError(Exception):
+class FrozenKeysError(BankError):
     """The frozen keys cannot be used: the file is unreadable, or a question has none."""
 
 

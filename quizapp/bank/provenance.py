@@ -12,9 +12,15 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..exceptions import BankError
+
 FILE_NAME = "web-uploads.json"
 NOTE = ("Questions published through the instructor pages: their checks run only inside bubblewrap. "
         "Remove an entry once you have reviewed its check.")
+
+
+class UnreadableRecord(BankError):
+    """web-uploads.json exists but cannot be read, so which checks came from the web is unknown."""
 
 
 def path_for(root: Path | str) -> Path:
@@ -28,7 +34,7 @@ def uploaded_ids(root: Path | str) -> frozenset[str]:
     except FileNotFoundError:
         return frozenset()
     except (OSError, ValueError) as exc:
-        raise ValueError(f"{path_for(root)}: unreadable ({exc}); fix or restore it before running checks") from None
+        raise UnreadableRecord(f"{path_for(root)}: unreadable ({exc}); fix or restore it before running checks") from None
     return frozenset(data.get("questions", {})) if isinstance(data, dict) else frozenset()
 
 

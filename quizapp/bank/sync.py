@@ -16,11 +16,12 @@ from typing import Callable
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from ..exceptions import BankError
 from ..models import Assessment, Course, Project, Question, QuestionSkill, QuestionVersion, Role, Skill
 from .loader import Bank, QuestionDef
 
 
-class BankNotValid(Exception):
+class BankNotValid(BankError):
     """Raised when asked to import a bank that has issues."""
 
     def __init__(self, issues):
@@ -139,9 +140,10 @@ def _sync_questions(session: Session, bank: Bank, report: SyncReport,
         ids = session.scalars(insert(QuestionVersion).returning(QuestionVersion.id, sort_by_parameter_order=True),
                               versions).all()
         session.execute(insert(QuestionSkill), [{"version_id": version_id, "skill_id": skill}
-                                                for version_id, row in zip(ids, versions) for skill in row["skills"]])
+                                                for version_id, row in zip(ids, versions, strict=True)
+                                                for skill in row["skills"]])
         pointers = []
-        for version_id, row, question in zip(ids, versions, owners):
+        for version_id, row, question in zip(ids, versions, owners, strict=True):
             if question is None:
                 pointers.append({"id": row["question_id"], "current_version_id": version_id})
             else:

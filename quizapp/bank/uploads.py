@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
+from ..exceptions import BankError
 from .loader import MAX_FILE_BYTES, Bank, BankIssue, ParseBudget, load_bank
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -33,7 +34,7 @@ TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 TOP_SKILL = re.compile(r"^skill:\s*['\"]?([a-z0-9_.]+)['\"]?\s*(?:#.*)?$", re.MULTILINE)
 
 
-class UploadError(ValueError):
+class UploadError(BankError):
     """An upload that cannot be staged; the message is shown to the instructor."""
 
 

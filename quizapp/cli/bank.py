@@ -110,7 +110,7 @@ def _uploaded_ids(root) -> frozenset[str]:
 
     try:
         return provenance.uploaded_ids(_questions_dir(root))
-    except ValueError as exc:
+    except provenance.UnreadableRecord as exc:
         raise click.ClickException(str(exc)) from None
 
 

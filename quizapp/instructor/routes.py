@@ -165,17 +165,23 @@ def publish(token):
         report = sync_bank(db.session, load_bank(root), frozen.lookup(root))
         provenance.record(root, [q.id for q in bank.questions], current_user.id)  # the staged files' questions
         db.session.commit()
-    except frozen.FrozenKeysError as exc:
+    except frozen.KeysNotFrozen as exc:
         db.session.rollback()
         restore(previous)
-        question = getattr(exc, "question", None)
-        if question is not None and question.id in {q.id for q in bank.questions}:
+        question = exc.question
+        if question.id in {q.id for q in bank.questions}:
             flash(f"Nothing was published: q '{question.id}' is parameterised, and its keys are computed by running "
                   "its check, which is never done from the web. Publish it without `params`, or ask the operator "
                   "to add the file to the questions folder and run `quizapp bank freeze`.")
         else:
             flash("Nothing was published: the bank on the server has parameterised questions whose keys are not "
                   "frozen. Run `quizapp bank freeze` and `quizapp bank import` on the server first.")
+        return redirect(url_for("instructor.review_upload", token=token), 303)
+    except frozen.UnreadableFile:  # its message names a path on the server: the instructor gets the file's name
+        db.session.rollback()
+        restore(previous)
+        flash(f"Nothing was published: {frozen.FILE_NAME} in the server's questions folder cannot be read. Run "
+              "`quizapp bank freeze` on the server to write it again.")
         return redirect(url_for("instructor.review_upload", token=token), 303)
     except Exception:
         db.session.rollback()

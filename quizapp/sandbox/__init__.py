@@ -36,6 +36,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..exceptions import ConfigurationError
+
 log = logging.getLogger(__name__)
 
 BUBBLEWRAP = "bubblewrap"
@@ -55,7 +57,7 @@ SETPRIV = "/usr/bin/setpriv"  # util-linux: how a root caller's sandbox drops to
 INSIDE_TMP = "/tmp"  # nosec B108
 
 
-class SandboxUnavailable(RuntimeError):
+class SandboxUnavailable(ConfigurationError):
     """Untrusted code was to run, but only the fallback (no bubblewrap) is available."""
 
 
@@ -112,7 +114,7 @@ class Result:
 def requested_mode() -> str:
     mode = os.environ.get("QUIZAPP_SANDBOX", "auto").strip().lower() or "auto"
     if mode not in ("auto", BUBBLEWRAP, FALLBACK):
-        raise ValueError(f"QUIZAPP_SANDBOX={mode!r}: use auto, bubblewrap or fallback")
+        raise ConfigurationError(f"QUIZAPP_SANDBOX={mode!r}: use auto, bubblewrap or fallback")
     return mode
 
 

@@ -1,11 +1,9 @@
-"""One hierarchy for domain errors, so callers can catch what they can handle."""
+"""The errors of grading a response (the hierarchy's root is quizapp.exceptions.QuizappError)."""
+
+from ..exceptions import QuizappError
 
 
-class QuizappError(Exception):
-    """Base class of every domain error."""
-
-
-class UnknownQuestionType(QuizappError, KeyError):
+class UnknownQuestionType(QuizappError):
     """A question type name that no grader or registry entry knows."""
 
     def __init__(self, name: str, known: list[str]):
@@ -17,5 +15,5 @@ class UnknownQuestionType(QuizappError, KeyError):
         return self.args[0]
 
 
-class InvalidResponse(QuizappError, ValueError):
+class InvalidResponse(QuizappError):
     """A response that does not fit its question (a choice that does not exist, a non-number)."""

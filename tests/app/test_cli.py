@@ -67,10 +67,11 @@ def test_production_refuses_to_start_without_a_real_secret(tmp_path, monkeypatch
     import pytest
 
     from quizapp import create_app
+    from quizapp.exceptions import ConfigurationError
 
     for key in (None, "short"):
         config = {"ENV_NAME": "production", "SECRET_KEY": key, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
-        with pytest.raises(RuntimeError, match="QUIZAPP_SECRET_KEY"):
+        with pytest.raises(ConfigurationError, match="QUIZAPP_SECRET_KEY"):
             create_app(config)
 
 

@@ -149,6 +149,70 @@ def test_upload_replacing_a_file_keeps_ids_consistent(app, teacher, bank_dir):
         assert db.session.get(Question, "t-single").current_version.version == 2
 
 
+SERVER_PARAM_FILE = b"""\
+skill: t.math
+questions:
+  - id: t-server-param
+    type: numeric
+    difficulty: 3
+    params:
+      n: [2, 3]
+    prompt: What is {{n}} squared?
+    check:
+      python: n * n
+    explanation: '{{n}} times itself.'
+    references: [https://example.org/squares]
+"""
+NOT_FROZEN = "the bank on the server has parameterised questions whose keys are not frozen"
+
+
+def publish_new_file(teacher):
+    """Upload NEW_FILE and press Publish: the response to Publish."""
+    response = upload(teacher, ("functions.yaml", NEW_FILE))
+    review = teacher.get(response.headers["Location"])
+    token = response.headers["Location"].rsplit("/", 1)[1]
+    return teacher.post(f"/instructor/upload/{token}/publish", data={"csrf_token": csrf_token(review.text)})
+
+
+def assert_nothing_published(app, bank_dir):
+    assert not (bank_dir / "python" / "functions.yaml").exists()
+    with app.app_context():
+        assert db.session.get(Question, "t-uploaded") is None
+
+
+def test_publish_over_unfrozen_keys_on_the_server_says_so(app, teacher, bank_dir):
+    (bank_dir / "topics" / "squares.yaml").write_bytes(SERVER_PARAM_FILE)  # added on the server, never frozen
+    published = publish_new_file(teacher)
+    assert published.status_code == 303 and NOT_FROZEN in teacher.get(published.headers["Location"]).text
+    assert_nothing_published(app, bank_dir)
+
+
+def test_publish_with_an_unreadable_frozen_file_names_the_file_not_missing_keys(app, teacher, bank_dir):
+    """The bank has no parameterised question: only the unreadable variants.json stops the publish."""
+    (bank_dir / "variants.json").write_text("{not json")
+    published = publish_new_file(teacher)
+    page = teacher.get(published.headers["Location"]).text
+    assert published.status_code == 303 and "variants.json in the server&#39;s questions folder cannot be read" in page
+    assert NOT_FROZEN not in page and str(bank_dir) not in page
+    assert_nothing_published(app, bank_dir)
+
+
+def test_a_bug_while_publishing_is_not_reported_as_unfrozen_keys(app, teacher, bank_dir, monkeypatch):
+    """A ValueError from a bug where the keys are read propagates (a 500), and the files are restored."""
+    from quizapp.bank import frozen
+
+    def buggy_lookup(root):
+        def compute_variants(question):
+            raise ValueError("a bug, not a missing key")
+        return compute_variants
+
+    (bank_dir / "topics" / "squares.yaml").write_bytes(SERVER_PARAM_FILE)
+    monkeypatch.setattr(frozen, "lookup", buggy_lookup)
+    with pytest.raises(ValueError, match="a bug, not a missing key"):
+        publish_new_file(teacher)
+    assert_nothing_published(app, bank_dir)
+
+
 def zipped(*entries, compress=zipfile.ZIP_DEFLATED):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compress) as archive:

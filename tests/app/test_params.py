@@ -94,6 +94,28 @@ def test_import_refuses_keys_frozen_for_another_version(param_app):
     assert result.exit_code == 1 and "variants.json: unreadable" in result.output
 
 
+def test_only_missing_keys_are_reported_as_missing_keys_and_a_bug_propagates(param_app, monkeypatch):
+    """Issue #19: a ValueError from a bug inside the import must not read as "keys not frozen"."""
+    app, root = param_app
+    from quizapp.bank import frozen
+
+    missing = app.test_cli_runner().invoke(args=["bank", "import"])  # no variants.json: the real condition
+    assert missing.exit_code == 1 and isinstance(missing.exception, SystemExit)
+    assert "q 't-param': its keys are not frozen for this version" in missing.output
+    assert "The keys of a parameterised question could not be computed; nothing was imported." in missing.output
+
+    def buggy_lookup(root):
+        def compute_variants(question):
+            raise ValueError("a bug, not a missing key")
+        return compute_variants
+    monkeypatch.setattr(frozen, "lookup", buggy_lookup)
+    bug = app.test_cli_runner().invoke(args=["bank", "import"])
+    assert isinstance(bug.exception, ValueError) and str(bug.exception) == "a bug, not a missing key"
+    assert "could not be computed" not in bug.output
+    with app.app_context():
+        assert db.session.scalar(select(Question)) is None
+
+
 def test_attempt_shows_its_variant_and_grades_against_its_key(param_app):
     app, _ = param_app
     freeze(app)
@@ -158,3 +180,22 @@ def test_checks_of_web_uploads_run_only_under_bubblewrap(param_app, monkeypatch)
     assert "skipped 1: published through the web: its check runs only inside bubblewrap" in result.output
     result = app.test_cli_runner().invoke(args=["bank", "freeze"])
     assert result.exit_code == 1 and not (root / "variants.json").exists()
+
+
+def test_an_unreadable_upload_record_stops_the_checks_and_a_bug_propagates(param_app, monkeypatch):
+    """Which checks came from the web is unknown: nothing runs. Any other ValueError is a bug, not that."""
+    app, root = param_app
+    from quizapp.bank import provenance
+
+    (root / provenance.FILE_NAME).write_text("{not json")
+    with pytest.raises(provenance.UnreadableRecord):
+        provenance.uploaded_ids(root)
+    for command in ("verify", "freeze"):
+        result = app.test_cli_runner().invoke(args=["bank", command])
+        assert result.exit_code == 1 and "web-uploads.json: unreadable" in result.output, result.output
+
+    def buggy_record(root):
+        raise ValueError("a bug, not an unreadable record")
+    monkeypatch.setattr(provenance, "uploaded_ids", buggy_record)
+    bug = app.test_cli_runner().invoke(args=["bank", "verify"])
+    assert isinstance(bug.exception, ValueError) and "a bug" not in bug.output

@@ -23,6 +23,7 @@ import pytest
 from quizapp import sandbox
 from quizapp.bank import checks
 from quizapp.bank.loader import QuestionDef
+from quizapp.exceptions import ConfigurationError
 from quizapp.extensions import db
 from tests.security.conftest import add_user, app_with_bank, copy_fixture_bank, csrf_token, login
 
@@ -257,6 +258,12 @@ def test_the_fallback_says_so(monkeypatch, capsys):
     assert "warning: no bubblewrap sandbox (bwrap is not installed)" in capsys.readouterr().err
     monkeypatch.setenv("QUIZAPP_SANDBOX", "bubblewrap")
     with pytest.raises(sandbox.SandboxUnavailable, match="bwrap is not installed"):
+        sandbox.isolation()
+
+
+def test_a_misspelt_sandbox_setting_is_a_configuration_error(monkeypatch):
+    monkeypatch.setenv("QUIZAPP_SANDBOX", "bubblwrap")
+    with pytest.raises(ConfigurationError, match="QUIZAPP_SANDBOX='bubblwrap': use auto, bubblewrap or fallback"):
         sandbox.isolation()
 
 

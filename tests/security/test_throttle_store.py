@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from quizapp.auth import throttle_storage
 from quizapp.auth.throttle import DATABASE, refuse_a_per_process_count, throttle_storages
 from quizapp.auth.throttle_storage import DatabaseStorage
+from quizapp.exceptions import ConfigurationError
 from quizapp.extensions import db
 from quizapp.models import ThrottleCount
 from tests.conftest import TEST_DATABASE_URL, make_app
@@ -140,7 +141,7 @@ def test_the_store_follows_the_configuration(tmp_path, config, counter, fallback
 def test_several_workers_on_a_per_process_count_are_refused(tmp_path):
     app = make_app(tmp_path, ENV_NAME="development", RATELIMIT_STORAGE_URI=None)
     refuse_a_per_process_count(app, 1)  # the one-process server: fine
-    with pytest.raises(RuntimeError, match="4 workers would each allow the limit"):
+    with pytest.raises(ConfigurationError, match="4 workers would each allow the limit"):
         refuse_a_per_process_count(app, 4)
     refuse_a_per_process_count(make_app(tmp_path, ENV_NAME="production", RATELIMIT_STORAGE_URI=None), 4)
     refuse_a_per_process_count(make_app(tmp_path, RATELIMIT_ENABLED=False), 4)  # nothing counted, nothing shared

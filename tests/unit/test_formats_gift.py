@@ -188,6 +188,14 @@ def test_numeric_forms(block, expected):
     assert {k: q[k] for k in ("answer", "tolerance", "feedback") if k in q} == expected
 
 
+@pytest.mark.parametrize("bounds", ["a..5", "1..inf", "nan..1", "1e308..1.7e308", "-inf..inf"])
+def test_a_range_of_anything_but_two_finite_numbers_is_skipped(bounds):
+    """float() reads inf and nan, and a midpoint can overflow: each is skipped like a range of words."""
+    result = import_gift(f"::n::How many? {{#{bounds}}}")
+    assert not result.questions
+    assert [i.message for i in result.issues] == [f"the range {bounds!r} is not two numbers; skipped"]
+
+
 @pytest.mark.parametrize("block, expected", [
     ("{T}", ("true_false", True)), ("{TRUE}", ("true_false", True)),
     ("{F}", ("true_false", False)), ("{FALSE#Wrong.}", ("true_false", False)),

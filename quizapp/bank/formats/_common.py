@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from ...exceptions import BankError
 from .. import schema
 from . import ConversionIssue, ConversionResult, format_number
 from ._html import html_to_markdown
@@ -31,7 +32,7 @@ _EPS = 0.01   # percentage points; Moodle writes 1/3 as 33.33333
 Note = Callable[[str], None]
 
 
-class Skip(Exception):
+class Skip(BankError):
     """This question cannot be carried; the message becomes its ConversionIssue."""
 
 
@@ -236,14 +237,14 @@ def choice_question(answers: list[Answer], single: bool, note: Note) -> dict:
         if not n_right:
             raise Skip("no answer earns credit")
         ours = [100 / n_right if ok else -100 / n_wrong for ok in correct]
-        if not all(_close(a.fraction, w) for a, w in zip(answers, ours)):
+        if not all(_close(a.fraction, w) for a, w in zip(answers, ours, strict=True)):
             source = "/".join(("+" if a.fraction > 0 else "") + percent(a.fraction) for a in answers)
             mine = "/".join(("+" if w > 0 else "") + percent(w) for w in ours)
             note(f"answer weights {source} cannot be represented; quizapp's partial-credit rule will give "
                  f"{mine} (answers with positive weight are marked correct)")
         qtype = "multiple"
     choices = []
-    for a, ok in zip(answers, correct):
+    for a, ok in zip(answers, correct, strict=True):
         choice: dict[str, Any] = {"text": a.text}
         if ok:
             choice["correct"] = True

@@ -10,6 +10,7 @@ line right before the question, which Moodle ignores.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -151,10 +152,13 @@ def _numeric(answer: str, fmt: str, note: Note) -> dict:
             split = value.index("..", 1)  # from 1: a range may start with a minus sign
             low, high = value[:split], value[split + 2:]
             try:
-                middle = (float(low) + float(high)) / 2
-                value, tolerance = format_number(middle), format_number(float(high) - middle)
+                low_number, high_number = float(low), float(high)
             except ValueError:
                 raise Skip(f"the range {value!r} is not two numbers") from None
+            middle = (low_number + high_number) / 2
+            if not (math.isfinite(middle) and math.isfinite(high_number - middle)):  # inf, nan, or past 1.8e308
+                raise Skip(f"the range {value!r} is not two numbers")
+            value, tolerance = format_number(middle), format_number(high_number - middle)
         elif ":" in value[1:]:
             value, _, tolerance = value.partition(":")
         else:
@@ -306,7 +310,7 @@ def _answer_lines(definition: dict, note: Note) -> tuple[str, list[str]]:
     if qtype in ("single", "multiple"):
         choices = definition.get("choices") or []
         lines = []
-        for choice, weight in zip(choices, choice_weights(choices)):
+        for choice, weight in zip(choices, choice_weights(choices), strict=True):
             text = _escape(choice["text"])
             if qtype == "single":
                 marker = "=" if choice.get("correct") else ("~%0%" if _WEIGHT.match(text) else "~")
