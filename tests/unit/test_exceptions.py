@@ -64,7 +64,7 @@ ALLOWED_BROAD_CATCHES = {
     ("render/markdown.py", "_math", ("Exception",)): "latex2mathml raises many types on bad input",
     ("scoring/grading.py", "grade", ("KeyError",)): "the graders' dict lookup",
     ("web/accesslog.py", "JsonAccessLogger.access", ("Exception",)): "a log line must never fail a request",
-    ("web/templating.py", "_memoized_url_for.url_for", ("TypeError",)): "the cache's hash() of unhashable values",
+    ("hotpath/urls.py", "memoized_url_for.url_for", ("TypeError",)): "the cache's hash() of unhashable values",
 }
 
 
