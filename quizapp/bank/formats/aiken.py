@@ -179,9 +179,7 @@ class _Reader:
         if question is None:
             return
         if not question.text:                       # header lines with no question after them
-            for line_no, header in question.headers:
-                self.result.issues.append(ConversionIssue(line_no, None, f"{brief(header)} belongs to no question "
-                                                                         "(no question text follows it); ignored"))
+            self._orphans(question.headers)
             return
         self.number += 1
         notes: list[tuple[int, str]] = []
@@ -202,6 +200,11 @@ class _Reader:
         self.ids.take(title, self.number)
         self._report(qid, notes)
         self.result.questions.append(self.categories.file(qid, built))
+
+    def _orphans(self, headers: list[tuple[int, str]]) -> None:
+        for line_no, header in headers:
+            self.result.issues.append(ConversionIssue(line_no, None, f"{brief(header)} belongs to no question "
+                                                                     "(no question text follows it); ignored"))
 
     def _report(self, qid: str, notes: list[tuple[int, str]]) -> None:
         self.result.issues.extend(ConversionIssue(line_no, qid, m) for line_no, m in sorted(notes, key=_first))
