@@ -139,9 +139,10 @@ def _sync_questions(session: Session, bank: Bank, report: SyncReport,
         ids = session.scalars(insert(QuestionVersion).returning(QuestionVersion.id, sort_by_parameter_order=True),
                               versions).all()
         session.execute(insert(QuestionSkill), [{"version_id": version_id, "skill_id": skill}
-                                                for version_id, row in zip(ids, versions) for skill in row["skills"]])
+                                                for version_id, row in zip(ids, versions, strict=True)
+                                                for skill in row["skills"]])
         pointers = []
-        for version_id, row, question in zip(ids, versions, owners):
+        for version_id, row, question in zip(ids, versions, owners, strict=True):
             if question is None:
                 pointers.append({"id": row["question_id"], "current_version_id": version_id})
             else:

@@ -236,14 +236,14 @@ def choice_question(answers: list[Answer], single: bool, note: Note) -> dict:
         if not n_right:
             raise Skip("no answer earns credit")
         ours = [100 / n_right if ok else -100 / n_wrong for ok in correct]
-        if not all(_close(a.fraction, w) for a, w in zip(answers, ours)):
+        if not all(_close(a.fraction, w) for a, w in zip(answers, ours, strict=True)):
             source = "/".join(("+" if a.fraction > 0 else "") + percent(a.fraction) for a in answers)
             mine = "/".join(("+" if w > 0 else "") + percent(w) for w in ours)
             note(f"answer weights {source} cannot be represented; quizapp's partial-credit rule will give "
                  f"{mine} (answers with positive weight are marked correct)")
         qtype = "multiple"
     choices = []
-    for a, ok in zip(answers, correct):
+    for a, ok in zip(answers, correct, strict=True):
         choice: dict[str, Any] = {"text": a.text}
         if ok:
             choice["correct"] = True

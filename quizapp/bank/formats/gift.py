@@ -235,7 +235,8 @@ def _read_block(lines: list[tuple[int, str]], issues: list[ConversionIssue]) -> 
             try:
                 block.meta = json.loads(match.group(1))
             except json.JSONDecodeError as exc:
-                issues.append(ConversionIssue(line_no, None, f"the quizapp comment is not valid JSON ({exc.msg}); ignored"))
+                issues.append(ConversionIssue(line_no, None,
+                                              f"the quizapp comment is not valid JSON ({exc.msg}); ignored"))
         elif not block.body:
             found_id, found_tags = _moodle_comment(stripped)
             block.idnumber, block.tags = block.idnumber or found_id, block.tags + found_tags
@@ -347,7 +348,7 @@ def _answer_lines(definition: dict, note: Note) -> tuple[str, list[str]]:
     if qtype in ("single", "multiple"):
         choices = definition.get("choices") or []
         lines = []
-        for choice, weight in zip(choices, choice_weights(choices)):
+        for choice, weight in zip(choices, choice_weights(choices), strict=True):
             text = _escape(choice["text"])
             if qtype == "single":
                 marker = "=" if choice.get("correct") else ("~%0%" if _WEIGHT.match(text) else "~")

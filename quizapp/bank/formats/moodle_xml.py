@@ -138,7 +138,7 @@ def _true_false(question: ET.Element, fmt: str, note: Note) -> dict:
     answers = question.findall("answer")
     labels = [(a.findtext("text") or "").strip().lower() for a in answers]
     if sorted(labels) == ["false", "true"]:
-        by_label = dict(zip(labels, answers))
+        by_label = dict(zip(labels, answers, strict=True))
     elif len(answers) == 2:                          # old exports used translated labels, true first
         note("the answers are not labelled 'true' and 'false'; the first is taken as true")
         by_label = {"true": answers[0], "false": answers[1]}
@@ -386,7 +386,7 @@ def _choice_answers(question: ET.Element, definition: dict, note: Note) -> None:
     ET.SubElement(question, "single").text = "true" if single else "false"
     ET.SubElement(question, "shuffleanswers").text = "true"
     ET.SubElement(question, "answernumbering").text = "abc"
-    for choice, weight in zip(choices, choice_weights(choices)):
+    for choice, weight in zip(choices, choice_weights(choices), strict=True):
         fraction = ("100" if choice.get("correct") else "0") if single else weight_text(weight)
         _answer(question, fraction, choice["text"].strip(), choice.get("feedback", ""), "markdown")
 
