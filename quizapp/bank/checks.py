@@ -217,7 +217,7 @@ def run_check(question: QuestionDef, untrusted: bool = False) -> CheckOutcome:
         return CheckOutcome(question, "skipped", "published through the web: its check runs only inside bubblewrap, "
                                                  "which is not available here")
     variants = []
-    for env, result in zip(envs, results):
+    for env, result in zip(envs, results, strict=True):
         where = f" with {env}" if env else ""
         if result["kind"] == "missing":
             return CheckOutcome(question, "skipped", f"module {result['module']} is not installed")

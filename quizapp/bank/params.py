@@ -10,7 +10,7 @@ def param_sets(definition: dict) -> list[dict]:
     """Every combination of a parameterised question's values, in a stable order ([{}] if none)."""
     params = definition.get("params") or {}
     names = list(params)
-    return [dict(zip(names, combo)) for combo in itertools.product(*(params[n] for n in names))] or [{}]
+    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*(params[n] for n in names))] or [{}]
 
 
 def fill(text: str, params: dict) -> str:

@@ -10,9 +10,11 @@ import pytest
 import yaml
 
 from quizapp.bank.formats import ConversionIssue, exporter, importer, to_yaml
+from quizapp.bank.formats._common import QUESTION_ORDER
 from quizapp.bank.formats.gift import export_gift, import_gift
 from quizapp.bank.loader import load_bank
 from tests.conftest import FIXTURE_BANK
+from tests.unit.formats_expected import category, todo
 
 FORMATS = Path(__file__).parents[1] / "fixtures" / "formats"
 DOCS = FORMATS / "moodle_docs.gift"
@@ -497,3 +499,128 @@ def test_moodle_id_and_tags_in_the_comment_before_a_question():
     question = by_id(result)["py-fn"]
     assert question["difficulty"] == 1
     assert ConversionIssue(11, "py-fn", "Moodle tags dropped: easy") in result.issues
+
+
+# --- every kind of block and comment line: whole results compared ----------------------------------
+
+def tf(qid, prompt, answer, difficulty=3, **facts):
+    return {"id": qid, "type": "true_false", "difficulty": difficulty, "prompt": prompt, "answer": answer, **facts}
+
+
+NOT_JSON = "the quizapp comment is not valid JSON (Expecting property name enclosed in double quotes); ignored"
+ESSAY = "an essay question (empty answer block) has no quizapp equivalent; skipped"
+NONCHARACTERS = "contains Unicode noncharacters (U+FDD0-U+FDD6), which the reader reserves; skipped"
+GLUED = ("follows the $CATEGORY line in the same block, so Moodle reads it as part of the category name; put a blank "
+         "line before the question; skipped")
+RIGHT_FEEDBACK = "feedback for the right answer dropped (quizapp shows feedback only after a wrong answer)"
+
+# (name, GIFT text, questions, issues as (line, question, message), categories[, category skills])
+BLOCKS = [
+    # titles and ids
+    ("titled", "::t::Q? {T}", [tf("t", "Q?", True)], [*todo(1, "t")], {}),
+    ("untitled", "Q? {T}", [tf("t-1", "Q?", True)], [*todo(1, "t-1")], {}),
+    ("title not closed", "::title Q? {T}", [tf("t-1", "title Q?", True)], [*todo(1, "t-1")], {}),
+    ("escaped title", "::a\\:b::Q? {T}", [tf("a-b", "Q?", True)], [*todo(1, "a-b")], {}),
+    ("empty title", ":: ::Q? {T}", [tf("t-1", "Q?", True)], [*todo(1, "t-1")], {}),
+    ("duplicate titles", "::Same::A? {T}\n\n::Same::B? {F}\n\nC? {T}",
+     [tf("same", "A?", True), tf("same-2", "B?", False), tf("t-3", "C?", True)],
+     [*todo(1, "same"), *todo(3, "same-2"), *todo(5, "t-3")], {}),
+    ("a skipped question does not take its id", "::Same::A? {}\n\n::Same::B? {T}",
+     [tf("same", "B?", True)], [(1, "same", ESSAY), *todo(3, "same")], {}),
+    # the body
+    ("indented", "   ::t::Q? {T}", [tf("t", "Q?", True)], [*todo(1, "t")], {}),
+    ("several lines", "::t::Line one\nline two {\n=yes\n~no\n}",
+     [{"id": "t", "type": "single", "difficulty": 3, "prompt": "Line one\\\nline two\n",
+       "choices": [{"text": "yes", "correct": True}, {"text": "no"}]}], [*todo(1, "t")], {}),
+    ("a comment line inside the body", "::t::Q?\n// c\n{T}", [tf("t", "Q?", True)], [*todo(1, "t")], {}),
+    ("format marker", "::t::[html]<p>Q</p>{T}", [tf("t", "Q", True)], [*todo(1, "t")], {}),
+    ("BOM and CRLF", "\ufeff::t::Q? {T}\r\n\r\n::u::R? {F}",
+     [tf("t", "Q?", True), tf("u", "R?", False)], [*todo(1, "t"), *todo(3, "u")], {}),
+    ("noncharacters", "::x::Odd \ufdd3 {T}", [], [(1, "t-1", NONCHARACTERS)], {}),
+    ("noncharacters take a number", "Odd \ufdd3 {T}\n\nNext? {T}",
+     [tf("t-2", "Next?", True)], [(1, "t-1", NONCHARACTERS), *todo(3, "t-2")], {}),
+    ("skipped", "::t::Q? {}", [], [(1, "t", ESSAY)], {}),
+    ("a skipped question's other issues are dropped", "::t::Q? {T#wrong#right}\n\n::u::{T}",
+     [tf("t", "Q?", True, feedback="wrong")],
+     [(1, "t", RIGHT_FEEDBACK), *todo(1, "t"), (3, "u", "the question has no text; skipped")], {}),
+    ("numeric answers with different credit", "::n::N? {#=5:1 =%50%7}",
+     [], [(1, "n", "several numeric answers with different credit have no quizapp equivalent (a numeric question has "
+                   "one answer and a tolerance); skipped")], {}),
+    # comments
+    ("comments", "// a comment\n::t::Q? {T}\n// trailing comment", [tf("t", "Q?", True)], [*todo(2, "t")], {}),
+    ("comments only", "// just a comment\n// another", [], [], {}),
+    ("quizapp comment", '// quizapp: {"difficulty": 2, "skills": ["a.b"], "references": ["https://x.org"]}\n'
+                        "::t::Q? {T####Why.}",
+     [tf("t", "Q?", True, difficulty=2, skills=["a.b"], explanation="Why.", references=["https://x.org"])], [], {}),
+    ("quizapp comment not JSON", "// quizapp: {bad\n::t::Q? {T}",
+     [tf("t", "Q?", True)], [(1, None, NOT_JSON), *todo(2, "t")], {}),
+    ("quizapp comment not an object", "// quizapp: [1]\n::t::Q? {T}",
+     [tf("t", "Q?", True)], [(2, "t", "the quizapp comment must hold a JSON object; ignored"), *todo(2, "t")], {}),
+    ("the last quizapp comment wins", '// quizapp: {"difficulty": 2}\n// quizapp: {"difficulty": 4}\n::t::Q? {T}',
+     [tf("t", "Q?", True, difficulty=4)], [*todo(3, "t")], {}),
+    ("quizapp comment after the body", '::t::Q? {T}\n// quizapp: {"difficulty": 2}',
+     [tf("t", "Q?", True, difficulty=2)], [*todo(1, "t")], {}),
+    ("quizapp comment alone", '// quizapp: {"difficulty": 2}',
+     [], [(1, None, "a quizapp comment with no question after it")], {}),
+    ("broken quizapp comment alone", "// quizapp: {",
+     [], [(1, None, NOT_JSON), (1, None, "a quizapp comment with no question after it")], {}),
+    ("quizapp comment on a skipped question", '// quizapp: {"zz": 1}\n::t::Q? {}', [], [(2, "t", ESSAY)], {}),
+    ("Moodle id and tags", "// [id:my-id] [tag:easy] [tag:quizapp-difficulty-2]\n::title::Q? {T}",
+     [tf("my-id", "Q?", True, difficulty=2)], [(2, "my-id", "Moodle tags dropped: easy"), *todo(2, "my-id")], {}),
+    ("Moodle comments on several lines: the first id, every tag",
+     "// [id:first]\n// [id:second] [tag:a]\n// [tag:b]\nQ? {T}",
+     [tf("first", "Q?", True)], [(4, "first", "Moodle tags dropped: a, b"), *todo(4, "first")], {}),
+    ("Moodle comment after the body", "Q? {T}\n// [id:late] [tag:x]", [tf("t-1", "Q?", True)], [*todo(1, "t-1")], {}),
+    ("escaped brackets in a Moodle comment", "// [id:a\\]b] [tag:c\\]d]\nQ? {T}",
+     [tf("a-b", "Q?", True)], [(2, "a-b", "Moodle tags dropped: c]d"), *todo(2, "a-b")], {}),
+    ("quizapp tags", "// [tag:quizapp-skill-x.y] [tag:quizapp-skill-z] [tag:quizapp-reviewed-2026-01-01] [tag: ]\nQ? {T}",
+     [tf("t-1", "Q?", True, skills=["x.y", "z"], reviewed="2026-01-01")], [*todo(2, "t-1")], {}),
+    ("an invalid quizapp tag", "// [tag:quizapp-difficulty-9] [tag:other]\nQ? {T}",
+     [tf("t-1", "Q?", True)],
+     [(2, "t-1", "Moodle tags dropped: other"), (2, "t-1", "quizapp difficulty 9 is not 1-5; using 3"), *todo(2, "t-1")], {}),
+    ("the quizapp comment wins over tags", '// [tag:quizapp-difficulty-1]\n// quizapp: {"difficulty": 5}\nQ? {T}',
+     [tf("t-1", "Q?", True, difficulty=5)], [*todo(3, "t-1")], {}),
+    ("the id in a Moodle comment wins over the title", "// [id:idn]\n::title::Q? {T}",
+     [tf("idn", "Q?", True)], [*todo(2, "idn")], {}),
+    ("the order of a question's issues", '// [tag:foo]\n// quizapp: {"zz": 1}\n::t::Q? {T#w#r}',
+     [tf("t", "Q?", True, feedback="w")],
+     [(3, "t", RIGHT_FEEDBACK), (3, "t", "Moodle tags dropped: foo"), (3, "t", "unknown quizapp key 'zz' ignored"),
+      *todo(3, "t")], {}),
+    # categories
+    ("category", "$CATEGORY: $course$/top/A/B\n\nQ? {T}",
+     [tf("t-1", "Q?", True)], [category(1, "A/B", 1), *todo(3, "t-1")], {"t-1": "A/B"}),
+    ("escaped category", "$CATEGORY: A\\:B\n\nQ? {T}",
+     [tf("t-1", "Q?", True)], [category(1, "A:B", 1), *todo(3, "t-1")], {"t-1": "A:B"}),
+    ("indented category", "  $CATEGORY: A\n\nQ? {T}",
+     [tf("t-1", "Q?", True)], [category(1, "A", 1), *todo(3, "t-1")], {"t-1": "A"}),
+    ("quizapp comment before a category", '// quizapp: {"difficulty": 2}\n$CATEGORY: A\n\nQ? {T}',
+     [tf("t-1", "Q?", True)],
+     [(1, None, "a quizapp comment before a $CATEGORY line, not a question; ignored"), category(2, "A", 1),
+      *todo(4, "t-1")], {"t-1": "A"}),
+    ("Moodle comment before a category", "// [id:x] [tag:y]\n$CATEGORY: A\n\nQ? {T}",
+     [tf("t-1", "Q?", True)], [category(2, "A", 1), *todo(4, "t-1")], {"t-1": "A"}),
+    ("a question glued to a category", "$CATEGORY: A\n::t::Q? {T}\nmore",
+     [], [category(1, "A", 0), (2, None, f"'::t::Q? {{T}} more' {GLUED}")], {}),
+    ("an escaped question glued to a category", "$CATEGORY: A\nQ\\: {T}",
+     [], [category(1, "A", 0), (2, None, f"'Q: {{T}}' {GLUED}")], {}),
+    ("a question glued to a category after a comment", "$CATEGORY: A\n// c\nQ {T}",
+     [], [category(1, "A", 0), (3, None, f"'Q {{T}}' {GLUED}")], {}),
+    ("noncharacters in a category", "$CATEGORY: \ufdd0\n\nQ? {T}",
+     [tf("t-2", "Q?", True)], [(1, "t-1", NONCHARACTERS), *todo(3, "t-2")], {}),
+    ("mapped category", "$CATEGORY: A/B\n\nQ? {T}\n\n$CATEGORY: C\n\nR? {F}",
+     [tf("t-1", "Q?", True, skills=["a.s"]), tf("t-2", "R?", False)],
+     [(1, None, "category 'A/B' (1 question): skill a.s"), *todo(3, "t-1"), category(5, "C", 1), *todo(7, "t-2")],
+     {"t-1": "A/B", "t-2": "C"}, {"A": "a.s"}),
+]
+
+
+@pytest.mark.parametrize("text, questions, issues, categories, skills",
+                         [(row[1], row[2], row[3], row[4], row[5] if len(row) > 5 else None) for row in BLOCKS],
+                         ids=[row[0] for row in BLOCKS])
+def test_every_block_and_comment(text, questions, issues, categories, skills):
+    result = import_gift(text, "t.gift", skills)
+    assert result.questions == questions
+    assert [(i.line, i.question, i.message) for i in result.issues] == issues
+    assert result.categories == categories
+    for question in result.questions:                 # keys in the order of a hand-written question file
+        assert list(question) == [key for key in QUESTION_ORDER if key in question]

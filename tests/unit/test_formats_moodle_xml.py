@@ -114,7 +114,7 @@ def test_unsupported_questions_are_skipped_on_the_line_of_their_question_element
     assert [(line, qid) for line, qid, _ in skipped] == [
         (228, "grants-birth-year"), (240, "animals"), (254, "reflection"), (264, "intro"), (274, "cloze"),
         (284, "which-animal"), (298, "drag-words"), (308, "hometown")]
-    for line, qid, _ in skipped:
+    for line, _, _ in skipped:
         assert lines[line - 1].lstrip().startswith("<question type=")
     reasons = [message.split(";")[0] for _, _, message in skipped]
     assert reasons == [
@@ -384,3 +384,63 @@ def test_category_skills_give_questions_a_skill_unless_they_carry_their_own():
     assert {q["id"]: q.get("skills") for q in result.questions}["tagged"] == ["x.y"]
     assert "category 'Python/Basics' (2 questions): skill python.core (1 kept their own quizapp skills)" \
         in [i.message for i in result.issues]
+
+
+# --- export: every type and every optional field, the whole text compared -------------------------
+
+EVERY_TYPE = FORMATS / "export_every_type.xml"
+EXPORTED = [
+    ("single", {"type": "single", "difficulty": 2, "skills": ["t.a", "t.b"], "prompt": "Pick one",
+                "explanation": "Because.", "references": ["https://x.org/a?b=1&c=2"], "reviewed": "2026-01-02",
+                "choices": [{"text": " a ", "correct": True, "feedback": "Yes."}, {"text": "b", "correct": False},
+                            {"text": "c"}]}),
+    ("multiple", {"type": "multiple", "difficulty": 3, "prompt": "Pick some",
+                  "choices": [{"text": "a", "correct": True}, {"text": "b", "correct": True},
+                              {"text": "c", "correct": True}, {"text": "d", "correct": False, "feedback": "No."}]}),
+    ("true-false-true", {"type": "true_false", "difficulty": 1, "prompt": "True?", "answer": True,
+                         "feedback": "It is true."}),
+    ("true-false-false", {"type": "true_false", "difficulty": 1, "prompt": "False?", "answer": False,
+                          "feedback": "It is false."}),
+    ("true-false-bare", {"type": "true_false", "prompt": "Bare?", "answer": True}),
+    ("short", {"type": "short", "difficulty": 4, "prompt": "Name it", "answers": ["yield", "a*b"], "pattern": "^y",
+               "case_sensitive": True, "feedback": "Think."}),
+    ("short-plain", {"type": "short", "difficulty": 2, "prompt": "Name it", "answers": ["x"], "case_sensitive": False}),
+    ("numeric-absolute", {"type": "numeric", "difficulty": 3, "prompt": "N?", "answer": 10.0,
+                          "tolerance": {"kind": "abs", "value": 0.5}, "feedback": "Count.", "unit": "ms"}),
+    ("numeric-relative", {"type": "numeric", "difficulty": 5, "prompt": "Pi?", "answer": 3.14,
+                          "tolerance": {"kind": "rel", "value": 1.0}}),
+    ("numeric-exact", {"type": "numeric", "difficulty": 5, "prompt": "Big?", "answer": 1e20}),
+    ("references-only", {"type": "true_false", "difficulty": 2, "prompt": "R?", "answer": False, "explanation": "",
+                         "references": ["https://a.org/<x>", "https://b.org"]}),
+    ("no-prompt", {"type": "true_false", "answer": True}),
+]
+
+
+def test_export_writes_every_type_and_field():
+    result = export_moodle_xml(EXPORTED)
+    assert result.text == EVERY_TYPE.read_text(encoding="utf-8")
+    assert result.written == [qid for qid, _ in EXPORTED]
+    assert [(i.line, i.question, i.message) for i in result.issues] == [
+        (204, "short", "Moodle has no regular-expression answers: it accepts the listed answers only "
+                       "(the pattern is kept in the quizapp comment)")]
+    assert result.text.splitlines()[203] == '  <question type="shortanswer">'
+
+
+@pytest.mark.parametrize("definition, reason", [
+    ({"type": "essay", "prompt": "Write"}, "type 'essay' cannot be exported"),
+    ({"prompt": "?"}, "type None cannot be exported"),
+    ({"type": "numeric", "prompt": "{{n}}", "params": {"n": [1]}, "answer": 1},
+     "a parameterised question has no fixed answer key for Moodle"),
+    ({"type": "essay", "params": {"n": [1]}}, "type 'essay' cannot be exported"),
+    ({"type": "single", "prompt": "P", "choices": [{"text": "a\x01", "correct": True}, {"text": "b"}]},
+     "contains control characters that XML cannot hold"),
+    ({"type": "true_false", "prompt": "P", "answer": True, "check": {"python": "x\x0b"}},
+     "contains control characters that XML cannot hold"),
+    ({"type": "short", "prompt": "P", "pattern": "^a$"},
+     "only a regular expression accepts answers, and Moodle short answers need literal ones"),
+], ids=["unknown type", "no type", "parameterised", "type before parameters", "control character in a choice",
+        "control character in a check", "pattern only"])
+def test_export_skips_with_the_reason(definition, reason):
+    result = export_moodle_xml([("x", definition)])
+    assert (result.text, result.written) == ('<?xml version="1.0" encoding="UTF-8"?>\n<quiz />\n', [])
+    assert [(i.line, i.question, i.message) for i in result.issues] == [(0, "x", f"{reason}; not exported")]

@@ -355,11 +355,87 @@ def export_metadata(definition: dict) -> dict:
     return meta
 
 
-_TYPE_ONLY = {"unit": "numeric", "tolerance": "numeric", "pattern": "short", "case_sensitive": "short"}
-
-
 def _is_text(value: Any) -> bool:
     return isinstance(value, str) and value.strip() != ""
+
+
+def _is_difficulty(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value in schema.DIFFICULTIES
+
+
+def _is_text_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(_is_text(v) for v in value)
+
+
+def _is_date(value: Any) -> bool:
+    return isinstance(value, str) and schema.DATE_PATTERN.match(value) is not None
+
+
+def _is_check(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"python"} and _is_text(value["python"])
+
+
+def _is_tolerance(value: Any) -> bool:
+    """An absolute tolerance (a finite number >= 0) or a relative one written as a percentage, like '1%'."""
+    if isinstance(value, str):
+        return re.fullmatch(r"\d+(?:\.\d+)?%", value) is not None
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < math.inf
+
+
+def _is_regex(value: Any) -> bool:
+    try:
+        re.compile(value)
+    except (re.error, TypeError):
+        return False
+    return True
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def _as_is(question: dict, value: Any) -> Any:
+    return value
+
+
+def _copy_list(question: dict, value: list) -> list:
+    return list(value)
+
+
+def _copy_check(question: dict, value: dict) -> dict:
+    return {"python": value["python"]}
+
+
+def _join_patterns(question: dict, value: str) -> str:
+    """A pattern from the comment joins the one read from the source's wildcard answers, if different."""
+    mine = question.get("pattern")
+    return value if not mine or mine == value else f"(?:{value})|(?:{mine})"
+
+
+@dataclass(frozen=True)
+class _Fact:
+    """How one `quizapp:` key is checked and stored."""
+
+    valid: Callable[[Any], bool]
+    problem: str                                        # the note when it is not valid; {value!r} is the value
+    store: Callable[[dict, Any], Any] = _as_is
+    only: str | None = None                             # the one question type it applies to
+
+
+_FACTS = {
+    "difficulty": _Fact(_is_difficulty, f"quizapp difficulty {{value!r}} is not 1-5; using {DEFAULT_DIFFICULTY}"),
+    "skills": _Fact(_is_text_list, "quizapp skills must be a non-empty list of texts; ignored", _copy_list),
+    "references": _Fact(_is_text_list, "quizapp references must be a non-empty list of texts; ignored", _copy_list),
+    "reviewed": _Fact(_is_date, "quizapp reviewed {value!r} is not a date YYYY-MM-DD; ignored"),
+    "requires": _Fact(_is_text, 'quizapp requires must be text like "pandas>=2.0"; ignored'),
+    "check": _Fact(_is_check, 'quizapp check must be {{"python": code}}; ignored', _copy_check),
+    "unit": _Fact(_is_text, "quizapp unit must be text; ignored", only="numeric"),
+    "tolerance": _Fact(_is_tolerance, "quizapp tolerance {value!r} is neither a number nor a percentage like '1%'; "
+                                      "ignored", only="numeric"),
+    "pattern": _Fact(_is_regex, "quizapp pattern {value!r} is not a regular expression; ignored", _join_patterns,
+                     only="short"),
+    "case_sensitive": _Fact(_is_bool, "quizapp case_sensitive must be true or false; ignored", only="short"),
+}
 
 
 def apply_metadata(question: dict, meta: Any, note: Note) -> None:
@@ -369,61 +445,21 @@ def apply_metadata(question: dict, meta: Any, note: Note) -> None:
     if not isinstance(meta, dict):
         note("the quizapp comment must hold a JSON object; ignored")
         return
-    qtype = question.get("type")
     for key, value in meta.items():
-        if key == "difficulty":
-            if isinstance(value, int) and not isinstance(value, bool) and value in schema.DIFFICULTIES:
-                question["difficulty"] = value
-            else:
-                note(f"quizapp difficulty {value!r} is not 1-5; using {DEFAULT_DIFFICULTY}")
-        elif key in ("skills", "references"):
-            if isinstance(value, list) and value and all(_is_text(v) for v in value):
-                question[key] = list(value)
-            else:
-                note(f"quizapp {key} must be a non-empty list of texts; ignored")
-        elif key == "reviewed":
-            if isinstance(value, str) and schema.DATE_PATTERN.match(value):
-                question[key] = value
-            else:
-                note(f"quizapp reviewed {value!r} is not a date YYYY-MM-DD; ignored")
-        elif key == "requires":
-            if _is_text(value):
-                question[key] = value
-            else:
-                note("quizapp requires must be text like \"pandas>=2.0\"; ignored")
-        elif key == "check":
-            if isinstance(value, dict) and set(value) == {"python"} and _is_text(value["python"]):
-                question[key] = {"python": value["python"]}
-            else:
-                note("quizapp check must be {\"python\": code}; ignored")
-        elif key in _TYPE_ONLY and qtype != _TYPE_ONLY[key]:
-            note(f"quizapp {key} applies only to {_TYPE_ONLY[key]} questions; ignored")
-        elif key == "unit":
-            if _is_text(value):
-                question[key] = value
-            else:
-                note("quizapp unit must be text; ignored")
-        elif key == "tolerance":
-            if isinstance(value, str) and re.fullmatch(r"\d+(?:\.\d+)?%", value) or \
-                    isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < math.inf:
-                question[key] = value
-            else:
-                note(f"quizapp tolerance {value!r} is neither a number nor a percentage like '1%'; ignored")
-        elif key == "pattern":
-            try:
-                re.compile(value)
-            except (re.error, TypeError):
-                note(f"quizapp pattern {value!r} is not a regular expression; ignored")
-                continue
-            mine = question.get("pattern")
-            question[key] = value if not mine or mine == value else f"(?:{value})|(?:{mine})"
-        elif key == "case_sensitive":
-            if isinstance(value, bool):
-                question[key] = value
-            else:
-                note("quizapp case_sensitive must be true or false; ignored")
-        else:
-            note(f"unknown quizapp key {key!r} ignored")
+        _apply_fact(question, key, value, note)
+
+
+def _apply_fact(question: dict, key: str, value: Any, note: Note) -> None:
+    """One `quizapp:` key: stored when known, meant for this type of question and valid; else a note says why not."""
+    fact = _FACTS.get(key)
+    if fact is None:
+        note(f"unknown quizapp key {key!r} ignored")
+    elif fact.only is not None and question.get("type") != fact.only:
+        note(f"quizapp {key} applies only to {fact.only} questions; ignored")
+    elif not fact.valid(value):
+        note(fact.problem.format(value=value))
+    else:
+        question[key] = fact.store(question, value)
 
 
 _QUIZAPP_TAG = re.compile(r"^quizapp-(difficulty|skill|reviewed)-(.+)$")

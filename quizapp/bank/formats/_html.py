@@ -53,6 +53,10 @@ class _Converter(HTMLParser):
     def _block(self) -> None:
         self.out.append("\n\n")
 
+    def _paragraph(self) -> None:
+        if not self.lists:                   # inside a list item a paragraph break would end the item
+            self._block()
+
     def _line(self) -> None:
         if self._last_char() != "\n":
             self.out.append("\n")
@@ -82,56 +86,10 @@ class _Converter(HTMLParser):
             self.media.append(f"<{tag}>")
             return
         if self.pre:
-            if tag == "br":
-                self.out.append("\n")
-            elif tag == "code" and not self.pre_lang:
-                self.pre_lang = _language(attrs)
+            self._start_in_pre(tag, attrs)
             return
-        if tag == "br":
-            if self._last_char() != "\n":
-                self.out.append("\\\n")
-        elif tag == "hr":
-            self.out.extend(["\n\n", "---", "\n\n"])
-        elif tag in _BLOCKS or tag == "p":
-            if not self.lists:
-                self._block()
-        elif tag in _HEADINGS:
-            self._block()
-            self.out.append("#" * _HEADINGS[tag] + " ")
-        elif tag in ("ul", "ol"):
-            self._line() if self.lists else self._block()
-            start = int(attrs["start"]) if attrs.get("start", "").isdigit() else 1
-            self.lists.append([tag, start, 0])
-        elif tag == "li":
-            self._line()
-            indent = " " * sum(entry[2] for entry in self.lists[:-1])
-            if self.lists and self.lists[-1][0] == "ol":
-                marker = f"{self.lists[-1][1]}. "
-                self.lists[-1][1] += 1
-            else:
-                marker = "- "
-            if self.lists:
-                self.lists[-1][2] = len(marker)
-            self.out.append(indent + marker)
-        elif tag == "pre":
-            self._block()
-            self.pre += 1
-            self.pre_lang = _language(attrs)
-            self._start(tag, attrs)
-        elif tag == "blockquote":
-            self._block()
-            self._start(tag, attrs)
-        elif tag == "table":
-            self._block()
-            self.tables.append([])
-            self._start(tag, attrs)
-        elif tag == "tr":
-            if self.tables:
-                self.tables[-1].append([])
-        elif tag in _INLINE:
-            if tag in _CODE:
-                self.code += 1
-            self._start(tag, attrs)
+        if opener := self._OPENERS.get(tag):
+            opener(self, tag, attrs)
 
     def handle_startendtag(self, tag: str, attrs: list) -> None:
         self.handle_starttag(tag, attrs)
@@ -144,53 +102,141 @@ class _Converter(HTMLParser):
             return
         if self.skip or (self.pre and tag != "pre"):
             return
-        if tag == "pre":
-            self.pre = max(0, self.pre - 1)
-            got = self._finish("pre")
-            if got is not None:
-                code = got[0].strip("\n")
-                fence = "```" if "```" not in code else "````"
-                self.protected.append(f"{fence}{self.pre_lang}\n{code}\n{fence}")
-                self.out.append(_PLACEHOLDER.format(len(self.protected) - 1))
-            self.pre_lang = ""
-            self._block()
-        elif tag in _BLOCKS or tag == "p":
-            if not self.lists:
-                self._block()
-        elif tag in _HEADINGS:
-            self._block()
-        elif tag in ("ul", "ol"):
-            if self.lists:
-                self.lists.pop()
-            self._line() if self.lists else self._block()
-        elif tag == "li":
-            self._line()
-        elif tag == "blockquote":
-            got = self._finish("blockquote")
-            if got is not None:
-                inner = _tidy(got[0])
-                self.out.append("\n".join("> " + line if line else ">" for line in inner.split("\n")))
-            self._block()
-        elif tag == "table":
-            got = self._finish("table")
-            rows = self.tables.pop() if self.tables else []
-            if got is not None:
-                self.out.append(_table(rows) if rows else got[0])
-            self._block()
-        elif tag in ("td", "th"):
-            got = self._finish(tag)
-            if got is not None:
-                cell = " ".join(got[0].replace("\\\n", " ").split()).replace("|", "\\|")
-                if self.tables and self.tables[-1]:
-                    self.tables[-1][-1].append(cell)
-                else:
-                    self.out.append(cell + " ")
-        elif tag in _INLINE:
-            if tag in _CODE:
-                self.code = max(0, self.code - 1)
-            got = self._finish(tag)
-            if got is not None:
-                self.out.append(_inline(tag, *got))
+        if closer := self._CLOSERS.get(tag):
+            closer(self, tag)
+
+    def _start_in_pre(self, tag: str, attrs: dict) -> None:
+        """Inside <pre> the text stays as written: <br> is a newline, the first <code> may name the language."""
+        if tag == "br":
+            self.out.append("\n")
+        elif tag == "code" and not self.pre_lang:
+            self.pre_lang = _language(attrs)
+
+    # -- one handler per kind of element: (self, tag, attrs) when it opens, (self, tag) when it closes --
+    def _open_br(self, tag: str, attrs: dict) -> None:
+        if self._last_char() != "\n":       # at a line start a hard break would leave a lone backslash
+            self.out.append("\\\n")
+
+    def _open_hr(self, tag: str, attrs: dict) -> None:
+        self.out.extend(["\n\n", "---", "\n\n"])
+
+    def _open_block(self, tag: str, attrs: dict) -> None:
+        self._paragraph()
+
+    def _close_block(self, tag: str) -> None:
+        self._paragraph()
+
+    def _open_heading(self, tag: str, attrs: dict) -> None:
+        self._block()
+        self.out.append("#" * _HEADINGS[tag] + " ")
+
+    def _close_heading(self, tag: str) -> None:
+        self._block()
+
+    def _open_list(self, tag: str, attrs: dict) -> None:
+        self._line() if self.lists else self._block()
+        start = int(attrs["start"]) if attrs.get("start", "").isdigit() else 1
+        self.lists.append([tag, start, 0])
+
+    def _close_list(self, tag: str) -> None:
+        if self.lists:
+            self.lists.pop()
+        self._line() if self.lists else self._block()
+
+    def _open_item(self, tag: str, attrs: dict) -> None:
+        """A list marker, indented by the markers of the lists around this one."""
+        self._line()
+        indent = " " * sum(entry[2] for entry in self.lists[:-1])
+        if self.lists and self.lists[-1][0] == "ol":
+            marker = f"{self.lists[-1][1]}. "
+            self.lists[-1][1] += 1
+        else:
+            marker = "- "
+        if self.lists:
+            self.lists[-1][2] = len(marker)
+        self.out.append(indent + marker)
+
+    def _close_item(self, tag: str) -> None:
+        self._line()
+
+    def _open_pre(self, tag: str, attrs: dict) -> None:
+        self._block()
+        self.pre += 1
+        self.pre_lang = _language(attrs)
+        self._start(tag, attrs)
+
+    def _close_pre(self, tag: str) -> None:
+        """The block becomes a fenced code block, kept out of the later text rewrites until result()."""
+        self.pre = max(0, self.pre - 1)
+        got = self._finish("pre")
+        if got is not None:
+            code = got[0].strip("\n")
+            fence = "```" if "```" not in code else "````"
+            self.protected.append(f"{fence}{self.pre_lang}\n{code}\n{fence}")
+            self.out.append(_PLACEHOLDER.format(len(self.protected) - 1))
+        self.pre_lang = ""
+        self._block()
+
+    def _open_blockquote(self, tag: str, attrs: dict) -> None:
+        self._block()
+        self._start(tag, attrs)
+
+    def _close_blockquote(self, tag: str) -> None:
+        got = self._finish("blockquote")
+        if got is not None:
+            inner = _tidy(got[0])
+            self.out.append("\n".join("> " + line if line else ">" for line in inner.split("\n")))
+        self._block()
+
+    def _open_table(self, tag: str, attrs: dict) -> None:
+        self._block()
+        self.tables.append([])
+        self._start(tag, attrs)
+
+    def _close_table(self, tag: str) -> None:
+        """A pipe table from the rows collected; a table without rows keeps its text."""
+        got = self._finish("table")
+        rows = self.tables.pop() if self.tables else []
+        if got is not None:
+            self.out.append(_table(rows) if rows else got[0])
+        self._block()
+
+    def _open_row(self, tag: str, attrs: dict) -> None:
+        if self.tables:
+            self.tables[-1].append([])
+
+    def _close_cell(self, tag: str) -> None:
+        """A cell is one line of a pipe table; outside a table row its text stays in place."""
+        got = self._finish(tag)
+        if got is None:
+            return
+        cell = " ".join(got[0].replace("\\\n", " ").split()).replace("|", "\\|")
+        if self.tables and self.tables[-1]:
+            self.tables[-1][-1].append(cell)
+        else:
+            self.out.append(cell + " ")
+
+    def _open_inline(self, tag: str, attrs: dict) -> None:
+        if tag in _CODE:
+            self.code += 1
+        self._start(tag, attrs)
+
+    def _close_inline(self, tag: str) -> None:
+        if tag in _CODE:
+            self.code = max(0, self.code - 1)
+        got = self._finish(tag)
+        if got is not None:
+            self.out.append(_inline(tag, *got))
+
+    # Which handler each tag gets (the sets are disjoint; <td>/<th> open as inline but close as cells).
+    _OPENERS = {**dict.fromkeys(_INLINE, _open_inline), **dict.fromkeys(_BLOCKS, _open_block),
+                **dict.fromkeys(_HEADINGS, _open_heading), "ul": _open_list, "ol": _open_list, "li": _open_item,
+                "br": _open_br, "hr": _open_hr, "pre": _open_pre, "blockquote": _open_blockquote,
+                "table": _open_table, "tr": _open_row}
+    _CLOSERS = {**dict.fromkeys(_INLINE, _close_inline), **dict.fromkeys(_BLOCKS, _close_block),
+                **dict.fromkeys(_HEADINGS, _close_heading), "ul": _close_list, "ol": _close_list, "li": _close_item,
+                "pre": _close_pre, "blockquote": _close_blockquote, "table": _close_table, "td": _close_cell,
+                "th": _close_cell}
 
     def handle_data(self, data: str) -> None:
         if self.skip:

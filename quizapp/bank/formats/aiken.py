@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from .. import schema
 from . import ConversionIssue, ConversionResult
@@ -81,94 +82,145 @@ class _Pending:
         self.answer_line = 0
 
 
+class _Reader:
+    """Reads an Aiken file line by line: what a line is (blank, ANSWER, category, header, choice or text)
+    decides what happens to the question being read."""
+
+    def __init__(self, source: str, category_skills: Mapping[str, str] | None):
+        self.result = ConversionResult([], [])
+        self.categories = Categories(self.result, category_skills)
+        self.ids, self.number = Ids(source), 0
+        self.pending: _Pending | None = None
+
+    def feed(self, line_no: int, line: str) -> None:
+        kind, value = self._kind(line)
+        self._HANDLERS[kind](self, line_no, line, value)
+
+    def finish(self) -> ConversionResult:
+        self._close("no ANSWER line at the end of the file")
+        self.categories.close()
+        self.result.issues.sort(key=lambda issue: issue.line)   # a question's leading headers are reported when it ends
+        return self.result
+
+    def _kind(self, line: str) -> tuple[str, Any]:
+        """What a (stripped) line is where it stands, and what it holds."""
+        if not line:
+            return "blank", None
+        if answer := _ANSWER.match(line):
+            return "answer", answer.group(1)
+        if choice := _CHOICE.match(line):
+            return "choice", (choice.group(1), choice.group(2))
+        header = _header_key(line)
+        if header and header[0] == "category":
+            return "category", header[1]
+        if header and self._header_here(header[0]):
+            return "header", None
+        return "text", None
+
+    def _header_here(self, key: str) -> bool:
+        """A `WORD: value` line is a header, except inside a question's text (after its first line and before
+        its choices), where only a known key is."""
+        pending = self.pending
+        return (pending is None or pending.answer is not None or bool(pending.choices) or not pending.text
+                or key in _KNOWN)
+
+    # -- one handler per kind of line: (self, line number, stripped line, what _kind found) ----------
+    def _blank(self, line_no: int, line: str, value: None) -> None:
+        pending = self.pending
+        if pending is not None and pending.answer is not None:
+            self._close()                           # a blank line ends the lines that follow an ANSWER
+        elif pending and pending.text and not pending.choices:
+            pending.text.append("")                 # a paragraph break inside the question text
+
+    def _answer(self, line_no: int, line: str, key: str) -> None:
+        pending = self.pending
+        if pending is None or not pending.text or pending.answer is not None:
+            self._close()
+            self.result.issues.append(ConversionIssue(line_no, None, "an ANSWER line without a question; ignored"))
+            return
+        pending.answer, pending.answer_line = key, line_no
+
+    def _category(self, line_no: int, line: str, path: str) -> None:
+        if self.pending is not None and (self.pending.answer is not None or self.pending.choices):
+            self._close("no ANSWER line after the choices")
+        self.categories.enter(line_no, path)
+
+    def _header(self, line_no: int, line: str, value: None) -> None:
+        self.pending = self.pending or _Pending()
+        self.pending.headers.append((line_no, line))
+
+    def _choice(self, line_no: int, line: str, choice: tuple[str, str]) -> None:
+        if self.pending is not None and self.pending.answer is not None:
+            follower = _text_after_answer(self.pending)
+            self._close()
+            self.pending = follower
+        pending = self.pending
+        if pending is not None and (pending.text or _promote(pending, pending)):
+            pending.choices.append(choice)
+        else:
+            self.result.issues.append(ConversionIssue(line_no, None, f"choice {brief(line)} has no question before it; "
+                                                                     "ignored"))
+
+    def _text(self, line_no: int, line: str, value: None) -> None:
+        if self.pending is not None and (self.pending.choices or self.pending.answer is not None):
+            self._close("no ANSWER line after the choices")
+        self.pending = self.pending or _Pending()
+        if not self.pending.text:
+            self.pending.line = line_no
+        self.pending.text.append(line)
+
+    _HANDLERS = {"blank": _blank, "answer": _answer, "category": _category, "header": _header, "choice": _choice,
+                 "text": _text}
+
+    # -- the end of a question ----------------------------------------------------------------------
+    def _close(self, missing: str = "no ANSWER line") -> None:
+        """End the question being read: import it if answered, else skip it with `missing` saying what it lacks."""
+        question, self.pending = self.pending, None
+        if question is None:
+            return
+        if not question.text:                       # header lines with no question after them
+            self._orphans(question.headers)
+            return
+        self.number += 1
+        notes: list[tuple[int, str]] = []
+        fields, title = _headers(question, notes)
+        qid = self.ids.preview(title, self.number)
+
+        def note(message: str) -> None:
+            notes.append((question.line, message))
+
+        try:
+            if question.answer is None:
+                raise Skip(missing)
+            built = finish({"id": qid, **_build(question, question.answer, note), **fields}, note)
+        except Skip as exc:
+            self.result.issues.append(ConversionIssue(question.line, qid, f"{exc}; skipped"))
+            self._report(qid, notes)
+            return
+        self.ids.take(title, self.number)
+        self._report(qid, notes)
+        self.result.questions.append(self.categories.file(qid, built))
+
+    def _orphans(self, headers: list[tuple[int, str]]) -> None:
+        for line_no, header in headers:
+            self.result.issues.append(ConversionIssue(line_no, None, f"{brief(header)} belongs to no question "
+                                                                     "(no question text follows it); ignored"))
+
+    def _report(self, qid: str, notes: list[tuple[int, str]]) -> None:
+        self.result.issues.extend(ConversionIssue(line_no, qid, m) for line_no, m in sorted(notes, key=_first))
+
+
 def import_aiken(text: str, source: str = "input.txt",
                  category_skills: Mapping[str, str] | None = None) -> ConversionResult:
     """Read an Aiken file; malformed questions are skipped with an issue on their first line.
 
     `category_skills` maps `CATEGORY:` paths (or parents) to skills; other categories are reported.
     """
-    result = ConversionResult([], [])
-    categories = Categories(result, category_skills)
-    ids, number = Ids(source), 0
-    pending: _Pending | None = None
-
-    def close(question: _Pending | None, missing: str = "no ANSWER line") -> None:
-        """Import an answered question, or skip one with `missing` saying what it lacks."""
-        nonlocal number
-        if question is None:
-            return
-        if not question.text:                       # header lines with no question after them
-            for line_no, header in question.headers:
-                result.issues.append(ConversionIssue(line_no, None, f"{brief(header)} belongs to no question "
-                                                                    "(no question text follows it); ignored"))
-            return
-        number += 1
-        notes: list[tuple[int, str]] = []
-        fields, title = _headers(question, notes)
-        qid = ids.preview(title, number)
-        try:
-            if question.answer is None:
-                raise Skip(missing)
-            built = _build(question, question.answer, lambda m: notes.append((question.line, m)))
-            built = finish({"id": qid, **built, **fields}, lambda m: notes.append((question.line, m)))
-        except Skip as exc:
-            result.issues.append(ConversionIssue(question.line, qid, f"{exc}; skipped"))
-            result.issues.extend(ConversionIssue(line_no, qid, m) for line_no, m in sorted(notes, key=_first))
-            return
-        ids.take(title, number)
-        result.issues.extend(ConversionIssue(line_no, qid, m) for line_no, m in sorted(notes, key=_first))
-        result.questions.append(categories.file(qid, built))
-
+    reader = _Reader(source, category_skills)
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for line_no, line in enumerate(lines, 1):
-        stripped = line.strip()
-        choice, answer = _CHOICE.match(stripped), _ANSWER.match(stripped)
-        header = None if choice or answer else _header_key(stripped)
-        if not stripped:
-            if pending is not None and pending.answer is not None:
-                close(pending)                  # a blank line ends the lines that follow an ANSWER
-                pending = None
-            elif pending and pending.text and not pending.choices:
-                pending.text.append("")          # a paragraph break inside the question text
-            continue
-        if answer:
-            if pending is None or not pending.text or pending.answer is not None:
-                close(pending)
-                result.issues.append(ConversionIssue(line_no, None, "an ANSWER line without a question; ignored"))
-                pending = None
-                continue
-            pending.answer, pending.answer_line = answer.group(1), line_no
-        elif header and header[0] == "category":
-            if pending is not None and (pending.answer is not None or pending.choices):
-                close(pending, "no ANSWER line after the choices")
-                pending = None
-            categories.enter(line_no, header[1])
-        elif header and (pending is None or pending.answer is not None or pending.choices or not pending.text
-                         or header[0] in _KNOWN):
-            pending = pending or _Pending()
-            pending.headers.append((line_no, stripped))
-        elif choice:
-            if pending is not None and pending.answer is not None:
-                follower = _text_after_answer(pending)
-                close(pending)
-                pending = follower
-            if pending is not None and (pending.text or _promote(pending, pending)):
-                pending.choices.append((choice.group(1), choice.group(2)))
-            else:
-                result.issues.append(ConversionIssue(line_no, None, f"choice {brief(stripped)} has no question "
-                                                                    "before it; ignored"))
-        else:
-            if pending is not None and (pending.choices or pending.answer is not None):
-                close(pending, "no ANSWER line after the choices")
-                pending = None
-            pending = pending or _Pending()
-            if not pending.text:
-                pending.line = line_no
-            pending.text.append(stripped)
-    close(pending, "no ANSWER line at the end of the file")
-    categories.close()
-    result.issues.sort(key=lambda issue: issue.line)     # a question's leading headers are reported when it ends
-    return result
+        reader.feed(line_no, line.strip())
+    return reader.finish()
 
 
 def _first(note: tuple[int, str]) -> int:

@@ -13,6 +13,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import ConversionIssue, ConversionResult, ExportResult, format_number, located
@@ -215,80 +216,121 @@ def _unescape_bracket(text: str) -> str:
     return text.replace("\\]", "]").strip()
 
 
+@dataclass
+class _Block:
+    """One block of lines between blank lines: its text lines and what its comment lines carry."""
+
+    body: list[tuple[int, str]] = field(default_factory=list)     # (line number, stripped line)
+    meta: Any = None                                               # the `// quizapp:` JSON, if it parsed
+    meta_line: int = 0
+    idnumber: str | None = None                                    # Moodle's `// [id:...]`
+    tags: list[str] = field(default_factory=list)                  # Moodle's `// [tag:...]`
+
+
+def _read_block(lines: list[tuple[int, str]], issues: list[ConversionIssue]) -> _Block:
+    """Separate a block's text lines from its comments: the quizapp one, and Moodle's before the text."""
+    block = _Block()
+    for line_no, line in lines:
+        stripped = line.strip()
+        if not stripped.startswith("//"):
+            block.body.append((line_no, stripped))
+        elif match := _META.match(stripped):
+            block.meta_line = line_no
+            try:
+                block.meta = json.loads(match.group(1))
+            except json.JSONDecodeError as exc:
+                issues.append(ConversionIssue(line_no, None,
+                                              f"the quizapp comment is not valid JSON ({exc.msg}); ignored"))
+        elif not block.body:
+            found_id, found_tags = _moodle_comment(stripped)
+            block.idnumber, block.tags = block.idnumber or found_id, block.tags + found_tags
+    return block
+
+
+def _title(raw: str) -> tuple[str | None, str]:
+    """`::title::text` as (title, text); a `::` never closed is dropped and the rest is text."""
+    if not raw.startswith("::"):
+        return None, raw
+    close = raw.find("::", 2)
+    if close == -1:
+        return None, raw[2:]
+    return raw[2:close].translate(_RESTORE).strip(), raw[close + 2:].strip()
+
+
+class _Reader:
+    """Reads a GIFT file block by block: a block is nothing (comments only), a category or one question."""
+
+    def __init__(self, source: str, category_skills: Mapping[str, str] | None):
+        self.result = ConversionResult([], [])
+        self.ids, self.number = Ids(source), 0
+        self.categories = Categories(self.result, category_skills)
+
+    def feed(self, lines: list[tuple[int, str]]) -> None:
+        block = _read_block(lines, self.result.issues)
+        if not block.body:
+            if block.meta_line:
+                self._issue(block.meta_line, None, "a quizapp comment with no question after it")
+            return
+        raw = "\n".join(content for _, content in block.body)
+        if _RESERVED.search(raw):
+            self.number += 1
+            self._issue(block.body[0][0], self.ids.preview(None, self.number), "contains Unicode noncharacters "
+                        "(U+FDD0-U+FDD6), which the reader reserves; skipped")
+            return
+        raw = _protect(raw)
+        if raw.startswith("$CATEGORY:"):
+            self._enter_category(block, raw)
+        else:
+            self._import_question(block, raw)
+
+    def finish(self) -> ConversionResult:
+        self.categories.close()
+        return self.result
+
+    def _issue(self, line: int, qid: str | None, message: str) -> None:
+        self.result.issues.append(ConversionIssue(line, qid, message))
+
+    def _enter_category(self, block: _Block, raw: str) -> None:
+        """A `$CATEGORY:` line files the questions after it; Moodle reads the rest of its block as the name."""
+        first, _, rest = raw.partition("\n")
+        if block.meta_line:
+            self._issue(block.meta_line, None, "a quizapp comment before a $CATEGORY line, not a question; ignored")
+        self.categories.enter(block.body[0][0], first[len("$CATEGORY:"):].translate(_RESTORE))
+        if rest.strip():
+            self._issue(block.body[1][0], None, f"{brief(rest.translate(_RESTORE))} follows the $CATEGORY line in the "
+                        "same block, so Moodle reads it as part of the category name; put a blank line before the "
+                        "question; skipped")
+
+    def _import_question(self, block: _Block, raw: str) -> None:
+        self.number += 1
+        line = block.body[0][0]
+        title, raw = _title(raw)
+        title = block.idnumber or title           # Moodle's idnumber is the stable id, as in Moodle XML
+        qid = self.ids.preview(title, self.number)
+        notes: list[str] = []
+        try:
+            question = _question(raw, notes.append)
+            apply_metadata(question, tag_facts(block.tags, notes.append), notes.append)
+            apply_metadata(question, block.meta, notes.append)
+            question = finish({"id": qid, **question}, notes.append)
+        except Skip as skip:
+            self._issue(line, qid, f"{skip}; skipped")
+            return
+        self.ids.take(title, self.number)
+        self.result.issues.extend(ConversionIssue(line, qid, message) for message in notes)
+        self.result.questions.append(self.categories.file(qid, question))
+
+
 def import_gift(text: str, source: str = "input.gift",
                 category_skills: Mapping[str, str] | None = None) -> ConversionResult:
     """Read a GIFT file; questions we cannot represent are skipped with an issue naming their line.
 
     `category_skills` maps $CATEGORY paths (or parents) to skills; other categories are reported.
     """
-    result = ConversionResult([], [])
-    ids, number = Ids(source), 0
-    categories = Categories(result, category_skills)
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    for block in _blocks(text):
-        meta, meta_line, body, idnumber, tags = None, 0, [], None, []
-        for line_no, line in block:
-            stripped = line.strip()
-            if not stripped.startswith("//"):
-                body.append((line_no, stripped))
-            elif match := _META.match(stripped):
-                meta_line = line_no
-                try:
-                    meta = json.loads(match.group(1))
-                except json.JSONDecodeError as exc:
-                    result.issues.append(ConversionIssue(line_no, None,
-                                                         f"the quizapp comment is not valid JSON ({exc.msg}); ignored"))
-            elif not body:
-                found_id, found_tags = _moodle_comment(stripped)
-                idnumber, tags = idnumber or found_id, tags + found_tags
-        if not body:
-            if meta_line:
-                result.issues.append(ConversionIssue(meta_line, None, "a quizapp comment with no question after it"))
-            continue
-        line = body[0][0]
-        raw = "\n".join(content for _, content in body)
-        if _RESERVED.search(raw):
-            number += 1
-            result.issues.append(ConversionIssue(line, ids.preview(None, number), "contains Unicode noncharacters "
-                                                 "(U+FDD0-U+FDD6), which the reader reserves; skipped"))
-            continue
-        raw = _protect(raw)
-        if raw.startswith("$CATEGORY:"):
-            first, _, rest = raw.partition("\n")
-            if meta_line:
-                result.issues.append(ConversionIssue(meta_line, None, "a quizapp comment before a $CATEGORY line, "
-                                                                      "not a question; ignored"))
-            categories.enter(line, first[len("$CATEGORY:"):].translate(_RESTORE))
-            if rest.strip():
-                result.issues.append(ConversionIssue(body[1][0], None, f"{brief(rest.translate(_RESTORE))} follows "
-                                                     "the $CATEGORY line in the same block, so Moodle reads it as part "
-                                                     "of the category name; put a blank line before the question; "
-                                                     "skipped"))
-            continue
-        number += 1
-        title = None
-        if raw.startswith("::"):
-            close = raw.find("::", 2)
-            if close == -1:
-                raw = raw[2:]
-            else:
-                title, raw = raw[2:close].translate(_RESTORE).strip(), raw[close + 2:].strip()
-        title = idnumber or title                 # Moodle's idnumber is the stable id, as in Moodle XML
-        qid = ids.preview(title, number)
-        notes: list[str] = []
-        try:
-            question = _question(raw, notes.append)
-            apply_metadata(question, tag_facts(tags, notes.append), notes.append)
-            apply_metadata(question, meta, notes.append)
-            question = finish({"id": qid, **question}, notes.append)
-        except Skip as skip:
-            result.issues.append(ConversionIssue(line, qid, f"{skip}; skipped"))
-            continue
-        ids.take(title, number)
-        result.issues.extend(ConversionIssue(line, qid, message) for message in notes)
-        result.questions.append(categories.file(qid, question))
-    categories.close()
-    return result
+    reader = _Reader(source, category_skills)
+    for block in _blocks(text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")):
+        reader.feed(block)
+    return reader.finish()
 
 
 # --- writing ---------------------------------------------------------------------------------

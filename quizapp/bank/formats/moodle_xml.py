@@ -138,7 +138,7 @@ def _true_false(question: ET.Element, fmt: str, note: Note) -> dict:
     answers = question.findall("answer")
     labels = [(a.findtext("text") or "").strip().lower() for a in answers]
     if sorted(labels) == ["false", "true"]:
-        by_label = dict(zip(labels, answers))
+        by_label = dict(zip(labels, answers, strict=True))
     elif len(answers) == 2:                          # old exports used translated labels, true first
         note("the answers are not labelled 'true' and 'false'; the first is taken as true")
         by_label = {"true": answers[0], "false": answers[1]}
@@ -345,14 +345,28 @@ def _strings(value: Any):
 
 
 def _export_question(qid: str, definition: dict, note: Note) -> ET.Element:
+    """One <question>: the fields every type has, the answers of its type, then quizapp's facts as tags."""
     qtype = definition.get("type")
+    _check_exportable(qtype, definition)
+    question = ET.Element("question", type=_TYPES_OUT[qtype])
+    _common_fields(question, qid, definition)
+    _ANSWER_WRITERS[qtype](question, definition, note)
+    _tags(question, definition)
+    return question
+
+
+def _check_exportable(qtype: Any, definition: dict) -> None:
+    """Skip what Moodle XML cannot hold: other types, parameterised questions, control characters."""
     if qtype not in _TYPES_OUT:
         raise Skip(f"type {qtype!r} cannot be exported")
     if "params" in definition:
         raise Skip("a parameterised question has no fixed answer key for Moodle")
     if any(_XML_INVALID.search(s) for s in _strings(definition)):
         raise Skip("contains control characters that XML cannot hold")
-    question = ET.Element("question", type=_TYPES_OUT[qtype])
+
+
+def _common_fields(question: ET.Element, qid: str, definition: dict) -> None:
+    """Name, text, general feedback (the explanation, then the references as links) and grading settings."""
     _text(question, "name", qid)
     _text(question, "questiontext", definition.get("prompt") or "", "markdown")
     general = (definition.get("explanation") or "").strip()
@@ -360,60 +374,76 @@ def _export_question(qid: str, definition: dict, note: Note) -> ET.Element:
         general = (general + "\n\n" if general else "") + _references_html(definition["references"])
     _text(question, "generalfeedback", general, "markdown")
     ET.SubElement(question, "defaultgrade").text = "1"
-    ET.SubElement(question, "penalty").text = "1" if qtype == "true_false" else "0.3333333"
+    ET.SubElement(question, "penalty").text = "1" if definition["type"] == "true_false" else "0.3333333"
     ET.SubElement(question, "hidden").text = "0"
     ET.SubElement(question, "idnumber").text = qid
-    feedback = definition.get("feedback") or ""
 
-    if qtype in ("single", "multiple"):
-        choices = definition.get("choices") or []
-        ET.SubElement(question, "single").text = "true" if qtype == "single" else "false"
-        ET.SubElement(question, "shuffleanswers").text = "true"
-        ET.SubElement(question, "answernumbering").text = "abc"
-        for choice, weight in zip(choices, choice_weights(choices)):
-            fraction = ("100" if choice.get("correct") else "0") if qtype == "single" else weight_text(weight)
-            _answer(question, fraction, choice["text"].strip(), choice.get("feedback", ""), "markdown")
-    elif qtype == "true_false":
-        key = bool(definition.get("answer"))
-        _answer(question, "100" if key else "0", "true", "" if key else feedback, "moodle_auto_format")
-        _answer(question, "0" if key else "100", "false", feedback if key else "", "moodle_auto_format")
-    elif qtype == "short":
-        answers = definition.get("answers") or []
-        if not answers:
-            raise Skip("only a regular expression accepts answers, and Moodle short answers need literal ones")
-        if definition.get("pattern"):
-            note("Moodle has no regular-expression answers: it accepts the listed answers only "
-                 "(the pattern is kept in the quizapp comment)")
-        ET.SubElement(question, "usecase").text = "1" if definition.get("case_sensitive") else "0"
-        for answer in answers:
-            _answer(question, "100", answer.replace("*", "\\*"))      # a bare * is a wildcard in Moodle
-        if feedback:
-            _answer(question, "0", "*", feedback)                     # Moodle's "any other answer"
-    else:
-        answer = ET.SubElement(question, "answer", fraction="100")
-        ET.SubElement(answer, "text").text = format_number(definition["answer"])
-        ET.SubElement(answer, "tolerance").text = format_number(absolute_tolerance(definition))
-        _text(answer, "feedback", "", "markdown")
-        if feedback:
-            fallback = ET.SubElement(question, "answer", fraction="0")
-            ET.SubElement(fallback, "text").text = "*"
-            ET.SubElement(fallback, "tolerance").text = "0"
-            _text(fallback, "feedback", feedback, "markdown")
-        if definition.get("unit"):
-            unit = ET.SubElement(ET.SubElement(question, "units"), "unit")
-            ET.SubElement(unit, "multiplier").text = "1"
-            ET.SubElement(unit, "unit_name").text = definition["unit"]
-            for tag, value in (("unitgradingtype", "0"), ("unitpenalty", "0.1"), ("showunits", "0"),
-                               ("unitsleft", "0")):
-                ET.SubElement(question, tag).text = value
 
+def _choice_answers(question: ET.Element, definition: dict, note: Note) -> None:
+    """multichoice: one full-credit key for `single`; our partial-credit weights for `multiple`."""
+    single = definition["type"] == "single"
+    choices = definition.get("choices") or []
+    ET.SubElement(question, "single").text = "true" if single else "false"
+    ET.SubElement(question, "shuffleanswers").text = "true"
+    ET.SubElement(question, "answernumbering").text = "abc"
+    for choice, weight in zip(choices, choice_weights(choices), strict=True):
+        fraction = ("100" if choice.get("correct") else "0") if single else weight_text(weight)
+        _answer(question, fraction, choice["text"].strip(), choice.get("feedback", ""), "markdown")
+
+
+def _true_false_answers(question: ET.Element, definition: dict, note: Note) -> None:
+    """truefalse: our feedback (shown after a wrong answer) goes on the wrong one."""
+    key, feedback = bool(definition.get("answer")), definition.get("feedback") or ""
+    _answer(question, "100" if key else "0", "true", "" if key else feedback, "moodle_auto_format")
+    _answer(question, "0" if key else "100", "false", feedback if key else "", "moodle_auto_format")
+
+
+def _short_answers(question: ET.Element, definition: dict, note: Note) -> None:
+    """shortanswer: the literal answers (Moodle has no regular expressions), our feedback on "any other answer"."""
+    answers, feedback = definition.get("answers") or [], definition.get("feedback") or ""
+    if not answers:
+        raise Skip("only a regular expression accepts answers, and Moodle short answers need literal ones")
+    if definition.get("pattern"):
+        note("Moodle has no regular-expression answers: it accepts the listed answers only "
+             "(the pattern is kept in the quizapp comment)")
+    ET.SubElement(question, "usecase").text = "1" if definition.get("case_sensitive") else "0"
+    for answer in answers:
+        _answer(question, "100", answer.replace("*", "\\*"))      # a bare * is a wildcard in Moodle
+    if feedback:
+        _answer(question, "0", "*", feedback)                      # Moodle's "any other answer"
+
+
+def _numeric_answers(question: ET.Element, definition: dict, note: Note) -> None:
+    """numerical: the answer with an absolute tolerance, our feedback on "any other answer", the unit shown only."""
+    answer = ET.SubElement(question, "answer", fraction="100")
+    ET.SubElement(answer, "text").text = format_number(definition["answer"])
+    ET.SubElement(answer, "tolerance").text = format_number(absolute_tolerance(definition))
+    _text(answer, "feedback", "", "markdown")
+    if feedback := definition.get("feedback") or "":
+        fallback = ET.SubElement(question, "answer", fraction="0")
+        ET.SubElement(fallback, "text").text = "*"
+        ET.SubElement(fallback, "tolerance").text = "0"
+        _text(fallback, "feedback", feedback, "markdown")
+    if definition.get("unit"):
+        unit = ET.SubElement(ET.SubElement(question, "units"), "unit")
+        ET.SubElement(unit, "multiplier").text = "1"
+        ET.SubElement(unit, "unit_name").text = definition["unit"]
+        for tag, value in (("unitgradingtype", "0"), ("unitpenalty", "0.1"), ("showunits", "0"), ("unitsleft", "0")):
+            ET.SubElement(question, tag).text = value
+
+
+_ANSWER_WRITERS = {"single": _choice_answers, "multiple": _choice_answers, "true_false": _true_false_answers,
+                   "short": _short_answers, "numeric": _numeric_answers}
+
+
+def _tags(question: ET.Element, definition: dict) -> None:
+    """Difficulty, skills and review date as tags, which survive a trip through Moodle (comments do not)."""
     tags = ET.SubElement(question, "tags")
     facts = [f"quizapp-difficulty-{definition.get('difficulty', 3)}"]
     facts += [f"quizapp-skill-{skill}" for skill in definition.get("skills") or []]
     facts += [f"quizapp-reviewed-{definition['reviewed']}"] if definition.get("reviewed") else []
     for fact in facts:
         ET.SubElement(ET.SubElement(tags, "tag"), "text").text = fact
-    return question
 
 
 def export_moodle_xml(definitions: list[tuple[str, dict]],
