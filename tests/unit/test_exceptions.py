@@ -39,7 +39,7 @@ ALLOWED_BROAD_CATCHES = {
     ("bank/checks.py", "run_snippet", ("ValueError",)): "json.loads of the sandbox's output",
     ("bank/checks.py", "_number_of", ("TypeError", "ValueError")): "float() of a check's result",
     ("bank/formats/_common.py", "numeric_question", ("ValueError",)): "float() of a source file's answer",
-    ("bank/formats/_common.py", "apply_metadata", ("re.error", "TypeError")): "re.compile of a source's pattern",
+    ("bank/formats/_common.py", "_is_regex", ("re.error", "TypeError")): "re.compile of a source's pattern",
     ("bank/formats/gift.py", "_numeric", ("ValueError",)): "float() of a GIFT range's bounds",
     ("bank/formats/moodle_xml.py", "_fraction", ("ValueError",)): "float() of an answer's weight",
     ("bank/formats/moodle_xml.py", "_is_one", ("ValueError",)): "float() of a Moodle setting",
