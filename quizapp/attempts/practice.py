@@ -63,7 +63,7 @@ def start_gap_practice(source: Attempt, user_id: int | None, guest_token: str | 
     question_of = dict(db.session.execute(select(QuestionVersion.id, QuestionVersion.question_id)).all())
     by_kind: dict[str, list[int]] = defaultdict(list)
     rng = random.Random(secrets.randbits(32))
-    for version_id, primary, _, _ in live_versions(set(skills)):
+    for version_id, _primary, _, _ in live_versions(set(skills)):
         qid = question_of[version_id]
         if qid in missed and due.get(qid, now) <= now:
             by_kind["due"].append(version_id)

@@ -319,20 +319,28 @@ def fit_3pl(items: Sequence[CalibrationItem], responses: Sequence[tuple[int, int
             fits.append(ItemFit(it.key, 1.0, it.b_prior, it.c, 0, None, False, ()))
             continue
         aj, bj = float(a_hat[j]), float(b[j])
-        reasons = []
-        if aj < LOW_A:
-            reasons.append(f"low discrimination: a = {aj:.2f} < {LOW_A}")
-        if abs(bj - it.b_prior) > DRIFT:
-            reasons.append(f"difficulty far from its label: b = {bj:.2f} vs label {it.b_prior:.2f}")
-        if pbis[j] is not None and pbis[j] < 0:
-            reasons.append(f"negative point-biserial: r = {pbis[j]:.2f} (stronger learners do worse)")
-        if infit[j] is not None:
-            if infit[j] > INFIT_HIGH:
-                reasons.append(f"noisy responses: infit mean-square {infit[j]:.2f} > {INFIT_HIGH}")
-            elif infit[j] < INFIT_LOW and not fractional[j]:
-                reasons.append(f"too deterministic: infit mean-square {infit[j]:.2f} < {INFIT_LOW}")
+        reasons = _misfit_reasons(aj, bj, it.b_prior, pbis[j], infit[j], bool(fractional[j]))
         fits.append(ItemFit(it.key, aj, bj, it.c, n, se_b[j], bool(reasons), tuple(reasons), infit[j], pbis[j]))
     return fits
+
+
+def _misfit_reasons(a: float, b: float, b_prior: float, pbis: float | None, infit: float | None,
+                    fractional: bool) -> list[str]:
+    """Why an item's fit is flagged, in words an instructor can act on; empty when it fits.
+    Infit's lower bound is not applied to partial-credit items, whose responses vary less."""
+    reasons = []
+    if a < LOW_A:
+        reasons.append(f"low discrimination: a = {a:.2f} < {LOW_A}")
+    if abs(b - b_prior) > DRIFT:
+        reasons.append(f"difficulty far from its label: b = {b:.2f} vs label {b_prior:.2f}")
+    if pbis is not None and pbis < 0:
+        reasons.append(f"negative point-biserial: r = {pbis:.2f} (stronger learners do worse)")
+    if infit is not None:
+        if infit > INFIT_HIGH:
+            reasons.append(f"noisy responses: infit mean-square {infit:.2f} > {INFIT_HIGH}")
+        elif infit < INFIT_LOW and not fractional:
+            reasons.append(f"too deterministic: infit mean-square {infit:.2f} < {INFIT_LOW}")
+    return reasons
 
 
 def _diagnostics(pairs, log_a, b, c, theta, log_prior_theta, inv_va, inv_vb):
