@@ -48,6 +48,22 @@ def test_home_lists_assessments(client):
     assert "Everything" in page.text and "Drill" in page.text
 
 
+def _card(page: str, name: str) -> str:
+    return page.split(f"<h3>{name}</h3>", 1)[1].split("</li>", 1)[0]
+
+
+def test_each_assessment_offers_its_own_behaviour_first(client):
+    """The home page's cards and the start form's default: practice for a practice assessment, assessment
+    otherwise (an adaptive one included: its keys wait for the report)."""
+    home = client.get("/").text
+    expected = {"everything": ("Everything", "assessment"), "drill": ("Drill", "practice"),
+                "adapt": ("Adaptive check", "assessment")}
+    for assessment, (name, mode) in expected.items():
+        assert f"{mode} mode by default" in _card(home, name)
+        start = client.get(f"/attempt/new/{assessment}").text
+        assert re.search(rf'<input checked[^>]*value="{mode}"', start), start
+
+
 def test_assessment_walkthrough(app, client, learner):
     learner.start()
     items = items_of(app, learner.public_id)
