@@ -218,7 +218,7 @@ def test_each_page_checks_its_own_saved_confidence(app, client, learner):
     """The confidence radios come from a per-worker cache (render/fragments.py) keyed on the checked value."""
     learner.start()
     items = items_of(app, learner.public_id)
-    for (position, definition, _), confidence in zip(items[:3], ("unsure", "sure", None)):
+    for (position, definition, _), confidence in zip(items[:3], ("unsure", "sure", None), strict=True):
         learner.answer(position, right_answer(definition), confidence=confidence)
     for position, confidence in ((1, "unsure"), (2, "sure"), (3, None)):
         checked = re.findall(r'name="confidence" type="radio" value="(\w+)" checked', client.get(learner.url(position)).text)
