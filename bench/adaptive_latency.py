@@ -21,12 +21,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from quizapp import create_app  # noqa: E402
+from quizapp.attempts.behaviours import ADAPTIVE  # noqa: E402
 from quizapp.attempts.lifecycle import extend_adaptive, load_attempt_items, start_attempt  # noqa: E402
 from quizapp.bank.loader import Bank, QuestionDef, content_hash  # noqa: E402
 from quizapp.bank.sync import sync_bank  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
 from quizapp.models import Assessment, Attempt, Role  # noqa: E402
-from quizapp.scoring.adaptive import AdaptiveSettings  # noqa: E402
 
 
 def synthetic_bank(skills: int, per_skill: int) -> Bank:
@@ -74,9 +74,8 @@ def main() -> None:
         sync_bank(db.session, synthetic_bank(args.skills, args.items_per_skill))
         db.session.commit()
         assessment, role = db.session.get(Assessment, "bench"), db.session.get(Role, "bench-role")
-        settings = AdaptiveSettings(max_items=args.steps + 1)
         for a in range(args.attempts):
-            attempt = start_attempt(assessment, role, "assessment", None, f"guest{a}", settings, 0.3)
+            attempt = start_attempt(assessment, role, ADAPTIVE, None, f"guest{a}")
             public_id = attempt.public_id
             for _ in range(args.steps):
                 db.session.expire_all()  # every request starts from the database, as after a restart
@@ -87,7 +86,7 @@ def main() -> None:
                 item = items[-1]
                 item.credit = float(rng.random() < 0.6)
                 item.state = "correct" if item.credit else "wrong"
-                if not extend_adaptive(attempt, settings, 0.3):
+                if not extend_adaptive(attempt):
                     break
                 t2 = time.perf_counter()
                 baseline.append((t1 - t0) * 1000)

@@ -1,1 +1,2 @@
-"""The attempt lifecycle: start, save, submit, reopen; practice sessions; who may see an attempt; cohorts."""
+"""The attempt lifecycle: start, save, submit, reopen; behaviours (practice, assessment, adaptive); the scoring
+settings; practice sessions; who may see an attempt; cohorts."""

@@ -1,11 +1,10 @@
-"""Attempt lifecycle between the views and the pure scoring code: start, answer, submit, report."""
+"""Attempt lifecycle between the views and the pure scoring code: start, answer, submit, reopen, close."""
 from __future__ import annotations
 
 import functools
 import random
 import secrets
 import weakref
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
@@ -24,9 +23,7 @@ from ..models import (
     Assessment,
     Attempt,
     AttemptItem,
-    Course,
     ItemCalibration,
-    Project,
     Question,
     QuestionVersion,
     Role,
@@ -36,12 +33,12 @@ from ..models import (
 )
 from ..questiontypes import get_question_type
 from ..scoring import gaps as gap_model
-from ..scoring.ability import ItemParams, Observation, SkillEstimate, item_params
-from ..scoring.adaptive import AdaptiveItem, AdaptiveSettings, AdaptiveState, SkillTarget, select_next
+from ..scoring.ability import ItemParams, Observation, item_params
+from ..scoring.adaptive import AdaptiveItem, AdaptiveState, SkillTarget, select_next
 from ..scoring.fixed_form import Candidate, draw_fixed_form
-from ..scoring.grading import CORRECT
 from ..scoring.posterior import JointPosterior
-from ..scoring.recommend import CourseInfo, ProjectInfo, recommend, suggest_project
+from .behaviours import Behaviour, behaviour_of
+from .settings import scoring_settings
 
 if TYPE_CHECKING:  # the question page's plain read of a slot; importing it here would be circular
     from ..hotpath.attempt_page import PageAttempt, ShownSlot
@@ -87,19 +84,19 @@ def new_attempt_item(position: int, version: QuestionVersion, rng: random.Random
     return AttemptItem(position=position, version_id=version.id, choice_order=order, variant=variant, reason=reason)
 
 
-def start_attempt(assessment: Assessment, role: Role, mode: str, user_id: int | None,
-                  guest_token: str | None, settings: AdaptiveSettings | None = None, rho: float = 0.3) -> Attempt:
+def start_attempt(assessment: Assessment, role: Role, behaviour: Behaviour, user_id: int | None,
+                  guest_token: str | None) -> Attempt:
     """Create an attempt: a fixed form drawn and stored now, or (adaptive) its first question."""
     rng = random.Random(secrets.randbits(32))
     attempt = Attempt(public_id=secrets.token_urlsafe(12), user_id=user_id, guest_token=None if user_id else guest_token,
-                      assessment_id=assessment.id, role_id=role.id, mode=mode, adaptive=assessment.mode == "adaptive",
-                      question_count=assessment.question_count)
+                      assessment_id=assessment.id, role_id=role.id, question_count=assessment.question_count,
+                      **behaviour.stored)
     attempt.assessment, attempt.role = assessment, role
     if assessment.time_limit:
         attempt.deadline = utcnow() + timedelta(minutes=assessment.time_limit)
-    if attempt.adaptive:
+    if behaviour.chooses_next_question:
         db.session.add(attempt)
-        if not extend_adaptive(attempt, settings or AdaptiveSettings(max_items=assessment.question_count), rho):
+        if not extend_adaptive(attempt):
             db.session.rollback()
             raise EmptyForm(assessment.id)
         return attempt
@@ -186,14 +183,13 @@ def _recently_seen(attempt: Attempt) -> set[int]:
     return set(db.session.scalars(select(AttemptItem.version_id).where(AttemptItem.attempt_id.in_(earlier))))
 
 
-def extend_adaptive(attempt: Attempt, settings: AdaptiveSettings, rho: float) -> bool:
+def extend_adaptive(attempt: Attempt) -> bool:
     """Append the next adaptive question (True), or report that the attempt should stop (False)."""
-    state = adaptive_state(attempt, rho)
+    settings = scoring_settings()
+    state = adaptive_state(attempt, settings.rho)
     focus = attempt.focus_skill if attempt.focus_remaining else None
-    if focus is None:
-        settings = replace(settings, max_items=max(settings.max_items, attempt.question_count))
     rng = random.Random(f"{attempt.public_id}:{len(attempt.items)}")
-    selection = select_next(state, settings, rng, only_skill=focus)
+    selection = select_next(state, settings.adaptive(attempt.question_count), rng, only_skill=focus)
     if selection is None:
         attempt.focus_skill, attempt.focus_remaining = None, 0
         db.session.commit()
@@ -391,15 +387,15 @@ def observations_by_skill(items: list[AttemptItem]) -> dict[str, list[Observatio
 def assessed_skills(attempt: Attempt) -> list[str]:
     """The skills the report covers: all of an adaptive assessment's, or those the form measures."""
     measured = {sid for item in attempt.items for sid in item.version.definition["skills"]}
-    if attempt.adaptive:
+    if behaviour_of(attempt).chooses_next_question:
         measured |= set(attempt.assessment.skills)
     order = {sid: i for i, sid in enumerate(attempt.assessment.skills)}
     return sorted(measured, key=lambda s: (order.get(s, len(order)), s))
 
 
-def submit_attempt(attempt: Attempt, gap_threshold: float = 0.7, no_gap_threshold: float = 0.3,
-                   rho: float = 0.3) -> bool:
+def submit_attempt(attempt: Attempt) -> bool:
     """Score and close the attempt exactly once; False when it was already submitted."""
+    settings = scoring_settings()  # read before the claim below, which locks the attempt's row until the commit
     now = utcnow()
     claimed = db.session.execute(
         update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress")
@@ -410,7 +406,8 @@ def submit_attempt(attempt: Attempt, gap_threshold: float = 0.7, no_gap_threshol
         return False
     show_keys(attempt.id, now)  # the report shows every slot's key: from now on no answer of it changes
     targets = role_targets(attempt.role, assessed_skills(attempt))
-    results = gap_model.analyse(observations_by_skill(attempt.items), targets, gap_threshold, no_gap_threshold, rho)
+    results = gap_model.analyse(observations_by_skill(attempt.items), targets, settings.gap_threshold,
+                                settings.no_gap_threshold, settings.rho)
     for r in results:
         e = r.estimate
         db.session.add(SkillResult(attempt_id=attempt.id, skill_id=r.skill_id, theta=e.theta, sd=e.sd, p_gap=e.p_gap,
@@ -427,13 +424,13 @@ def submit_attempt(attempt: Attempt, gap_threshold: float = 0.7, no_gap_threshol
 MORE_QUESTIONS = 3
 
 
-def close_expired(attempts, gap_threshold: float, no_gap_threshold: float, rho: float) -> int:
+def close_expired(attempts) -> int:
     """Submit every attempt whose time is up, with the answers saved so far (as Moodle does)."""
     closed = 0
     for attempt in attempts:
         if attempt.expired:
             load_attempt_items(attempt)
-            closed += submit_attempt(attempt, gap_threshold, no_gap_threshold, rho)
+            closed += submit_attempt(attempt)
     return closed
 
 
@@ -446,84 +443,6 @@ def reopen_attempt(attempt: Attempt) -> None:
             db.session.delete(result)
         attempt.status, attempt.submitted_at = "in_progress", None
         db.session.flush()
-
-
-# --- the report ------------------------------------------------------------------------------
-
-def build_report(attempt: Attempt) -> dict:
-    """The gap report as plain data: per-skill results, recommendations and the review."""
-    skills = {s.id: s for s in db.session.scalars(select(Skill))}
-    results = sorted(attempt.results, key=lambda r: (gap_model.STATUS_ORDER[r.status], -r.shortfall * _weight(attempt, r),
-                                                    r.skill_id))
-    rows, gaps = [], []
-    for r in results:
-        spec = attempt.role.targets.get(r.skill_id, {"level": 3})
-        target = gap_model.Target(spec["level"], spec.get("weight", 1.0), spec.get("mastery_p", 0.5))
-        g = gap_model.SkillGap(r.skill_id, SkillEstimate(r.theta, r.sd, r.p_gap, r.shortfall, r.target, r.n_items),
-                               target, r.status)
-        gaps.append(g)
-        low, high = g.band
-        skill = skills.get(r.skill_id)
-        rows.append({
-            "skill_id": r.skill_id, "name": skill.name if skill else r.skill_id, "area": skill.area if skill else "",
-            "status": r.status, "status_label": g.status_label, "p_gap": round(r.p_gap, 3),
-            "score": g.score, "band": [low, high], "target_score": g.target_score, "target_level": target.level,
-            "level": g.level_word, "target_word": gap_model.level_word(target.theta),
-            "n_items": r.n_items, "theta": round(r.theta, 3), "sd": round(r.sd, 3), "priority": round(g.priority, 3),
-        })
-    courses = [CourseInfo(c.id, c.title, c.provider, c.url, tuple(c.skills), c.level, c.hours, c.cost, c.format)
-               for c in db.session.scalars(select(Course).where(Course.active.is_(True)).order_by(Course.position))]
-    prereqs = {sid: s.prerequisites for sid, s in skills.items()}
-    names = {sid: s.name for sid, s in skills.items()}
-    recs = recommend(gaps, courses, prereqs, names)
-    projects = [ProjectInfo(p.id, p.title, p.description, tuple(p.skills), p.level, p.hours, p.url)
-                for p in db.session.scalars(select(Project).where(Project.active.is_(True)).order_by(Project.position))]
-    project = suggest_project(gaps, projects, names)
-    answered = sum(1 for i in attempt.items if i.credit is not None)
-    return {
-        "confidence": confidence_summary(attempt.items),
-        "attempt": attempt.public_id,
-        "assessment": {"id": attempt.assessment_id, "name": attempt.assessment.name},
-        "role": {"id": attempt.role_id, "name": attempt.role.name},
-        "mode": attempt.mode,
-        "status": attempt.status,
-        "started_at": attempt.started_at.isoformat() + "Z",
-        "submitted_at": attempt.submitted_at.isoformat() + "Z" if attempt.submitted_at else None,
-        "questions": len(attempt.items),
-        "answered": answered,
-        "correct": sum(1 for i in attempt.items if i.state == CORRECT),
-        "counts": {s: sum(1 for r in rows if r["status"] == s) for s in (gap_model.GAP, gap_model.UNCERTAIN, gap_model.NO_GAP)},
-        "skills": rows,
-        "recommendations": [{
-            "id": rec.course.id, "title": rec.course.title, "provider": rec.course.provider, "url": rec.course.url,
-            "level": rec.course.level, "hours": rec.course.hours, "cost": rec.course.cost, "format": rec.course.format,
-            "skills": [names.get(s, s) for s in rec.skill_ids], "reason": rec.reason,
-        } for rec in recs],
-        "project": None if project is None else {
-            "id": project.project.id, "title": project.project.title, "description": project.project.description,
-            "level": project.project.level, "hours": project.project.hours, "url": project.project.url,
-            "skills": [names.get(s, s) for s in project.project.skills], "reason": project.reason,
-        },
-    }
-
-
-CONFIDENCE_LABELS = {"sure": "Sure", "unsure": "Unsure", "guess": "Guessing"}
-
-
-def confidence_summary(items) -> list[dict]:
-    """How often answers were right at each self-rated confidence: how well you know what you know."""
-    rows = []
-    for level, label in CONFIDENCE_LABELS.items():
-        rated = [i for i in items if i.confidence == level and i.credit is not None]
-        if rated:
-            right = sum(i.credit for i in rated)
-            rows.append({"level": level, "label": label, "answers": len(rated), "right": round(right, 1),
-                         "share": round(right / len(rated), 3)})
-    return rows
-
-
-def _weight(attempt: Attempt, result: SkillResult) -> float:
-    return attempt.role.targets.get(result.skill_id, {}).get("weight", 1.0)
 
 
 def load_attempt_items(attempt: Attempt) -> list[AttemptItem]:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Assessment, Attempt, AttemptItem, QuestionVersion
 from ..scoring.gaps import GAP, UNCERTAIN
+from .behaviours import PRACTICE
 from .lifecycle import live_versions, new_attempt_item
 
 PRACTICE_ID = "practise-my-gaps"
@@ -24,7 +25,7 @@ def _practice_assessment(role_id: str) -> Assessment:
     """The hidden assessment practice sessions hang on (not listed on the home page)."""
     assessment = db.session.get(Assessment, PRACTICE_ID)
     if assessment is None:
-        assessment = Assessment(id=PRACTICE_ID, name="Practise my gaps", role_id=role_id, mode="practice",
+        assessment = Assessment(id=PRACTICE_ID, name="Practise my gaps", role_id=role_id, mode=PRACTICE.mode,
                                 question_count=PRACTICE_LENGTH, skills=[], position=10_000, active=False,
                                 description="Questions on the skills your last report called gaps or not sure yet.")
         db.session.add(assessment)
@@ -63,7 +64,7 @@ def start_gap_practice(source: Attempt, user_id: int | None, guest_token: str | 
     question_of = dict(db.session.execute(select(QuestionVersion.id, QuestionVersion.question_id)).all())
     by_kind: dict[str, list[int]] = defaultdict(list)
     rng = random.Random(secrets.randbits(32))
-    for version_id, _primary, _, _ in live_versions(set(skills)):
+    for version_id, _, _, _ in live_versions(set(skills)):
         qid = question_of[version_id]
         if qid in missed and due.get(qid, now) <= now:
             by_kind["due"].append(version_id)
@@ -81,7 +82,7 @@ def start_gap_practice(source: Attempt, user_id: int | None, guest_token: str | 
         return None
     assessment = _practice_assessment(source.role_id)
     attempt = Attempt(public_id=secrets.token_urlsafe(12), user_id=user_id, guest_token=None if user_id else guest_token,
-                      assessment_id=assessment.id, role_id=source.role_id, mode="practice", question_count=len(chosen))
+                      assessment_id=assessment.id, role_id=source.role_id, question_count=len(chosen), **PRACTICE.stored)
     versions = {v.id: v for v in db.session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(chosen)))}
     for position, version_id in enumerate(chosen, start=1):
         reason = "You missed this before; spaced repetition says it is due." if version_id in by_kind["due"] else None

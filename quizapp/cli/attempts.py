@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 attempts_cli = click.Group("attempts", help="Housekeeping for attempts.")
@@ -15,12 +14,10 @@ def close_expired_command() -> None:
     from sqlalchemy import select
 
     from ..attempts.lifecycle import close_expired
-    from ..bank.item_parameters import prior_rho
     from ..extensions import db
     from ..models import Attempt, utcnow
 
     due = db.session.scalars(select(Attempt).where(Attempt.status == "in_progress", Attempt.deadline.is_not(None),
                                                    Attempt.deadline <= utcnow())).all()
-    closed = close_expired(due, current_app.config["GAP_THRESHOLD"], current_app.config["NO_GAP_THRESHOLD"],
-                           prior_rho(current_app.config["PRIOR_RHO"]))
+    closed = close_expired(due)
     click.echo(f"Submitted {closed} expired attempt(s).")

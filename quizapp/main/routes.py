@@ -6,6 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from ..attempts.access import owner_filter
+from ..attempts.behaviours import assessment_behaviour
 from ..attempts.cohorts import normalise_code
 from ..extensions import db
 from ..models import Assessment, Attempt, Cohort, CohortMember, Skill
@@ -24,7 +25,7 @@ def index():
         .where(owner_filter(), Attempt.status == "in_progress").order_by(Attempt.started_at.desc())).all()
     skill_names = dict(db.session.execute(select(Skill.id, Skill.name)).all())
     return render_template("main/index.html", assessments=assessments, in_progress=in_progress,
-                           skill_names=skill_names)
+                           skill_names=skill_names, behaviours={a.id: assessment_behaviour(a) for a in assessments})
 
 
 @bp.route("/history")

@@ -1,12 +1,13 @@
 """Taking an attempt: start, one question per page, overview, submit. Views stay thin."""
 import secrets
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from ..attempts.access import get_own_attempt, get_own_item, guest_token
+from ..attempts.behaviours import assessment_behaviour, behaviour_of, chosen_behaviour
 from ..attempts.lifecycle import (
     MORE_QUESTIONS,
     AnswerFinal,
@@ -22,14 +23,12 @@ from ..attempts.lifecycle import (
     start_attempt,
     submit_attempt,
 )
-from ..bank.item_parameters import prior_rho
 from ..extensions import db
 from ..hotpath.attempt_page import NavEntry, QuestionPage, get_own_answer_slot, get_own_page
 from ..models import Assessment, AttemptItem, ProblemReport, Role, utcnow
 from ..questiontypes import get_question_type
 from ..questiontypes.review import review_entry
 from ..render.markdown import render_markdown
-from ..scoring.adaptive import AdaptiveSettings
 from ..scoring.exceptions import InvalidResponse
 from . import bp
 from .forms import ACTIONS, CONFIDENCE_CHOICES, ProblemForm, StartForm, SubmitForm, answer_form
@@ -50,15 +49,14 @@ def _active_assessment(assessment_id: str) -> Assessment:
 def start(assessment_id):
     assessment = _active_assessment(assessment_id)
     roles = db.session.scalars(select(Role).where(Role.active.is_(True)).order_by(Role.position)).all()
-    form = StartForm(role=assessment.role_id, mode="practice" if assessment.mode == "practice" else "assessment")
+    form = StartForm(role=assessment.role_id, mode=assessment_behaviour(assessment).mode)
     form.role.choices = [SelectChoice(r.id, r.name) for r in roles]
     if form.validate_on_submit():
         role = db.session.get(Role, form.role.data)
         try:
-            attempt = start_attempt(assessment, role, form.mode.data,
+            attempt = start_attempt(assessment, role, chosen_behaviour(assessment, form.mode.data),
                                     current_user.id if current_user.is_authenticated else None,
-                                    guest_token(create=True), _adaptive_settings(assessment.question_count),
-                                    _rho())
+                                    guest_token(create=True))
         except EmptyForm:
             abort(409, "This assessment has no questions yet. An instructor must run `quizapp bank import`.")
         return redirect(url_for("quiz.question", public_id=attempt.public_id, position=1), 303)
@@ -70,17 +68,9 @@ def _time_is_up(attempt) -> bool:
     """Submit an attempt whose deadline passed (answers saved so far count); True if that happened."""
     if not attempt.expired:
         return False
-    close_expired([attempt], current_app.config["GAP_THRESHOLD"], current_app.config["NO_GAP_THRESHOLD"], _rho())
+    close_expired([attempt])
     flash("Time is up: your attempt was submitted with every answer you had saved.")
     return True
-
-
-def _rho() -> float:
-    return prior_rho(current_app.config["PRIOR_RHO"])
-
-
-def _adaptive_settings(max_items: int) -> AdaptiveSettings:
-    return AdaptiveSettings(max_items=max_items, skill_cap=current_app.config["ADAPTIVE_SKILL_CAP"])
 
 
 @bp.route("/<public_id>")
@@ -101,7 +91,7 @@ def _navigation(attempt_id: int) -> list[NavEntry]:
 def _locked(attempt, slot) -> bool:
     """An answer whose key was shown is final (practice feedback, or the report before "3 more questions");
     so is an adaptive answer once the next question was chosen from it."""
-    return slot.final or (slot.checked and (attempt.mode == "practice" or attempt.adaptive))
+    return slot.final or (slot.checked and behaviour_of(attempt).checked_answers_are_final)
 
 
 @bp.route("/<public_id>/q/<int:position>", methods=["GET", "POST"])
@@ -148,12 +138,11 @@ def _answer_question(public_id: str, position: int):
             if action == "check" and response is None and not slot.final:
                 raise InvalidResponse("Choose or enter an answer before checking it.")
             # An adaptive "next" from the last slot is final: the next question is chosen from it.
-            moving_on = attempt.adaptive and action == "next" and position == page.slots
+            moving_on = action == "next" and behaviour_of(attempt).extends_on_next(position, page.slots)
             save_answer(attempt, slot, response, bool(form.flagged.data), token=(form.token.data or "")[:64] or None,
                         check=action == "check" or moving_on, shown_at=shown_time(form.shown_at.data, slot.id),
                         confidence=form.confidence.data)
-            if moving_on and extend_adaptive(get_own_attempt(public_id), _adaptive_settings(attempt.question_count),
-                                             _rho()):
+            if moving_on and extend_adaptive(get_own_attempt(public_id)):
                 return redirect(url_for("quiz.question", public_id=public_id, position=position + 1), 303)
         except InvalidResponse as exc:
             if slot.final:
@@ -186,10 +175,11 @@ def _question_page(page: QuestionPage, qtype, locked: bool, answer_data, *, flag
     """The question page, from plain values: what was saved (GET) or what was posted (a 400)."""
     attempt, slot = page.attempt, page.slot
     definition = slot.definition
+    behaviour = behaviour_of(attempt)
     review = (review_entry(get_own_item(attempt.public_id, slot.position))
-              if locked and attempt.mode == "practice" else None)
+              if locked and behaviour.shows_key_on_check else None)
     return render_template(
-        "quiz/question.html", attempt=attempt, item=slot, qtype=qtype,
+        "quiz/question.html", attempt=attempt, behaviour=behaviour, item=slot, qtype=qtype,
         answer=qtype.view(definition, slot.choice_order, answer_data, answer_errors),
         # confidence keys a cached fragment (render/fragments.py): an unknown posted value checks no radio, so None
         flagged=flagged, confidence=confidence if confidence in CONFIDENCE_VALUES else None,
@@ -258,8 +248,7 @@ def submit(public_id):
     form = SubmitForm()
     if request.method == "POST" and form.validate_on_submit():
         load_attempt_items(attempt)  # one query for every item and version before scoring
-        if not submit_attempt(attempt, current_app.config["GAP_THRESHOLD"], current_app.config["NO_GAP_THRESHOLD"],
-                              _rho()):
+        if not submit_attempt(attempt):
             flash("This attempt was already submitted; here is its report.")
         return redirect(url_for("reports.report", public_id=public_id), 303)
     nav = _navigation(attempt.id)
@@ -271,7 +260,7 @@ def submit(public_id):
 def more_questions(public_id, skill_id):
     """"3 more questions on X": continue the same adaptive attempt on one not-sure skill."""
     attempt = get_own_attempt(public_id)
-    if not attempt.adaptive or skill_id not in attempt.assessment.skills:
+    if not behaviour_of(attempt).chooses_next_question or skill_id not in attempt.assessment.skills:
         abort(404)
     if not SubmitForm().validate_on_submit():
         abort(400, "The form expired; reload the report and try again.")
@@ -279,7 +268,7 @@ def more_questions(public_id, skill_id):
     reopen_attempt(attempt)
     attempt.focus_skill, attempt.focus_remaining = skill_id, MORE_QUESTIONS
     before = len(attempt.items)
-    if not extend_adaptive(attempt, _adaptive_settings(attempt.question_count), _rho()):
+    if not extend_adaptive(attempt):
         flash("There are no more unseen questions on that skill.")
         return redirect(url_for("quiz.overview", public_id=public_id), 303)
     return redirect(url_for("quiz.question", public_id=public_id, position=before + 1), 303)

@@ -3,12 +3,15 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_login import current_user
 
 from ..attempts.access import get_own_attempt, guest_token
-from ..attempts.lifecycle import build_report, load_attempt_items
+from ..attempts.behaviours import behaviour_of
+from ..attempts.lifecycle import load_attempt_items
 from ..attempts.practice import start_gap_practice
+from ..attempts.settings import scoring_settings
 from ..questiontypes.review import review_entry
 from ..render.charts import skills_chart
 from . import bp
 from .forms import PractiseGapsForm
+from .view_model import build_report
 
 
 def _submitted_attempt(public_id):
@@ -23,11 +26,7 @@ def report(public_id):
     attempt, unfinished = _submitted_attempt(public_id)
     if unfinished:
         return unfinished
-    items = load_attempt_items(attempt)
-    report = build_report(attempt)
-    return render_template("reports/report.html", attempt=attempt, report=report, chart=skills_chart(report["skills"]),
-                           review=[review_entry(i) for i in items],
-                           problem_form=True)
+    return _report_page(attempt, problem_form=True)
 
 
 @bp.route("/<public_id>.json")
@@ -56,13 +55,19 @@ def report_pdf(public_id):
     except OSError:  # WeasyPrint's system libraries (Pango) are missing on this machine
         abort(503, "PDF export needs the Pango library on the server (apt-get install libpango-1.0-0); "
                    "use your browser's Print to PDF meanwhile.")
-    items = load_attempt_items(attempt)
-    report = build_report(attempt)
-    html = render_template("reports/report.html", attempt=attempt, report=report, chart=skills_chart(report["skills"]),
-                           review=[review_entry(i) for i in items], problem_form=None, for_pdf=True)
+    html = _report_page(attempt, problem_form=None, for_pdf=True)
     response = current_app.response_class(html_to_pdf(html), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="gap-report-{public_id}.pdf"'
     return response
+
+
+def _report_page(attempt, **options) -> str:
+    """The report's HTML: for the page (a problem form under each answer) or for the PDF."""
+    items = load_attempt_items(attempt)
+    report = build_report(attempt)
+    return render_template("reports/report.html", attempt=attempt, behaviour=behaviour_of(attempt), report=report,
+                           settings=scoring_settings(), chart=skills_chart(report["skills"]),
+                           review=[review_entry(i) for i in items], **options)
 
 
 @bp.route("/<public_id>/practice", methods=["POST"])

@@ -88,3 +88,35 @@ def test_three_more_questions_continue_the_same_attempt(app, client, learner):
         assert skill in new.definition["skills"]
     assert client.post(f"/attempt/{learner.public_id}/more/not.a.skill",
                        data={"csrf_token": csrf_token(report.text)}).status_code == 404
+
+
+def test_adaptive_practice_checks_each_answer_and_still_chooses_the_next(app, client, learner):
+    """An adaptive assessment started in practice mode: keys as practice shows them, questions as adaptive
+    chooses them (behaviours.Adaptive(PRACTICE))."""
+    learner.start("adapt", mode="practice")
+    page = client.get(learner.url(1)).text
+    assert "Practice mode" in page and "of up to 5" in page and "Check answer" in page
+    definition = items(app, learner.public_id)[0][1]
+    checked = learner.answer(1, right_answer(definition), action="check")
+    assert checked.status_code == 303 and checked.headers["Location"].endswith("/q/1#feedback")
+    page = client.get(learner.url(1)).text
+    assert "<h2>Feedback</h2>" in page and "Check answer" not in page
+    assert "Your answer here is final" not in page  # that notice is for keys shown on a report
+    with app.app_context():
+        assert attempt_of(app, learner.public_id).items[0].key_shown_at is not None
+    moved = learner.answer(1, None, action="next")  # "next" from the last slot chooses one more question
+    assert moved.status_code == 303 and moved.headers["Location"].endswith("/q/2")
+    assert len(items(app, learner.public_id)) == 2
+    assert learner.answer(1, "not the answer", action="save").status_code == 409  # checked: final
+
+
+def test_an_adaptive_assessment_shows_no_key_before_the_report(app, client, learner):
+    learner.start("adapt")
+    page = client.get(learner.url(1)).text
+    assert "Assessment mode" in page and "Check answer" not in page and "Save and next" in page
+    definition = items(app, learner.public_id)[0][1]
+    assert learner.answer(1, right_answer(definition)).headers["Location"].endswith("/q/2")
+    page = client.get(learner.url(1)).text
+    assert "<h2>Feedback</h2>" not in page and "disabled" in page  # final once the next one was chosen
+    with app.app_context():
+        assert attempt_of(app, learner.public_id).items[0].key_shown_at is None

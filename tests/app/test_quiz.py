@@ -48,6 +48,22 @@ def test_home_lists_assessments(client):
     assert "Everything" in page.text and "Drill" in page.text
 
 
+def _card(page: str, name: str) -> str:
+    return page.split(f"<h3>{name}</h3>", 1)[1].split("</li>", 1)[0]
+
+
+def test_each_assessment_offers_its_own_behaviour_first(client):
+    """The home page's cards and the start form's default: practice for a practice assessment, assessment
+    otherwise (an adaptive one included: its keys wait for the report)."""
+    home = client.get("/").text
+    expected = {"everything": ("Everything", "assessment"), "drill": ("Drill", "practice"),
+                "adapt": ("Adaptive check", "assessment")}
+    for assessment, (name, mode) in expected.items():
+        assert f"{mode} mode by default" in _card(home, name)
+        start = client.get(f"/attempt/new/{assessment}").text
+        assert re.search(rf'<input checked[^>]*value="{mode}"', start), start
+
+
 def test_assessment_walkthrough(app, client, learner):
     learner.start()
     items = items_of(app, learner.public_id)
@@ -202,7 +218,7 @@ def test_each_page_checks_its_own_saved_confidence(app, client, learner):
     """The confidence radios come from a per-worker cache (render/fragments.py) keyed on the checked value."""
     learner.start()
     items = items_of(app, learner.public_id)
-    for (position, definition, _), confidence in zip(items[:3], ("unsure", "sure", None)):
+    for (position, definition, _), confidence in zip(items[:3], ("unsure", "sure", None), strict=True):
         learner.answer(position, right_answer(definition), confidence=confidence)
     for position, confidence in ((1, "unsure"), (2, "sure"), (3, None)):
         checked = re.findall(r'name="confidence" type="radio" value="(\w+)" checked', client.get(learner.url(position)).text)

@@ -1,0 +1,39 @@
+"""The scoring settings every attempt uses, defined once: the gap thresholds, the prior's correlation
+between skills and the adaptive test's per-skill cap, from the app's config (config.py)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Mapping
+
+from flask import current_app
+
+from ..bank.item_parameters import prior_rho
+from ..scoring.adaptive import AdaptiveSettings
+
+_EXTENSION = "quizapp.scoring_settings"
+
+
+@dataclass(frozen=True)
+class ScoringSettings:
+    gap_threshold: float     # P(gap) at or above it: a gap
+    no_gap_threshold: float  # at or below it: no gap; in between, not sure yet
+    rho: float               # correlation between skills in the prior
+    skill_cap: int           # an adaptive test asks at most this many questions on one skill
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> ScoringSettings:
+        return cls(config["GAP_THRESHOLD"], config["NO_GAP_THRESHOLD"], config["PRIOR_RHO"],
+                   config["ADAPTIVE_SKILL_CAP"])
+
+    def adaptive(self, max_items: int) -> AdaptiveSettings:
+        """Selection settings for an adaptive attempt of at most `max_items` questions."""
+        return AdaptiveSettings(max_items=max_items, skill_cap=self.skill_cap)
+
+
+def scoring_settings() -> ScoringSettings:
+    """This app's settings, built from its config once; the correlation `quizapp calibrate` estimated
+    replaces the configured one when there is one (it can change while the app runs)."""
+    configured = current_app.extensions.get(_EXTENSION)
+    if configured is None:
+        configured = current_app.extensions[_EXTENSION] = ScoringSettings.from_config(current_app.config)
+    return replace(configured, rho=prior_rho(configured.rho))

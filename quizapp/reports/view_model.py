@@ -1,0 +1,88 @@
+"""The report page's view model: a submitted attempt's results, recommendations and confidence as the
+plain data the report's HTML, JSON and PDF show."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Attempt, Course, Project, Skill, SkillResult
+from ..scoring import gaps as gap_model
+from ..scoring.ability import SkillEstimate
+from ..scoring.grading import CORRECT
+from ..scoring.recommend import CourseInfo, ProjectInfo, recommend, suggest_project
+
+
+def build_report(attempt: Attempt) -> dict:
+    """The gap report as plain data: per-skill results, courses and a project to take, answer counts."""
+    skills = {s.id: s for s in db.session.scalars(select(Skill))}
+    results = sorted(attempt.results, key=lambda r: (gap_model.STATUS_ORDER[r.status], -r.shortfall * _weight(attempt, r),
+                                                    r.skill_id))
+    rows, gaps = [], []
+    for r in results:
+        spec = attempt.role.targets.get(r.skill_id, {"level": 3})
+        target = gap_model.Target(spec["level"], spec.get("weight", 1.0), spec.get("mastery_p", 0.5))
+        g = gap_model.SkillGap(r.skill_id, SkillEstimate(r.theta, r.sd, r.p_gap, r.shortfall, r.target, r.n_items),
+                               target, r.status)
+        gaps.append(g)
+        low, high = g.band
+        skill = skills.get(r.skill_id)
+        rows.append({
+            "skill_id": r.skill_id, "name": skill.name if skill else r.skill_id, "area": skill.area if skill else "",
+            "status": r.status, "status_label": g.status_label, "p_gap": round(r.p_gap, 3),
+            "score": g.score, "band": [low, high], "target_score": g.target_score, "target_level": target.level,
+            "level": g.level_word, "target_word": gap_model.level_word(target.theta),
+            "n_items": r.n_items, "theta": round(r.theta, 3), "sd": round(r.sd, 3), "priority": round(g.priority, 3),
+        })
+    courses = [CourseInfo(c.id, c.title, c.provider, c.url, tuple(c.skills), c.level, c.hours, c.cost, c.format)
+               for c in db.session.scalars(select(Course).where(Course.active.is_(True)).order_by(Course.position))]
+    prereqs = {sid: s.prerequisites for sid, s in skills.items()}
+    names = {sid: s.name for sid, s in skills.items()}
+    recs = recommend(gaps, courses, prereqs, names)
+    projects = [ProjectInfo(p.id, p.title, p.description, tuple(p.skills), p.level, p.hours, p.url)
+                for p in db.session.scalars(select(Project).where(Project.active.is_(True)).order_by(Project.position))]
+    project = suggest_project(gaps, projects, names)
+    answered = sum(1 for i in attempt.items if i.credit is not None)
+    return {
+        "confidence": confidence_summary(attempt.items),
+        "attempt": attempt.public_id,
+        "assessment": {"id": attempt.assessment_id, "name": attempt.assessment.name},
+        "role": {"id": attempt.role_id, "name": attempt.role.name},
+        "mode": attempt.mode,
+        "status": attempt.status,
+        "started_at": attempt.started_at.isoformat() + "Z",
+        "submitted_at": attempt.submitted_at.isoformat() + "Z" if attempt.submitted_at else None,
+        "questions": len(attempt.items),
+        "answered": answered,
+        "correct": sum(1 for i in attempt.items if i.state == CORRECT),
+        "counts": {s: sum(1 for r in rows if r["status"] == s) for s in (gap_model.GAP, gap_model.UNCERTAIN, gap_model.NO_GAP)},
+        "skills": rows,
+        "recommendations": [{
+            "id": rec.course.id, "title": rec.course.title, "provider": rec.course.provider, "url": rec.course.url,
+            "level": rec.course.level, "hours": rec.course.hours, "cost": rec.course.cost, "format": rec.course.format,
+            "skills": [names.get(s, s) for s in rec.skill_ids], "reason": rec.reason,
+        } for rec in recs],
+        "project": None if project is None else {
+            "id": project.project.id, "title": project.project.title, "description": project.project.description,
+            "level": project.project.level, "hours": project.project.hours, "url": project.project.url,
+            "skills": [names.get(s, s) for s in project.project.skills], "reason": project.reason,
+        },
+    }
+
+
+CONFIDENCE_LABELS = {"sure": "Sure", "unsure": "Unsure", "guess": "Guessing"}
+
+
+def confidence_summary(items) -> list[dict]:
+    """How often answers were right at each self-rated confidence: how well you know what you know."""
+    rows = []
+    for level, label in CONFIDENCE_LABELS.items():
+        rated = [i for i in items if i.confidence == level and i.credit is not None]
+        if rated:
+            right = sum(i.credit for i in rated)
+            rows.append({"level": level, "label": label, "answers": len(rated), "right": round(right, 1),
+                         "share": round(right / len(rated), 3)})
+    return rows
+
+
+def _weight(attempt: Attempt, result: SkillResult) -> float:
+    return attempt.role.targets.get(result.skill_id, {}).get("weight", 1.0)
