@@ -114,3 +114,19 @@ def test_adaptive_selection_uses_the_configured_skill_cap(app_with):
         position += 1
     asked = Counter(definition["skills"][0] for _, definition, _ in items_of(app, learner.public_id))
     assert set(asked.values()) == {1}  # one question per skill, then each skill stopped at its cap
+
+
+def test_next_after_an_adaptive_test_stopped_early_goes_to_the_overview(app_with):
+    """Every skill stopped before the length limit: "next" on the last question leads to the overview,
+    not to a slot that was never added (a 404)."""
+    app = app_with(ADAPTIVE_SKILL_CAP=1)
+    learner = Learner(app.test_client())
+    learner.start("adapt")
+    position, response = 1, None
+    while position <= len(items_of(app, learner.public_id)):
+        response = learner.answer(position, right_answer(items_of(app, learner.public_id)[position - 1][1]))
+        position += 1
+    slots = len(items_of(app, learner.public_id))
+    assert slots < 5  # stopped before the limit of the fixture's adaptive assessment
+    assert response.status_code == 303 and response.headers["Location"].endswith("/overview")
+    assert learner.client.get(response.headers["Location"]).status_code == 200
