@@ -579,7 +579,8 @@ def _parse_text(text: str, shown: str, issues: list[BankIssue], budget: ParseBud
         return _FAILED
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
-        issues.append(BankIssue(shown, line, f"character {exc.character!r} is not allowed in YAML (control characters "
+        character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        issues.append(BankIssue(shown, line, f"character {character} is not allowed in YAML (control characters "
                                              "and NUL are refused); remove it"))
         return _FAILED
     except yaml.YAMLError as exc:
@@ -599,6 +600,8 @@ def _syntax_issue(shown: str, text: str, exc: yaml.MarkedYAMLError) -> BankIssue
     context, found = exc.context_mark, exc.problem_mark
     if context is not None and found is not None and not text[found.index:].strip():
         line = context.line + 1
+        if "flow" in (exc.context or ""):  # PyYAML marks the end of the file, not the open bracket
+            line = _unclosed_bracket_line(text) or line
         if "quoted scalar" in (exc.context or ""):
             quote = text[context.index:context.index + 1] if context.index < len(text) else "'"
             return BankIssue(shown, line, f"YAML syntax error: the quote {quote} that opens at line {line} is never "
@@ -607,6 +610,33 @@ def _syntax_issue(shown: str, text: str, exc: yaml.MarkedYAMLError) -> BankIssue
                                       "(the file ends inside it)")
     mark = found or context
     return BankIssue(shown, mark.line + 1 if mark else 1, f"YAML syntax error: {problem}")
+
+
+def _unclosed_bracket_line(text: str) -> int | None:
+    """The line of the innermost [ or { that is never closed, outside quotes and comments."""
+    opened: list[int] = []
+    line, quote, i = 1, None, 0
+    while i < len(text):
+        char = text[i]
+        if char == "\n":
+            line += 1
+        elif quote == '"' and char == "\\":
+            i += 1  # an escaped character inside double quotes
+        elif quote:
+            if char == quote:
+                quote = None
+        elif char in "'\"" and (i == 0 or text[i - 1] in " \t\n[{,:"):
+            quote = char
+        elif char == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        elif char in "[{":
+            opened.append(line)
+        elif char in "]}" and opened:
+            opened.pop()
+        i += 1
+    return opened[-1] if opened else None
 
 
 def _with_duplicates(data: Any, duplicate_keys: list[tuple[int, str]], shown: str, issues: list[BankIssue]) -> Any:
@@ -691,13 +721,13 @@ def _check_question(ck: _FileChecker, q: Any, line: int, file_skill: str | None,
     if not isinstance(q, LineMap):
         ck.error(line, "every question must be a mapping")
         return None
+    before = len(ck.issues)
     qid = q.get("id")
     if not isinstance(qid, str) or not schema.ID_PATTERN.match(qid):
         shown = qid if isinstance(qid, str) else "?"
         ck.error(_line_of(q, "id"), "id: missing or invalid (use lowercase letters, digits, '.', '_' or '-')",
                  "q", shown)
         qid = shown
-    before = len(ck.issues)
     qtype = q.get("type")
     if not isinstance(qtype, str) or qtype not in schema.TYPE_KEYS:
         ck.error(_line_of(q, "type"), f"type: {qtype!r} is not one of {', '.join(schema.TYPE_KEYS)}", "q", qid)
@@ -967,6 +997,8 @@ def _load_skills(path: Path, issues: list[BankIssue]) -> list[dict]:
             ck.error(_line_of(item, "prerequisites"), "prerequisites: must be a list of skill ids", "skill", sid)
             prereqs = []
         if not _is_text(item.get("name")):
+            if "name" in item:  # a missing name is reported by ck.keys above
+                ck.error(_line_of(item, "name"), "name: must be non-empty text", "skill", sid)
             ok = False
         if ok:
             out.append({"id": sid, "name": item["name"], "area": item["area"], "prerequisites": list(prereqs),
