@@ -12,7 +12,7 @@ from sqlalchemy import select
 from quizapp.attempts.lifecycle import MAX_SECONDS_PER_VISIT
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem
-from tests.app.test_quiz import items_of, right_answer
+from tests.app.test_quiz import items_of, right_answer, wrong_answer
 from tests.app.test_time_on_task import post_later, shown_page
 
 
@@ -139,8 +139,9 @@ def test_a_save_read_before_a_submit_is_refused_as_closed_not_as_final(app, lear
         stale = get_own_answer_slot(learner.public_id, position)   # read while the attempt is open
     assert learner.submit().status_code == 303                      # another tab submits
     with app.test_request_context():
-        with pytest.raises(AttemptClosed):
+        with pytest.raises(AttemptClosed) as refused:
             save_answer(stale.attempt, stale.slot, response, False, token="late")
+        assert refused.value.args == (learner.public_id,)  # the error names the attempt (logs, the caller)
     after = stored(app, learner.public_id, position)
     assert (after["response"], after["credit"], after["state"]) == (None, None, "unanswered")
 
@@ -206,3 +207,40 @@ def test_the_counted_time_never_moves_back_on_a_replayed_form(app, client, learn
     assert stored(app, learner.public_id, 1)["seconds"] == first
     post_later(client, learner.url(1), monkeypatch, {"csrf_token": token, "shown_at": stamp, "token": "c"}, 50)
     assert 49 <= stored(app, learner.public_id, 1)["seconds"] <= 52
+
+
+def test_refusals_name_what_they_refuse_and_a_check_is_stored_as_checked(app, learner):
+    """AttemptClosed names the attempt and AnswerFinal the slot, whichever check refuses; "Check answer"
+    stores checked (what locks an adaptive answer once the next question was chosen from it)."""
+    from flask import session
+
+    from quizapp.attempts.lifecycle import AttemptClosed, save_answer
+    from quizapp.hotpath.attempt_page import get_own_answer_slot
+    from quizapp.hotpath.identity import GUEST_KEY
+    from quizapp.models import AnswerFinal
+    from quizapp.questiontypes import get_question_type
+
+    learner.start("drill", mode="practice")
+    position, definition, _ = items_of(app, learner.public_id)[0]
+    qtype = get_question_type(definition["type"])
+    with app.test_request_context():
+        with learner.client.session_transaction() as cookie:
+            session[GUEST_KEY] = cookie[GUEST_KEY]
+        read = get_own_answer_slot(learner.public_id, position)
+        save_answer(read.attempt, read.slot, qtype.parse(right_answer(definition), definition), False,
+                    token="check", check=True)
+        with app.app_context():
+            assert db.session.scalar(select(AttemptItem.checked).where(AttemptItem.id == read.slot.id)) is True
+        final = get_own_answer_slot(learner.public_id, position)  # read after the check: the slot is final
+        with pytest.raises(AnswerFinal) as refused:
+            save_answer(final.attempt, final.slot, qtype.parse(wrong_answer(definition), definition), False,
+                        token="change")
+        assert refused.value.args == (final.slot.id,)
+    assert learner.submit().status_code == 303
+    with app.test_request_context():
+        with learner.client.session_transaction() as cookie:
+            session[GUEST_KEY] = cookie[GUEST_KEY]
+        closed = get_own_answer_slot(learner.public_id, position)  # read after the submit
+        with pytest.raises(AttemptClosed) as refused:
+            save_answer(closed.attempt, closed.slot, None, True, token="late")
+        assert refused.value.args == (learner.public_id,)

@@ -84,9 +84,10 @@ def test_a_check_in_another_tab_wins_over_a_save_read_before_it(app, learner):
         checked = get_own_answer_slot(learner.public_id, position)
         save_answer(checked.attempt, checked.slot, qtype.parse(wrong_answer(definition), definition), False,
                     token="tab-a", check=True)
-        with pytest.raises(AnswerFinal):
+        with pytest.raises(AnswerFinal) as refused:
             save_answer(stale.attempt, stale.slot, qtype.parse(right_answer(definition), definition), False,
                         token="tab-b")
+        assert refused.value.args == (stale.slot.id,)  # the slot, named by the check after the UPDATE
     item = slot_row(app, learner.public_id, position)
     assert item.state == "wrong" and item.last_token == "tab-a"
 
