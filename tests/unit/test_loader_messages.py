@@ -246,9 +246,6 @@ def test_question_id_errors(root, replacements, expected):
     assert issues == [f"{shown}:{e}" for e in expected]
 
 
-@pytest.mark.xfail(strict=True, reason="defect: _check_question counts a question's issues only after the id check, so a "
-                                       "question whose only fault is its id is returned as valid (id '?' or the bad id), "
-                                       "and the upload review previews it")
 @pytest.mark.parametrize("bad", ["  - type: numeric\n    id: 12\n", "  - id: Q X!\n    type: numeric\n"])
 def test_a_question_with_an_invalid_id_is_not_loaded(root, bad):
     bank, issues, _ = load(root, edit(QUESTION, ("  - id: q-x\n    type: numeric\n", bad)))
@@ -424,7 +421,6 @@ def test_skills_are_stored(root):
          "path": shown}]
 
 
-@pytest.mark.xfail(strict=True, reason="defect: a skill whose name is empty (or not text) is dropped without an issue")
 def test_a_skill_with_an_empty_name_is_reported(root):
     bank, issues, shown = load(root, edit(SKILL_FILE, ("    name: Maths\n", "    name: ''\n")), "skills.yaml")
     assert [s["id"] for s in bank.skills] == ["t.basics"]  # the skill is left out ...
@@ -658,8 +654,6 @@ def test_a_control_character_is_refused_at_its_line(tmp_path):
     assert issue.endswith(" is not allowed in YAML (control characters and NUL are refused); remove it")
 
 
-@pytest.mark.xfail(strict=True, reason="defect: the message names a control character by its code point as a plain "
-                                       "number ('character 5 is not allowed'), which reads as the digit 5")
 def test_a_control_character_is_named_unambiguously(tmp_path):
     path = tmp_path / "t.yaml"
     path.write_text("a: 1\nb: \x05\n", encoding="utf-8")
@@ -669,9 +663,6 @@ def test_a_control_character_is_named_unambiguously(tmp_path):
     assert "character 5 " not in issue and ("\\x05" in issue or "U+0005" in issue), issue
 
 
-@pytest.mark.xfail(strict=True, reason="defect: a flow list or mapping left open after a comma at the end of the file is "
-                                       "reported at the line after the last (where the parser wanted the next item), "
-                                       "not at the line where it opens")
 @pytest.mark.parametrize("text", ["a: 1\nb: [x, y,\n", "a: 1\nb: {x: 1,\n", "a: 1\nb: [\n"])
 def test_a_flow_collection_left_open_after_a_comma_points_where_it_opens(tmp_path, text):
     path = tmp_path / "t.yaml"
