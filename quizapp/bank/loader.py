@@ -623,7 +623,9 @@ def _unclosed_bracket_line(text: str) -> int | None:
         elif quote == '"' and char == "\\":
             i += 1  # an escaped character inside double quotes
         elif quote:
-            if char == quote:
+            if char == quote == "'" and text[i + 1:i + 2] == "'":
+                i += 1  # '' is a quote inside single quotes
+            elif char == quote:
                 quote = None
         elif char in "'\"" and (i == 0 or text[i - 1] in " \t\n[{,:"):
             quote = char

@@ -1,0 +1,28 @@
+"""Where an unclosed [ or { opens (loader._unclosed_bracket_line): PyYAML reports the end of the file,
+the author needs the line of the bracket. Quotes and comments do not count."""
+import pytest
+
+from quizapp.bank.loader import _unclosed_bracket_line
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("[", 1),                                   # at the very first character
+    ("a: 1\nb: [x, y,\n", 2),
+    ("a: 1\nb: {x: 1,\n", 2),
+    ("a: [1]\nb: {c: [2,\n", 2),                # the innermost unclosed one
+    ("a: [\n  1,\n  {b: 2,\n", 3),
+    ("[a]\n{b}\n", None),                       # everything closed
+    ("]\n[", 2),                                # a stray closer does not cancel a later opener
+    ("a: '['\n", None),                         # a bracket inside single quotes
+    ("'['\n", None),                            # a quote at the very first character
+    ('a: "x \\" [" \nb: {', 2),                 # an escaped quote does not end a double-quoted text
+    ("a: 'it''s [' \nb: [", 2),                 # '' inside single quotes
+    ("a: it's [x\n", 1),                        # an apostrophe inside a plain word opens no quote
+    ("a: 1 # [ a comment\nb: [", 2),            # a bracket in a comment
+    ("#[\n[", 2),                               # a comment at the very first character
+    ("a: b#[c\n", 1),                           # '#' inside a word starts no comment
+    ("[\\]", None),                             # a backslash outside double quotes escapes nothing
+    ("a: '\\' [\n", 1),                         # nor inside single quotes
+])
+def test_the_line_where_an_unclosed_bracket_opens(text, line):
+    assert _unclosed_bracket_line(text) == line
