@@ -1,3 +1,4 @@
+"""Blueprint /auth: register, log in and out (throttled), guest attempts claimed by the new account."""
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)

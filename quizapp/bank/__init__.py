@@ -1,1 +1,1 @@
-"""Question banks: the YAML schema, a strict loader and the database sync."""
+"""Question banks: the YAML schema, a strict loader, the database sync, frozen keys, uploads, formats, item parameters."""

@@ -1,3 +1,4 @@
+"""Blueprint of the error pages (CSRF, 400, 403, 404, 405, 413, 429, 500, and 503 while the database is away)."""
 from flask import Blueprint
 
 bp = Blueprint("errors", __name__)

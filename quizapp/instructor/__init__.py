@@ -1,3 +1,4 @@
+"""Blueprint /instructor: bank files (upload, review, publish, export), item statistics, problem reports, cohorts."""
 from flask import Blueprint
 
 bp = Blueprint("instructor", __name__)

@@ -1,3 +1,4 @@
+"""Blueprint of the learner's pages outside an attempt: home, history, joining a cohort, how scoring works, /healthz."""
 from flask import Blueprint
 
 bp = Blueprint("main", __name__)

@@ -1,3 +1,4 @@
+"""Blueprint /attempt: start an attempt, one question per page, save and check answers, overview, submit."""
 from flask import Blueprint
 
 bp = Blueprint("quiz", __name__)
