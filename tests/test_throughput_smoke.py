@@ -10,7 +10,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from tests.bench_modules import load_bench
+from tests.helpers import load_bench
 
 WRK_REPORT = """Running 10s test @ http://127.0.0.1:8765/attempt/x/q/1
   2 threads and 32 connections

@@ -18,9 +18,7 @@ from quizapp.hotpath.attempt_page import _PAGE_FOR_USER
 from quizapp.hotpath.identity import _SIGNED_IN_USER
 from quizapp.hotpath.reads import DriverConnection, driver_connection, read_rows, write_alone
 from quizapp.models import Attempt, AttemptItem, User
-from tests.app.test_postgres import pg_app  # noqa: F401  (fixture: a database of its own)
-from tests.app.test_quiz import items_of, right_answer
-from tests.conftest import FIXTURE_BANK, AuthActions, Learner, csrf_token
+from tests.helpers import FIXTURE_BANK, AuthActions, Learner, csrf_token, items_of, right_answer
 
 pytestmark = pytest.mark.postgres
 

@@ -41,8 +41,7 @@ from quizapp.config import PROJECT_ROOT
 from quizapp.extensions import db
 from quizapp.models import Assessment, Attempt, AttemptItem, Question, QuestionVersion, Role
 from quizapp.render.markdown import render_inline, render_markdown
-from tests.conftest import make_app
-from tests.security.conftest import add_user, app_with_bank, copy_fixture_bank, insert_attempt, login
+from tests.helpers import add_user, app_with_bank, copy_fixture_bank, current_versions, insert_attempt, login, make_app
 
 QUESTIONS = PROJECT_ROOT / "questions"
 TWINS_PER_KIND = 3
@@ -345,7 +344,6 @@ def fixture_world(tmp_path_factory):
     with app.app_context():
         user = add_user("fx@example.org")
         db.session.commit()
-        from tests.security.conftest import current_versions
         versions = current_versions()
         ordered = [versions[q] for q in sorted(versions)]
         ids = {mode: [insert_attempt(user.id, ordered, "everything", "tester", mode=mode, seed=s) for s in (1, 1)]

@@ -24,16 +24,7 @@ from wtforms.fields.core import UnboundField
 from quizapp.extensions import db
 from quizapp.models import ProblemReport
 from quizapp.web.ids import MAX_ID
-from tests.security.conftest import (
-    INSTRUCTOR,
-    LEARNER_A,
-    add_user,
-    build_world,
-    login,
-    new_client,
-    next_address,
-    token_of,
-)
+from tests.helpers import INSTRUCTOR, LEARNER_A, add_user, build_world, login, new_client, next_address, token_of
 
 HUGE = ["99999999999999999999999", str(MAX_ID + 1), str(2**63), str(2**64), "1" + "0" * 400]
 HOSTILE = HUGE + [

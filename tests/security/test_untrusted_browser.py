@@ -7,13 +7,13 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from tests.helpers import build_untrusted
+
 pytestmark = pytest.mark.e2e
 CHROMIUM = shutil.which("chromium")
 if CHROMIUM is None:
     pytest.skip("Debian's chromium is not installed", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
-
-from tests.security.untrusted import build_untrusted  # noqa: E402
 
 
 @pytest.fixture(scope="module")
