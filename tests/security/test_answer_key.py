@@ -72,7 +72,7 @@ def twin_definition(d: dict) -> dict:
         t["check"] = {"python": "'zqxcheckzqx'"}
     if t["type"] in ("single", "multiple"):
         flags = [c["correct"] for c in t["choices"]]
-        for choice, flag in zip(t["choices"], flags[-1:] + flags[:-1]):
+        for choice, flag in zip(t["choices"], flags[-1:] + flags[:-1], strict=True):
             choice["correct"] = flag
             if "feedback" in choice or not flag:
                 choice["feedback"] = "zqxfeedbackzqx"
@@ -264,7 +264,7 @@ def explicit_leaks(d: dict, html: str, skel: str) -> list[str]:
 
 
 def first_difference(a: str, b: str) -> str:
-    for x, y in zip(a.splitlines(), b.splitlines()):
+    for x, y in zip(a.splitlines(), b.splitlines(), strict=False):  # the shorter page may be a prefix
         if x != y:
             return f"{x.strip()[:160]!r} instead of {y.strip()[:160]!r}"
     return "the pages differ in length"

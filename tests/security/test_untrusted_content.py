@@ -94,7 +94,7 @@ def test_the_cohort_csv_cannot_inject_spreadsheet_formulas(untrusted):
     learner = login(app, "csv@example.org")
     assert post_form(learner, "/cohorts/join", {"code": code}).status_code == 303
     for public_id, answer in zip(attempts, ("@SUM(1+1)*cmd|' /C calc'!A0", "+1+cmd|' /C calc'!A0",
-                                            "-2+3+cmd|' /C calc'!A0", "=1+1")):
+                                            "-2+3+cmd|' /C calc'!A0", "=1+1"), strict=True):
         assert post_form(learner, f"/attempt/{public_id}/q/1", {"answer": answer, "action": "save"}
                          ).status_code == 303
         assert post_form(learner, f"/attempt/{public_id}/submit", {}).status_code in (302, 303)
