@@ -62,4 +62,3 @@ def browser():
             "--disable-sync", "--no-first-run"])
         yield browser
         browser.close()
-
