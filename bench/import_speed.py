@@ -38,10 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from quizapp import create_app  # noqa: E402
-from quizapp.bank import (
-    frozen,  # noqa: E402
-    schema,  # noqa: E402
-)
+from quizapp.bank import frozen, schema  # noqa: E402
 from quizapp.bank.loader import load_bank, question_files  # noqa: E402
 from quizapp.bank.sync import sync_bank  # noqa: E402
 from quizapp.extensions import db  # noqa: E402

@@ -506,7 +506,8 @@ def run(args) -> int:
         if drop_thread:
             drop_thread.start()
         learners = [Learner(i, base, args.assessment, stats, deadline) for i in range(args.learners)]
-        threads = [threading.Thread(target=l.run, name=f"learner-{i}", daemon=True) for i, l in enumerate(learners)]
+        threads = [threading.Thread(target=learner.run, name=f"learner-{i}", daemon=True)
+                   for i, learner in enumerate(learners)]
         load_started = time.monotonic()
         for t in threads:
             t.start()

@@ -24,24 +24,23 @@ See bench/README.md for what every number means.
 """
 from __future__ import annotations
 
-import os
-
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")  # tiny matrices: BLAS threads only fight the worker processes
-
 import argparse
 import contextlib
 import io
 import json
 import math
 import multiprocessing
+import os
 import random
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # tiny matrices: BLAS threads only fight the worker processes
+
+import numpy as np  # noqa: E402  (after the BLAS thread counts above, which it reads when imported)
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -49,7 +48,7 @@ if str(ROOT) not in sys.path:
 
 from quizapp.config import Config  # noqa: E402
 from quizapp.scoring.ability import DAY_ONE_A, ItemParams, Observation, guessing_floor, item_params, target_theta  # noqa: E402
-from quizapp.scoring.ability import estimate as eap_estimate
+from quizapp.scoring.ability import estimate as eap_estimate  # noqa: E402
 from quizapp.scoring.adaptive import AdaptiveItem, AdaptiveSettings, AdaptiveState, SkillTarget, select_next  # noqa: E402
 from quizapp.scoring.fixed_form import DIFFICULTY_ROTATION, Candidate, draw_fixed_form  # noqa: E402
 from quizapp.scoring.posterior import JointPosterior  # noqa: E402
@@ -175,9 +174,9 @@ def _pools(bank: Bank, params: np.ndarray) -> dict[str, list[AdaptiveItem]]:
     return pool
 
 
-def _run_adaptive(l: int, pool, rho_prior: float, key: str, nmax: int, random_ties: bool = False):
+def _run_adaptive(learner: int, pool, rho_prior: float, key: str, nmax: int, random_ties: bool = False):
     bank: Bank = _CTX["bank"]
-    resp = _CTX["resp"][l]
+    resp = _CTX["resp"][learner]
     index = None
     if random_ties:
         # what-if (not the app): select_next breaks information ties by str(key), so with equal day-one
@@ -188,8 +187,8 @@ def _run_adaptive(l: int, pool, rho_prior: float, key: str, nmax: int, random_ti
         for s, items in pool.items():
             ranks = list(range(len(items)))
             shuffle.shuffle(ranks)
-            renamed = [AdaptiveItem(f"{r:05d}|{it.key}", s, it.params) for r, it in zip(ranks, items)]
-            index.update({n.key: it.key for n, it in zip(renamed, items)})
+            renamed = [AdaptiveItem(f"{r:05d}|{it.key}", s, it.params) for r, it in zip(ranks, items, strict=True)]
+            index.update({n.key: it.key for n, it in zip(renamed, items, strict=True)})
             pool[s] = renamed
     targets = {s: SkillTarget(float(bank.tau[k]), float(bank.weight[k]), s) for k, s in enumerate(bank.skills)}
     post = JointPosterior(bank.skills, rho_prior)
@@ -222,12 +221,12 @@ def _run_adaptive(l: int, pool, rho_prior: float, key: str, nmax: int, random_ti
     return P, TH, seq
 
 
-def fixed_order(l: int, nmax: int) -> list[int]:
+def fixed_order(learner: int, nmax: int) -> list[int]:
     """The app's fixed form of length nmax (draw_fixed_form), ordered so that every prefix is a form
     the app would draw at that length: round-robin over skills, within a skill the form's difficulty
     rotation (medium, easy, hard, ...). The app shuffles its form; the order does not change EAP scoring."""
     bank: Bank = _CTX["bank"]
-    rng = random.Random(f"{_CTX['seed']}:form:{l}")
+    rng = random.Random(f"{_CTX['seed']}:form:{learner}")
     form = draw_fixed_form(_CTX["candidates"], nmax, rng)
     per_skill: dict[str, list[int]] = {}
     for s in sorted({c.skill for c in form}):
@@ -250,9 +249,9 @@ def fixed_order(l: int, nmax: int) -> list[int]:
     return out
 
 
-def _run_fixed(l: int, order: list[int], nmax: int, strategies):
+def _run_fixed(learner: int, order: list[int], nmax: int, strategies):
     bank: Bank = _CTX["bank"]
-    resp = _CTX["resp"][l]
+    resp = _CTX["resp"][learner]
     S = len(bank.skills)
     out = {}
     obs: dict[int, list[Observation]] = {j: [] for j in range(S)}
@@ -298,13 +297,13 @@ def _run_fixed(l: int, order: list[int], nmax: int, strategies):
     return out
 
 
-def _run_catsim(l: int, nmax: int):
+def _run_catsim(learner: int, nmax: int):
     bank: Bank = _CTX["bank"]
-    resp = _CTX["resp"][l]
+    resp = _CTX["resp"][learner]
     cs_banks, local_to_global = _CTX["catsim_banks"], _CTX["catsim_index"]
     selector, estimator = _CTX["catsim_selector"], _CTX["catsim_estimator"]
     S = len(bank.skills)
-    rng = random.Random(f"{_CTX['seed']}:catsim:{l}")
+    rng = random.Random(f"{_CTX['seed']}:catsim:{learner}")
     order = list(range(S))
     rng.shuffle(order)
     est = np.zeros(S)
@@ -339,10 +338,10 @@ def _simulate_chunk(learners: list[int]):
     nmax, strategies, seed = _CTX["nmax"], _CTX["strategies"], _CTX["seed"]
     out = {s: [] for s in strategies}
     clock = {s: 0.0 for s in strategies}
-    for l in learners:
+    for learner in learners:
         if {"pct", "fixed", "fixed_rho03"} & set(strategies):
             t0 = time.perf_counter()
-            res = _run_fixed(l, fixed_order(l, nmax), nmax, strategies)
+            res = _run_fixed(learner, fixed_order(learner, nmax), nmax, strategies)
             dt = (time.perf_counter() - t0) / len(res)
             for name, r in res.items():
                 if name in out:
@@ -352,11 +351,11 @@ def _simulate_chunk(learners: list[int]):
             if name not in strategies:
                 continue
             t0 = time.perf_counter()
-            out[name].append(_run_adaptive(l, _CTX["pools"][pool_key], rho_prior, f"{seed}:{name}:{l}", nmax, random_ties))
+            out[name].append(_run_adaptive(learner, _CTX["pools"][pool_key], rho_prior, f"{seed}:{name}:{learner}", nmax, random_ties))
             clock[name] += time.perf_counter() - t0
         if "catsim" in strategies:
             t0 = time.perf_counter()
-            out["catsim"].append(_run_catsim(l, nmax))
+            out["catsim"].append(_run_catsim(learner, nmax))
             clock["catsim"] += time.perf_counter() - t0
     return learners, out, clock
 

@@ -131,8 +131,9 @@ def write_lua(learners: list[Learner], method: str, directory: str, threads: int
     """wrk's script: `threads` must be wrk's -t, and at most the number of learners."""
     if not 1 <= threads <= len(learners):
         raise ValueError(f"need at least one learner per wrk thread ({threads} threads, {len(learners)} learners)")
-    rows = ",\n".join("{cookie=%s, pages={%s}}" % (_lua_string(l.cookie), ", ".join(
-        "{path=%s, body=%s}" % (_lua_string(path), _lua_string(body)) for path, body in l.pages)) for l in learners)
+    rows = ",\n".join("{cookie=%s, pages={%s}}" % (_lua_string(learner.cookie), ", ".join(
+        "{path=%s, body=%s}" % (_lua_string(path), _lua_string(body)) for path, body in learner.pages))
+        for learner in learners)
     path = Path(directory) / f"{method.lower()}.lua"
     path.write_text(LUA % {"learners": rows, "method": method, "threads": threads, "agent": USER_AGENT})
     return str(path)
@@ -286,7 +287,7 @@ def _stored_answers(db_url: str, learners: list[Learner]) -> int:
         return conn.execute(
             "SELECT count(*) FROM attempt_item i JOIN attempt a ON a.id = i.attempt_id "
             "WHERE a.public_id = ANY(%s) AND i.response IS NOT NULL "
-            "AND i.last_token LIKE '%%-%%-%%'", ([l.public_id for l in learners],)).fetchone()[0]
+            "AND i.last_token LIKE '%%-%%-%%'", ([learner.public_id for learner in learners],)).fetchone()[0]
 
 
 def run(args) -> int:
@@ -337,7 +338,7 @@ def run(args) -> int:
                for t, rs in rounds.items()}
         # Paired: each round's quizapp figure over the bare figure of the same round (the machine's
         # speed drifts between rounds, and bare Flask most of all), then the median of those.
-        ratios = {t: statistics.median(q.rps / b.rps for q, b in zip(rounds[t], rounds["bare"]))
+        ratios = {t: statistics.median(q.rps / b.rps for q, b in zip(rounds[t], rounds["bare"], strict=True))
                   for t in ("page", "post")}
         worst_rss = max((m[0] for m in memory), default=float("nan"))
         checks = [

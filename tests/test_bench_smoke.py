@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bench_modules import load_bench
+from tests.helpers import load_bench
 
 pytest.importorskip("catsim")
 

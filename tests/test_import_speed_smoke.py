@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 from quizapp.bank.loader import load_bank
 from quizapp.extensions import db
 from quizapp.models import Question, QuestionSkill, QuestionVersion
-from tests.bench_modules import load_bench
-from tests.conftest import TEST_DATABASE_URL, make_app
+from tests.helpers import TEST_DATABASE_URL, load_bench, make_app
 
 QUESTIONS = 300
 

@@ -10,8 +10,7 @@ import sys
 
 import pytest
 
-from tests.bench_modules import BENCH_DIR, load_bench
-from tests.security.conftest import app_with_bank
+from tests.helpers import BENCH_DIR, app_with_bank, load_bench
 
 
 @pytest.fixture(scope="module")

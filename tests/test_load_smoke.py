@@ -14,7 +14,7 @@ import os
 import psycopg
 import pytest
 
-from tests.bench_modules import load_bench
+from tests.helpers import load_bench
 
 pytestmark = pytest.mark.postgres
 

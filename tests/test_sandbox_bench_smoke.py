@@ -7,7 +7,7 @@ import os
 import pytest
 
 from quizapp import sandbox
-from tests.bench_modules import load_bench
+from tests.helpers import load_bench
 
 
 @pytest.mark.skipif(sandbox.bubblewrap_unusable() is not None and not os.environ.get("CI"),

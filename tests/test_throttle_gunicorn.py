@@ -26,8 +26,7 @@ from werkzeug.security import generate_password_hash
 from quizapp import create_app
 from quizapp.extensions import db
 from quizapp.models import User
-from tests.bench_modules import load_bench
-from tests.conftest import CSRF_RE
+from tests.helpers import CSRF_RE, load_bench
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = "redis://127.0.0.1:6379/0"

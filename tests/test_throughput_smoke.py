@@ -10,7 +10,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from tests.bench_modules import load_bench
+from tests.helpers import load_bench
 
 WRK_REPORT = """Running 10s test @ http://127.0.0.1:8765/attempt/x/q/1
   2 threads and 32 connections
@@ -90,7 +90,8 @@ def test_lua_scripts_rotate_learners_and_send_a_fresh_token_each_post(throughput
         (rps, p99, bad, errors), seen, _ = _drive(throughput, learners, method, tmp_path)
         assert rps > 0 and bad == 0 and errors == 0 and len(seen) >= 6
         assert {m for m, *_ in seen} == {method}
-        assert {(p, c) for _, p, c, _ in seen} == {(path, l.cookie) for l in learners for path, _ in l.pages}
+        assert {(p, c) for _, p, c, _ in seen} == {(path, learner.cookie) for learner in learners
+                                                   for path, _ in learner.pages}
     tokens = [form["token"][0] for *_, form in seen]
     assert len(set(tokens)) == len(tokens)  # never the same one-time token twice
     assert all(form["csrf_token"][0] in {"t0", "t1", "t2"} and form["action"] == ["save"] for *_, form in seen)
@@ -104,9 +105,9 @@ def test_each_wrk_thread_posts_for_its_own_learners(throughput, tmp_path):
                 for i in range(5)]
     (rps, _, bad, errors), seen, ports = _drive(throughput, learners, "POST", tmp_path, threads=2)
     assert rps > 0 and bad == 0 and errors == 0
-    assert {p for _, p, _, _ in seen} == {l.path for l in learners}
+    assert {p for _, p, _, _ in seen} == {learner.path for learner in learners}
     by_connection = {}
-    for port, (_, path, _, _) in zip(ports, seen):
+    for port, (_, path, _, _) in zip(ports, seen, strict=True):
         by_connection.setdefault(port, set()).add(path)
     slices = ({"/attempt/a0/q/1", "/attempt/a2/q/1", "/attempt/a4/q/1"}, {"/attempt/a1/q/1", "/attempt/a3/q/1"})
     assert all(any(paths <= s for s in slices) for paths in by_connection.values()), by_connection

@@ -5,8 +5,7 @@ from quizapp.attempts.lifecycle import adaptive_state, observations_by_skill
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem
 from quizapp.scoring.posterior import JointPosterior
-from tests.app.test_quiz import right_answer
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token, right_answer
 
 
 def attempt_of(app, public_id):

@@ -12,8 +12,7 @@ from sqlalchemy import select
 from quizapp.attempts.lifecycle import MAX_SECONDS_PER_VISIT
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem
-from tests.app.test_quiz import items_of, right_answer, wrong_answer
-from tests.app.test_time_on_task import post_later, shown_page
+from tests.helpers import items_of, post_later, right_answer, shown_page, wrong_answer
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, User
-from tests.conftest import AuthActions, csrf_token
+from tests.helpers import AuthActions, csrf_token
 
 
 def test_register_logs_in_and_hashes_password(app, client, auth):

@@ -7,7 +7,7 @@ from sqlalchemy import event, func, select
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, Course, Question, QuestionVersion, Skill
-from tests.conftest import FIXTURE_BANK, make_app
+from tests.helpers import FIXTURE_BANK, make_app
 
 
 @pytest.fixture

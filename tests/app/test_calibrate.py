@@ -35,7 +35,7 @@ def simulate(app, n_attempts, rho=0.6, miskeyed="sim-math-3", seed=3):
         skills = sorted({v.skills[0] for v in versions})
         cov = np.full((len(skills), len(skills)), rho) + (1 - rho) * np.eye(len(skills))
         for k in range(n_attempts):
-            theta = dict(zip(skills, rng.multivariate_normal(np.zeros(len(skills)), cov)))
+            theta = dict(zip(skills, rng.multivariate_normal(np.zeros(len(skills)), cov), strict=True))
             attempt = Attempt(public_id=f"sim{k}", assessment_id="everything", role_id="tester", mode="assessment",
                               question_count=len(versions), status="submitted", submitted_at=utcnow())
             for pos, v in enumerate(versions, start=1):

@@ -5,7 +5,7 @@ from pathlib import Path
 from sqlalchemy import inspect
 
 from quizapp.extensions import db
-from tests.conftest import make_app
+from tests.helpers import FIXTURE_BANK, FIXTURES, ODD_BANK, make_app
 
 
 def test_db_upgrade_creates_the_schema_the_models_describe(tmp_path):
@@ -33,8 +33,6 @@ def test_console_script_is_installed_and_bound_to_the_app():
 
 
 def test_convert_gift_to_yaml_and_export_back(tmp_path):
-    from tests.conftest import FIXTURES
-
     app = make_app(tmp_path)
     runner = app.test_cli_runner()
     out = tmp_path / "imported.yaml"
@@ -92,8 +90,6 @@ def test_proxy_count_trusts_forwarded_client_addresses(tmp_path):
 
 
 def test_convert_maps_categories_to_skills_and_refuses_a_category_not_in_the_file(tmp_path):
-    from tests.conftest import FIXTURES
-
     runner = make_app(tmp_path).test_cli_runner()
     source = str(FIXTURES / "formats" / "moodle_export.xml")
     out = tmp_path / "imported.yaml"
@@ -111,9 +107,6 @@ def test_convert_maps_categories_to_skills_and_refuses_a_category_not_in_the_fil
 
 def test_export_counts_exactly_what_was_written_and_names_each_skipped_question(tmp_path):
     import shutil
-
-    from tests.conftest import FIXTURE_BANK
-    from tests.unit.test_formats_notes import ODD_BANK
 
     root = tmp_path / "questions"
     shutil.copytree(FIXTURE_BANK, root)

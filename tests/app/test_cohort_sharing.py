@@ -5,9 +5,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, Cohort, CohortMember, User
-from tests.app.test_instructor import app, bank_dir, logged_in, teacher  # noqa: F401  (fixtures)
-from tests.app.test_quiz import items_of, right_answer, wrong_answer
-from tests.conftest import Learner, csrf_token
+from tests.helpers import Learner, csrf_token, items_of, logged_in, right_answer, wrong_answer
 
 SHARED = "Your instructor sees the attempts you submit from now on"
 
@@ -29,11 +27,11 @@ def _submitted_attempt(app, learner, answer, assessment="everything"):
     return learner.public_id
 
 
-def test_only_attempts_submitted_after_joining_are_shared(app, teacher):
-    cohort_id, code = _cohort(app, teacher)
-    client = logged_in(app, "learn@example.org")
+def test_only_attempts_submitted_after_joining_are_shared(instructor_app, teacher):
+    cohort_id, code = _cohort(instructor_app, teacher)
+    client = logged_in(instructor_app, "learn@example.org")
     learner = Learner(client)
-    before = _submitted_attempt(app, learner, wrong_answer)  # every skill a gap, before joining
+    before = _submitted_attempt(instructor_app, learner, wrong_answer)  # every skill a gap, before joining
     join_page = client.get("/cohorts/join")
     assert SHARED in join_page.text and "Attempts you submitted before joining" in join_page.text
     joined = client.post("/cohorts/join", data={"csrf_token": csrf_token(join_page.text), "code": code},
@@ -46,7 +44,7 @@ def test_only_attempts_submitted_after_joining_are_shared(app, teacher):
 
     in_progress = Learner(client)
     in_progress.start()  # not submitted: private too
-    after = _submitted_attempt(app, Learner(client), right_answer)
+    after = _submitted_attempt(instructor_app, Learner(client), right_answer)
     rows = teacher.get(f"/instructor/cohorts/{cohort_id}/responses.json").json["responses"]
     assert rows and {r["attempt"] for r in rows} == {after}
     csv_attempts = {line.split(",")[2] for line in
@@ -56,16 +54,16 @@ def test_only_attempts_submitted_after_joining_are_shared(app, teacher):
     assert "No attempts submitted since" not in heat
 
 
-def test_the_heatmap_counts_the_latest_shared_result_not_an_earlier_private_one(app, teacher):
+def test_the_heatmap_counts_the_latest_shared_result_not_an_earlier_private_one(instructor_app, teacher):
     """Joining between two attempts: the heatmap's counts come from the attempt after joining only, even on
     a skill only the earlier (private) attempt assessed."""
     from quizapp.instructor.data import cohort_heatmap
 
-    cohort_id, code = _cohort(app, teacher)
-    client = logged_in(app, "learn@example.org")
-    before = _submitted_attempt(app, Learner(client), wrong_answer)
-    after = _submitted_attempt(app, Learner(client), right_answer, "drill")  # fewer skills than "everything"
-    with app.app_context():
+    cohort_id, code = _cohort(instructor_app, teacher)
+    client = logged_in(instructor_app, "learn@example.org")
+    before = _submitted_attempt(instructor_app, Learner(client), wrong_answer)
+    after = _submitted_attempt(instructor_app, Learner(client), right_answer, "drill")  # fewer skills than "everything"
+    with instructor_app.app_context():
         user_id = db.session.scalar(select(User.id).where(User.email == "learn@example.org"))
         after_attempt = db.session.scalar(select(Attempt).where(Attempt.public_id == after))
         # joined between the two submits

@@ -18,15 +18,13 @@ from quizapp.hotpath.attempt_page import _PAGE_FOR_USER
 from quizapp.hotpath.identity import _SIGNED_IN_USER
 from quizapp.hotpath.reads import DriverConnection, driver_connection, read_rows, write_alone
 from quizapp.models import Attempt, AttemptItem, User
-from tests.app.test_postgres import pg_app  # noqa: F401  (fixture: a database of its own)
-from tests.app.test_quiz import items_of, right_answer
-from tests.conftest import FIXTURE_BANK, AuthActions, Learner, csrf_token
+from tests.helpers import FIXTURE_BANK, AuthActions, Learner, csrf_token, items_of, right_answer
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def pg_learner(pg_app):  # noqa: F811
+def pg_learner(pg_app):
     """A signed-in learner with an attempt started on PostgreSQL."""
     with pg_app.app_context():
         sync_bank(db.session, load_bank(FIXTURE_BANK))
@@ -39,7 +37,7 @@ def pg_learner(pg_app):  # noqa: F811
 
 
 @pytest.fixture
-def started(pg_app, pg_learner):  # noqa: F811
+def started(pg_app, pg_learner):
     """A signed-in learner with two questions answered."""
     learner = pg_learner
     for position, definition, _ in items_of(pg_app, learner.public_id)[:2]:
@@ -174,7 +172,7 @@ def _lose_the_connection_at_the_answer(monkeypatch, app, *, after: bool, cancell
 
 
 @pytest.mark.parametrize("after", [False, True], ids=["lost before it ran", "lost after it committed"])
-def test_an_answer_whose_connection_is_lost_is_stored_once(pg_app, pg_learner, monkeypatch, after):  # noqa: F811
+def test_an_answer_whose_connection_is_lost_is_stored_once(pg_app, pg_learner, monkeypatch, after):
     """A server restart or a dropped connection during the UPDATE: the token on the slot says whether
     it committed, so the learner gets the next page and the answer is written exactly once."""
     learner = pg_learner
@@ -188,7 +186,7 @@ def test_an_answer_whose_connection_is_lost_is_stored_once(pg_app, pg_learner, m
     assert updates == (1 if after else 2)  # run again only when it had not committed
 
 
-def test_an_answer_without_a_token_is_not_written_blindly_twice(pg_app, pg_learner, monkeypatch):  # noqa: F811
+def test_an_answer_without_a_token_is_not_written_blindly_twice(pg_app, pg_learner, monkeypatch):
     """With no token there is no telling whether the lost UPDATE committed: the learner is told to
     try again (503, Retry-After), and the statement is not run a second time."""
     learner = pg_learner
@@ -201,7 +199,7 @@ def test_an_answer_without_a_token_is_not_written_blindly_twice(pg_app, pg_learn
     assert sum(s.startswith("WITH open_attempt") for s in sent) == 1
 
 
-def test_a_page_while_the_database_is_down_says_503_and_try_again(pg_app, pg_learner, monkeypatch):  # noqa: F811
+def test_a_page_while_the_database_is_down_says_503_and_try_again(pg_app, pg_learner, monkeypatch):
     """Every statement fails as a server shutting down: a signed-in learner gets the 503 page, which
     does not need the database to show (no account menu), not a 500."""
     learner = pg_learner
@@ -216,7 +214,7 @@ def test_a_page_while_the_database_is_down_says_503_and_try_again(pg_app, pg_lea
     assert "The database is not answering" in response.text and "Log out" not in response.text
 
 
-def test_an_answer_that_failed_on_a_live_connection_is_not_run_again(pg_app, pg_learner, monkeypatch):  # noqa: F811
+def test_an_answer_that_failed_on_a_live_connection_is_not_run_again(pg_app, pg_learner, monkeypatch):
     """Only a lost connection leaves the outcome in doubt; any other error is the statement's own."""
     learner = pg_learner
     position, definition, _ = items_of(pg_app, learner.public_id)[0]
@@ -228,7 +226,7 @@ def test_an_answer_that_failed_on_a_live_connection_is_not_run_again(pg_app, pg_
     assert _stored(pg_app, learner.public_id, position).last_token is None
 
 
-def test_pages_work_at_once_after_the_server_dropped_every_connection(pg_app, pg_learner):  # noqa: F811
+def test_pages_work_at_once_after_the_server_dropped_every_connection(pg_app, pg_learner):
     """After a database restart the pool holds dead connections; each is tested as it is checked
     out (pool_pre_ping), so no learner sees an error for it."""
     learner = pg_learner

@@ -15,8 +15,7 @@ from quizapp.extensions import db
 from quizapp.hotpath.attempt_page import get_own_answer_slot
 from quizapp.models import AnswerFinal, Attempt, AttemptItem, utcnow
 from quizapp.questiontypes import get_question_type
-from tests.app.test_quiz import items_of, right_answer, wrong_answer
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token, items_of, make_app, right_answer, wrong_answer
 
 FINAL = "This answer is final: its key and explanation were shown to you"
 
@@ -239,8 +238,6 @@ def test_the_migration_records_keys_already_shown(tmp_path):
     """Upgrading marks every slot of a submitted attempt and every checked practice slot as shown, and
     nothing else: answers that were final before the upgrade stay final after it."""
     from sqlalchemy import text
-
-    from tests.conftest import make_app
 
     app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.sqlite'}")
     runner = app.test_cli_runner()

@@ -14,7 +14,7 @@ from quizapp.extensions import db
 from quizapp.hotpath.attempt_page import PageAttempt, ShownSlot, get_own_answer_slot, get_own_page
 from quizapp.hotpath.identity import GUEST_KEY
 from quizapp.models import Attempt, AttemptItem
-from tests.app.test_quiz import items_of, right_answer
+from tests.helpers import items_of, right_answer
 
 
 def _orm_value(item: AttemptItem, name: str):

@@ -1,16 +1,13 @@
 """Instructor pages: access, upload → preview → publish, statistics, reports, cohorts, exports."""
 import io
-import shutil
 import zipfile
 
 import pytest
 from sqlalchemy import select
 
-from quizapp.bank.loader import load_bank
-from quizapp.bank.sync import sync_bank
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, Cohort, ProblemReport, Question, QuestionVersion, User, utcnow
-from tests.conftest import FIXTURE_BANK, AuthActions, Learner, csrf_token, make_app
+from tests.helpers import Learner, csrf_token, logged_in
 
 NEW_FILE = b"""\
 skill: t.basics
@@ -30,41 +27,6 @@ questions:
 """
 
 
-@pytest.fixture
-def bank_dir(tmp_path):
-    root = tmp_path / "questions"
-    shutil.copytree(FIXTURE_BANK, root)
-    return root
-
-
-@pytest.fixture
-def app(tmp_path, bank_dir):
-    app = make_app(tmp_path, bank_dir)
-    with app.app_context():
-        db.create_all()
-        sync_bank(db.session, load_bank(bank_dir))
-        for email, role in (("teach@example.org", "instructor"), ("learn@example.org", "learner"),
-                            ("other@example.org", "instructor")):
-            user = User(email=email, display_name=email.split("@")[0], role=role)
-            user.set_password("correct horse battery")
-            db.session.add(user)
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.drop_all()
-
-
-def logged_in(app, email):
-    client = app.test_client()
-    assert AuthActions(client).login(email=email).status_code == 302
-    return client
-
-
-@pytest.fixture
-def teacher(app):
-    return logged_in(app, "teach@example.org")
-
-
 def instructor_urls(app):
     """Every instructor route, with sample arguments, straight from the URL map."""
     samples = {"relpath": "topics/basics.yaml", "token": "x" * 24, "cohort_id": 1, "fmt": "gift"}
@@ -75,11 +37,11 @@ def instructor_urls(app):
     return urls
 
 
-def test_every_instructor_route_refuses_anonymous_and_learners(app):
-    urls = instructor_urls(app)
+def test_every_instructor_route_refuses_anonymous_and_learners(instructor_app):
+    urls = instructor_urls(instructor_app)
     assert len(urls) >= 12
-    learner = logged_in(app, "learn@example.org")
-    for client in (app.test_client(), learner):
+    learner = logged_in(instructor_app, "learn@example.org")
+    for client in (instructor_app.test_client(), learner):
         token = csrf_token(client.get("/auth/register" if client is not learner else "/").text)
         for url, methods in urls:
             for method in methods:  # a valid CSRF token, so only the role check can refuse
@@ -93,9 +55,10 @@ def test_dashboard_lists_files_and_counts(teacher):
     assert "6 questions over 3 skills" in page.text and "topics/basics.yaml" in page.text
 
 
-def test_download_a_bank_file(teacher, bank_dir):
+def test_download_a_bank_file(teacher, instructor_bank_dir):
     response = teacher.get("/instructor/bank/topics/basics.yaml")
-    assert response.status_code == 200 and response.data == (bank_dir / "topics" / "basics.yaml").read_bytes()
+    assert response.status_code == 200
+    assert response.data == (instructor_bank_dir / "topics" / "basics.yaml").read_bytes()
     assert teacher.get("/instructor/bank/../config.py").status_code == 404
     assert teacher.get("/instructor/bank/topics/nope.yaml").status_code == 404
 
@@ -107,24 +70,25 @@ def upload(client, *files):
                        content_type="multipart/form-data")
 
 
-def test_upload_preview_publish(app, teacher, bank_dir):
+def test_upload_preview_publish(instructor_app, teacher, instructor_bank_dir):
     response = upload(teacher, ("functions.yaml", NEW_FILE))
     assert response.status_code == 303
     review = teacher.get(response.headers["Location"])
     assert "No problems found" in review.text and "Which keyword starts a function definition?" in review.text
     assert "That is JavaScript." in review.text and "Publish 1 question" in review.text
-    with app.app_context():
+    with instructor_app.app_context():
         assert db.session.get(Question, "t-uploaded") is None  # not before Publish
     token = response.headers["Location"].rsplit("/", 1)[1]
     published = teacher.post(f"/instructor/upload/{token}/publish", data={"csrf_token": csrf_token(review.text)})
     assert published.status_code == 303
-    assert (bank_dir / "python" / "functions.yaml").read_bytes() == NEW_FILE  # t.basics is in the python area
-    with app.app_context():
+    # t.basics is in the python area
+    assert (instructor_bank_dir / "python" / "functions.yaml").read_bytes() == NEW_FILE
+    with instructor_app.app_context():
         assert db.session.get(Question, "t-uploaded").current_version.definition["choices"][0]["text"] == "`def`"
     assert "Published." in teacher.get("/instructor/").text
 
 
-def test_upload_with_errors_shows_them_and_cannot_publish(app, teacher, bank_dir):
+def test_upload_with_errors_shows_them_and_cannot_publish(instructor_app, teacher, instructor_bank_dir):
     bad = NEW_FILE.replace(b"        correct: true\n", b"").replace(b"    difficulty: 2\n", b"    difficulty: 9\n")
     response = upload(teacher, ("functions.yaml", bad))
     review = teacher.get(response.headers["Location"])
@@ -133,19 +97,20 @@ def test_upload_with_errors_shows_them_and_cannot_publish(app, teacher, bank_dir
     token = response.headers["Location"].rsplit("/", 1)[1]
     refused = teacher.post(f"/instructor/upload/{token}/publish", data={"csrf_token": csrf_token(review.text)})
     assert refused.status_code == 400
-    assert not (bank_dir / "python" / "functions.yaml").exists()
-    with app.app_context():
+    assert not (instructor_bank_dir / "python" / "functions.yaml").exists()
+    with instructor_app.app_context():
         assert db.session.get(Question, "t-uploaded") is None
 
 
-def test_upload_replacing_a_file_keeps_ids_consistent(app, teacher, bank_dir):
-    edited = (bank_dir / "topics" / "basics.yaml").read_bytes().replace(b"Slices include", b"Slices always include")
+def test_upload_replacing_a_file_keeps_ids_consistent(instructor_app, teacher, instructor_bank_dir):
+    edited = (instructor_bank_dir / "topics" / "basics.yaml").read_bytes().replace(b"Slices include",
+                                                                               b"Slices always include")
     response = upload(teacher, ("basics.yaml", edited))
     review = teacher.get(response.headers["Location"])
     assert "topics/basics.yaml" in review.text and "No problems found" in review.text
     token = response.headers["Location"].rsplit("/", 1)[1]
     teacher.post(f"/instructor/upload/{token}/publish", data={"csrf_token": csrf_token(review.text)})
-    with app.app_context():
+    with instructor_app.app_context():
         assert db.session.get(Question, "t-single").current_version.version == 2
 
 
@@ -180,24 +145,27 @@ def assert_nothing_published(app, bank_dir):
         assert db.session.get(Question, "t-uploaded") is None
 
 
-def test_publish_over_unfrozen_keys_on_the_server_says_so(app, teacher, bank_dir):
-    (bank_dir / "topics" / "squares.yaml").write_bytes(SERVER_PARAM_FILE)  # added on the server, never frozen
+def test_publish_over_unfrozen_keys_on_the_server_says_so(instructor_app, teacher, instructor_bank_dir):
+    # added on the server, never frozen
+    (instructor_bank_dir / "topics" / "squares.yaml").write_bytes(SERVER_PARAM_FILE)
     published = publish_new_file(teacher)
     assert published.status_code == 303 and NOT_FROZEN in teacher.get(published.headers["Location"]).text
-    assert_nothing_published(app, bank_dir)
+    assert_nothing_published(instructor_app, instructor_bank_dir)
 
 
-def test_publish_with_an_unreadable_frozen_file_names_the_file_not_missing_keys(app, teacher, bank_dir):
+def test_publish_with_an_unreadable_frozen_file_names_the_file_not_missing_keys(instructor_app, teacher,
+                                                                                instructor_bank_dir):
     """The bank has no parameterised question: only the unreadable variants.json stops the publish."""
-    (bank_dir / "variants.json").write_text("{not json")
+    (instructor_bank_dir / "variants.json").write_text("{not json")
     published = publish_new_file(teacher)
     page = teacher.get(published.headers["Location"]).text
     assert published.status_code == 303 and "variants.json in the server&#39;s questions folder cannot be read" in page
-    assert NOT_FROZEN not in page and str(bank_dir) not in page
-    assert_nothing_published(app, bank_dir)
+    assert NOT_FROZEN not in page and str(instructor_bank_dir) not in page
+    assert_nothing_published(instructor_app, instructor_bank_dir)
 
 
-def test_a_bug_while_publishing_is_not_reported_as_unfrozen_keys(app, teacher, bank_dir, monkeypatch):
+def test_a_bug_while_publishing_is_not_reported_as_unfrozen_keys(instructor_app, teacher, instructor_bank_dir,
+                                                                 monkeypatch):
     """A ValueError from a bug where the keys are read propagates (a 500), and the files are restored."""
     from quizapp.bank import frozen
 
@@ -206,11 +174,11 @@ def test_a_bug_while_publishing_is_not_reported_as_unfrozen_keys(app, teacher, b
             raise ValueError("a bug, not a missing key")
         return compute_variants
 
-    (bank_dir / "topics" / "squares.yaml").write_bytes(SERVER_PARAM_FILE)
+    (instructor_bank_dir / "topics" / "squares.yaml").write_bytes(SERVER_PARAM_FILE)
     monkeypatch.setattr(frozen, "lookup", buggy_lookup)
     with pytest.raises(ValueError, match="a bug, not a missing key"):
         publish_new_file(teacher)
-    assert_nothing_published(app, bank_dir)
+    assert_nothing_published(instructor_app, instructor_bank_dir)
 
 
 def zipped(*entries, compress=zipfile.ZIP_DEFLATED):
@@ -229,7 +197,8 @@ def zipped(*entries, compress=zipfile.ZIP_DEFLATED):
     ("broken.zip", b"PK\x03\x04 not really", "not a valid zip file"),
     ("notes.txt", b"hello", "only .yaml or .yml files"),
 ])
-def test_bad_uploads_get_a_clear_400_and_stage_nothing(app, teacher, bank_dir, tmp_path, name, data, message):
+def test_bad_uploads_get_a_clear_400_and_stage_nothing(instructor_app, teacher, instructor_bank_dir, tmp_path, name,
+                                                       data, message):
     response = upload(teacher, (name, data))
     assert response.status_code == 400 and message in response.text
     assert not (tmp_path / "uploads").exists() or not any((tmp_path / "uploads").iterdir())
@@ -242,19 +211,20 @@ def test_zip_of_files_and_wrong_encoding(teacher):
     assert "questions/python/b.yaml:6: not valid UTF-8" in review.text  # the line of the é
 
 
-def test_oversized_upload_is_refused(app, teacher):
-    app.config["MAX_CONTENT_LENGTH"] = 10_000
+def test_oversized_upload_is_refused(instructor_app, teacher):
+    instructor_app.config["MAX_CONTENT_LENGTH"] = 10_000
     response = upload(teacher, ("big.yaml", NEW_FILE + b"#" * 20_000))
     assert response.status_code == 413 and "larger than this site accepts" in response.text
 
 
-def test_someone_elses_staged_upload_is_404(app, teacher):
+def test_someone_elses_staged_upload_is_404(instructor_app, teacher):
     response = upload(teacher, ("functions.yaml", NEW_FILE))
-    other = logged_in(app, "other@example.org")
+    other = logged_in(instructor_app, "other@example.org")
     assert other.get(response.headers["Location"]).status_code == 404
 
 
-def test_problem_report_reaches_the_queue(app, client, teacher):
+def test_problem_report_reaches_the_queue(instructor_app, teacher):
+    client = instructor_app.test_client()
     learner = Learner(client)
     learner.start()
     page = client.get(learner.url(1))
@@ -265,7 +235,7 @@ def test_problem_report_reaches_the_queue(app, client, teacher):
     assert bad.status_code == 400 and "Choose what is wrong." in bad.text
     queue = teacher.get("/instructor/reports")
     assert "Two keys?" in queue.text and "ambiguous" in queue.text
-    with app.app_context():
+    with instructor_app.app_context():
         report_id = db.session.scalar(select(ProblemReport.id))
     teacher.post("/instructor/reports/resolve", data={"csrf_token": csrf_token(queue.text), "report_id": str(report_id)})
     assert "Two keys?" not in teacher.get("/instructor/reports").text
@@ -300,16 +270,16 @@ def _response(d, right):
     return {"text": "yield" if right else "no"}
 
 
-def test_item_statistics_hidden_until_20_then_shown_sorted_and_exported(app, teacher):
-    seed_submitted_attempts(app, 5)
+def test_item_statistics_hidden_until_20_then_shown_sorted_and_exported(instructor_app, teacher):
+    seed_submitted_attempts(instructor_app, 5)
     page = teacher.get("/instructor/stats")
     assert "Not enough data yet (5 of 20 responses)" in page.text
     seed_submitted_attempts_more = 25
-    with app.app_context():
+    with instructor_app.app_context():
         db.session.query(AttemptItem).delete()
         db.session.query(Attempt).delete()
         db.session.commit()
-    seed_submitted_attempts(app, seed_submitted_attempts_more)
+    seed_submitted_attempts(instructor_app, seed_submitted_attempts_more)
     page = teacher.get("/instructor/stats?sort=facility&order=desc")
     assert page.status_code == 200 and "Not enough data yet" not in page.text
     assert 'aria-sort="descending"' in page.text
@@ -322,14 +292,14 @@ def test_item_statistics_hidden_until_20_then_shown_sorted_and_exported(app, tea
     assert teacher.get("/instructor/stats?sort=bogus").status_code == 400
 
 
-def test_cohort_join_heatmap_and_exports(app, teacher):
+def test_cohort_join_heatmap_and_exports(instructor_app, teacher):
     page = teacher.get("/instructor/cohorts")
     created = teacher.post("/instructor/cohorts", data={"csrf_token": csrf_token(page.text), "name": "Autumn 2026"})
     assert created.status_code == 303
-    with app.app_context():
+    with instructor_app.app_context():
         cohort = db.session.scalar(select(Cohort))
         code, cohort_id = cohort.join_code, cohort.id
-    learner_client = logged_in(app, "learn@example.org")
+    learner_client = logged_in(instructor_app, "learn@example.org")
     join_page = learner_client.get("/cohorts/join")
     wrong = learner_client.post("/cohorts/join", data={"csrf_token": csrf_token(join_page.text), "code": "NOPE"})
     assert wrong.status_code == 400 and "No cohort has this code" in wrong.text
@@ -346,7 +316,7 @@ def test_cohort_join_heatmap_and_exports(app, teacher):
     assert {r["learner"] for r in data["responses"]} == {"learn"}
     csv_text = teacher.get(f"/instructor/cohorts/{cohort_id}/responses.csv").text
     assert csv_text.splitlines()[0].startswith("learner,email,attempt") and len(csv_text.strip().splitlines()) == 6
-    other = logged_in(app, "other@example.org")
+    other = logged_in(instructor_app, "other@example.org")
     assert other.get(f"/instructor/cohorts/{cohort_id}").status_code == 404
     assert other.get(f"/instructor/cohorts/{cohort_id}/responses.json").status_code == 404
 
@@ -361,11 +331,11 @@ def test_export_gift_and_moodle_xml(teacher):
     assert teacher.get("/instructor/export/pdf/topics/basics.yaml").status_code == 404
 
 
-def test_user_create_cli(app):
-    runner = app.test_cli_runner()
+def test_user_create_cli(instructor_app):
+    runner = instructor_app.test_cli_runner()
     result = runner.invoke(args=["user", "create", "new@example.org", "--role", "instructor", "--password", "long enough pw"])
     assert result.exit_code == 0, result.output
-    with app.app_context():
+    with instructor_app.app_context():
         assert db.session.scalar(select(User).where(User.email == "new@example.org")).is_instructor
     again = runner.invoke(args=["user", "create", "new@example.org", "--password", "long enough pw"])
     assert again.exit_code != 0 and "exists" in again.output

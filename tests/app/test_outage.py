@@ -1,7 +1,7 @@
 """A database that cannot be reached: pages say 503 with Retry-After, as /healthz does, not 500."""
 import pytest
 
-from tests.conftest import make_app
+from tests.helpers import make_app
 
 pytest.importorskip("psycopg")
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import AttemptItem, Question
-from tests.conftest import FIXTURE_BANK, Learner, make_app
+from tests.helpers import FIXTURE_BANK, Learner, make_app
 
 PARAM_FILE = """\
 skill: t.math

@@ -3,9 +3,6 @@
 Each run creates its own database and drops it afterwards. Skipped locally when no server
 listens on 127.0.0.1:5432; in CI (CI=true) a missing server is a failure, not a skip.
 """
-import os
-import secrets
-
 import pytest
 from sqlalchemy import event, func, select
 
@@ -13,39 +10,10 @@ from quizapp.bank.loader import load_bank
 from quizapp.bank.sync import sync_bank
 from quizapp.extensions import db
 from quizapp.models import Attempt, SkillResult
-from tests.app.test_quiz import items_of, right_answer
-from tests.conftest import FIXTURE_BANK, Learner, csrf_token, make_app
+from tests.helpers import FIXTURE_BANK, Learner, csrf_token, items_of, right_answer
 
 pytestmark = pytest.mark.postgres
-PG_URL = os.environ.get("QUIZAPP_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-psycopg = pytest.importorskip("psycopg")
-
-
-def _admin():
-    try:
-        return psycopg.connect(PG_URL, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
-
-
-@pytest.fixture
-def pg_app(tmp_path):
-    name = f"quizapp_test_{secrets.token_hex(4)}"
-    with _admin() as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = PG_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
-    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=url)
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    with _admin() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+pytest.importorskip("psycopg")
 
 
 def test_migrations_build_the_model_schema_on_postgres(pg_app):

@@ -6,8 +6,7 @@ from sqlalchemy import select
 from quizapp.attempts.practice import review_schedule
 from quizapp.extensions import db
 from quizapp.models import Attempt
-from tests.app.test_quiz import items_of, right_answer, wrong_answer
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token, items_of, right_answer, wrong_answer
 
 
 def test_review_schedule_brings_missed_items_back_sooner():

@@ -7,39 +7,7 @@ from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, SkillResult
-from tests.conftest import Learner, csrf_token, recorded_statements
-
-
-def items_of(app, public_id):
-    with app.app_context():
-        attempt = db.session.scalar(select(Attempt).where(Attempt.public_id == public_id))
-        return [(i.position, i.version.definition, i.choice_order) for i in attempt.items]
-
-
-def right_answer(definition):
-    """The form value a learner who knows the key would send."""
-    t = definition["type"]
-    if t == "single":
-        return str(next(i for i, c in enumerate(definition["choices"]) if c["correct"]))
-    if t == "multiple":
-        return [str(i) for i, c in enumerate(definition["choices"]) if c["correct"]]
-    if t == "true_false":
-        return "true" if definition["answer"] else "false"
-    if t == "numeric":
-        return str(definition["answer"])
-    return definition["answers"][0]
-
-
-def wrong_answer(definition):
-    t = definition["type"]
-    if t in ("single", "multiple"):
-        wrong = next(i for i, c in enumerate(definition["choices"]) if not c["correct"])
-        return str(wrong) if t == "single" else [str(wrong)]
-    if t == "true_false":
-        return "false" if definition["answer"] else "true"
-    if t == "numeric":
-        return str(definition["answer"] + 1000)
-    return "definitely not it"
+from tests.helpers import AuthActions, Learner, csrf_token, items_of, recorded_statements, right_answer, wrong_answer
 
 
 def test_home_lists_assessments(client):
@@ -271,8 +239,6 @@ def test_logged_in_users_cannot_open_each_others_attempts(app, client, auth):
     mine = Learner(client)
     mine.start()
     other = app.test_client()
-    from tests.conftest import AuthActions
-
     AuthActions(other).register(email="bob@example.org")
     assert other.get(mine.url(1)).status_code == 404
 

@@ -5,7 +5,7 @@ import pytest
 
 from quizapp.bank.loader import load_bank
 from quizapp.config import PROJECT_ROOT
-from tests.conftest import make_app
+from tests.helpers import make_app
 
 QUESTIONS = PROJECT_ROOT / "questions"
 

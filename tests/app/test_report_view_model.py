@@ -6,7 +6,7 @@ from sqlalchemy import select
 from quizapp.extensions import db
 from quizapp.models import Attempt
 from quizapp.reports.view_model import build_report, confidence_summary
-from tests.app.test_quiz import items_of, right_answer, wrong_answer
+from tests.helpers import items_of, right_answer, wrong_answer
 
 
 def test_confidence_summary_counts_credit_per_self_rating():

@@ -12,8 +12,7 @@ from quizapp.bank.sync import sync_bank
 from quizapp.extensions import db
 from quizapp.models import Attempt, ModelSetting, SkillResult, utcnow
 from quizapp.scoring.adaptive import AdaptiveSettings
-from tests.app.test_quiz import items_of, right_answer
-from tests.conftest import Learner, fixture_bank, make_app
+from tests.helpers import Learner, fixture_bank, items_of, make_app, right_answer
 
 # P(gap) >= 0 always: every skill with an answer is a gap, however well it was answered.
 EVERYTHING_IS_A_GAP = {"GAP_THRESHOLD": 0.0, "NO_GAP_THRESHOLD": 0.0}

@@ -1,5 +1,4 @@
 """Time on task comes from when the server showed the slot, never from a time the browser posts."""
-import re
 import time
 from datetime import datetime, timedelta
 
@@ -9,27 +8,13 @@ from sqlalchemy import select
 from quizapp.attempts import lifecycle as attempts
 from quizapp.attempts.lifecycle import MAX_SECONDS_PER_VISIT, time_on_task
 from quizapp.extensions import db
-from quizapp.models import AttemptItem, utcnow
-from tests.conftest import csrf_token
-
-STAMP_RE = re.compile(r'name="shown_at" type="hidden" value="([^"]*)"')
+from quizapp.models import AttemptItem
+from tests.helpers import items_of, post_later, recorded_statements, right_answer, shown_page
 
 
 def seconds_on(app, position):
     with app.app_context():
         return db.session.scalar(select(AttemptItem.seconds).where(AttemptItem.position == position))
-
-
-def shown_page(client, url):
-    page = client.get(url).text
-    return csrf_token(page), STAMP_RE.search(page).group(1)
-
-
-def post_later(client, url, monkeypatch, data, seconds_later):
-    """Post as if `seconds_later` seconds had passed on the server since now."""
-    later = utcnow() + timedelta(seconds=seconds_later)
-    monkeypatch.setattr(attempts, "utcnow", lambda: later)
-    return client.post(url, data={"action": "save", **data})
 
 
 def test_the_time_is_measured_from_when_the_server_showed_the_page(app, client, learner, monkeypatch):
@@ -93,9 +78,6 @@ def test_time_on_task_counts_each_second_once():
 def test_the_servers_clock_costs_the_answer_post_no_statement(app, client, learner):
     """The stamp is signed into the page, not written when the page is shown: a question page stays one
     read (test_quiz), and an answer post one read and one write, as before."""
-    from tests.app.test_quiz import items_of, right_answer
-    from tests.conftest import recorded_statements
-
     learner.start()
     position, definition, _ = items_of(app, learner.public_id)[0]  # a right answer for its type: posting "1"
     token, stamp = shown_page(client, learner.url(position))        # to any drawn question could be refused

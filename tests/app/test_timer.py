@@ -5,8 +5,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, utcnow
-from tests.app.test_quiz import items_of, right_answer
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token, items_of, right_answer
 
 
 def expire(app, public_id):

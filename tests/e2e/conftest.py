@@ -2,7 +2,6 @@
 import os
 import shutil
 import threading
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -11,12 +10,9 @@ from quizapp.bank.loader import load_bank
 from quizapp.bank.sync import sync_bank
 from quizapp.extensions import db
 from quizapp.models import Cohort, User
-from tests.conftest import FIXTURE_BANK, make_app
+from tests.helpers import BROWSER_PASSWORD, FIXTURE_BANK, SCREENSHOTS, make_app
 
 CHROMIUM = shutil.which("chromium")
-SCREENSHOTS = Path(__file__).parent / "screenshots"
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-PASSWORD = "correct horse battery"
 
 if CHROMIUM is None:
     if os.environ.get("CI"):
@@ -40,7 +36,7 @@ def live_app(tmp_path_factory):
         sync_bank(db.session, load_bank(bank))
         for email, role in (("learner@example.org", "learner"), ("teacher@example.org", "instructor")):
             user = User(email=email, display_name=email.split("@")[0].title(), role=role)
-            user.set_password(PASSWORD)
+            user.set_password(BROWSER_PASSWORD)
             db.session.add(user)
         db.session.flush()
         db.session.add(Cohort(name="Autumn cohort", join_code="JOINME23", owner_id=user.id))
@@ -66,10 +62,3 @@ def browser():
             "--disable-sync", "--no-first-run"])
         yield browser
         browser.close()
-
-
-def log_in(page, server, email):
-    page.goto(server + "/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()

@@ -1,12 +1,14 @@
 """axe-core on every page, learner and instructor, in light and dark themes: zero violations."""
 import json
 import re
+from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import AXE, SCREENSHOTS, log_in
+from tests.helpers import SCREENSHOTS, log_in
 
 pytestmark = pytest.mark.e2e
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 if not AXE.exists():
     pytest.skip("axe-core is not installed (npm ci)", allow_module_level=True)

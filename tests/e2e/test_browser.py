@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS
+from tests.helpers import SCREENSHOTS
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, utcnow
-from tests.e2e.conftest import SCREENSHOTS
+from tests.helpers import SCREENSHOTS
 
 pytestmark = pytest.mark.e2e
 PAGE_BUDGET = 150 * 1024

@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
+from tests.helpers import log_in
 
 pytestmark = pytest.mark.e2e
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import User
-from tests.security.conftest import PASSWORD, add_user, app_with_bank, csrf_token, new_client
+from tests.helpers import PASSWORD, add_user, app_with_bank, csrf_token, make_app, new_client
 
 
 @pytest.fixture(scope="module")
@@ -130,8 +130,6 @@ def test_the_429_says_when_to_try_again(app):
 def test_an_app_limits_logins_even_after_another_app_turned_the_limiter_off(tmp_path):
     """Each app keeps its own throttle (a benchmark's helper app turns it off to log in 32 learners):
     an app that says nothing limits, whatever an earlier app in the process chose."""
-    from tests.conftest import make_app
-
     (tmp_path / "off").mkdir()
     make_app(tmp_path / "off", RATELIMIT_ENABLED=False)
     served = app_with_bank(tmp_path)

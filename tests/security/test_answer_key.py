@@ -41,8 +41,7 @@ from quizapp.config import PROJECT_ROOT
 from quizapp.extensions import db
 from quizapp.models import Assessment, Attempt, AttemptItem, Question, QuestionVersion, Role
 from quizapp.render.markdown import render_inline, render_markdown
-from tests.conftest import make_app
-from tests.security.conftest import add_user, app_with_bank, copy_fixture_bank, insert_attempt, login
+from tests.helpers import add_user, app_with_bank, copy_fixture_bank, current_versions, insert_attempt, login, make_app
 
 QUESTIONS = PROJECT_ROOT / "questions"
 TWINS_PER_KIND = 3
@@ -73,7 +72,7 @@ def twin_definition(d: dict) -> dict:
         t["check"] = {"python": "'zqxcheckzqx'"}
     if t["type"] in ("single", "multiple"):
         flags = [c["correct"] for c in t["choices"]]
-        for choice, flag in zip(t["choices"], flags[-1:] + flags[:-1]):
+        for choice, flag in zip(t["choices"], flags[-1:] + flags[:-1], strict=True):
             choice["correct"] = flag
             if "feedback" in choice or not flag:
                 choice["feedback"] = "zqxfeedbackzqx"
@@ -265,7 +264,7 @@ def explicit_leaks(d: dict, html: str, skel: str) -> list[str]:
 
 
 def first_difference(a: str, b: str) -> str:
-    for x, y in zip(a.splitlines(), b.splitlines()):
+    for x, y in zip(a.splitlines(), b.splitlines(), strict=False):  # the shorter page may be a prefix
         if x != y:
             return f"{x.strip()[:160]!r} instead of {y.strip()[:160]!r}"
     return "the pages differ in length"
@@ -345,7 +344,6 @@ def fixture_world(tmp_path_factory):
     with app.app_context():
         user = add_user("fx@example.org")
         db.session.commit()
-        from tests.security.conftest import current_versions
         versions = current_versions()
         ordered = [versions[q] for q in sorted(versions)]
         ids = {mode: [insert_attempt(user.id, ordered, "everything", "tester", mode=mode, seed=s) for s in (1, 1)]

@@ -1,9 +1,9 @@
 """Authorization matrix: every GET route x {anonymous, learner A, learner B, instructor, admin}.
 
 The routes come from app.url_map: a NEW route fails test_every_get_route_is_in_the_matrix until
-it is added to EXPECTED with the status each principal must get. Objects are real: learner A's
-attempts (in progress, submitted, adaptive), the instructor's cohort (A is a member) and the
-instructor's staged upload.
+it is added to EXPECTED (tests/helpers.py, shared with test_headers.py) with the status each
+principal must get. Objects are real: learner A's attempts (in progress, submitted, adaptive), the
+instructor's cohort (A is a member) and the instructor's staged upload.
 """
 from __future__ import annotations
 
@@ -16,73 +16,19 @@ from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, ProblemReport
-from tests.security.conftest import (
+from tests.helpers import (
     ADMIN,
     ANON,
+    EXPECTED,
     INSTRUCTOR,
     LEARNER_A,
     LEARNER_B,
+    LOGGED_IN,
     PRINCIPALS,
     UPLOAD_FILE,
     csrf_token,
     token_of,
 )
-
-
-def row(anonymous, learner_a, learner_b, instructor, admin) -> dict:
-    return dict(zip(PRINCIPALS, (anonymous, learner_a, learner_b, instructor, admin)))
-
-
-EVERYONE = row(200, 200, 200, 200, 200)
-LOGGED_IN = row(302, 200, 200, 200, 200)            # anonymous: redirect to the login page
-LOGGED_OUT_ONLY = row(200, 302, 302, 302, 302)      # login/register: a logged-in user is sent home
-STAFF = row(403, 403, 403, 200, 200)
-OWNER_ONLY = row(404, 200, 404, 404, 404)           # A's attempt: nobody else learns it exists
-OWNER_REDIRECT = row(404, 302, 404, 404, 404)
-OWNER_CONFLICT = row(404, 409, 404, 404, 404)
-
-# endpoint -> [(case, URL arguments ("@name" = an object of the world), expected status per principal)]
-EXPECTED: dict[str, list[tuple[str, dict, dict]]] = {
-    "static": [("css", {"filename": "style.css"}, EVERYONE)],
-    "main.index": [("home", {}, EVERYONE)],
-    "main.method": [("method", {}, EVERYONE)],
-    "main.healthz": [("health check", {}, EVERYONE)],
-    "main.history": [("history", {}, LOGGED_IN)],
-    "main.join_cohort": [("join form", {}, LOGGED_IN)],
-    "auth.register": [("form", {}, LOGGED_OUT_ONLY)],
-    "auth.login": [("form", {}, LOGGED_OUT_ONLY)],
-    "quiz.start": [("start form", {"assessment_id": "everything"}, EVERYONE)],
-    "quiz.resume": [("in progress", {"public_id": "@in_progress"}, OWNER_REDIRECT),
-                    ("submitted", {"public_id": "@submitted"}, OWNER_REDIRECT)],
-    "quiz.question": [("in progress", {"public_id": "@in_progress", "position": 1}, OWNER_ONLY),
-                      ("submitted", {"public_id": "@submitted", "position": 1}, OWNER_REDIRECT)],
-    "quiz.overview": [("in progress", {"public_id": "@in_progress"}, OWNER_ONLY),
-                      ("submitted", {"public_id": "@submitted"}, OWNER_REDIRECT)],
-    "quiz.submit": [("in progress", {"public_id": "@in_progress"}, OWNER_ONLY),
-                    ("submitted", {"public_id": "@submitted"}, row(404, 303, 404, 404, 404))],
-    "reports.report": [("submitted", {"public_id": "@submitted"}, OWNER_ONLY),
-                       ("adaptive", {"public_id": "@adaptive"}, OWNER_ONLY),
-                       ("in progress", {"public_id": "@in_progress"}, OWNER_REDIRECT)],
-    # The owner gets the PDF, or 503 where WeasyPrint's system libraries are missing; nobody else learns anything.
-    "reports.report_pdf": [("submitted", {"public_id": "@submitted"}, row(404, (200, 503), 404, 404, 404)),
-                           ("in progress", {"public_id": "@in_progress"}, OWNER_REDIRECT)],
-    "reports.report_json": [("submitted", {"public_id": "@submitted"}, OWNER_ONLY),
-                            ("in progress", {"public_id": "@in_progress"}, OWNER_CONFLICT)],
-    "instructor.dashboard": [("dashboard", {}, STAFF)],
-    "instructor.download": [("bank file", {"relpath": "topics/basics.yaml"}, STAFF)],
-    "instructor.upload": [("form", {}, STAFF)],
-    # A staged upload belongs to the instructor who uploaded it; an admin gets 404 like anyone else.
-    "instructor.review_upload": [("own upload", {"token": "@upload"}, row(403, 403, 403, 200, 404))],
-    "instructor.export": [("gift", {"fmt": "gift", "relpath": "topics/basics.yaml"}, STAFF),
-                          ("moodle", {"fmt": "moodle-xml", "relpath": "topics/basics.yaml"}, STAFF)],
-    "instructor.item_stats": [("stats", {}, STAFF)],
-    "instructor.item_stats_csv": [("csv", {}, STAFF)],
-    "instructor.problem_reports": [("queue", {}, STAFF)],
-    "instructor.cohorts": [("list", {}, STAFF)],
-    "instructor.cohort": [("own cohort", {"cohort_id": "@cohort"}, STAFF)],
-    "instructor.cohort_export": [("csv", {"cohort_id": "@cohort", "fmt": "csv"}, STAFF),
-                                 ("json", {"cohort_id": "@cohort", "fmt": "json"}, STAFF)],
-}
 
 
 def get_rules(app):
@@ -93,7 +39,7 @@ def test_every_get_route_is_in_the_matrix(world):
     endpoints = {rule.endpoint for rule in get_rules(world.app)}
     missing = sorted(endpoints - set(EXPECTED))
     assert not missing, ("GET routes without an authorization expectation: add them to EXPECTED in "
-                         f"tests/security/test_authorization.py: {missing}")
+                         f"tests/helpers.py: {missing}")
     stale = sorted(set(EXPECTED) - endpoints)
     assert not stale, f"EXPECTED lists routes that no longer exist: {stale}"
 

@@ -25,7 +25,7 @@ from quizapp.bank import checks
 from quizapp.bank.loader import QuestionDef
 from quizapp.exceptions import ConfigurationError
 from quizapp.extensions import db
-from tests.security.conftest import add_user, app_with_bank, copy_fixture_bank, csrf_token, login
+from tests.helpers import add_user, app_with_bank, copy_fixture_bank, csrf_token, login
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SECRET = f"the-real-secret-{uuid.uuid4().hex}"

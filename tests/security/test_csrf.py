@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from quizapp.extensions import csrf
-from tests.security.conftest import login, new_client, token_of
+from tests.helpers import login, new_client, token_of
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from werkzeug.security import generate_password_hash
 
 from quizapp.extensions import db
-from tests.conftest import FIXTURE_BANK
-from tests.security.conftest import (
+from tests.helpers import (
+    FIXTURE_BANK,
     add_user,
     app_with_bank,
     copy_fixture_bank,

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.security.conftest import (
+from tests.helpers import (
     ADMIN,
     ANON,
+    EXPECTED,
     INSTRUCTOR,
     LEARNER_A,
     PASSWORD,
@@ -14,7 +15,6 @@ from tests.security.conftest import (
     csrf_token,
     new_client,
 )
-from tests.security.test_authorization import EXPECTED
 
 
 def csp_directives(value: str) -> dict[str, list[str]]:

@@ -24,16 +24,7 @@ from wtforms.fields.core import UnboundField
 from quizapp.extensions import db
 from quizapp.models import ProblemReport
 from quizapp.web.ids import MAX_ID
-from tests.security.conftest import (
-    INSTRUCTOR,
-    LEARNER_A,
-    add_user,
-    build_world,
-    login,
-    new_client,
-    next_address,
-    token_of,
-)
+from tests.helpers import INSTRUCTOR, LEARNER_A, add_user, build_world, login, new_client, next_address, token_of
 
 HUGE = ["99999999999999999999999", str(MAX_ID + 1), str(2**63), str(2**64), "1" + "0" * 400]
 HOSTILE = HUGE + [
@@ -200,24 +191,30 @@ def test_no_route_answers_5xx_to_generated_arguments_and_fields(own_world):
             lambda principal, rule=rule: st.tuples(st.just(principal),
                                                    argument_values(rule, sample_arguments(world, principal))))
         for method in sorted(rule.methods & {"GET", "POST"}):
-
-            @WALK
-            @given(requests, field_values)
-            def request(principal_and_values, posted):
-                principal, values = principal_and_values
-                url = _url(rule.rule, values)
-                client, token = principals[principal], tokens[principal]
-                if method == "POST" and rule.endpoint in SESSION_CHANGING:
-                    # A login, registration or logout would change the principal's session (a logout
-                    # ends every session of the account): use a throwaway session instead.
-                    client = (login(app, "walk-logout@example.org") if rule.endpoint == "auth.logout"
-                              else new_client(app))
-                    token = token_of(client)
-                client.environ_base["REMOTE_ADDR"] = next_address()  # never the throttle's 429 instead
-                response = client.open(url, method=method, data=_body(token, posted) if method == "POST" else None)
-                response.close()
-                assert response.status_code < 500, (method, url, principal, posted, response.status_code)
-
-            request()
+            _walk(app, rule, method, requests, field_values, principals, tokens)
             walked.append(f"{method} {rule.rule}")
     assert len(walked) >= 30, walked
+
+
+def _walk(app, rule, method: str, requests, field_values, principals: dict, tokens: dict) -> None:
+    """`method` on `rule` with generated arguments (`requests`: principal and URL values) and form
+    fields: no answer is a 5xx."""
+
+    @WALK
+    @given(requests, field_values)
+    def request(principal_and_values, posted):
+        principal, values = principal_and_values
+        url = _url(rule.rule, values)
+        client, token = principals[principal], tokens[principal]
+        if method == "POST" and rule.endpoint in SESSION_CHANGING:
+            # A login, registration or logout would change the principal's session (a logout
+            # ends every session of the account): use a throwaway session instead.
+            client = (login(app, "walk-logout@example.org") if rule.endpoint == "auth.logout"
+                      else new_client(app))
+            token = token_of(client)
+        client.environ_base["REMOTE_ADDR"] = next_address()  # never the throttle's 429 instead
+        response = client.open(url, method=method, data=_body(token, posted) if method == "POST" else None)
+        response.close()
+        assert response.status_code < 500, (method, url, principal, posted, response.status_code)
+
+    request()

@@ -19,8 +19,7 @@ from quizapp.auth.throttle_storage import DatabaseStorage
 from quizapp.exceptions import ConfigurationError
 from quizapp.extensions import db
 from quizapp.models import ThrottleCount
-from tests.conftest import TEST_DATABASE_URL, make_app
-from tests.security.conftest import PASSWORD, add_user, app_with_bank, csrf_token, new_client
+from tests.helpers import PASSWORD, TEST_DATABASE_URL, add_user, app_with_bank, csrf_token, make_app, new_client
 
 
 def log_in(client, email: str, password: str):

@@ -7,13 +7,13 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from tests.helpers import build_untrusted
+
 pytestmark = pytest.mark.e2e
 CHROMIUM = shutil.which("chromium")
 if CHROMIUM is None:
     pytest.skip("Debian's chromium is not installed", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
-
-from tests.security.untrusted import build_untrusted  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +38,14 @@ def _favicon(message) -> bool:
     return (message.location.get("url") or "").endswith("/favicon.ico")
 
 
+def _record_problems(page, problems: list[str]) -> None:
+    """Note every dialog, console error and page error on `page` in `problems`."""
+    page.on("dialog", lambda d: (problems.append(f"dialog {d.type}: {d.message} on {page.url}"), d.dismiss()))
+    page.on("console", lambda m: m.type == "error" and not _favicon(m) and problems.append(
+        f"console error on {page.url}: {m.text} ({m.location.get('url')})"))
+    page.on("pageerror", lambda e: problems.append(f"page error on {page.url}: {e}"))
+
+
 def test_hostile_pages_run_no_script_in_chromium(live):
     world, base = live
     with sync_api.sync_playwright() as p:
@@ -51,11 +59,7 @@ def test_hostile_pages_run_no_script_in_chromium(live):
                 context.add_cookies([{"name": "session", "value": client.get_cookie("session").value,
                                       "url": base}])
                 page = context.new_page()
-                page.on("dialog", lambda d: (problems.append(f"dialog {d.type}: {d.message} on {page.url}"),
-                                             d.dismiss()))
-                page.on("console", lambda m: m.type == "error" and not _favicon(m) and problems.append(
-                    f"console error on {page.url}: {m.text} ({m.location.get('url')})"))
-                page.on("pageerror", lambda e: problems.append(f"page error on {page.url}: {e}"))
+                _record_problems(page, problems)
                 for label, (owner, url) in world.pages.items():
                     if owner != who or label not in BROWSER_PAGES:
                         continue

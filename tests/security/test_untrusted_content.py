@@ -8,8 +8,20 @@ import io
 import pytest
 
 from quizapp.render.markdown import render_inline, render_markdown
-from tests.security.conftest import active_content, add_user, login, new_client
-from tests.security.untrusted import BLOCK, NAME, PAYLOADS, _post_form, build_untrusted
+from tests.helpers import (
+    HOSTILE_BLOCK,
+    HOSTILE_NAME,
+    HOSTILE_PAYLOADS,
+    PASSWORD,
+    active_content,
+    add_user,
+    build_untrusted,
+    current_versions,
+    insert_attempt,
+    login,
+    new_client,
+    post_form,
+)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +53,7 @@ def test_the_display_name_and_cohort_name_are_shown_as_text(untrusted):
     assert "&lt;svg onload=alert(1)&gt;" in cohorts and not active_content(cohorts)
 
 
-@pytest.mark.parametrize("payload", PAYLOADS + [BLOCK])
+@pytest.mark.parametrize("payload", HOSTILE_PAYLOADS + [HOSTILE_BLOCK])
 def test_the_markdown_renderer_neutralises_each_payload(payload):
     for html in (render_markdown(payload), render_inline(payload)):
         assert not active_content(html), (payload, html)
@@ -69,7 +81,6 @@ def test_the_cohort_csv_cannot_inject_spreadsheet_formulas(untrusted):
 
     from quizapp.extensions import db
     from quizapp.models import Cohort, User
-    from tests.security.conftest import current_versions, insert_attempt
 
     app, teacher = untrusted.app, untrusted.teacher
     cohort_url = next(url for label, (_, url) in untrusted.pages.items() if label == "instructor cohort")
@@ -81,12 +92,12 @@ def test_the_cohort_csv_cannot_inject_spreadsheet_formulas(untrusted):
         user_id = db.session.scalar(select(User.id).where(User.email == "csv@example.org"))
         attempts = [insert_attempt(user_id, [short], "everything", "tester") for _ in range(4)]
     learner = login(app, "csv@example.org")
-    assert _post_form(learner, "/cohorts/join", {"code": code}).status_code == 303
+    assert post_form(learner, "/cohorts/join", {"code": code}).status_code == 303
     for public_id, answer in zip(attempts, ("@SUM(1+1)*cmd|' /C calc'!A0", "+1+cmd|' /C calc'!A0",
-                                            "-2+3+cmd|' /C calc'!A0", "=1+1")):
-        assert _post_form(learner, f"/attempt/{public_id}/q/1", {"answer": answer, "action": "save"}
-                          ).status_code == 303
-        assert _post_form(learner, f"/attempt/{public_id}/submit", {}).status_code in (302, 303)
+                                            "-2+3+cmd|' /C calc'!A0", "=1+1"), strict=True):
+        assert post_form(learner, f"/attempt/{public_id}/q/1", {"answer": answer, "action": "save"}
+                         ).status_code == 303
+        assert post_form(learner, f"/attempt/{public_id}/submit", {}).status_code in (302, 303)
     rows = list(csv.reader(io.StringIO(teacher.get(cohort_url + "/responses.csv").text)))
     dangerous = []
     for row in rows[1:]:
@@ -105,11 +116,9 @@ def _is_number(text: str) -> bool:
 
 
 def test_a_registration_with_a_hostile_name_is_escaped_in_the_flash_and_header(untrusted):
-    from tests.security.conftest import PASSWORD
-
     client = new_client(untrusted.app)
-    response = _post_form(client, "/auth/register", {"email": "n@example.org", "display_name": NAME,
-                                                      "password": PASSWORD, "confirm": PASSWORD})
+    response = post_form(client, "/auth/register", {"email": "n@example.org", "display_name": HOSTILE_NAME,
+                                                     "password": PASSWORD, "confirm": PASSWORD})
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).text
     assert not active_content(page) and "alert(1)" in page

@@ -17,7 +17,7 @@ from werkzeug.test import encode_multipart
 from quizapp.bank import loader
 from quizapp.bank.uploads import MAX_UNPACKED_BYTES, MAX_UPLOAD_FILES
 from quizapp.extensions import db
-from tests.security.conftest import add_user, app_with_bank, copy_fixture_bank, csrf_token, login
+from tests.helpers import add_user, app_with_bank, copy_fixture_bank, csrf_token, login
 
 LIMIT = loader.MAX_FILE_BYTES
 HEAD = "skill: t.basics\nquestions:\n"

@@ -10,7 +10,7 @@ import pytest
 
 from quizapp.bank.loader import load_bank
 from quizapp.extensions import db
-from tests.security.conftest import add_user, app_with_bank, copy_fixture_bank, csrf_token, login
+from tests.helpers import add_user, app_with_bank, copy_fixture_bank, csrf_token, login
 
 VALID_QUESTION = """\
 questions:

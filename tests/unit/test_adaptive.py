@@ -172,9 +172,9 @@ def test_information_of_many_items_is_each_items_fisher_information():
              enumerate([(0.6, -1.0, 0.0), (1.0, 0.0, 0.25), (1.8, 0.9, 0.2), (2.5, 1.5, 0.5)])]
     theta = np.array([-2.0, -0.3, 0.0, 0.8, 2.2])
     rows = _information(items, theta)
-    for item, row in zip(items, rows):
+    for item, row in zip(items, rows, strict=True):
         a, b, c = item.params.a, item.params.b, item.params.c
-        for t, value in zip(theta, row):
+        for t, value in zip(theta, row, strict=True):
             p = c + (1 - c) / (1 + np.exp(-a * (t - b)))
             assert value == pytest.approx(a * a * (1 - p) / p * ((p - c) / (1 - c)) ** 2, rel=1e-9)
         assert fisher_information(item.params, theta) == pytest.approx(row, rel=1e-12)
@@ -185,7 +185,7 @@ def reference_locked(weights, target, items, remaining, top=3):
     step = float(THETA_GRID[1] - THETA_GRID[0])
     share = [min(1.0, max(0.0, (target - (t - step / 2)) / step)) for t in THETA_GRID]
     w = [float(x) / float(sum(weights)) for x in weights]
-    p_gap = sum(x * s for x, s in zip(w, share))
+    p_gap = sum(x * s for x, s in zip(w, share, strict=True))
     if p_gap == 0.5:
         return False
     gap = p_gap > 0.5
@@ -209,10 +209,11 @@ def reference_locked(weights, target, items, remaining, top=3):
         best = sorted(free, key=lambda i: -info(items[i], w))[:max(top, 1)]
         options = []
         for i in best:
-            moved = [x * (p_right(items[i], t) if gap else 1 - p_right(items[i], t)) for x, t in zip(w, THETA_GRID)]
+            moved = [x * (p_right(items[i], t) if gap else 1 - p_right(items[i], t))
+                     for x, t in zip(w, THETA_GRID, strict=True)]
             total = sum(moved)
             moved = [x / total for x in moved]
-            options.append((sum(x * s for x, s in zip(moved, share)), i, moved))
+            options.append((sum(x * s for x, s in zip(moved, share, strict=True)), i, moved))
         after, i, w = min(options) if gap else max(options)
         free.remove(i)
         if (after > 0.5) != gap:

@@ -31,7 +31,7 @@ def simulate(seed, n_items=40, n_persons=1000, density=0.5, c=0.25, reversed_ite
         x = (x + (rng.random((n_persons, n_items)) < p)) / 2
     seen = rng.random((n_persons, n_items)) < density
     persons, js = np.nonzero(seen)
-    responses = [(int(i), 1000 + int(j), float(x[i, j])) for i, j in zip(persons, js)]
+    responses = [(int(i), 1000 + int(j), float(x[i, j])) for i, j in zip(persons, js, strict=True)]
     items = [CalibrationItem(1000 + j, c, float(labels[j])) for j in range(n_items)]
     return items, responses, a, b, labels
 
@@ -125,7 +125,7 @@ def test_few_responses_shrink_towards_the_prior():
     items, responses, _, b_true, labels = simulate(7, n_persons=20, density=0.5)   # about 10 answers per item
     fits = fit_3pl(items, responses)
     assert max(f.n for f in fits) <= 20
-    shift = np.array([abs(f.b - it.b_prior) for f, it in zip(fits, items)])
+    shift = np.array([abs(f.b - it.b_prior) for f, it in zip(fits, items, strict=True)])
     assert shift.max() < 1.0
     assert shift.mean() < 0.7 * np.mean(np.abs(b_true - labels))   # measured: 0.20 vs 0.36
     assert all(0.5 < f.a < 2.0 for f in fits)
@@ -134,7 +134,7 @@ def test_few_responses_shrink_towards_the_prior():
     assert all(f.infit is None and f.point_biserial is None for f in fits)  # too few for fit statistics
     # A tighter prior on b pulls harder.
     tight = fit_3pl(items, responses, b_prior_sd=0.1)
-    assert np.mean([abs(f.b - it.b_prior) for f, it in zip(tight, items)]) < 0.2 * shift.mean()
+    assert np.mean([abs(f.b - it.b_prior) for f, it in zip(tight, items, strict=True)]) < 0.2 * shift.mean()
 
 
 def test_deterministic_and_independent_of_response_order():
@@ -143,7 +143,7 @@ def test_deterministic_and_independent_of_response_order():
     assert fit_3pl(items, responses) == first
     shuffled = [responses[i] for i in np.random.default_rng(1).permutation(len(responses))]
     again = fit_3pl(items, shuffled)
-    for f, g in zip(first, again):
+    for f, g in zip(first, again, strict=True):
         assert (f.key, f.n, f.misfit, f.reasons) == (g.key, g.n, g.misfit, g.reasons)
         assert f.a == pytest.approx(g.a, abs=1e-9) and f.b == pytest.approx(g.b, abs=1e-9)
 
@@ -154,7 +154,7 @@ def test_blocked_processing_matches_one_block(monkeypatch):
     monkeypatch.setattr(calibration._Pairs, "BLOCK_ENTRIES", 64)   # 6 persons per block, rebuilt each time
     monkeypatch.setattr(calibration._Pairs, "CACHE_ENTRIES", 0)
     blocked = fit_3pl(items, responses)
-    for f, g in zip(whole, blocked):
+    for f, g in zip(whole, blocked, strict=True):
         assert (f.n, f.misfit) == (g.n, g.misfit)
         for name in ("a", "b", "se_b", "infit", "point_biserial"):
             assert getattr(f, name) == pytest.approx(getattr(g, name), abs=1e-7)
@@ -406,7 +406,7 @@ def test_infit_is_the_information_weighted_mean_square_at_each_eap():
     items, responses = clamped_and_duplicated()
     fits = fit_3pl(items, responses, a_prior_sd=math.inf, b_prior_sd=math.inf)
     eap, _ = by_hand(items, responses, fits)
-    for j, (it, fit) in enumerate(zip(items, fits)):
+    for it, fit in zip(items, fits, strict=True):
         mine = [(x, fit.c + (1 - fit.c) / (1 + math.exp(-fit.a * (eap[person] - fit.b))))
                 for person, key, x in responses if key == it.key]
         assert fit.n == len(mine)
@@ -418,7 +418,7 @@ def test_point_biserial_is_pearsons_r_of_the_mean_credit_and_the_rest_eap():
     items, responses = clamped_and_duplicated()
     fits = fit_3pl(items, responses, a_prior_sd=math.inf, b_prior_sd=math.inf)
     _, rest = by_hand(items, responses, fits)
-    for it, fit in zip(items, fits):
+    for it, fit in zip(items, fits, strict=True):
         pairs = [v for (person, key), v in rest.items() if key == it.key]
         credit, rest_eap = np.array(pairs).T
         if len(pairs) < calibration.MIN_FIT_RESPONSES or credit.min() == credit.max():
@@ -464,7 +464,7 @@ def test_each_fit_names_its_item_and_answers_after_an_unanswered_or_unknown_one(
     fits = fit_3pl([nobody, *items], [(0, 12345, 1.0), *responses], a_prior_sd=math.inf, b_prior_sd=math.inf)
     assert [(f.key, f.c) for f in fits] == [(99, 0.5)] + [(it.key, it.c) for it in items]
     assert fits[0] == ItemFit(99, 1.0, 1.0, 0.5, 0, None, False, ())
-    for f, g in zip(fits[1:], fit_3pl(items, responses, a_prior_sd=math.inf, b_prior_sd=math.inf)):
+    for f, g in zip(fits[1:], fit_3pl(items, responses, a_prior_sd=math.inf, b_prior_sd=math.inf), strict=True):
         assert (f.key, f.n, f.reasons) == (g.key, g.n, g.reasons)
         assert (f.a, f.b) == pytest.approx((g.a, g.b), abs=1e-9)
 

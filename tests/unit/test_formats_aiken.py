@@ -8,8 +8,7 @@ from quizapp.bank.formats import to_yaml
 from quizapp.bank.formats._common import QUESTION_ORDER
 from quizapp.bank.formats.aiken import import_aiken
 from quizapp.bank.loader import load_bank
-from tests.conftest import FIXTURE_BANK
-from tests.unit.formats_expected import category, todo
+from tests.helpers import FIXTURE_BANK, category, todo
 
 SAMPLE = Path(__file__).parents[1] / "fixtures" / "formats" / "sample.aiken.txt"
 

@@ -13,8 +13,7 @@ from quizapp.bank.formats import ConversionIssue, exporter, importer, to_yaml
 from quizapp.bank.formats._common import QUESTION_ORDER
 from quizapp.bank.formats.gift import export_gift, import_gift
 from quizapp.bank.loader import load_bank
-from tests.conftest import FIXTURE_BANK
-from tests.unit.formats_expected import category, todo
+from tests.helpers import FIXTURE_BANK, category, todo
 
 FORMATS = Path(__file__).parents[1] / "fixtures" / "formats"
 DOCS = FORMATS / "moodle_docs.gift"

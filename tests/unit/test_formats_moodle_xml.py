@@ -12,7 +12,7 @@ from quizapp.bank.formats import to_yaml
 from quizapp.bank.formats._html import html_to_markdown
 from quizapp.bank.formats.moodle_xml import export_moodle_xml, import_moodle_xml
 from quizapp.bank.loader import load_bank
-from tests.conftest import FIXTURE_BANK
+from tests.helpers import FIXTURE_BANK
 
 FORMATS = Path(__file__).parents[1] / "fixtures" / "formats"
 EXPORT = FORMATS / "moodle_export.xml"

@@ -6,7 +6,7 @@ import pytest
 
 from quizapp.bank.formats import exporter, importer
 from quizapp.bank.loader import load_bank
-from tests.conftest import FIXTURE_BANK
+from tests.helpers import FIXTURE_BANK, ODD_BANK
 
 FORMATS = Path(__file__).parents[1] / "fixtures" / "formats"
 ODDITIES = [("aiken", "dialects.aiken.txt"), ("gift", "oddities.gift"), ("moodle-xml", "oddities.xml"),
@@ -47,42 +47,3 @@ def test_every_export_issue_names_the_question_yaml_line(tmp_path, fmt):
     assert result.issues and all(i.line == lines[i.question] and i.source.endswith("odd.yaml") for i in result.issues)
     assert {i.question for i in result.skipped} == {"odd-param", "odd-regex"}
     assert result.written == [q.id for q in questions if q.id not in ("odd-param", "odd-regex")]
-
-
-ODD_BANK = """skill: t.basics
-questions:
-  - id: odd-param
-    type: numeric
-    difficulty: 2
-    params:
-      n: [1, 2]
-    prompt: What is {{n}} + 1?
-    check:
-      python: print({{n}} + 1)
-    explanation: Add one.
-    references: [https://example.org/]
-  - id: odd-regex
-    type: short
-    difficulty: 2
-    prompt: Type some a's.
-    pattern: ^a+$
-    explanation: Any number of a.
-    references: [https://example.org/]
-  - id: odd-unit
-    type: numeric
-    difficulty: 2
-    prompt: How long?
-    answer: 2
-    unit: ms
-    explanation: Two.
-    references: [https://example.org/]
-  - id: odd-case
-    type: short
-    difficulty: 2
-    prompt: Name it
-    answers: [A]
-    pattern: ^A$
-    case_sensitive: true
-    explanation: A.
-    references: [https://example.org/]
-"""

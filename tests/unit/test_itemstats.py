@@ -20,7 +20,7 @@ def textbook_r(xs, ys):
     """Raw-sum Pearson formula: (nΣxy − ΣxΣy) / sqrt((nΣx² − (Σx)²)(nΣy² − (Σy)²))."""
     n = len(xs)
     sx, sy = sum(xs), sum(ys)
-    sxy = sum(x * y for x, y in zip(xs, ys))
+    sxy = sum(x * y for x, y in zip(xs, ys, strict=True))
     sxx, syy = sum(x * x for x in xs), sum(y * y for y in ys)
     return (n * sxy - sx * sy) / math.sqrt((n * sxx - sx * sx) * (n * syy - sy * sy))
 
@@ -87,7 +87,7 @@ def ability_dataset(n=24):
     """n attempts ranked by ability k; four free-entry anchor items answered right above thresholds."""
     out = []
     for k in range(n):
-        for v, threshold in zip((1, 2, 3, 4), (4, 8, 12, 16)):
+        for v, threshold in zip((1, 2, 3, 4), (4, 8, 12, 16), strict=True):
             out.append(resp(k, v, 1.0 if k >= threshold else 0.0))
     return out
 

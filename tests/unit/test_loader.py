@@ -1,5 +1,4 @@
 """The loader's error table: every malformed input gives path:line: q 'id': message."""
-import shutil
 import textwrap
 from pathlib import Path
 
@@ -8,38 +7,7 @@ import yaml
 
 from quizapp.bank import loader as bank_loader
 from quizapp.bank.loader import load_bank
-from tests.conftest import FIXTURE_BANK, FIXTURES
-
-GOOD = """\
-skill: t.basics
-questions:
-  - id: q-good
-    type: single
-    difficulty: 2
-    prompt: Pick b.
-    choices:
-      - text: a
-        feedback: Not a.
-      - text: b
-        correct: true
-    explanation: It is b.
-    references: [https://example.org/b]
-"""
-
-
-@pytest.fixture
-def bank_dir(tmp_path):
-    root = tmp_path / "questions"
-    shutil.copytree(FIXTURE_BANK, root)
-    shutil.rmtree(root / "topics")
-    (root / "topics").mkdir()
-    return root
-
-
-def write(root, text, name="topic.yaml"):
-    path = root / "topics" / name
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
+from tests.helpers import FIXTURES, GOOD, PARAM, write
 
 
 def issues_of(root):
@@ -180,21 +148,6 @@ def test_invalid_utf8_and_bom(bank_dir):
     issues = issues_of(bank_dir)
     # the line of the bad byte (the é of "Pick b\xe9." on line 6), not line 1
     assert any("latin1.yaml:6: not valid UTF-8" in i and "line 6" in i for i in issues), issues
-
-
-PARAM = """\
-skill: t.basics
-questions:
-  - id: q-p
-    type: numeric
-    difficulty: 2
-    params:
-      n: [1, 2]
-    prompt: Double {{n}}?
-    check: {python: n * 2}
-    explanation: E
-    references: [https://example.org]
-"""
 
 
 def test_parameterised_question_loads(bank_dir):

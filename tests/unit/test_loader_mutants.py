@@ -9,7 +9,7 @@ import pytest
 
 from quizapp.bank.loader import load_bank
 from quizapp.bank.schema import CHOICE_LIMITS
-from tests.unit.test_loader import GOOD, PARAM, bank_dir, write  # noqa: F401  (bank_dir is a fixture)
+from tests.helpers import GOOD, PARAM, write
 
 TAIL = "difficulty: 1, prompt: P, explanation: E, references: ['https://example.org']"
 

@@ -121,7 +121,8 @@ def test_estimate_reports_its_target_and_the_expected_shortfall():
     for target in (-0.5, 0.0, 0.7):
         est = post.estimate("a", target)
         assert est.target == target and est.n_items == 2
-        assert est.shortfall == pytest.approx(sum(p * max(0.0, target - t) for p, t in zip(w, THETA_GRID)), abs=1e-12)
+        expected = sum(p * max(0.0, target - t) for p, t in zip(w, THETA_GRID, strict=True))
+        assert est.shortfall == pytest.approx(expected, abs=1e-12)
 
 
 def test_a_long_record_of_answers_stays_a_proper_posterior():
