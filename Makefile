@@ -52,6 +52,7 @@ serve: db
 	QUIZAPP_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py 'quizapp:create_app()'
 
 test: install-test
+	$(BIN)/ruff check quizapp tests bench scripts gunicorn.conf.py
 	$(BIN)/lint-imports
 	$(BIN)/bandit -r quizapp -q -ll
 	$(BIN)/quizapp bank validate
