@@ -7,7 +7,16 @@ import numpy as np
 import pytest
 
 from quizapp.scoring import calibration
-from quizapp.scoring.calibration import CalibrationItem, ItemFit, fit_3pl
+from quizapp.scoring.calibration import (
+    DRIFT,
+    INFIT_HIGH,
+    INFIT_LOW,
+    LOW_A,
+    CalibrationItem,
+    ItemFit,
+    _misfit_reasons,
+    fit_3pl,
+)
 
 LABEL_B = np.array([-1.5, -0.75, 0.0, 0.75, 1.5])
 
@@ -501,3 +510,26 @@ def test_the_point_biserial_leaves_out_persons_without_another_answer():
 
 def test_point_biserial_helper_gives_exactly_zero_without_correlation():
     assert calibration._pearson(np.array([0.0, 1.0, 0.0, 1.0]), np.array([0.0, 0.0, 1.0, 1.0])) == 0.0
+
+
+@pytest.mark.parametrize(("kwargs", "expected"), [
+    # at each threshold exactly, no flag: the rules are "below", "beyond", "negative", "above"
+    ({"a": LOW_A, "b": DRIFT, "pbis": 0.0, "infit": INFIT_HIGH}, []),
+    ({"a": LOW_A, "b": -DRIFT, "pbis": 0.0, "infit": INFIT_LOW}, []),
+    ({"a": LOW_A - 0.01, "b": 0.0, "pbis": None, "infit": None},
+     [f"low discrimination: a = {LOW_A - 0.01:.2f} < {LOW_A}"]),
+    ({"a": 1.0, "b": DRIFT + 0.01, "pbis": None, "infit": None},
+     [f"difficulty far from its label: b = {DRIFT + 0.01:.2f} vs label 0.00"]),
+    ({"a": 1.0, "b": 0.0, "pbis": -0.01, "infit": None},
+     ["negative point-biserial: r = -0.01 (stronger learners do worse)"]),
+    ({"a": 1.0, "b": 0.0, "pbis": None, "infit": INFIT_HIGH + 0.01},
+     [f"noisy responses: infit mean-square {INFIT_HIGH + 0.01:.2f} > {INFIT_HIGH}"]),
+    ({"a": 1.0, "b": 0.0, "pbis": None, "infit": INFIT_LOW - 0.01},
+     [f"too deterministic: infit mean-square {INFIT_LOW - 0.01:.2f} < {INFIT_LOW}"]),
+])
+def test_misfit_reasons_at_and_beyond_each_threshold(kwargs, expected):
+    assert _misfit_reasons(kwargs["a"], kwargs["b"], 0.0, kwargs["pbis"], kwargs["infit"], False) == expected
+
+
+def test_partial_credit_items_are_not_called_too_deterministic():
+    assert _misfit_reasons(1.0, 0.0, 0.0, None, INFIT_LOW - 0.1, True) == []
