@@ -330,6 +330,7 @@ def values(n: int) -> str:
     ([("    type: numeric\n", "    type: short\n"), ("    params:\n", "    answers: [x]\n    pattern: x\n    params:\n")], ["10: q 'q-p': answers: a parameterised question has no fixed key; `check` computes it", "11: q 'q-p': pattern: a parameterised question has no fixed key; `check` computes it"]),
     ([("    check: {python: n * 2}\n", "    requires: numpy\n")], [f"10: q 'q-p': {NEEDS_CHECK}"]),
     ([("    check: {python: n * 2}\n", "    check: {code: n * 2}\n")], ["9: q 'q-p': missing required key 'python'", "9: q 'q-p': unknown key 'code'", f"10: q 'q-p': {NEEDS_CHECK}"]),
+    ([("    check: {python: n * 2}\n", "    check: {python: 3}\n")], ["9: q 'q-p': check: 'python' must be code"]),
     ([("    check: {python: n * 2}\n", "    check: [0]\n")], ["9: q 'q-p': check: must be a mapping like {python: '1 + 1'}", f"10: q 'q-p': {NEEDS_CHECK}"]),
     ([("    params:\n      n: [1, 2]\n", "    params: {}\n")], ["10: q 'q-p': params: must map names to lists of values"]),
     ([("    params:\n      n: [1, 2]\n", "    params: [1, 2]\n")], ["10: q 'q-p': params: must map names to lists of values"]),
