@@ -273,6 +273,7 @@ def test_a_question_that_is_not_a_mapping_is_a_file_issue(root):
     ([("    type: numeric\n", "    type: short\n"), ("    answer: 4\n", "    answers: [four, 4, '4.0']\n    case_sensitive: false\n")], "answers", ["four", "4", "4.0"]),
     ([("    type: numeric\n", "    type: short\n"), ("    answer: 4\n", "    pattern: '^fo+ur$'\n    case_sensitive: true\n")], "pattern", "^fo+ur$"),
     ([("    type: numeric\n", "    type: true_false\n"), ("    answer: 4\n", "    answer: false\n    feedback: It is.\n")], "answer", False),
+    ([("    type: numeric\n", "    type: true_false\n"), ("    answer: 4\n", "    answer: true\n")], "answer", True),
 ])
 def test_a_valid_question_is_stored_as_written(root, replacements, key, value):
     bank, issues, shown = load(root, edit(QUESTION, *replacements))
@@ -354,6 +355,7 @@ def values(n: int) -> str:
     ([("    check: {python: n * 2}\n", "    check: {python: '{{k}} * 2'}\n")], ["10: q 'q-p': params: slot {{k}} is not declared"]),
     ([("    params:\n", "    feedback: F {{k}} {{j}}.\n    params:\n")], ["11: q 'q-p': params: slot {{k}} is not declared", "11: q 'q-p': params: slot {{j}} is not declared"]),
     ([("Double {{n}}?", "Double it?")], [f"6: q 'q-p': {SHOW}"]),
+    ([("    prompt: Double {{n}}?\n", "    prompt: 42\n")], ["6: q 'q-p': prompt: must be non-empty text", f"6: q 'q-p': {SHOW}"]),
     ([("    prompt: Double {{n}}?\n", "    prompt: ''\n")], ["6: q 'q-p': prompt: must be non-empty text", f"6: q 'q-p': {SHOW}"]),
 ])
 def test_params_errors(root, replacements, expected):
