@@ -270,6 +270,7 @@ def test_a_question_that_is_not_a_mapping_is_a_file_issue(root):
     ([("    type: numeric\n", "    type: short\n"), ("    answer: 4\n", "    answers: [four, 4, '4.0']\n    case_sensitive: false\n")], "answers", ["four", "4", "4.0"]),
     ([("    type: numeric\n", "    type: short\n"), ("    answer: 4\n", "    pattern: '^fo+ur$'\n    case_sensitive: true\n")], "pattern", "^fo+ur$"),
     ([("    type: numeric\n", "    type: true_false\n"), ("    answer: 4\n", "    answer: false\n    feedback: It is.\n")], "answer", False),
+    ([("    type: numeric\n", "    type: true_false\n"), ("    answer: 4\n", "    answer: true\n")], "answer", True),
 ])
 def test_a_valid_question_is_stored_as_written(root, replacements, key, value):
     bank, issues, shown = load(root, edit(QUESTION, *replacements))
@@ -327,6 +328,7 @@ def values(n: int) -> str:
     ([("    type: numeric\n", "    type: short\n"), ("    params:\n", "    answers: [x]\n    pattern: x\n    params:\n")], ["10: q 'q-p': answers: a parameterised question has no fixed key; `check` computes it", "11: q 'q-p': pattern: a parameterised question has no fixed key; `check` computes it"]),
     ([("    check: {python: n * 2}\n", "    requires: numpy\n")], [f"10: q 'q-p': {NEEDS_CHECK}"]),
     ([("    check: {python: n * 2}\n", "    check: {code: n * 2}\n")], ["9: q 'q-p': missing required key 'python'", "9: q 'q-p': unknown key 'code'", f"10: q 'q-p': {NEEDS_CHECK}"]),
+    ([("    check: {python: n * 2}\n", "    check: {python: 3}\n")], ["9: q 'q-p': check: 'python' must be code"]),
     ([("    check: {python: n * 2}\n", "    check: [0]\n")], ["9: q 'q-p': check: must be a mapping like {python: '1 + 1'}", f"10: q 'q-p': {NEEDS_CHECK}"]),
     ([("    params:\n      n: [1, 2]\n", "    params: {}\n")], ["10: q 'q-p': params: must map names to lists of values"]),
     ([("    params:\n      n: [1, 2]\n", "    params: [1, 2]\n")], ["10: q 'q-p': params: must map names to lists of values"]),
@@ -350,6 +352,7 @@ def values(n: int) -> str:
     ([("    check: {python: n * 2}\n", "    check: {python: '{{k}} * 2'}\n")], ["10: q 'q-p': params: slot {{k}} is not declared"]),
     ([("    params:\n", "    feedback: F {{k}} {{j}}.\n    params:\n")], ["11: q 'q-p': params: slot {{k}} is not declared", "11: q 'q-p': params: slot {{j}} is not declared"]),
     ([("Double {{n}}?", "Double it?")], [f"6: q 'q-p': {SHOW}"]),
+    ([("    prompt: Double {{n}}?\n", "    prompt: 42\n")], ["6: q 'q-p': prompt: must be non-empty text", f"6: q 'q-p': {SHOW}"]),
     ([("    prompt: Double {{n}}?\n", "    prompt: ''\n")], ["6: q 'q-p': prompt: must be non-empty text", f"6: q 'q-p': {SHOW}"]),
 ])
 def test_params_errors(root, replacements, expected):
@@ -411,6 +414,13 @@ def test_a_skills_file_that_is_not_a_mapping(root):
     assert issues == [f"{shown}:1: expected a mapping with a 'skills' list at the top"] and bank.skills == []
 
 
+@pytest.mark.parametrize("name", ["skills.yaml", "roles.yaml", "courses.yaml", "projects.yaml", "assessments.yaml"])
+def test_a_catalogue_file_that_cannot_be_read_as_yaml(root, name):
+    bank, issues, shown = load(root, f"# the {name}\n{name[:-5]}: [\n  {{id: x}}\n", name)
+    assert issues[-1] == f"{shown}:2: YAML syntax error: while parsing a flow sequence expected ',' or ']', but got '<stream end>'; " \
+                         "what opens at line 2 is never closed (the file ends inside it)"
+
+
 def test_skills_are_stored(root):
     bank, issues, shown = load(root, edit(SKILL_FILE, ("    area: math\n", "    area: math\n    description: Numbers.\n")),
                                "skills.yaml")
@@ -440,6 +450,7 @@ roles:
 @pytest.mark.parametrize("replacements, expected, kept", [
     ([("  - id: r-eng\n", "  - id: R Eng\n")], ["2: role 'R Eng': id: missing or invalid"], []),
     ([("  - id: r-eng\n", "  - idd: r-eng\n")], ["2: role 'None': id: missing or invalid"], []),
+    ([("  - id: r-eng\n", "  - name: X\n    id: R Eng\n  - id: r-eng\n")], ["3: role 'R Eng': id: missing or invalid"], ['r-eng']),
     ([("    name: Engineer\n", "    nme: Engineer\n")], ["2: role 'r-eng': missing required key 'name'", "3: role 'r-eng': unknown key 'nme' (did you mean 'name'?)"], []),
     ([("      t.math: {level: 2, weight: 2, mastery_p: 0.6}\n", "  - {id: r-eng, name: Again, targets: {t.math: 1}}\n")], ["6: role 'r-eng': duplicate role id"], ['r-eng']),
     ([("    targets:\n      t.basics: 3\n      t.math: {level: 2, weight: 2, mastery_p: 0.6}\n", "    targets: {}\n")], ["4: role 'r-eng': targets: must map skill ids to a level 1-5"], []),
@@ -458,6 +469,7 @@ roles:
     ([("mastery_p: 0.6", "mastery_p: 0")], ["6: role 'r-eng': targets: mastery_p of 't.math' must be between 0 and 1"], []),
     ([("mastery_p: 0.6", "mastery_p: half")], ["6: role 'r-eng': targets: mastery_p of 't.math' must be between 0 and 1"], []),
     ([("      t.basics: 3\n", "      t.basics: 9\n      t.nope: 1\n")], ["5: role 'r-eng': targets: level of 't.basics' must be 1-5", "6: role 'r-eng': targets: unknown skill 't.nope'"], []),
+    ([("      t.basics: 3\n", "      t.nope: 1\n      t.basics: 9\n")], ["5: role 'r-eng': targets: unknown skill 't.nope'", "6: role 'r-eng': targets: level of 't.basics' must be 1-5"], []),
     ([("  - id: r-eng\n", "  - 3\n  - id: r-eng\n")], ["2: every entry of 'roles' must be a mapping"], ['r-eng']),
 ])
 def test_roles_file_errors(root, replacements, expected, kept):
@@ -499,6 +511,7 @@ projects:
 
 @pytest.mark.parametrize("replacements, expected, kept", [
     ([("  - id: c-intro\n", "  - id: C Intro\n")], ["2: course 'C Intro': id: missing or invalid"], []),
+    ([("  - id: c-intro\n", "  - title: X\n    id: C Intro\n  - id: c-intro\n")], ["3: course 'C Intro': id: missing or invalid"], ['c-intro']),
     ([("    cost: free\n", "    cost: free\n  - {id: c-intro, title: T, provider: P, url: 'https://x.org', skills: [t.math], level: advanced, hours: 1, cost: paid}\n")], ["10: course 'c-intro': duplicate course id"], ['c-intro']),
     ([("    cost: free\n", "    costs: free\n")], ["2: course 'c-intro': missing required key 'cost'", "9: course 'c-intro': unknown key 'costs' (did you mean 'cost'?)"], []),
     ([("    title: Intro\n", "    title: ''\n")], ["3: course 'c-intro': title: must be non-empty text"], []),
@@ -533,6 +546,7 @@ def test_courses_are_stored(root):
 
 @pytest.mark.parametrize("replacements, expected, kept", [
     ([("  - id: p-app\n", "  - id: 7\n")], ["2: project '7': id: missing or invalid"], []),
+    ([("  - id: p-app\n", "  - title: X\n    id: P\n  - id: p-app\n")], ["3: project 'P': id: missing or invalid"], ['p-app']),
     ([("    url: https://example.org/app\n", "  - {id: p-app, title: T, description: D, skills: [t.math], level: advanced, hours: 1}\n")], ["8: project 'p-app': duplicate project id"], ['p-app']),
     ([("    hours: 10\n", "    hour: 10\n")], ["2: project 'p-app': missing required key 'hours'", "7: project 'p-app': unknown key 'hour' (did you mean 'hours'?)"], []),
     ([("    title: App\n", "    title: ' '\n")], ["3: project 'p-app': title: must be non-empty text"], []),
@@ -541,6 +555,7 @@ def test_courses_are_stored(root):
     ([("    skills: [t.basics]\n", "    skills: [t.mat]\n")], ["5: project 'p-app': skills: unknown skill 't.mat' (did you mean 't.math'?)"], []),
     ([("    level: beginner\n", "    level: easy\n")], ["6: project 'p-app': level: must be one of beginner, intermediate, advanced"], []),
     ([("    hours: 10\n", "    hours: -1\n")], ["7: project 'p-app': hours: must be a positive number"], []),
+    ([("    hours: 10\n", "    hours: 0\n")], ["7: project 'p-app': hours: must be a positive number"], []),
     ([("    hours: 10\n", "    hours: .inf\n")], ["7: project 'p-app': hours: must be a positive number"], []),
     ([("    url: https://example.org/app\n", "    url: example.org\n")], ["8: project 'p-app': url: must be an http(s) URL"], []),
 ])
@@ -574,6 +589,7 @@ assessments:
 
 @pytest.mark.parametrize("replacements, expected, kept", [
     ([("  - id: a-all\n", "  - id: A\n")], ["2: assessment 'A': id: missing or invalid"], []),
+    ([("  - id: a-all\n", "  - name: X\n    id: A\n  - id: a-all\n")], ["3: assessment 'A': id: missing or invalid"], ['a-all']),
     ([("    skills: all\n", "    skills: all\n  - {id: a-all, name: B, role: r-eng, questions: 5, mode: practice, areas: [math]}\n")], ["8: assessment 'a-all': duplicate assessment id"], ['a-all']),
     ([("    name: All\n", "    title: All\n")], ["2: assessment 'a-all': missing required key 'name'", "3: assessment 'a-all': unknown key 'title'"], []),
     ([("    role: r-eng\n", "    role: r-nobody\n")], ["4: assessment 'a-all': role: unknown role 'r-nobody'"], []),
