@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from quizapp.bank.sync import sync_bank
 from quizapp.extensions import db
-from tests.helpers import AuthActions, Learner, dispose_apps, fixture_bank, make_app
+from tests.helpers import AuthActions, Learner, dispose_apps, make_app, with_fixture_bank
 
 
 @pytest.fixture(autouse=True)
@@ -17,11 +16,7 @@ def _dispose_engines():
 
 @pytest.fixture
 def app(tmp_path):
-    app = make_app(tmp_path)
-    with app.app_context():
-        db.create_all()
-        sync_bank(db.session, fixture_bank())
-        db.session.commit()
+    app = with_fixture_bank(make_app(tmp_path))
     yield app
     with app.app_context():
         db.session.remove()

@@ -59,6 +59,15 @@ def fixture_bank():
     return copy.deepcopy(_parsed_fixture_bank())
 
 
+def with_fixture_bank(app):
+    """The app with its tables created and the fixture bank imported, as most app tests start."""
+    with app.app_context():
+        db.create_all()
+        sync_bank(db.session, fixture_bank())
+        db.session.commit()
+    return app
+
+
 _APPS: list = []
 
 

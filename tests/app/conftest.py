@@ -9,7 +9,7 @@ from quizapp.bank.loader import load_bank
 from quizapp.bank.sync import sync_bank
 from quizapp.extensions import db
 from quizapp.models import User
-from tests.helpers import FIXTURE_BANK, fixture_bank, logged_in, make_app, new_postgres_database
+from tests.helpers import FIXTURE_BANK, logged_in, make_app, new_postgres_database, with_fixture_bank
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -21,11 +21,7 @@ def app_on_each_database(request, tmp_path):
         yield request.getfixturevalue("app")
         return
     with new_postgres_database() as url:
-        app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=url)
-        with app.app_context():
-            db.create_all()
-            sync_bank(db.session, fixture_bank())
-            db.session.commit()
+        app = with_fixture_bank(make_app(tmp_path, SQLALCHEMY_DATABASE_URI=url))
         yield app
         with app.app_context():
             db.session.remove()

@@ -8,11 +8,10 @@ from sqlalchemy import select
 
 from quizapp.attempts.settings import ScoringSettings, scoring_settings
 from quizapp.bank.item_parameters import RHO_KEY
-from quizapp.bank.sync import sync_bank
 from quizapp.extensions import db
 from quizapp.models import Attempt, ModelSetting, SkillResult, utcnow
 from quizapp.scoring.adaptive import AdaptiveSettings
-from tests.helpers import Learner, fixture_bank, items_of, make_app, right_answer
+from tests.helpers import Learner, items_of, make_app, right_answer, with_fixture_bank
 
 # P(gap) >= 0 always: every skill with an answer is a gap, however well it was answered.
 EVERYTHING_IS_A_GAP = {"GAP_THRESHOLD": 0.0, "NO_GAP_THRESHOLD": 0.0}
@@ -24,11 +23,7 @@ def app_with(tmp_path):
     made = []
 
     def build(**overrides):
-        app = make_app(tmp_path, **overrides)
-        with app.app_context():
-            db.create_all()
-            sync_bank(db.session, fixture_bank())
-            db.session.commit()
+        app = with_fixture_bank(make_app(tmp_path, **overrides))
         made.append(app)
         return app
 
