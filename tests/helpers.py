@@ -59,6 +59,20 @@ def fixture_bank():
     return copy.deepcopy(_parsed_fixture_bank())
 
 
+@contextlib.contextmanager
+def in_the_learners_browser(app, learner):
+    """A request context carrying the learner's guest cookie, so the hot path's reads (which take the
+    visitor from the session) find the learner's attempt."""
+    from flask import session
+
+    from quizapp.hotpath.identity import GUEST_KEY
+
+    with app.test_request_context():
+        with learner.client.session_transaction() as cookie:
+            session[GUEST_KEY] = cookie[GUEST_KEY]
+        yield
+
+
 def with_fixture_bank(app):
     """The app with its tables created and the fixture bank imported, as most app tests start."""
     with app.app_context():

@@ -30,10 +30,17 @@ class ScoringSettings:
         return AdaptiveSettings(max_items=max_items, skill_cap=self.skill_cap)
 
 
-def scoring_settings() -> ScoringSettings:
-    """This app's settings, built from its config once; the correlation `quizapp calibrate` estimated
-    replaces the configured one when there is one (it can change while the app runs)."""
+def configured_settings() -> ScoringSettings:
+    """This app's settings as its config gives them, built once; no database read (the report's
+    wording needs only the thresholds)."""
     configured = current_app.extensions.get(_EXTENSION)
     if configured is None:
         configured = current_app.extensions[_EXTENSION] = ScoringSettings.from_config(current_app.config)
+    return configured
+
+
+def scoring_settings() -> ScoringSettings:
+    """The settings scoring uses: the configured ones, with the correlation `quizapp calibrate` estimated
+    in place of the configured one when there is one (it can change while the app runs)."""
+    configured = configured_settings()
     return replace(configured, rho=prior_rho(configured.rho))

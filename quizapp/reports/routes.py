@@ -6,7 +6,7 @@ from ..attempts.access import get_own_attempt, guest_token
 from ..attempts.behaviours import behaviour_of
 from ..attempts.lifecycle import load_attempt_items
 from ..attempts.practice import start_gap_practice
-from ..attempts.settings import scoring_settings
+from ..attempts.settings import configured_settings
 from ..questiontypes.review import review_entry
 from ..render.charts import skills_chart
 from . import bp
@@ -66,7 +66,7 @@ def _report_page(attempt, **options) -> str:
     items = load_attempt_items(attempt)
     report = build_report(attempt)
     return render_template("reports/report.html", attempt=attempt, behaviour=behaviour_of(attempt), report=report,
-                           settings=scoring_settings(), chart=skills_chart(report["skills"]),
+                           settings=configured_settings(), chart=skills_chart(report["skills"]),
                            review=[review_entry(i) for i in items], **options)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from quizapp.attempts.lifecycle import MAX_SECONDS_PER_VISIT
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem
-from tests.helpers import items_of, post_later, right_answer, shown_page, wrong_answer
+from tests.helpers import in_the_learners_browser, items_of, post_later, right_answer, shown_page, wrong_answer
 
 
 @pytest.fixture
@@ -122,19 +122,15 @@ def test_a_save_read_before_a_submit_is_refused_as_closed_not_as_final(app, lear
     """A submit shows every key, so the slot is both closed and final by the time the stale save's UPDATE
     runs: the learner must be told the attempt was submitted (AttemptClosed, the closed page), and nothing
     they posted after the submit is stored."""
-    from flask import session
 
     from quizapp.attempts.lifecycle import AttemptClosed, save_answer
     from quizapp.hotpath.attempt_page import get_own_answer_slot
-    from quizapp.hotpath.identity import GUEST_KEY
     from quizapp.questiontypes import get_question_type
 
     learner.start()
     position, definition, _ = items_of(app, learner.public_id)[0]
     response = get_question_type(definition["type"]).parse(right_answer(definition), definition)
-    with app.test_request_context():
-        with learner.client.session_transaction() as cookie:
-            session[GUEST_KEY] = cookie[GUEST_KEY]
+    with in_the_learners_browser(app, learner):
         stale = get_own_answer_slot(learner.public_id, position)   # read while the attempt is open
     assert learner.submit().status_code == 303                      # another tab submits
     with app.test_request_context():
@@ -147,14 +143,10 @@ def test_a_save_read_before_a_submit_is_refused_as_closed_not_as_final(app, lear
 
 def _stale_read(app, learner, position):
     """The slot as an answer post reads it (hotpath/attempt_page.py), for calling save_answer directly."""
-    from flask import session
 
     from quizapp.hotpath.attempt_page import get_own_answer_slot
-    from quizapp.hotpath.identity import GUEST_KEY
 
-    with app.test_request_context():
-        with learner.client.session_transaction() as cookie:
-            session[GUEST_KEY] = cookie[GUEST_KEY]
+    with in_the_learners_browser(app, learner):
         return get_own_answer_slot(learner.public_id, position)
 
 
@@ -211,20 +203,16 @@ def test_the_counted_time_never_moves_back_on_a_replayed_form(app, client, learn
 def test_refusals_name_what_they_refuse_and_a_check_is_stored_as_checked(app, learner):
     """AttemptClosed names the attempt and AnswerFinal the slot, whichever check refuses; "Check answer"
     stores checked (what locks an adaptive answer once the next question was chosen from it)."""
-    from flask import session
 
     from quizapp.attempts.lifecycle import AttemptClosed, save_answer
     from quizapp.hotpath.attempt_page import get_own_answer_slot
-    from quizapp.hotpath.identity import GUEST_KEY
     from quizapp.models import AnswerFinal
     from quizapp.questiontypes import get_question_type
 
     learner.start("drill", mode="practice")
     position, definition, _ = items_of(app, learner.public_id)[0]
     qtype = get_question_type(definition["type"])
-    with app.test_request_context():
-        with learner.client.session_transaction() as cookie:
-            session[GUEST_KEY] = cookie[GUEST_KEY]
+    with in_the_learners_browser(app, learner):
         read = get_own_answer_slot(learner.public_id, position)
         save_answer(read.attempt, read.slot, qtype.parse(right_answer(definition), definition), False,
                     token="check", check=True)
@@ -236,9 +224,7 @@ def test_refusals_name_what_they_refuse_and_a_check_is_stored_as_checked(app, le
                         token="change")
         assert refused.value.args == (final.slot.id,)
     assert learner.submit().status_code == 303
-    with app.test_request_context():
-        with learner.client.session_transaction() as cookie:
-            session[GUEST_KEY] = cookie[GUEST_KEY]
+    with in_the_learners_browser(app, learner):
         closed = get_own_answer_slot(learner.public_id, position)  # read after the submit
         with pytest.raises(AttemptClosed) as refused:
             save_answer(closed.attempt, closed.slot, None, True, token="late")

@@ -15,7 +15,7 @@ from quizapp.extensions import db
 from quizapp.hotpath.attempt_page import get_own_answer_slot
 from quizapp.models import AnswerFinal, Attempt, AttemptItem, utcnow
 from quizapp.questiontypes import get_question_type
-from tests.helpers import csrf_token, items_of, make_app, right_answer, wrong_answer
+from tests.helpers import csrf_token, in_the_learners_browser, items_of, make_app, right_answer, wrong_answer
 
 FINAL = "This answer is final: its key and explanation were shown to you"
 
@@ -73,12 +73,7 @@ def test_a_check_in_another_tab_wins_over_a_save_read_before_it(app, learner):
     learner.start("drill", mode="practice")
     position, definition, _ = items_of(app, learner.public_id)[0]
     qtype = get_question_type(definition["type"])
-    with app.test_request_context():
-        from flask import session
-
-        from quizapp.hotpath.identity import GUEST_KEY  # the learner's guest cookie, so the page read finds the attempt
-        with learner.client.session_transaction() as cookie:
-            session[GUEST_KEY] = cookie[GUEST_KEY]
+    with in_the_learners_browser(app, learner):
         stale = get_own_answer_slot(learner.public_id, position)
         checked = get_own_answer_slot(learner.public_id, position)
         save_answer(checked.attempt, checked.slot, qtype.parse(wrong_answer(definition), definition), False,

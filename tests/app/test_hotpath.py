@@ -6,15 +6,13 @@ import re
 from dataclasses import fields
 from pathlib import Path
 
-from flask import session
 from sqlalchemy import select
 
 import quizapp
 from quizapp.extensions import db
 from quizapp.hotpath.attempt_page import PageAttempt, ShownSlot, get_own_answer_slot, get_own_page
-from quizapp.hotpath.identity import GUEST_KEY
 from quizapp.models import Attempt, AttemptItem
-from tests.helpers import items_of, right_answer
+from tests.helpers import in_the_learners_browser, items_of, right_answer
 
 
 def _orm_value(item: AttemptItem, name: str):
@@ -26,9 +24,7 @@ def test_the_page_reads_give_every_field_as_the_orm_has_it(app, learner):
     learner.start()
     position, definition, _ = items_of(app, learner.public_id)[1]
     assert learner.answer(position, right_answer(definition), flagged=True).status_code == 303
-    with app.test_request_context():
-        with learner.client.session_transaction() as cookie:
-            session[GUEST_KEY] = cookie[GUEST_KEY]
+    with in_the_learners_browser(app, learner):
         page = get_own_page(learner.public_id, position)
         answer = get_own_answer_slot(learner.public_id, position)
         item = db.session.scalars(select(AttemptItem).join(Attempt).where(
