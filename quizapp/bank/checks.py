@@ -20,7 +20,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from .. import sandbox
 from ..scoring.grading import grade_short, numeric_within
-from .loader import QuestionDef
+from .definitions import QuestionDef
 from .params import param_sets
 
 TIMEOUT_SECONDS = 60

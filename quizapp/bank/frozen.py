@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from ..exceptions import BankError
-from .loader import QuestionDef
+from .definitions import QuestionDef
 
 FILE_NAME = "variants.json"
 NOTE = ("Computed keys of parameterised questions, made by `quizapp bank freeze` (it runs each check in the "

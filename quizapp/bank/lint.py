@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Sequence
 
-from .loader import Bank, QuestionDef
+from .definitions import Bank, QuestionDef
 
 ERROR, WARNING = "error", "warning"
 ALL_NONE = re.compile(r"\b(all|none|both|neither) of the above\b|^\W*(all|none) of (these|them)\W*$", re.IGNORECASE)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .loader import Bank
+from .definitions import Bank
 
 
 def bank_stats(bank: Bank) -> dict:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..exceptions import BankError
 from ..models import Assessment, Course, Project, Question, QuestionSkill, QuestionVersion, Role, Skill
-from .loader import Bank, QuestionDef
+from .definitions import Bank, QuestionDef
 
 
 class BankNotValid(BankError):

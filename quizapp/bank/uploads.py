@@ -18,7 +18,9 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from ..exceptions import BankError
-from .loader import MAX_FILE_BYTES, Bank, BankIssue, ParseBudget, load_bank
+from .definitions import Bank, BankIssue
+from .loader import load_bank
+from .yaml_lines import MAX_FILE_BYTES, ParseBudget
 
 YAML_SUFFIXES = (".yaml", ".yml")
 # What one upload may hold, whatever its packing (files in one multipart request, or zips): the

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from quizapp.bank import loader as bank_loader
+from quizapp.bank import yaml_lines
 from quizapp.bank.loader import load_bank
 from tests.helpers import FIXTURES, GOOD, PARAM, write
 
@@ -175,11 +175,11 @@ def test_parameterised_errors(bank_dir, old, new, fragment):
 # --- the libyaml fast path gives what the pure-Python _LineLoader gives ------------------------
 
 REPO = Path(__file__).resolve().parents[2]
-needs_libyaml = pytest.mark.skipif(bank_loader._EventLoader is None, reason="PyYAML built without libyaml")
+needs_libyaml = pytest.mark.skipif(yaml_lines._EventLoader is None, reason="PyYAML built without libyaml")
 
 
 def _slow(text):
-    loader = bank_loader._LineLoader(text)
+    loader = yaml_lines._LineLoader(text)
     try:
         return loader.get_single_data(), loader.duplicate_keys
     finally:
@@ -188,15 +188,15 @@ def _slow(text):
 
 def _shape(value):
     """Data, every recorded line and every coerced scalar's text, as plain values to compare."""
-    if isinstance(value, bank_loader.LineMap):
+    if isinstance(value, yaml_lines.LineMap):
         return ("map", value.line, dict(value.key_lines), dict(value.raw), {k: _shape(v) for k, v in value.items()})
-    if isinstance(value, bank_loader.LineList):
+    if isinstance(value, yaml_lines.LineList):
         return ("list", value.line, list(value.item_lines), dict(value.raw), [_shape(v) for v in value])
     return (type(value).__name__, value)
 
 
 def _same_as_python_loader(text: str) -> None:
-    data, duplicates = bank_loader._load_fast(text)
+    data, duplicates = yaml_lines._load_fast(text)
     expected, expected_duplicates = _slow(text)
     assert _shape(data) == _shape(expected)
     assert duplicates == expected_duplicates
@@ -230,12 +230,12 @@ def test_fast_path_matches_the_python_loader_on_plain_yaml(text):
 ])
 def test_anything_unusual_is_left_to_the_python_loader(tmp_path, text):
     """Anchors, tags, merge keys, deep nesting, errors …: the fast path declines, parse_yaml's result is _LineLoader's."""
-    with pytest.raises((bank_loader._Unsupported, yaml.YAMLError)):
-        bank_loader._load_fast(text)
+    with pytest.raises((yaml_lines._Unsupported, yaml.YAMLError)):
+        yaml_lines._load_fast(text)
     path = tmp_path / "t.yaml"
     path.write_text(text, encoding="utf-8")
     issues = []
-    data = bank_loader.parse_yaml(path, issues)
+    data = yaml_lines.parse_yaml(path, issues)
     try:
         expected, duplicates = _slow(text)
     except yaml.YAMLError:

@@ -1,8 +1,8 @@
-"""Where an unclosed [ or { opens (loader._unclosed_bracket_line): PyYAML reports the end of the file,
+"""Where an unclosed [ or { opens (yaml_lines._unclosed_bracket_line): PyYAML reports the end of the file,
 the author needs the line of the bracket. Quotes and comments do not count."""
 import pytest
 
-from quizapp.bank.loader import _unclosed_bracket_line
+from quizapp.bank.yaml_lines import _unclosed_bracket_line
 
 
 @pytest.mark.parametrize(("text", "line"), [

@@ -11,7 +11,10 @@ import hashlib
 
 import pytest
 
-from quizapp.bank.loader import (
+from quizapp.bank.definitions import QuestionDef, content_hash
+from quizapp.bank.loader import load_bank
+from quizapp.bank.schema import AREAS, CHOICE_LIMITS, MAX_PARAM_COMBINATIONS, TYPE_KEYS
+from quizapp.bank.yaml_lines import (
     MAX_DEPTH,
     MAX_NODES,
     MAX_QUESTIONS_PER_FILE,
@@ -19,13 +22,9 @@ from quizapp.bank.loader import (
     SLOW_PATH_MAX_NODES,
     UPLOAD_MAX_NODES,
     ParseBudget,
-    QuestionDef,
-    content_hash,
     display_path,
-    load_bank,
     parse_yaml,
 )
-from quizapp.bank.schema import AREAS, CHOICE_LIMITS, MAX_PARAM_COMBINATIONS, TYPE_KEYS
 
 SKILLS = "skills:\n  - {id: t.basics, name: Basics, area: python}\n  - {id: t.math, name: Maths, area: math}\n"
 ROLES = "roles:\n  - {id: r-eng, name: Engineer, targets: {t.basics: 3}}\n"
