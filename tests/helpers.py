@@ -218,6 +218,8 @@ def right_answer(definition):
         return "true" if definition["answer"] else "false"
     if t == "numeric":
         return str(definition["answer"])
+    if t == "ordering":
+        return [f"{i}:{i + 1}" for i in range(len(definition["items"]))]
     return definition["answers"][0]
 
 
@@ -231,6 +233,9 @@ def wrong_answer(definition):
         return "false" if definition["answer"] else "true"
     if t == "numeric":
         return str(definition["answer"] + 1000)
+    if t == "ordering":  # reversed: no item is followed by its right successor
+        n = len(definition["items"])
+        return [f"{i}:{n - i}" for i in range(n)]
     return "definitely not it"
 
 

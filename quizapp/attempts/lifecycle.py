@@ -75,10 +75,8 @@ def live_versions(skills: set[str]) -> list[tuple[int, str, list, int]]:
 def new_attempt_item(position: int, version: QuestionVersion, rng: random.Random, reason: str | None = None) -> AttemptItem:
     """An attempt slot for a version, with its choice order and variant drawn now and stored."""
     definition = version.definition
-    order = variant = None
-    if definition["type"] in ("single", "multiple"):
-        order = list(range(len(definition["choices"])))
-        rng.shuffle(order)
+    order = get_question_type(definition["type"]).shuffled_order(definition, rng)
+    variant = None
     if definition.get("variants"):
         variant = rng.randrange(len(definition["variants"]))
     return AttemptItem(position=position, version_id=version.id, choice_order=order, variant=variant, reason=reason)
@@ -123,7 +121,7 @@ def calibrated_params(definition: dict, calibration: dict | None = None) -> Item
     """The 3PL parameters scoring uses for a question (day-one labels until calibrated)."""
     if calibration:
         return ItemParams(calibration["a"], calibration["b"], calibration["c"])
-    return item_params(definition["type"], definition["difficulty"], len(definition.get("choices", ())))
+    return item_params(definition["difficulty"], get_question_type(definition["type"]).guessing_floor(definition))
 
 
 def adaptive_state(attempt: Attempt, rho: float) -> AdaptiveState:

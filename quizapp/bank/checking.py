@@ -34,6 +34,19 @@ class FileChecker:
         return ok
 
 
+class ItemChecker:
+    """One item's view of a FileChecker: its issues carry the item's kind and id."""
+
+    def __init__(self, file: FileChecker, kind: str, item_id: str):
+        self.file, self.kind, self.item_id = file, kind, item_id
+
+    def error(self, line: int, message: str) -> None:
+        self.file.error(line, message, self.kind, self.item_id)
+
+    def keys(self, mapping: LineMap, required: set, optional: set) -> bool:
+        return self.file.keys(mapping, required, optional, self.kind, self.item_id)
+
+
 def closest_match(word: str, options: Iterable[str]) -> str | None:
     match = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.75)
     return match[0] if match else None

@@ -19,7 +19,8 @@ from typing import Iterable, Sequence
 from packaging.requirements import InvalidRequirement, Requirement
 
 from .. import sandbox
-from ..scoring.grading import grade_short, numeric_within
+from ..questiontypes import get_question_type
+from .check_results import text_of
 from .definitions import QuestionDef
 from .params import param_sets
 
@@ -132,73 +133,10 @@ def unmet_requirement(requires: str | None) -> str | None:
     return None if req.specifier.contains(installed, prereleases=True) else f"needs {requires}, found {installed}"
 
 
-def _strip(text: str) -> str:
-    return text.strip().strip("`").strip()
-
-
-def _text_of(result: dict) -> str:
-    return result["text"] if result["kind"] == "stdout" else result["str"]
-
-
-def _number_of(result: dict) -> float | None:
-    value = result.get("plain") if result["kind"] == "value" else result.get("text")
-    if isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def compare(definition: dict, result: dict, key=None) -> str | None:
-    """None when the check's result agrees with the key, else a message saying how it differs."""
-    qtype = definition["type"]
-    shown = result.get("repr") or repr(result.get("text"))
-    if qtype == "numeric":
-        number = _number_of(result)
-        answer = definition["answer"] if key is None else key
-        if number is None:
-            return f"check gave {shown}, not a number"
-        if not numeric_within(number, answer, definition.get("tolerance")):
-            return f"check gave {number:g}, the key is {answer:g}"
-        return None
-    if qtype == "short":
-        text = _text_of(result)
-        accepted = definition if key is None else {**definition, "answers": [key]}
-        if grade_short(accepted, {"text": text}).fraction < 1:
-            return f"check gave {text!r}, which the key does not accept"
-        return None
-    if qtype == "true_false":
-        value = result.get("plain") if result["kind"] == "value" else {"True": True, "False": False}.get(result["text"])
-        if value is not definition["answer"]:
-            return f"check gave {shown}, the key is {definition['answer']}"
-        return None
-    if qtype == "single":
-        key_text = next(_strip(c["text"]) for c in definition["choices"] if c["correct"])
-        got = {result["repr"], result["str"]} if result["kind"] == "value" else {result["text"]}
-        if isinstance(result.get("plain"), str):
-            got.add(json.dumps(result["plain"]))  # authors write "bcd" as often as 'bcd'
-        # Inline code marks inside a choice ("It raises `ValueError`") are formatting, not content.
-        if key_text.replace("`", "") not in {_strip(g).replace("`", "") for g in got}:
-            return f"check gave {shown}, the marked choice is {key_text!r}"
-        return None
-    if qtype == "multiple":
-        keys = {_strip(c["text"]) for c in definition["choices"] if c["correct"]}
-        plain = result.get("plain")
-        got = ({_strip(str(v)) for v in plain} if isinstance(plain, list)
-               else {_strip(line) for line in _text_of(result).splitlines() if line.strip()})
-        if got != keys:
-            return f"check gave {sorted(got)}, the marked choices are {sorted(keys)}"
-        return None
-    return f"no comparison rule for type {qtype!r}"
-
-
-def variant_key(definition: dict, result: dict):
-    """The key a parameterised item's check produced for one combination (number or text)."""
-    if definition["type"] == "numeric":
-        return _number_of(result)
-    text = _text_of(result)
-    return text if text else None
+    """None when the check's result agrees with the key (or `key`, a variant's), else a message
+    saying how it differs; the question's type knows how its key is proved."""
+    return get_question_type(definition["type"]).check_problem(definition, result, key)
 
 
 def run_check(question: QuestionDef, untrusted: bool = False) -> CheckOutcome:
@@ -224,9 +162,9 @@ def run_check(question: QuestionDef, untrusted: bool = False) -> CheckOutcome:
         if result["kind"] == "error":
             return CheckOutcome(question, "error", f"check raised {result['error']}{where}")
         if d.get("params"):
-            key = variant_key(d, result)
+            key = get_question_type(d["type"]).variant_key(result)
             if key is None:
-                return CheckOutcome(question, "failed", f"check gave no usable key{where} ({_text_of(result)!r})")
+                return CheckOutcome(question, "failed", f"check gave no usable key{where} ({text_of(result)!r})")
             variants.append({"params": env, "key": key})
         else:
             problem = compare(d, result)

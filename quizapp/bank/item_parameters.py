@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Attempt, AttemptItem, ItemCalibration, ModelSetting, QuestionVersion, utcnow
-from ..scoring.ability import DIFFICULTY_B, Observation, estimate, guessing_floor, item_params
+from ..questiontypes import get_question_type
+from ..scoring.ability import DIFFICULTY_B, Observation, estimate, item_params
 from ..scoring.calibration import CalibrationItem, ItemFit, fit_3pl
 
 MIN_ATTEMPTS_FOR_RHO = 200
@@ -54,7 +55,7 @@ def calibrate() -> CalibrationSummary:
         by_skill[v.skills[0]].append(v)
     for skill, skill_versions in sorted(by_skill.items()):
         keys = {v.id for v in skill_versions}
-        items = [CalibrationItem(v.id, guessing_floor(v.qtype, len(v.definition.get("choices", ()))),
+        items = [CalibrationItem(v.id, get_question_type(v.qtype).guessing_floor(v.definition),
                                  DIFFICULTY_B[v.difficulty]) for v in skill_versions]
         fits = fit_3pl(items, [(r.attempt_id, r.version_id, r.credit) for r in rows if r.version_id in keys])
         summary.fits.extend(fits)
@@ -84,7 +85,7 @@ def estimate_rho(rows, versions) -> tuple[float | None, str]:
     per_attempt: dict[int, dict[str, list[Observation]]] = defaultdict(lambda: defaultdict(list))
     for r in rows:
         v = versions[r.version_id]
-        params = item_params(v.qtype, v.difficulty, len(v.definition.get("choices", ())))
+        params = item_params(v.difficulty, get_question_type(v.qtype).guessing_floor(v.definition))
         per_attempt[r.attempt_id][v.skills[0]].append(Observation(params, r.credit))
     estimates: dict[str, dict[int, tuple[float, float]]] = defaultdict(dict)
     for attempt_id, skills in per_attempt.items():

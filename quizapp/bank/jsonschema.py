@@ -1,4 +1,4 @@
-"""The question-file JSON Schema, generated from bank/schema.py (the loader's own key sets).
+"""The question-file JSON Schema, generated from bank/schema.py and the question types' keys.
 
 Editors use it for completion and inline errors (see the README); the loader stays the
 authority, because some rules (unique ids, one correct choice, skills that exist) span
@@ -6,20 +6,16 @@ more than one mapping.
 """
 from __future__ import annotations
 
+from ..questiontypes import QUESTION_TYPES, QuestionType
 from . import schema
 
 
-def question_schema(qtype: str) -> dict:
-    required, optional = schema.TYPE_KEYS[qtype]
-    keys = schema.QUESTION_COMMON_REQUIRED | schema.QUESTION_COMMON_OPTIONAL | required | optional
-    properties = {k: schema.QUESTION_KEY_SCHEMAS[k] for k in sorted(keys)}
-    properties["type"] = {"const": qtype}
-    if qtype == "true_false":
-        properties["answer"] = {"type": "boolean"}
-    elif qtype == "numeric":
-        properties["answer"] = {"type": "number"}
-    return {"type": "object", "properties": properties, "additionalProperties": False,
-            "required": sorted(schema.QUESTION_COMMON_REQUIRED | (required - {"answer"} if qtype == "numeric" else required))}
+def question_schema(qt: QuestionType) -> dict:
+    required = set(schema.QUESTION_COMMON_REQUIRED | qt.required_keys) - {qt.parameterised_key}
+    keys = schema.QUESTION_COMMON_REQUIRED | schema.QUESTION_COMMON_OPTIONAL | qt.required_keys | qt.optional_keys
+    known = {**schema.QUESTION_KEY_SCHEMAS, **qt.key_schemas, "type": {"const": qt.name}}
+    properties = {k: known[k] for k in sorted(keys)}
+    return {"type": "object", "properties": properties, "additionalProperties": False, "required": sorted(required)}
 
 
 def file_schema() -> dict:
@@ -35,7 +31,7 @@ def file_schema() -> dict:
             "skill": {"type": "string", "pattern": schema.SKILL_ID_PATTERN.pattern,
                       "description": "Default skill of the questions below."},
             "questions": {"type": "array", "items": {
-                "oneOf": [question_schema(t) for t in schema.TYPE_KEYS],
+                "oneOf": [question_schema(t) for t in QUESTION_TYPES.values()],
             }},
         },
     }

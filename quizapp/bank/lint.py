@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Sequence
 
+from ..questiontypes import get_question_type
 from .definitions import Bank, QuestionDef
 
 ERROR, WARNING = "error", "warning"
@@ -58,8 +59,8 @@ def lint_question(q: QuestionDef, today: dt.date, max_age_days: int) -> list[Lin
             add(ERROR, f"choice {i} is an 'all/none of the above' option; write a real distractor")
         if not choice["correct"] and not choice.get("feedback"):
             add(ERROR, f"choice {i} is wrong but has no feedback naming the misconception")
-    if q.qtype == "numeric" and not d.get("check"):
-        add(ERROR, "numeric item without a `check` to prove its key")
+    if get_question_type(q.qtype).key_needs_check and not d.get("check"):
+        add(ERROR, f"{q.qtype} item without a `check` to prove its key")
     if "reviewed" not in d:
         add(ERROR, "no `reviewed:` date")
     elif (today - dt.date.fromisoformat(d["reviewed"])).days > max_age_days:
@@ -73,7 +74,7 @@ def lint_question(q: QuestionDef, today: dt.date, max_age_days: int) -> list[Lin
 
 def lint_file(path: str, questions: Sequence[QuestionDef]) -> list[LintFinding]:
     """Per-file patterns over the single-choice items: key position and key length."""
-    singles = [q for q in questions if q.qtype == "single"]
+    singles = [q for q in questions if get_question_type(q.qtype).one_key]
     out = []
     if len(singles) >= 6:
         positions = Counter(next(i for i, c in enumerate(q.definition["choices"]) if c["correct"]) for q in singles)

@@ -29,8 +29,11 @@ def resolve(definition: dict, variant: int | None) -> dict:
     for key in ("prompt", "explanation", "feedback"):
         if key in resolved:
             resolved[key] = fill(resolved[key], values)
-    if definition["type"] == "numeric":
-        resolved["answer"] = float(chosen["key"])
+    # The key's own kind says what it sets: a number is the answer of a numeric question, a text
+    # the one accepted answer of a short one (QuestionType.variant_key made it, bank freeze stored it).
+    key = chosen["key"]
+    if isinstance(key, (int, float)) and not isinstance(key, bool):
+        resolved["answer"] = float(key)
     else:
-        resolved["answers"] = [str(chosen["key"])]
+        resolved["answers"] = [str(key)]
     return resolved

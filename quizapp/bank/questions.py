@@ -2,79 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
+from ..questiontypes import QUESTION_TYPES, QuestionType
 from . import schema
-from .checking import (
-    FileChecker,
-    closest_match,
-    coercion_hint,
-    is_number,
-    is_text,
-    line_of,
-    number_as_written,
-    text_as_written,
-)
+from .checking import FileChecker, ItemChecker, closest_match, coercion_hint, is_text, line_of, number_as_written
 from .definitions import BankIssue, QuestionDef, content_hash
 from .yaml_lines import MAX_ISSUES, MAX_QUESTIONS_PER_FILE, LineList, LineMap, ParseBudget, display_path, parse_yaml
 
-
-def _check_choices(ck: FileChecker, q: LineMap, qid: str, qtype: str) -> list[dict] | None:
-    choices = q.get("choices")
-    if not isinstance(choices, LineList):
-        ck.error(line_of(q, "choices"), "choices: must be a list of {text, correct, feedback}", "q", qid)
-        return None
-    low, high = schema.CHOICE_LIMITS[qtype]
-    if not low <= len(choices) <= high:
-        ck.error(line_of(q, "choices"), f"choices: a {qtype} question needs {low}-{high} choices, found {len(choices)}",
-                 "q", qid)
-    normalised, seen = [], set()
-    for choice, line in zip(choices, choices.item_lines, strict=True):
-        if not isinstance(choice, LineMap):
-            ck.error(line, "choices: every choice must be a mapping with 'text'", "q", qid)
-            continue
-        ck.keys(choice, schema.CHOICE_KEYS_REQUIRED, schema.CHOICE_KEYS_OPTIONAL, "q", qid)
-        text, why = text_as_written(choice, "text", choice.get("text"))
-        if not is_text(text):
-            ck.error(line_of(choice, "text"), "choices: 'text' must be non-empty text"
-                     + (f": {why}" if why else " (quote values like yes/no/true, 3.10, 014 or 1:30)"), "q", qid)
-            continue
-        if text.strip() in seen:
-            ck.error(line, f"choices: duplicate choice text {text.strip()!r}", "q", qid)
-        seen.add(text.strip())
-        correct = choice.get("correct", False)
-        if not isinstance(correct, bool):
-            ck.error(line_of(choice, "correct"), "choices: 'correct' must be true or false", "q", qid)
-            correct = False
-        feedback = choice.get("feedback")
-        if feedback is not None and not is_text(feedback):
-            ck.error(line_of(choice, "feedback"), "choices: 'feedback' must be text", "q", qid)
-            feedback = None
-        entry = {"text": text, "correct": correct}
-        if feedback:
-            entry["feedback"] = feedback
-        normalised.append(entry)
-    n_correct = sum(c["correct"] for c in normalised)
-    if qtype == "single" and normalised and n_correct != 1:
-        msg = "no choice is marked correct" if n_correct == 0 else f"{n_correct} choices are marked correct; a single question has exactly one"
-        ck.error(line_of(q, "choices"), f"choices: {msg}", "q", qid)
-    if qtype == "multiple" and normalised and n_correct == 0:
-        ck.error(line_of(q, "choices"), "choices: no choice is marked correct", "q", qid)
-    return normalised
-
-
-def _parse_tolerance(value: Any) -> dict | None:
-    if isinstance(value, bool):
-        return None
-    if is_number(value) and value >= 0:
-        return {"kind": "abs", "value": float(value)}
-    if isinstance(value, str):
-        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%\s*", value)
-        if m:
-            return {"kind": "rel", "value": float(m.group(1))}
-    return None
+_PARAMETERISED_KEYS = {t.parameterised_key for t in QUESTION_TYPES.values()}
+_ANY_TYPE_KEYS = set().union(*(t.required_keys | t.optional_keys for t in QUESTION_TYPES.values()))
 
 
 def _check_question(ck: FileChecker, q: Any, line: int, file_skill: str | None,
@@ -90,15 +28,16 @@ def _check_question(ck: FileChecker, q: Any, line: int, file_skill: str | None,
                  "q", shown)
         qid = shown
     qtype = q.get("type")
-    if not isinstance(qtype, str) or qtype not in schema.TYPE_KEYS:
-        ck.error(line_of(q, "type"), f"type: {qtype!r} is not one of {', '.join(schema.TYPE_KEYS)}", "q", qid)
-        ck.keys(q, schema.QUESTION_COMMON_REQUIRED,
-                schema.QUESTION_COMMON_OPTIONAL | set().union(*(r | o for r, o in schema.TYPE_KEYS.values())), "q", qid)
+    qt = QUESTION_TYPES.get(qtype) if isinstance(qtype, str) else None
+    if qt is None:
+        ck.error(line_of(q, "type"), f"type: {qtype!r} is not one of {', '.join(QUESTION_TYPES)}", "q", qid)
+        ck.keys(q, schema.QUESTION_COMMON_REQUIRED, schema.QUESTION_COMMON_OPTIONAL | _ANY_TYPE_KEYS, "q", qid)
         return None
-    required, optional = schema.TYPE_KEYS[qtype]
-    if "params" in q:
-        required = required - {"answer"}
-    ck.keys(q, schema.QUESTION_COMMON_REQUIRED | required, schema.QUESTION_COMMON_OPTIONAL | optional, "q", qid)
+    required = set(qt.required_keys)
+    if "params" in q:  # its check computes the key (and params on a type that has none is the one issue)
+        required -= _PARAMETERISED_KEYS
+    ck.keys(q, schema.QUESTION_COMMON_REQUIRED | required, schema.QUESTION_COMMON_OPTIONAL | qt.optional_keys,
+            "q", qid)
 
     definition: dict[str, Any] = {"type": qtype}
     difficulty = q.get("difficulty")
@@ -138,71 +77,9 @@ def _check_question(ck: FileChecker, q: Any, line: int, file_skill: str | None,
                 ck.error(line_of(q, "references"), f"references: {ref!r} is not an http(s) URL", "q", qid)
         definition["references"] = [r for r in refs if isinstance(r, str)]
 
-    if qtype in ("single", "multiple") and "choices" in q:
-        definition["choices"] = _check_choices(ck, q, qid, qtype) or []
-    elif qtype == "true_false" and "answer" in q:
-        if not isinstance(q["answer"], bool):
-            ck.error(line_of(q, "answer"), "answer: must be true or false", "q", qid)
-        definition["answer"] = bool(q["answer"])
-    elif qtype == "numeric" and "answer" in q:
-        answer = q["answer"]
-        if why := number_as_written(q, "answer", answer):
-            ck.error(line_of(q, "answer"), f"answer: {why}", "q", qid)
-            answer = 0.0
-        elif not is_number(answer):
-            ck.error(line_of(q, "answer"), f"answer: must be a number, not {answer!r}", "q", qid)
-            answer = 0.0
-        definition["answer"] = float(answer)
-        if "tolerance" in q:
-            tolerance = _parse_tolerance(q["tolerance"])
-            if why := number_as_written(q, "tolerance", q["tolerance"]):
-                ck.error(line_of(q, "tolerance"), f"tolerance: {why}", "q", qid)
-            elif tolerance is None:
-                ck.error(line_of(q, "tolerance"), "tolerance: use a non-negative number (absolute) or a percentage like '1%'",
-                         "q", qid)
-            else:
-                definition["tolerance"] = tolerance
-        if "unit" in q:
-            if not is_text(q["unit"]):
-                ck.error(line_of(q, "unit"), f"unit: must be text{coercion_hint(q, 'unit')}", "q", qid)
-            else:
-                definition["unit"] = q["unit"]
-    elif qtype == "short":
-        answers = q.get("answers", LineList())
-        if not isinstance(answers, LineList):
-            ck.error(line_of(q, "answers"), "answers: must be a list of accepted texts", "q", qid)
-            answers = []
-        texts = []
-        for index, (answer, answer_line) in enumerate(zip(answers, answers.item_lines if answers else [], strict=True)):
-            text, why = text_as_written(answers, index, answer)
-            if text is None:
-                ck.error(answer_line, "answers: every accepted answer must be text" + (f": {why}" if why else ""),
-                         "q", qid)
-            else:
-                texts.append(text)
-        answers = texts
-        if answers:
-            definition["answers"] = answers
-        pattern = q.get("pattern")
-        if pattern is not None:
-            try:
-                re.compile(pattern)
-                definition["pattern"] = pattern
-            except (re.error, TypeError) as exc:
-                ck.error(line_of(q, "pattern"), f"pattern: not a valid regular expression ({exc})", "q", qid)
-        if not answers and pattern is None and "params" not in q:
-            ck.error(q.line, "a short question needs 'answers' or 'pattern'", "q", qid)
-        if "case_sensitive" in q:
-            if not isinstance(q["case_sensitive"], bool):
-                ck.error(line_of(q, "case_sensitive"), "case_sensitive: must be true or false", "q", qid)
-            else:
-                definition["case_sensitive"] = q["case_sensitive"]
-
-    if "feedback" in q and qtype in ("true_false", "numeric", "short"):
-        if not is_text(q["feedback"]):
-            ck.error(line_of(q, "feedback"), f"feedback: must be text{coercion_hint(q, 'feedback')}", "q", qid)
-        else:
-            definition["feedback"] = q["feedback"]
+    item = ItemChecker(ck, "q", qid)
+    qt.validate(q, item, definition)
+    qt.validate_feedback(q, item, definition)
 
     if "check" in q:
         check = q["check"]
@@ -230,7 +107,7 @@ def _check_question(ck: FileChecker, q: Any, line: int, file_skill: str | None,
             ck.error(line_of(q, "reviewed"), "reviewed: must be a date YYYY-MM-DD", "q", qid)
 
     if "params" in q:
-        _check_params(ck, q, qid, qtype, definition)
+        _check_params(ck, q, qid, qt, definition)
 
     if len(ck.issues) > before:
         return None
@@ -238,11 +115,12 @@ def _check_question(ck: FileChecker, q: Any, line: int, file_skill: str | None,
                        content_hash(definition))
 
 
-def _check_params(ck: FileChecker, q: LineMap, qid: str, qtype: str, definition: dict) -> None:
+def _check_params(ck: FileChecker, q: LineMap, qid: str, qt: QuestionType, definition: dict) -> None:
     """Parameterised items: declared values, known slots, and a check to compute keys."""
     params, line = q["params"], line_of(q, "params")
-    if qtype not in schema.PARAM_TYPES:
-        ck.error(line, f"params: only {' and '.join(schema.PARAM_TYPES)} questions can be parameterised", "q", qid)
+    if qt.parameterised_key is None:
+        can = [t.name for t in QUESTION_TYPES.values() if t.parameterised_key]
+        ck.error(line, f"params: only {' and '.join(can)} questions can be parameterised", "q", qid)
         return
     for key in ("answer", "answers", "pattern"):
         if key in q:

@@ -15,22 +15,11 @@ QUESTION_FILE_KEYS = {"skill", "questions"}
 QUESTION_COMMON_REQUIRED = {"id", "type", "difficulty", "prompt", "explanation", "references"}
 QUESTION_COMMON_OPTIONAL = {"skills", "check", "requires", "reviewed", "params"}
 
-# Per type: (required keys, optional keys) beyond the common ones.
-TYPE_KEYS = {
-    "single": ({"choices"}, set()),
-    "multiple": ({"choices"}, set()),
-    "true_false": ({"answer"}, {"feedback"}),
-    "numeric": ({"answer"}, {"tolerance", "unit", "feedback"}),
-    "short": (set(), {"answers", "pattern", "case_sensitive", "feedback"}),
-}
-CHOICE_LIMITS = {"single": (2, 8), "multiple": (3, 10)}
-CHOICE_KEYS_REQUIRED = {"text"}
-CHOICE_KEYS_OPTIONAL = {"correct", "feedback"}
+# Each question type adds its own keys (quizapp.questiontypes: required_keys, optional_keys).
 CHECK_KEYS = {"python"}
 DIFFICULTIES = (1, 2, 3, 4, 5)
 
-# Parameterised questions: free-entry only, keys computed by `check` for every combination.
-PARAM_TYPES = ("numeric", "short")
+# Parameterised questions (the types with a parameterised_key): keys computed by `check` for every combination.
 PARAM_NAME_PATTERN = re.compile(r"^[a-z_][a-z0-9_]{0,30}$")
 SLOT_PATTERN = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 MAX_PARAM_COMBINATIONS = 200
@@ -65,12 +54,12 @@ TOP_LEVEL_KEYS = {
     "projects.yaml": "projects",
 }
 
-# JSON Schema fragments for each question key (what editors use for completion and hints).
+# JSON Schema fragments for the keys every question has (what editors use for completion and
+# hints); each question type adds those of its own keys (QuestionType.key_schemas).
 _TEXT = {"type": "string", "minLength": 1}
 _URL = {"type": "string", "pattern": URL_PATTERN.pattern}
 QUESTION_KEY_SCHEMAS = {
     "id": {"type": "string", "pattern": ID_PATTERN.pattern, "description": "Unique across all files; never reused."},
-    "type": {"enum": list(TYPE_KEYS)},
     "difficulty": {"type": "integer", "enum": list(DIFFICULTIES), "description": "1 (easy) … 5 (hard)"},
     "skills": {"type": "array", "items": {"type": "string", "pattern": SKILL_ID_PATTERN.pattern}, "minItems": 1},
     "prompt": {**_TEXT, "description": "Markdown; `code`, fenced blocks and $math$ allowed."},
@@ -81,15 +70,4 @@ QUESTION_KEY_SCHEMAS = {
     "reviewed": {"type": "string", "format": "date"},
     "params": {"type": "object", "additionalProperties": {
         "type": "array", "minItems": 1, "items": {"type": ["string", "number"]}}},
-    "choices": {"type": "array", "items": {
-        "type": "object", "required": sorted(CHOICE_KEYS_REQUIRED), "additionalProperties": False,
-        "properties": {"text": {"type": ["string", "number"]}, "correct": {"type": "boolean"},
-                       "feedback": {**_TEXT, "description": "The misconception behind this wrong option."}}}},
-    "answer": {"type": ["number", "boolean"]},
-    "tolerance": {"oneOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": r"^\d+(\.\d+)?\s*%$"}]},
-    "unit": _TEXT,
-    "feedback": _TEXT,
-    "answers": {"type": "array", "items": {"type": ["string", "number"]}},
-    "pattern": {"type": "string", "format": "regex"},
-    "case_sensitive": {"type": "boolean"},
 }

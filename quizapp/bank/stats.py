@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..questiontypes import get_question_type
 from .definitions import Bank
 
 
@@ -19,7 +20,7 @@ def bank_stats(bank: Bank) -> dict:
         for s in q.skills:
             per_skill[s] += 1
             skill_difficulty.setdefault(s, Counter())[q.difficulty] += 1
-    free = per_type["numeric"] + per_type["short"]
+    free = sum(count for name, count in per_type.items() if get_question_type(name).free_entry)
     total = len(bank.questions)
     return {
         "questions": total,

@@ -16,25 +16,11 @@ MIN_RESPONSES = 20
 
 
 def _picks(definition: dict, response: dict | None) -> tuple[int, ...] | None:
-    if response is None:
-        return None
-    if definition["type"] == "single":
-        return (response["choice"],)
-    if definition["type"] == "multiple":
-        return tuple(response["choices"])
-    if definition["type"] == "true_false":
-        return (0,) if response["value"] else (1,)
-    return None
+    return get_question_type(definition["type"]).picks(definition, response)
 
 
 def _item_info(version: QuestionVersion) -> ItemInfo:
-    d = version.definition
-    if d["type"] in ("single", "multiple"):
-        return ItemInfo(version.id, d["type"], len(d["choices"]),
-                        tuple(i for i, c in enumerate(d["choices"]) if c["correct"]))
-    if d["type"] == "true_false":
-        return ItemInfo(version.id, "true_false", 2, (0,) if d["answer"] else (1,))
-    return ItemInfo(version.id, d["type"], 0, ())
+    return get_question_type(version.definition["type"]).item_info(version.id, version.definition)
 
 
 def item_stat_rows(min_responses: int = MIN_RESPONSES) -> list[dict]:

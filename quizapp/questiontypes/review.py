@@ -33,13 +33,7 @@ def question_review(definition: dict, *, question_id: str, version: int = 0, pos
     """The key, feedback and explanation of one question, with a response if there is one."""
     qt = get_question_type(definition["type"])
     grade = Grade(credit, state) if credit is not None else None
-    choices = []
-    if definition["type"] in ("single", "multiple"):
-        picked = set((response or {}).get("choices", [(response or {}).get("choice")]))
-        for i in order or range(len(definition["choices"])):
-            c = definition["choices"][i]
-            choices.append({"html": render_inline(c["text"]), "correct": c["correct"], "picked": i in picked,
-                            "feedback_html": render_inline(c.get("feedback", ""))})
+    choices = qt.review_options(definition, response, order)
     return ReviewEntry(
         position=position, question_id=question_id, version=version, qtype=definition["type"],
         prompt_html=render_markdown(definition["prompt"]), response_text=qt.describe(definition, response),

@@ -24,7 +24,6 @@ DIFFICULTY_B = {1: -1.5, 2: -0.75, 3: 0.0, 4: 0.75, 5: 1.5}
 # .054 with c = 1/k. Items with enough answers get fitted parameters instead (`quizapp calibrate`).
 DAY_ONE_A = 1.0
 DAY_ONE_GUESS_SHARE = 0.8
-FREE_ENTRY_TYPES = {"numeric", "short"}
 
 
 @dataclass(frozen=True)
@@ -54,18 +53,10 @@ class SkillEstimate:
     n_items: int
 
 
-def guessing_floor(qtype: str, n_choices: int) -> float:
-    """Chance of a right answer by guessing: 1/choices for choice items, 0 for free entry."""
-    if qtype in FREE_ENTRY_TYPES:
-        return 0.0
-    if qtype == "true_false":
-        return 0.5
-    return 1.0 / n_choices if n_choices else 0.0
-
-
-def item_params(qtype: str, difficulty: int, n_choices: int = 0, a: float = DAY_ONE_A) -> ItemParams:
-    """Day-one parameters from a question's type, difficulty label and number of choices."""
-    return ItemParams(a=a, b=DIFFICULTY_B[difficulty], c=DAY_ONE_GUESS_SHARE * guessing_floor(qtype, n_choices))
+def item_params(difficulty: int, guessing_floor: float = 0.0, a: float = DAY_ONE_A) -> ItemParams:
+    """Day-one parameters from a question's difficulty label and its type's guessing floor (the
+    expected credit of a blind guess: 1/choices for a choice item, 0 for free entry)."""
+    return ItemParams(a=a, b=DIFFICULTY_B[difficulty], c=DAY_ONE_GUESS_SHARE * guessing_floor)
 
 
 def p_correct(theta, item: ItemParams):

@@ -33,17 +33,19 @@ Flags (stable codes; only computed when the item is not ``hidden``), in this ord
 ``too_easy``
     facility > 0.9.
 ``too_hard``
-    facility below chance + 0.05 for choice items (chance = 1 / n_choices, so 0.55 for
-    true/false), or below 0.1 for free entry.
+    facility below chance + 0.05 (chance: the expected credit of a blind guess, which the question
+    type gives: 1 / options for single choice, so 0.55 for true/false), or below 0.1 for free entry.
 ``negative_discrimination``
     discrimination < 0: stronger candidates do worse on it; usually a wrong key or a trick.
 ``low_discrimination``
     0 <= discrimination < 0.15.
 ``unused_distractor:<i>``
-    single/multiple only: wrong option ``i`` (index in the question file) was never picked.
-    True/false is left out: nobody picking the wrong truth value is already ``too_easy``.
+    items whose wrong options are written distractors (``ItemInfo.distractors``: single and
+    multiple choice): wrong option ``i`` (index in the question file) was never picked. True/false is
+    left out: nobody picking the wrong truth value is already ``too_easy``.
 ``distractor_beats_key:<i>``
-    single only: in the upper group, wrong option ``i`` was picked more often than the key.
+    items with one right option (``ItemInfo.one_key``): in the upper group, wrong option ``i`` was
+    picked more often than the key.
 
 ``summary_flags_text(code)`` gives the sentence the UI shows for each code.
 """
@@ -54,9 +56,6 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
-
-CHOICE_TYPES = frozenset({"single", "multiple", "true_false"})
-FREE_ENTRY_TYPES = frozenset({"numeric", "short"})
 
 TOO_EASY_ABOVE = 0.9
 CHANCE_MARGIN = 0.05
@@ -86,10 +85,14 @@ class ItemResponse:
 
 @dataclass(frozen=True)
 class ItemInfo:
+    """What statistics need to know of one question version (its question type fills it in)."""
+
     version_id: int
-    qtype: str                      # single | multiple | true_false | numeric | short
-    n_choices: int                  # 0 for free entry; 2 for true_false
-    correct: tuple[int, ...]        # indices of correct choices (true_false: (0,) True, (1,) False)
+    n_options: int                  # options a learner picks among: 0 for free entry, 2 for true/false
+    correct: tuple[int, ...]        # indices of the right options (true/false: (0,) True, (1,) False)
+    chance: float | None            # the expected credit of a blind guess; None for free entry
+    distractors: bool = False       # the wrong options are written distractors: flag one nobody picks
+    one_key: bool = False           # exactly one right option: flag a distractor strong learners prefer
 
 
 @dataclass(frozen=True)
@@ -105,16 +108,15 @@ class ItemStats:
 
 
 def _check_item(item: ItemInfo) -> None:
-    if item.qtype in FREE_ENTRY_TYPES:
-        if item.n_choices != 0 or item.correct:
+    if item.n_options == 0:
+        if item.correct:
             raise ValueError(f"version {item.version_id}: free-entry items have no choices")
-        return
-    if item.qtype not in CHOICE_TYPES:
-        raise ValueError(f"version {item.version_id}: unknown question type {item.qtype!r}")
-    if item.n_choices < 2 or (item.qtype == "true_false" and item.n_choices != 2):
-        raise ValueError(f"version {item.version_id}: {item.n_choices} choices for a {item.qtype} item")
-    if not item.correct or any(not 0 <= i < item.n_choices for i in item.correct):
+    elif item.n_options < 2:
+        raise ValueError(f"version {item.version_id}: {item.n_options} choices for an item with options")
+    elif not item.correct or any(not 0 <= i < item.n_options for i in item.correct):
         raise ValueError(f"version {item.version_id}: correct choices {item.correct!r} out of range")
+    if item.chance is not None and not 0.0 <= item.chance < 1.0:
+        raise ValueError(f"version {item.version_id}: chance {item.chance!r} not in [0, 1)")
 
 
 def _check_response(r: ItemResponse) -> None:
@@ -208,7 +210,7 @@ def _flags(item: ItemInfo, facility: float | None, discrimination: float | None,
     if facility is not None:
         if facility > TOO_EASY_ABOVE:
             flags.append(TOO_EASY)
-        floor = (1.0 / item.n_choices + CHANCE_MARGIN) if item.qtype in CHOICE_TYPES else FREE_ENTRY_TOO_HARD_BELOW
+        floor = FREE_ENTRY_TOO_HARD_BELOW if item.chance is None else item.chance + CHANCE_MARGIN
         if facility < floor:
             flags.append(TOO_HARD)
     if discrimination is not None:
@@ -216,10 +218,10 @@ def _flags(item: ItemInfo, facility: float | None, discrimination: float | None,
             flags.append(NEGATIVE_DISCRIMINATION)
         elif discrimination < LOW_DISCRIMINATION_BELOW:
             flags.append(LOW_DISCRIMINATION)
-    wrong = [i for i in range(item.n_choices) if i not in item.correct]
-    if item.qtype in ("single", "multiple") and option_rates:
+    wrong = [i for i in range(item.n_options) if i not in item.correct]
+    if item.distractors and option_rates:
         flags.extend(f"{UNUSED_DISTRACTOR}:{i}" for i in wrong if option_rates[i] == 0.0)
-    if item.qtype == "single" and upper:
+    if item.one_key and upper:
         key = math.fsum(w for w, r in upper if set(r.picks or ()) & set(item.correct))
         for i in wrong:
             picked = math.fsum(w for w, r in upper if i in (r.picks or ()))
@@ -235,11 +237,11 @@ def _item_stats(item: ItemInfo, answered: Sequence[ItemResponse], rest: dict[tup
     facility = math.fsum(r.credit for r in answered) / n if n else None
 
     option_rates: dict[int, float] = {}
-    if item.qtype in CHOICE_TYPES and n:
-        counts = [0] * item.n_choices
+    if item.n_options and n:
+        counts = [0] * item.n_options
         for r in answered:
             for i in set(r.picks or ()):
-                if not isinstance(i, int) or not 0 <= i < item.n_choices:
+                if not isinstance(i, int) or not 0 <= i < item.n_options:
                     raise ValueError(f"attempt {r.attempt_id}, version {item.version_id}: no choice {i!r}")
                 counts[i] += 1
         option_rates = {i: c / n for i, c in enumerate(counts)}

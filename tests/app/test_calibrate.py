@@ -6,7 +6,8 @@ from quizapp.attempts.lifecycle import observations_by_skill
 from quizapp.bank.item_parameters import prior_rho
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, ItemCalibration, Question, QuestionVersion, utcnow
-from quizapp.scoring.ability import DIFFICULTY_B, guessing_floor
+from quizapp.questiontypes import get_question_type
+from quizapp.scoring.ability import DIFFICULTY_B
 
 
 def add_items(app, per_skill=10):
@@ -39,7 +40,7 @@ def simulate(app, n_attempts, rho=0.6, miskeyed="sim-math-3", seed=3):
             attempt = Attempt(public_id=f"sim{k}", assessment_id="everything", role_id="tester", mode="assessment",
                               question_count=len(versions), status="submitted", submitted_at=utcnow())
             for pos, v in enumerate(versions, start=1):
-                c = guessing_floor(v.qtype, len(v.definition.get("choices", ())))
+                c = get_question_type(v.qtype).guessing_floor(v.definition)
                 t = theta[v.skills[0]] if v.question_id != miskeyed else -theta[v.skills[0]]
                 p = c + (1 - c) / (1 + np.exp(-(t - DIFFICULTY_B[v.difficulty])))
                 credit = float(rng.random() < p)

@@ -10,7 +10,6 @@ from quizapp.scoring.ability import (
     ItemParams,
     Observation,
     estimate,
-    guessing_floor,
     item_params,
     p_correct,
     posterior,
@@ -86,11 +85,11 @@ def test_3pl_formula():
 
 def test_day_one_parameters():
     # a = 1, b from the label, c = 0.8 x chance (MEASUREMENT.md 5.1: "a little below 1/k")
-    assert item_params("single", 3, 4) == ItemParams(1.0, 0.0, pytest.approx(0.2))
-    assert item_params("true_false", 1) == ItemParams(1.0, -1.5, pytest.approx(0.4))
-    assert item_params("numeric", 5) == ItemParams(1.0, 1.5, 0.0)
-    assert guessing_floor("true_false", 0) == 0.5
-    assert guessing_floor("short", 0) == 0.0
+    # (the guessing floors of each question type: tests/unit/test_questiontypes.py)
+    assert item_params(3, 0.25) == ItemParams(1.0, 0.0, pytest.approx(0.2))   # single choice, 4 options
+    assert item_params(1, 0.5) == ItemParams(1.0, -1.5, pytest.approx(0.4))   # true or false
+    assert item_params(5) == ItemParams(1.0, 1.5, 0.0)                         # free entry
+    assert item_params(2, 0.5, a=2.0) == ItemParams(2.0, -0.75, pytest.approx(0.4))
     assert [DIFFICULTY_B[d] for d in range(1, 6)] == [-1.5, -0.75, 0.0, 0.75, 1.5]
 
 
@@ -100,12 +99,6 @@ def test_target_shifts_by_logit_of_mastery():
 
 
 # --- edges found by mutation testing (docs/mutation.md) -----------------------------------------
-
-def test_choice_items_without_a_choice_count_have_no_guessing_floor():
-    assert guessing_floor("single", 0) == 0.0
-    assert guessing_floor("multiple", 4) == 0.25
-    assert item_params("single", 3).c == 0.0
-
 
 def test_target_shift_is_divided_by_the_discrimination():
     assert target_theta(4, 0.67, a=2.0) == pytest.approx(0.75 + math.log(0.67 / 0.33) / 2.0)

@@ -17,7 +17,7 @@ SOURCES = sorted(PACKAGE.rglob("*.py"))
 BUILTIN_EXCEPTIONS = {name for name, value in vars(builtins).items()
                       if isinstance(value, type) and issubclass(value, BaseException)}
 
-# The loader's private control-flow signals: raised and caught inside loader.py only (the fast YAML
+# The YAML parser's private control-flow signals: raised and caught inside bank/yaml_lines.py only (the fast YAML
 # path asks for the slow one; a limit stops parsing), never a domain error a caller sees.
 LOADER_SIGNALS = {"_LimitExceeded", "_Unsupported"}
 
@@ -26,8 +26,8 @@ LOADER_SIGNALS = {"_LimitExceeded", "_Unsupported"}
 BUILTIN_BASES = {
     ("exceptions.py", "QuizappError"): "the root",
     ("exceptions.py", "ConfigurationError"): "RuntimeError: gunicorn prints one raised while it starts and exits 1",
-    ("bank/loader.py", "_LimitExceeded"): "loader-private signal",
-    ("bank/loader.py", "_Unsupported"): "loader-private signal",
+    ("bank/yaml_lines.py", "_LimitExceeded"): "parser-private signal",
+    ("bank/yaml_lines.py", "_Unsupported"): "parser-private signal",
 }
 
 # Every `except` of a broad built-in, and why it is not a domain error: each wraps a library, OS or
@@ -37,7 +37,7 @@ BROAD = {"Exception", "BaseException", "ValueError", "TypeError", "KeyError", "I
          "RuntimeError", "AttributeError", "ArithmeticError", "AssertionError", "NotImplementedError"}
 ALLOWED_BROAD_CATCHES = {
     ("bank/checks.py", "run_snippet", ("ValueError",)): "json.loads of the sandbox's output",
-    ("bank/checks.py", "_number_of", ("TypeError", "ValueError")): "float() of a check's result",
+    ("bank/check_results.py", "number_of", ("TypeError", "ValueError")): "float() of a check's result",
     ("bank/formats/_common.py", "numeric_question", ("ValueError",)): "float() of a source file's answer",
     ("bank/formats/_common.py", "_is_regex", ("re.error", "TypeError")): "re.compile of a source's pattern",
     ("bank/formats/gift.py", "_numeric", ("ValueError",)): "float() of a GIFT range's bounds",
@@ -47,11 +47,11 @@ ALLOWED_BROAD_CATCHES = {
         "codecs: a file's declared encoding that Python does not know",
     ("bank/frozen.py", "load", ("OSError", "ValueError")): "reading and json.loads of variants.json",
     ("bank/item_parameters.py", "prior_rho", ("ValueError",)): "float() of a stored setting",
-    ("bank/loader.py", "_LineLoader.construct_yaml_timestamp", ("ValueError",)): "datetime of 2026-13-45",
-    ("bank/loader.py", "_build_from_events", ("ValueError",)): "datetime of 2026-13-45 (the fast path)",
-    ("bank/loader.py", "_number_as_written", ("ValueError",)): "float() and int() of a number's text",
-    ("bank/loader.py", "display_path", ("ValueError",)): "Path.relative_to",
-    ("bank/loader.py", "_check_question", ("re.error", "TypeError")): "re.compile of a question's pattern",
+    ("bank/yaml_lines.py", "_LineLoader.construct_yaml_timestamp", ("ValueError",)): "datetime of 2026-13-45",
+    ("bank/yaml_lines.py", "_build_from_events", ("ValueError",)): "datetime of 2026-13-45 (the fast path)",
+    ("bank/checking.py", "number_as_written", ("ValueError",)): "float() and int() of a number's text",
+    ("bank/yaml_lines.py", "display_path", ("ValueError",)): "Path.relative_to",
+    ("questiontypes/short.py", "ShortAnswer.validate", ("re.error", "TypeError")): "re.compile of a question's pattern",
     ("bank/provenance.py", "uploaded_ids", ("OSError", "ValueError")): "reading and json.loads of web-uploads.json",
     ("bank/uploads.py", "skill_areas", ("OSError", "yaml.YAMLError", "KeyError", "TypeError")):
         "reading skills.yaml of any shape, for a hint only",
@@ -59,10 +59,10 @@ ALLOWED_BROAD_CATCHES = {
     ("bank/uploads.py", "Staging.load_review", ("OSError", "ValueError")): "reading and json.loads of a review",
     ("migrations/env.py", "get_engine_url", ("AttributeError",)): "Flask-Migrate's template: older SQLAlchemy",
     ("questiontypes/__init__.py", "get_question_type", ("KeyError",)): "the registry's dict lookup",
-    ("questiontypes/__init__.py", "_ChoiceType._index", ("TypeError", "ValueError")): "int() of a posted choice",
-    ("questiontypes/__init__.py", "Numeric.parse", ("ValueError",)): "float() of a posted number",
+    ("questiontypes/choice.py", "ChoiceType._index", ("TypeError", "ValueError")): "int() of a posted choice",
+    ("questiontypes/ordering.py", "Ordering.parse", ("ValueError",)): "int() of a posted position",
+    ("questiontypes/numeric.py", "Numeric.parse", ("ValueError",)): "float() of a posted number",
     ("render/markdown.py", "_math", ("Exception",)): "latex2mathml raises many types on bad input",
-    ("scoring/grading.py", "grade", ("KeyError",)): "the graders' dict lookup",
     ("web/accesslog.py", "JsonAccessLogger.access", ("Exception",)): "a log line must never fail a request",
     ("hotpath/urls.py", "memoized_url_for.url_for", ("TypeError",)): "the cache's hash() of unhashable values",
 }
@@ -107,7 +107,7 @@ def test_every_exception_class_derives_from_quizapp_error():
 def test_the_loader_signals_never_leave_the_loader():
     """No other module names them, so none raises or catches one; that load_bank turns each into an
     issue is tested with the limits (tests/security/test_yaml_limits.py) and the fast path (test_loader.py)."""
-    elsewhere = [_relative(path) for path in SOURCES if _relative(path) != "bank/loader.py"
+    elsewhere = [_relative(path) for path in SOURCES if _relative(path) != "bank/yaml_lines.py"
                  and any(name in path.read_text(encoding="utf-8") for name in LOADER_SIGNALS)]
     assert elsewhere == []
 

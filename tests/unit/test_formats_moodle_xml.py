@@ -444,3 +444,76 @@ def test_export_skips_with_the_reason(definition, reason):
     result = export_moodle_xml([("x", definition)])
     assert (result.text, result.written) == ('<?xml version="1.0" encoding="UTF-8"?>\n<quiz />\n', [])
     assert [(i.line, i.question, i.message) for i in result.issues] == [(0, "x", f"{reason}; not exported")]
+
+
+# --- ordering (Moodle's qtype_ordering) -----------------------------------------------------------
+
+ORDERING = {"type": "ordering", "difficulty": 2, "skills": ["t.basics"],
+            "prompt": "Put the steps of one PyTorch training iteration in order.",
+            "explanation": "Gradients accumulate, so they are zeroed before the backward pass fills them.",
+            "references": ["https://pytorch.org/tutorials/beginner/basics/optimization_tutorial.html"],
+            "items": ["`optimizer.zero_grad()`", "forward pass", "`loss.backward()`", "`optimizer.step()`"],
+            "feedback": "The step uses the gradients the backward pass computed."}
+
+
+def test_an_ordering_question_goes_to_moodle_and_back(tmp_path):
+    result = export_moodle_xml([("rt-order", ORDERING)])
+    assert (result.issues, result.written) == ([], ["rt-order"])
+    question = ET.fromstring(result.text).find("question")
+    assert question.get("type") == "ordering"
+    assert [question.findtext(tag) for tag in ("gradingtype", "selecttype", "layouttype")] == [
+        "RELATIVE_NEXT_EXCLUDE_LAST", "ALL", "VERTICAL"]
+    assert [(a.get("fraction"), a.findtext("text")) for a in question.findall("answer")] == [
+        (f"{place}.0000000", text) for place, text in enumerate(ORDERING["items"], start=1)]
+    back = import_moodle_xml(result.text, "export.xml")
+    assert back.issues == []
+    bank = reload(bank_copy(tmp_path), back.questions)
+    assert bank.ok, [str(i) for i in bank.issues]
+    assert {q.id: q.definition for q in bank.questions}["rt-order"] == ORDERING
+
+
+MOODLE_ORDERING = """<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="ordering">
+    <name><text>Planets</text></name>
+    <questiontext format="html"><text><![CDATA[<p>Order the planets from the Sun outwards.</p>]]></text></questiontext>
+    <generalfeedback format="html"><text></text></generalfeedback>
+    <defaultgrade>1</defaultgrade>
+    <penalty>0.3333333</penalty>
+    <hidden>0</hidden>
+    <idnumber>planets</idnumber>
+    <layouttype>HORIZONTAL</layouttype>
+    <selecttype>RANDOM</selecttype>
+    <selectcount>3</selectcount>
+    <gradingtype>ABSOLUTE_POSITION</gradingtype>
+    <showgrading>SHOW</showgrading>
+    <numberingstyle>none</numberingstyle>
+    <correctfeedback format="html"><text>Your answer is correct.</text></correctfeedback>
+    <partiallycorrectfeedback format="html"><text>Your answer is partially correct.</text></partiallycorrectfeedback>
+    <incorrectfeedback format="html"><text><![CDATA[<p>Mercury is closest.</p>]]></text></incorrectfeedback>
+    <answer fraction="3.0000000" format="moodle_auto_format"><text>Earth</text></answer>
+    <answer fraction="1.0000000" format="moodle_auto_format"><text>Mercury</text></answer>
+    <answer fraction="4.0000000" format="moodle_auto_format"><text>Mars</text></answer>
+    <answer fraction="2.0000000" format="moodle_auto_format"><text>Venus</text></answer>
+  </question>
+</quiz>
+"""
+
+
+def test_a_moodle_ordering_question_is_read_in_the_order_of_its_positions_with_what_differs_reported():
+    result = import_moodle_xml(MOODLE_ORDERING, "planets.xml")
+    [question] = result.questions
+    assert (question["type"], question["items"], question["feedback"]) == (
+        "ordering", ["Mercury", "Venus", "Earth", "Mars"], "Mercury is closest.")
+    assert question["prompt"] == "Order the planets from the Sun outwards."
+    messages = [(i.line, i.message) for i in result.issues]
+    assert (3, "Moodle grades this ordering ABSOLUTE_POSITION; quizapp gives credit for each item directly followed "
+               "by the one that should come next (Moodle's RELATIVE_NEXT_EXCLUDE_LAST)") in messages
+    assert (3, "Moodle showed learners a subset of the items; quizapp shows them all") in messages
+
+
+def test_gift_cannot_carry_an_ordering_question_and_says_so():
+    from quizapp.bank.formats.gift import export_gift
+    result = export_gift([("rt-order", ORDERING)])
+    assert result.written == []
+    assert [i.message for i in result.issues] == ["GIFT has no ordering questions; use Moodle XML; not exported"]

@@ -1,7 +1,8 @@
 import pytest
 
+from quizapp.questiontypes import grade
 from quizapp.scoring.exceptions import InvalidResponse, UnknownQuestionType
-from quizapp.scoring.grading import CORRECT, PARTIAL, WRONG, Grade, grade, normalise_text
+from quizapp.scoring.grading import CORRECT, PARTIAL, WRONG, Grade, normalise_text
 
 SINGLE = {"type": "single", "choices": [{"text": "a", "correct": False}, {"text": "b", "correct": True},
                                         {"text": "c", "correct": False}]}
@@ -132,8 +133,8 @@ def test_unknown_type_says_which_type_and_lists_the_known_ones():
     with pytest.raises(UnknownQuestionType) as caught:
         grade({"type": "essay"}, {})
     assert caught.value.name == "essay"
-    assert caught.value.known == ["multiple", "numeric", "short", "single", "true_false"]
-    assert str(caught.value) == "unknown question type 'essay'; known types: multiple, numeric, short, single, true_false"
+    assert caught.value.known == ["multiple", "numeric", "ordering", "short", "single", "true_false"]
+    assert str(caught.value) == "unknown question type 'essay'; known types: multiple, numeric, ordering, short, single, true_false"
 
 
 def test_multiple_without_picks_earns_nothing():

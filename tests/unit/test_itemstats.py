@@ -26,7 +26,17 @@ def textbook_r(xs, ys):
 
 
 def free(version_id):
-    return ItemInfo(version_id, "numeric", 0, ())
+    return ItemInfo(version_id, 0, (), None)
+
+
+def info(version_id, qtype, n_options, correct):
+    """The ItemInfo each question type gives (the types' own: tests/unit/test_questiontypes.py)."""
+    if qtype in ("numeric", "short"):
+        return ItemInfo(version_id, n_options, correct, None)
+    if qtype == "true_false":
+        return ItemInfo(version_id, n_options, correct, 0.5)
+    return ItemInfo(version_id, n_options, correct, 1 / n_options if n_options else 0.0, distractors=True,
+                    one_key=qtype == "single")
 
 
 def resp(attempt, version, credit, picks=None, seconds=None):
@@ -95,7 +105,7 @@ def ability_dataset(n=24):
 def test_miskeyed_item_gets_negative_discrimination_and_distractor_beats_key():
     # Choice 2 is the real answer but the key says 0: strong attempts (k >= 12) pick 2 and get no credit,
     # weak ones split between 0 (credited) and 1; nobody picks 3.
-    item = ItemInfo(99, "single", 4, (0,))
+    item = info(99, "single", 4, (0,))
     answers = []
     for k in range(24):
         pick = 2 if k >= 12 else (0 if k % 2 == 0 else 1)
@@ -126,7 +136,7 @@ def test_miskeyed_item_gets_negative_discrimination_and_distractor_beats_key():
 
 
 def test_well_keyed_single_item_has_no_distractor_flags():
-    item = ItemInfo(50, "single", 3, (1,))
+    item = info(50, "single", 3, (1,))
     answers = [resp(k, 50, 1.0 if k >= 8 else 0.0, (1,) if k >= 8 else (k % 2 * 2,)) for k in range(24)]
     s = by_id(item_statistics(ITEMS + [item], ability_dataset() + answers))[50]
     assert s.discrimination > 0.5
@@ -134,9 +144,9 @@ def test_well_keyed_single_item_has_no_distractor_flags():
 
 
 def test_unused_distractor():
-    single = ItemInfo(10, "single", 4, (0,))
-    multiple = ItemInfo(11, "multiple", 4, (0, 1))
-    true_false = ItemInfo(12, "true_false", 2, (0,))
+    single = info(10, "single", 4, (0,))
+    multiple = info(11, "multiple", 4, (0, 1))
+    true_false = info(12, "true_false", 2, (0,))
     responses = []
     for a in range(20):
         responses.append(resp(a, 10, 1.0 if a % 3 == 0 else 0.0, ((0, 1, 2)[a % 3],)))
@@ -154,7 +164,7 @@ def test_unused_distractor():
 
 
 def test_true_false_nobody_wrong_is_too_easy_not_unused_distractor():
-    tf = ItemInfo(12, "true_false", 2, (1,))
+    tf = info(12, "true_false", 2, (1,))
     s = item_statistics([tf], [resp(a, 12, 1.0, (1,)) for a in range(25)])[0]
     assert s.facility == 1.0
     assert s.option_rates == {0: 0.0, 1: 1.0}
@@ -162,7 +172,7 @@ def test_true_false_nobody_wrong_is_too_easy_not_unused_distractor():
 
 
 def test_hidden_below_min_responses():
-    item = ItemInfo(5, "single", 4, (0,))
+    item = info(5, "single", 4, (0,))
     few = [resp(a, 5, 1.0, (0,)) for a in range(19)]
     s = item_statistics([item], few)[0]
     assert s.hidden and s.responses == 19
@@ -199,13 +209,13 @@ def test_zero_variance_gives_none_not_nan():
 
 
 def test_no_answers_at_all():
-    item = ItemInfo(7, "single", 3, (0,))
+    item = info(7, "single", 3, (0,))
     s = item_statistics([item], [resp(1, 7, None, None, 12.0)])[0]
     assert s == ItemStats(7, 0, None, None, {}, None, (), True)
 
 
 def test_unanswered_responses_are_ignored():
-    single = ItemInfo(20, "single", 3, (0,))
+    single = info(20, "single", 3, (0,))
     base = ability_dataset() + [resp(k, 20, 1.0 if k % 3 == 0 else 0.0, (k % 3,), 10.0 + k) for k in range(24)]
     noise = [resp(k, 20, None, (2,), 1000.0) for k in range(24, 40)]            # shown, picked, never submitted
     noise += [resp(k, v, None, None, 5.0) for k in range(24, 40) for v in (1, 2, 3, 4)]
@@ -256,7 +266,7 @@ def test_median_time():
     ("numeric", 0, (), 0.10, False),
 ])
 def test_too_hard_uses_chance_level(qtype, n_choices, correct, facility, too_hard):
-    item = ItemInfo(1, qtype, n_choices, correct)
+    item = info(1, qtype, n_choices, correct)
     picks = (0,) if n_choices else None
     responses = [resp(a, 1, facility, picks) for a in range(20)]
     s = item_statistics([item], responses)[0]
@@ -313,9 +323,9 @@ def test_result_order_and_hashability():
     ([free(1)], [resp(1, 1, 1.5)]),                                    # credit out of range
     ([free(1)], [resp(1, 1, float("nan"))]),
     ([free(1)], [resp(1, 1, 1.0, None, -3.0)]),                        # negative time
-    ([ItemInfo(1, "single", 3, (0,))], [resp(1, 1, 0.0, (3,))]),       # choice that does not exist
-    ([ItemInfo(1, "single", 3, (5,))], []),                            # key that does not exist
-    ([ItemInfo(1, "essay", 0, ())], []),
+    ([info(1, "single", 3, (0,))], [resp(1, 1, 0.0, (3,))]),       # choice that does not exist
+    ([info(1, "single", 3, (5,))], []),                            # key that does not exist
+    ([ItemInfo(1, 0, (), 1.0)], []),                                   # chance of a sure thing
     ([free(1), free(1)], []),
 ])
 def test_inconsistent_data_is_rejected(items, responses):
@@ -330,14 +340,13 @@ def test_inconsistent_data_is_rejected(items, responses):
     ([free(1)], [resp(1, 1, 1.5)], "attempt 1, version 1: credit 1.5 not in [0, 1]"),
     ([free(1)], [resp(2, 1, 1.0, None, -3.0)], "attempt 2, version 1: seconds -3.0 is not a duration"),
     ([free(1)], [resp(2, 1, 1.0, None, float("inf"))], "attempt 2, version 1: seconds inf is not a duration"),
-    ([ItemInfo(1, "single", 3, (0,))], [resp(4, 1, 0.0, (3,))], "attempt 4, version 1: no choice 3"),
-    ([ItemInfo(1, "single", 3, (3,))], [], "version 1: correct choices (3,) out of range"),
-    ([ItemInfo(1, "single", 3, ())], [], "version 1: correct choices () out of range"),
-    ([ItemInfo(1, "single", 1, (0,))], [], "version 1: 1 choices for a single item"),
-    ([ItemInfo(1, "true_false", 3, (0,))], [], "version 1: 3 choices for a true_false item"),
-    ([ItemInfo(1, "numeric", 0, (0,))], [], "version 1: free-entry items have no choices"),
-    ([ItemInfo(1, "short", 2, ())], [], "version 1: free-entry items have no choices"),
-    ([ItemInfo(1, "essay", 0, ())], [], "version 1: unknown question type 'essay'"),
+    ([info(1, "single", 3, (0,))], [resp(4, 1, 0.0, (3,))], "attempt 4, version 1: no choice 3"),
+    ([info(1, "single", 3, (3,))], [], "version 1: correct choices (3,) out of range"),
+    ([info(1, "single", 3, ())], [], "version 1: correct choices () out of range"),
+    ([info(1, "single", 1, (0,))], [], "version 1: 1 choices for an item with options"),
+    ([info(1, "numeric", 0, (0,))], [], "version 1: free-entry items have no choices"),
+    ([ItemInfo(1, 0, (), 1.0)], [], "version 1: chance 1.0 not in [0, 1)"),
+    ([ItemInfo(1, 3, (0,), -0.1)], [], "version 1: chance -0.1 not in [0, 1)"),
     ([free(1), free(1)], [], "version 1 listed twice"),
 ])
 def test_inconsistent_data_is_rejected_with_a_message(items, responses, message):
@@ -390,7 +399,7 @@ def test_facility_of_exactly_0_9_is_not_too_easy():
 def upper_group_dataset(picks_of_strong):
     """Ten attempts ranked by an anchor item (credit a/9); item 9 is single-choice (key 0) and the three
     strongest attempts pick `picks_of_strong` (2.7 places: attempts 9, 8 and 0.7 of 7); the others pick the key."""
-    responses, items = [], [free(1), ItemInfo(9, "single", 3, (0,))]
+    responses, items = [], [free(1), info(9, "single", 3, (0,))]
     for a in range(10):
         responses.append(resp(a, 1, a / 9))
         picks = picks_of_strong[9 - a] if a >= 7 else (0,)
@@ -406,7 +415,7 @@ def test_distractor_beats_key_needs_more_picks_than_the_key_in_the_upper_group()
 
 
 def test_distractor_beats_key_is_for_single_choice_items_only():
-    responses, items = [], [free(v) for v in (1, 2, 3, 4)] + [ItemInfo(9, "multiple", 4, (0, 1))]
+    responses, items = [], [free(v) for v in (1, 2, 3, 4)] + [info(9, "multiple", 4, (0, 1))]
     for a in range(10):
         responses += [resp(a, v, 1.0 if a >= 2 * v else 0.0) for v in (1, 2, 3, 4)]
         responses.append(resp(a, 9, 0.0 if a >= 7 else 1.0, (2, 3) if a >= 7 else (0, 1)))

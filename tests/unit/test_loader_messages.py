@@ -13,7 +13,7 @@ import pytest
 
 from quizapp.bank.definitions import QuestionDef, content_hash
 from quizapp.bank.loader import load_bank
-from quizapp.bank.schema import AREAS, CHOICE_LIMITS, MAX_PARAM_COMBINATIONS, TYPE_KEYS
+from quizapp.bank.schema import AREAS, MAX_PARAM_COMBINATIONS
 from quizapp.bank.yaml_lines import (
     MAX_DEPTH,
     MAX_NODES,
@@ -25,10 +25,12 @@ from quizapp.bank.yaml_lines import (
     display_path,
     parse_yaml,
 )
+from quizapp.questiontypes import QUESTION_TYPES
 
 SKILLS = "skills:\n  - {id: t.basics, name: Basics, area: python}\n  - {id: t.math, name: Maths, area: math}\n"
 ROLES = "roles:\n  - {id: r-eng, name: Engineer, targets: {t.basics: 3}}\n"
-TYPES = ", ".join(TYPE_KEYS)
+TYPES = ", ".join(QUESTION_TYPES)
+CHOICE_LIMITS = {"single": (2, 8), "multiple": (3, 10)}
 
 
 @pytest.fixture

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from quizapp.bank.loader import load_bank
-from quizapp.bank.schema import CHOICE_LIMITS
+from quizapp.questiontypes import get_question_type
 from tests.helpers import GOOD, PARAM, write
+
+CHOICE_LIMITS = {"single": (2, 8), "multiple": (3, 10)}
 
 TAIL = "difficulty: 1, prompt: P, explanation: E, references: ['https://example.org']"
 
@@ -88,7 +90,7 @@ def test_the_fewest_and_the_most_choices_allowed_load(bank_dir, qtype):
 
 def test_the_choice_limits_are_the_documented_ones():
     """docs/question-format.md promises 2-8 choices for single and 3-10 for multiple."""
-    assert CHOICE_LIMITS == {"single": (2, 8), "multiple": (3, 10)}
+    assert {name: get_question_type(name).choice_limits for name in CHOICE_LIMITS} == CHOICE_LIMITS
 
 
 # --- parameterised questions: each refusal at its own line, with its own message ----------------------

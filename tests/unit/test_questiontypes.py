@@ -1,17 +1,28 @@
 import pytest
 
-from quizapp.bank.schema import TYPE_KEYS
 from quizapp.questiontypes import QUESTION_TYPES, get_question_type
 from quizapp.scoring.exceptions import InvalidResponse, UnknownQuestionType
-from quizapp.scoring.grading import GRADERS
 
 
-def test_every_schema_type_has_a_registered_class_and_grader():
-    assert set(QUESTION_TYPES) == set(TYPE_KEYS) == set(GRADERS)
+def test_the_registry_holds_each_type_under_its_name():
+    assert list(QUESTION_TYPES) == ["single", "multiple", "true_false", "numeric", "short", "ordering"]
+    assert all(qt.name == name for name, qt in QUESTION_TYPES.items())
+
+
+def four_choices(correct=(0,)):
+    return {"choices": [{"text": t, "correct": i in correct} for i, t in enumerate("abcd")]}
+
+
+@pytest.mark.parametrize("name, definition, floor", [
+    ("single", four_choices(), 0.25), ("multiple", four_choices((0, 1)), 0.25), ("single", {"choices": []}, 0.0),
+    ("single", {}, 0.0), ("true_false", {"answer": True}, 0.5), ("numeric", {"answer": 1.0}, 0.0),
+    ("short", {"answers": ["x"]}, 0.0), ("ordering", {"items": ["a", "b", "c", "d", "e"]}, 0.2)])
+def test_guessing_floor_is_the_expected_credit_of_a_blind_guess(name, definition, floor):
+    assert get_question_type(name).guessing_floor(definition) == pytest.approx(floor)
 
 
 def test_unknown_type_is_a_clear_error():
-    with pytest.raises(UnknownQuestionType, match="known types: multiple, numeric, short, single, true_false"):
+    with pytest.raises(UnknownQuestionType, match="known types: multiple, numeric, ordering, short, single, true_false"):
         get_question_type("essay")
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ...exceptions import BankError
+from ...questiontypes import QUESTION_TYPES
 from .. import schema
 from . import ConversionIssue, ConversionResult, format_number
 from ._html import html_to_markdown
@@ -22,7 +23,7 @@ from ._html import html_to_markdown
 DEFAULT_DIFFICULTY = 3
 NO_EXPLANATION = "no explanation in the source; add one"
 NO_REFERENCES = "no references in the source; add at least one"
-QUESTION_ORDER = ("id", "type", "difficulty", "skills", "prompt", "choices", "answer", "tolerance", "unit",
+QUESTION_ORDER = ("id", "type", "difficulty", "skills", "prompt", "choices", "items", "answer", "tolerance", "unit",
                   "answers", "pattern", "case_sensitive", "feedback", "explanation", "references", "check",
                   "requires", "reviewed")
 # Moodle's stock combined feedback for choice questions: not content, so not worth an issue.
@@ -419,7 +420,7 @@ class _Fact:
     valid: Callable[[Any], bool]
     problem: str                                        # the note when it is not valid; {value!r} is the value
     store: Callable[[dict, Any], Any] = _as_is
-    only: str | None = None                             # the one question type it applies to
+    type_key: bool = False                              # a key of some question types, not of every question
 
 
 _FACTS = {
@@ -429,12 +430,12 @@ _FACTS = {
     "reviewed": _Fact(_is_date, "quizapp reviewed {value!r} is not a date YYYY-MM-DD; ignored"),
     "requires": _Fact(_is_text, 'quizapp requires must be text like "pandas>=2.0"; ignored'),
     "check": _Fact(_is_check, 'quizapp check must be {{"python": code}}; ignored', _copy_check),
-    "unit": _Fact(_is_text, "quizapp unit must be text; ignored", only="numeric"),
+    "unit": _Fact(_is_text, "quizapp unit must be text; ignored", type_key=True),
     "tolerance": _Fact(_is_tolerance, "quizapp tolerance {value!r} is neither a number nor a percentage like '1%'; "
-                                      "ignored", only="numeric"),
+                                      "ignored", type_key=True),
     "pattern": _Fact(_is_regex, "quizapp pattern {value!r} is not a regular expression; ignored", _join_patterns,
-                     only="short"),
-    "case_sensitive": _Fact(_is_bool, "quizapp case_sensitive must be true or false; ignored", only="short"),
+                     type_key=True),
+    "case_sensitive": _Fact(_is_bool, "quizapp case_sensitive must be true or false; ignored", type_key=True),
 }
 
 
@@ -454,8 +455,9 @@ def _apply_fact(question: dict, key: str, value: Any, note: Note) -> None:
     fact = _FACTS.get(key)
     if fact is None:
         note(f"unknown quizapp key {key!r} ignored")
-    elif fact.only is not None and question.get("type") != fact.only:
-        note(f"quizapp {key} applies only to {fact.only} questions; ignored")
+    elif fact.type_key and key not in (qt := QUESTION_TYPES[question["type"]]).optional_keys | qt.required_keys:
+        names = [t.name for t in QUESTION_TYPES.values() if key in t.optional_keys | t.required_keys]
+        note(f"quizapp {key} applies only to {' and '.join(names)} questions; ignored")
     elif not fact.valid(value):
         note(fact.problem.format(value=value))
     else:
@@ -495,13 +497,6 @@ def finish(question: dict, note: Note) -> dict:
     if not question.get("references"):
         question.pop("references", None)
         note(NO_REFERENCES)
-    qtype = question["type"]
-    if qtype in schema.CHOICE_LIMITS:
-        low, high = schema.CHOICE_LIMITS[qtype]
-        count = len(question["choices"])
-        if not low <= count <= high:
-            note(f"a {qtype} question needs {low}-{high} choices, found {count}; fix before importing")
-        texts = [c["text"].strip() for c in question["choices"]]
-        for text in sorted({t for t in texts if texts.count(t) > 1}):
-            note(f"choice {brief(text)} appears twice; fix before importing")
+    for problem in QUESTION_TYPES[question["type"]].import_problems(question):
+        note(f"{problem}; fix before importing")
     return {key: question[key] for key in QUESTION_ORDER if key in question}

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...questiontypes import QUESTION_TYPES
 from . import ConversionIssue, ConversionResult, ExportResult, format_number, located
 from ._common import (
     Answer,
@@ -24,18 +25,15 @@ from ._common import (
     Note,
     NumericAnswer,
     Skip,
-    absolute_tolerance,
     apply_metadata,
     brief,
     choice_question,
-    choice_weights,
     convert_text,
     export_metadata,
     finish,
     numeric_question,
     short_question,
     tag_facts,
-    weight_text,
 )
 
 # Escaped syntax characters become slots (Unicode noncharacters) while the syntax is parsed.
@@ -44,7 +42,7 @@ _ESCAPES = {"~": "\ufdd0", "=": "\ufdd1", "#": "\ufdd2", "{": "\ufdd3", "}": "\u
 _RESERVED = re.compile("[\ufdd0-\ufdd6]")
 _RESTORE = str.maketrans({mark: ("\n" if char == "n" else char) for char, mark in _ESCAPES.items()})
 _FORMAT_MARK = re.compile(r"^\[(html|moodle|plain|markdown)\]")
-_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d*)?)%")
+WEIGHT = re.compile(r"^%(-?\d+(?:\.\d*)?)%")
 _META = re.compile(r"^//\s*quizapp:\s*(.*)$")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _HEADER = ("// Exported from quizapp. Each `// quizapp:` line keeps what GIFT has no field for\n"
@@ -79,7 +77,7 @@ def _literal(raw: str) -> str:
 
 
 def _split_weight(part: str, default: float) -> tuple[float, str]:
-    match = _WEIGHT.match(part)
+    match = WEIGHT.match(part)
     return (float(match.group(1)), part[match.end():]) if match else (default, part)
 
 
@@ -335,7 +333,7 @@ def import_gift(text: str, source: str = "input.gift",
 
 # --- writing ---------------------------------------------------------------------------------
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
     """Moodle's GIFT escaping (\\ ~ = # { } : and line breaks as \\n): each text stays on one line."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     out = text.replace("\\", "\\\\")
@@ -346,48 +344,11 @@ def _escape(text: str) -> str:
 
 
 def _answer_lines(definition: dict, note: Note) -> tuple[str, list[str]]:
-    """The opening brace and the answer lines for one question."""
-    qtype = definition.get("type")
-    feedback = (definition.get("feedback") or "").strip()
-    if qtype in ("single", "multiple"):
-        choices = definition.get("choices") or []
-        lines = []
-        for choice, weight in zip(choices, choice_weights(choices), strict=True):
-            text = _escape(choice["text"])
-            if qtype == "single":
-                marker = "=" if choice.get("correct") else ("~%0%" if _WEIGHT.match(text) else "~")
-            else:
-                marker = f"~%{weight_text(weight)}%"
-            lines.append(f"\t{marker}{text}" + (f"#{_escape(choice['feedback'])}" if choice.get("feedback") else ""))
-        return "{", lines
-    if qtype == "true_false":
-        return "{", [("\tTRUE" if definition.get("answer") else "\tFALSE") + (f"#{_escape(feedback)}" if feedback else "")]
-    if qtype == "numeric":
-        if definition.get("unit"):
-            note(f"GIFT has no units: Moodle will not show '{definition['unit']}' (kept in the quizapp comment)")
-        tolerance = absolute_tolerance(definition)
-        lines = [f"\t={format_number(definition['answer'])}" + (f":{format_number(tolerance)}" if tolerance else "")]
-        return "{#", lines + ([f"\t~#{_escape(feedback)}"] if feedback else [])
-    if qtype == "short":
-        answers = definition.get("answers") or []
-        if not answers:
-            raise Skip("only a regular expression accepts answers, and Moodle short answers need literal ones")
-        if definition.get("pattern"):
-            note("Moodle has no regular-expression answers: it accepts the listed answers only "
-                 "(the pattern is kept in the quizapp comment)")
-        if definition.get("case_sensitive"):
-            note("Moodle's GIFT reader makes short answers case-insensitive (kept in the quizapp comment)")
-        lines = []
-        for answer in answers:
-            text = _escape(answer.replace("*", "\\*"))      # a bare * is a wildcard in Moodle
-            lines.append(f"\t={'%100%' if _WEIGHT.match(text) else ''}{text}")
-        if feedback:
-            lines.append(f"\t=%0%*#{_escape(feedback)}")   # Moodle's "any other answer"
-        if "->" in "".join(lines):
-            raise Skip("an answer or the feedback contains '->', which Moodle's GIFT reader takes for a "
-                       "matching question; use Moodle XML")
-        return "{", lines
-    raise Skip(f"type {qtype!r} cannot be exported")
+    """The opening brace and the answer lines for one question, as its type writes them."""
+    qt = QUESTION_TYPES.get(definition.get("type"))
+    if qt is None:
+        raise Skip(f"type {definition.get('type')!r} cannot be exported")
+    return qt.gift(definition, note)
 
 
 def export_gift(definitions: list[tuple[str, dict]],
@@ -412,9 +373,9 @@ def export_gift(definitions: list[tuple[str, dict]],
             continue
         explanation = (definition.get("explanation") or "").strip()
         lines = [f"// quizapp: {json.dumps(export_metadata(definition), ensure_ascii=False)}",
-                 f"::{qid}::[markdown]{_escape(definition.get('prompt') or '')}{opening}",
+                 f"::{qid}::[markdown]{escape(definition.get('prompt') or '')}{opening}",
                  *answer_lines,
-                 *([f"\t####{_escape(explanation)}"] if explanation else []),
+                 *([f"\t####{escape(explanation)}"] if explanation else []),
                  "}"]
         issues.extend(located(locations, qid, line + 2, message) for message in notes)
         out.append("\n".join(lines) + "\n")

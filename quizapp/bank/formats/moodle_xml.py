@@ -25,7 +25,8 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from . import ConversionIssue, ConversionResult, ExportResult, format_number, located
+from ...questiontypes import QUESTION_TYPES, QuestionType
+from . import ConversionIssue, ConversionResult, ExportResult, located
 from ._common import (
     STOCK_FEEDBACK,
     Answer,
@@ -34,18 +35,15 @@ from ._common import (
     Note,
     NumericAnswer,
     Skip,
-    absolute_tolerance,
     apply_metadata,
     brief,
     choice_question,
-    choice_weights,
     convert_text,
     export_metadata,
     finish,
     numeric_question,
     short_question,
     tag_facts,
-    weight_text,
 )
 
 _FORMATS = {"html": "html", "moodle_auto_format": "moodle", "plain_text": "plain", "markdown": "markdown",
@@ -55,10 +53,8 @@ _UNSUPPORTED = {
     "cloze": "a cloze (embedded answers)", "multianswer": "a cloze (embedded answers)",
     "calculated": "a calculated", "calculatedsimple": "a calculated", "calculatedmulti": "a calculated",
     "randomsamatch": "a random short-answer matching", "ddwtos": "a drag-and-drop", "ddimageortext": "a drag-and-drop",
-    "ddmarker": "a drag-and-drop", "gapselect": "a select-missing-words", "ordering": "an ordering",
+    "ddmarker": "a drag-and-drop", "gapselect": "a select-missing-words"
 }
-_TYPES_OUT = {"single": "multichoice", "multiple": "multichoice", "true_false": "truefalse", "numeric": "numerical",
-              "short": "shortanswer"}
 # Comments and CDATA sections are skipped, so text *about* a DOCTYPE inside CDATA is fine.
 _DECLARATION = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<!(?:DOCTYPE|ENTITY)\b", re.S | re.I)
 _QUESTION_START = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<question\b", re.S)
@@ -185,6 +181,30 @@ def _numeric(question: ET.Element, fmt: str, note: Note) -> dict:
     return result
 
 
+# qtype_ordering's grading types, as its XML writes them (a name) or older files (the number).
+_ORDERING_OURS = {"RELATIVE_NEXT_EXCLUDE_LAST", "1"}
+_ORDERING_ALL_ITEMS = {"ALL", "0", ""}
+
+
+def _ordering(question: ET.Element, fmt: str, note: Note) -> dict:
+    """ordering: the answers in the order of their fraction (Moodle stores each item's position there)."""
+    answers = sorted(question.findall("answer"), key=_fraction)
+    result: dict[str, Any] = {"type": "ordering", "items": [_read(a, fmt) for a in answers]}
+    grading = (question.findtext("gradingtype") or "").strip()
+    if grading and grading not in _ORDERING_OURS:
+        note(f"Moodle grades this ordering {grading}; quizapp gives credit for each item directly followed by the "
+             "one that should come next (Moodle's RELATIVE_NEXT_EXCLUDE_LAST)")
+    if (question.findtext("selecttype") or "").strip() not in _ORDERING_ALL_ITEMS:
+        note("Moodle showed learners a subset of the items; quizapp shows them all")
+    if (feedback := _read(question.find("incorrectfeedback"), fmt)) not in STOCK_FEEDBACK:
+        result["feedback"] = feedback
+    for field, when in (("correctfeedback", "correct"), ("partiallycorrectfeedback", "partially correct")):
+        if (text := _read(question.find(field), fmt)) not in STOCK_FEEDBACK and text != result.get("feedback"):
+            note(f"feedback for any {when} response ({brief(text)}) dropped (quizapp shows one feedback after "
+                 "any answer that is not right)")
+    return result
+
+
 def _is_one(text: str) -> bool:
     try:
         return float(text) == 1
@@ -192,18 +212,22 @@ def _is_one(text: str) -> bool:
         return False
 
 
+# Moodle's question types (qtype plugin names) that quizapp reads, and their readers.
+_READERS = {"multichoice": _choices, "truefalse": _true_false, "shortanswer": _short, "numerical": _numeric,
+            "ordering": _ordering}
+
+
 def _question(element: ET.Element, qtype: str, note: Note) -> tuple[dict, dict]:
     """A <question> as (question dict without id, quizapp facts found in tags and feedback)."""
     if qtype in _UNSUPPORTED:
         raise Skip(f"{_UNSUPPORTED[qtype]} question has no quizapp equivalent")
-    if qtype not in ("multichoice", "truefalse", "shortanswer", "numerical"):
+    if qtype not in _READERS:
         raise Skip(f"the Moodle question type {qtype!r} has no quizapp equivalent")
     if element.find(".//file") is not None:
         raise Skip("has files embedded in the XML (e.g. images); files are not supported")
     text_node = element.find("questiontext")
     fmt = ((text_node.get("format") if text_node is not None else None) or "html").strip()
-    readers = {"multichoice": _choices, "truefalse": _true_false, "shortanswer": _short, "numerical": _numeric}
-    question = readers[qtype](element, fmt, note)
+    question = _READERS[qtype](element, fmt, note)
     question["prompt"] = _read(text_node, fmt)
 
     facts: dict[str, Any] = {}
@@ -315,17 +339,17 @@ def import_moodle_xml(data: str | bytes, source: str = "input.xml",
 
 # --- writing ---------------------------------------------------------------------------------
 
-def _text(parent: ET.Element, tag: str, value: str, fmt: str | None = None) -> ET.Element:
+def text_element(parent: ET.Element, tag: str, value: str, fmt: str | None = None) -> ET.Element:
     """<tag format="…"><text>value</text></tag>, Moodle's shape for every text field."""
     node = ET.SubElement(parent, tag, {"format": fmt} if fmt else {})
     ET.SubElement(node, "text").text = value.strip()
     return node
 
 
-def _answer(parent: ET.Element, fraction: str, text: str, feedback: str = "", fmt: str | None = None) -> None:
+def answer_element(parent: ET.Element, fraction: str, text: str, feedback: str = "", fmt: str | None = None) -> None:
     node = ET.SubElement(parent, "answer", {"fraction": fraction, **({"format": fmt} if fmt else {})})
     ET.SubElement(node, "text").text = text
-    _text(node, "feedback", feedback or "", "markdown")
+    text_element(node, "feedback", feedback or "", "markdown")
 
 
 def _references_html(references: list[str]) -> str:
@@ -346,94 +370,39 @@ def _strings(value: Any):
 
 def _export_question(qid: str, definition: dict, note: Note) -> ET.Element:
     """One <question>: the fields every type has, the answers of its type, then quizapp's facts as tags."""
-    qtype = definition.get("type")
-    _check_exportable(qtype, definition)
-    question = ET.Element("question", type=_TYPES_OUT[qtype])
-    _common_fields(question, qid, definition)
-    _ANSWER_WRITERS[qtype](question, definition, note)
+    qt = _check_exportable(definition)
+    question = ET.Element("question", type=qt.moodle_type)
+    _common_fields(question, qid, definition, qt)
+    qt.moodle_answers(question, definition, note)
     _tags(question, definition)
     return question
 
 
-def _check_exportable(qtype: Any, definition: dict) -> None:
-    """Skip what Moodle XML cannot hold: other types, parameterised questions, control characters."""
-    if qtype not in _TYPES_OUT:
-        raise Skip(f"type {qtype!r} cannot be exported")
+def _check_exportable(definition: dict) -> QuestionType:
+    """The question's type, or Skip for what Moodle XML cannot hold: other types, parameterised
+    questions, control characters."""
+    qt = QUESTION_TYPES.get(definition.get("type"))
+    if qt is None or qt.moodle_type is None:
+        raise Skip(f"type {definition.get('type')!r} cannot be exported")
     if "params" in definition:
         raise Skip("a parameterised question has no fixed answer key for Moodle")
     if any(_XML_INVALID.search(s) for s in _strings(definition)):
         raise Skip("contains control characters that XML cannot hold")
+    return qt
 
 
-def _common_fields(question: ET.Element, qid: str, definition: dict) -> None:
+def _common_fields(question: ET.Element, qid: str, definition: dict, qt: QuestionType) -> None:
     """Name, text, general feedback (the explanation, then the references as links) and grading settings."""
-    _text(question, "name", qid)
-    _text(question, "questiontext", definition.get("prompt") or "", "markdown")
+    text_element(question, "name", qid)
+    text_element(question, "questiontext", definition.get("prompt") or "", "markdown")
     general = (definition.get("explanation") or "").strip()
     if definition.get("references"):
         general = (general + "\n\n" if general else "") + _references_html(definition["references"])
-    _text(question, "generalfeedback", general, "markdown")
+    text_element(question, "generalfeedback", general, "markdown")
     ET.SubElement(question, "defaultgrade").text = "1"
-    ET.SubElement(question, "penalty").text = "1" if definition["type"] == "true_false" else "0.3333333"
+    ET.SubElement(question, "penalty").text = qt.moodle_penalty
     ET.SubElement(question, "hidden").text = "0"
     ET.SubElement(question, "idnumber").text = qid
-
-
-def _choice_answers(question: ET.Element, definition: dict, note: Note) -> None:
-    """multichoice: one full-credit key for `single`; our partial-credit weights for `multiple`."""
-    single = definition["type"] == "single"
-    choices = definition.get("choices") or []
-    ET.SubElement(question, "single").text = "true" if single else "false"
-    ET.SubElement(question, "shuffleanswers").text = "true"
-    ET.SubElement(question, "answernumbering").text = "abc"
-    for choice, weight in zip(choices, choice_weights(choices), strict=True):
-        fraction = ("100" if choice.get("correct") else "0") if single else weight_text(weight)
-        _answer(question, fraction, choice["text"].strip(), choice.get("feedback", ""), "markdown")
-
-
-def _true_false_answers(question: ET.Element, definition: dict, note: Note) -> None:
-    """truefalse: our feedback (shown after a wrong answer) goes on the wrong one."""
-    key, feedback = bool(definition.get("answer")), definition.get("feedback") or ""
-    _answer(question, "100" if key else "0", "true", "" if key else feedback, "moodle_auto_format")
-    _answer(question, "0" if key else "100", "false", feedback if key else "", "moodle_auto_format")
-
-
-def _short_answers(question: ET.Element, definition: dict, note: Note) -> None:
-    """shortanswer: the literal answers (Moodle has no regular expressions), our feedback on "any other answer"."""
-    answers, feedback = definition.get("answers") or [], definition.get("feedback") or ""
-    if not answers:
-        raise Skip("only a regular expression accepts answers, and Moodle short answers need literal ones")
-    if definition.get("pattern"):
-        note("Moodle has no regular-expression answers: it accepts the listed answers only "
-             "(the pattern is kept in the quizapp comment)")
-    ET.SubElement(question, "usecase").text = "1" if definition.get("case_sensitive") else "0"
-    for answer in answers:
-        _answer(question, "100", answer.replace("*", "\\*"))      # a bare * is a wildcard in Moodle
-    if feedback:
-        _answer(question, "0", "*", feedback)                      # Moodle's "any other answer"
-
-
-def _numeric_answers(question: ET.Element, definition: dict, note: Note) -> None:
-    """numerical: the answer with an absolute tolerance, our feedback on "any other answer", the unit shown only."""
-    answer = ET.SubElement(question, "answer", fraction="100")
-    ET.SubElement(answer, "text").text = format_number(definition["answer"])
-    ET.SubElement(answer, "tolerance").text = format_number(absolute_tolerance(definition))
-    _text(answer, "feedback", "", "markdown")
-    if feedback := definition.get("feedback") or "":
-        fallback = ET.SubElement(question, "answer", fraction="0")
-        ET.SubElement(fallback, "text").text = "*"
-        ET.SubElement(fallback, "tolerance").text = "0"
-        _text(fallback, "feedback", feedback, "markdown")
-    if definition.get("unit"):
-        unit = ET.SubElement(ET.SubElement(question, "units"), "unit")
-        ET.SubElement(unit, "multiplier").text = "1"
-        ET.SubElement(unit, "unit_name").text = definition["unit"]
-        for tag, value in (("unitgradingtype", "0"), ("unitpenalty", "0.1"), ("showunits", "0"), ("unitsleft", "0")):
-            ET.SubElement(question, tag).text = value
-
-
-_ANSWER_WRITERS = {"single": _choice_answers, "multiple": _choice_answers, "true_false": _true_false_answers,
-                   "short": _short_answers, "numeric": _numeric_answers}
 
 
 def _tags(question: ET.Element, definition: dict) -> None:
