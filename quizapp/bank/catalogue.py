@@ -1,11 +1,12 @@
 """The catalogue files: skills (with their prerequisite graph), roles, courses, projects, assessments."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import schema
-from .checking import FileChecker, closest_match, is_number, is_text, line_of
+from .checking import FileChecker, ItemChecker, closest_match, is_number, is_text, line_of
 from .definitions import BankIssue
 from .yaml_lines import LineList, LineMap, display_path, parse_yaml
 
@@ -93,175 +94,205 @@ def _items(ck: FileChecker, data: Any, key: str):
         yield item, line
 
 
-def _check_skill_refs(ck: FileChecker, line: int, refs: Any, known: set[str], kind: str, item_id: str,
-                      key: str = "skills") -> list[str]:
+# --- roles, courses, projects, assessments: one validator, driven by a spec per file -------------
+
+@dataclass(frozen=True)
+class _Context:
+    skills: list[dict]          # the valid skills, in file order
+    known: set[str]             # their ids
+    role_ids: set[str]
+
+
+Check = Callable[[ItemChecker, LineMap, str, _Context], None]
+
+
+def _text(item: ItemChecker, entry: LineMap, key: str, ctx: _Context) -> None:
+    if not is_text(entry[key]):
+        item.error(line_of(entry, key), f"{key}: must be non-empty text")
+
+
+def _url(item: ItemChecker, entry: LineMap, key: str, ctx: _Context) -> None:
+    if not (isinstance(entry[key], str) and schema.URL_PATTERN.match(entry[key])):
+        item.error(line_of(entry, key), f"{key}: must be an http(s) URL")
+
+
+def _positive(item: ItemChecker, entry: LineMap, key: str, ctx: _Context) -> None:
+    if not is_number(entry[key]) or entry[key] <= 0:
+        item.error(line_of(entry, key), f"{key}: must be a positive number")
+
+
+def _one_of(allowed: tuple[str, ...]) -> Check:
+    def check(item: ItemChecker, entry: LineMap, key: str, ctx: _Context) -> None:
+        if entry[key] not in allowed:
+            item.error(line_of(entry, key), f"{key}: must be one of {', '.join(allowed)}")
+    return check
+
+
+def _whole_number(low: int, high: int, message: str) -> Check:
+    def check(item: ItemChecker, entry: LineMap, key: str, ctx: _Context) -> None:
+        value = entry[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            item.error(line_of(entry, key), f"{key}: {message}")
+    return check
+
+
+def _skill_refs(item: ItemChecker, entry: LineMap, key: str, ctx: _Context) -> list[str]:
+    refs = entry[key]
     if not isinstance(refs, list) or not refs or not all(isinstance(r, str) for r in refs):
-        ck.error(line, f"{key}: must be a non-empty list of skill ids", kind, item_id)
+        item.error(line_of(entry, key), f"{key}: must be a non-empty list of skill ids")
         return []
     for r in refs:
-        if r not in known:
-            hint = closest_match(r, known)
-            ck.error(line, f"{key}: unknown skill '{r}'" + (f" (did you mean '{hint}'?)" if hint else ""), kind, item_id)
+        if r not in ctx.known:
+            hint = closest_match(r, ctx.known)
+            item.error(line_of(entry, key), f"{key}: unknown skill '{r}'" + (f" (did you mean '{hint}'?)" if hint else ""))
     return list(refs)
 
 
-def load_roles(path: Path, issues: list[BankIssue], known: set[str]) -> list[dict]:
+def _role(item: ItemChecker, entry: LineMap, key: str, ctx: _Context) -> None:
+    if not isinstance(entry[key], str) or entry[key] not in ctx.role_ids:
+        item.error(line_of(entry, key), f"role: unknown role '{entry[key]}'")
+
+
+def _targets(item: ItemChecker, entry: LineMap, key: str, ctx: _Context) -> None:
+    raw = entry[key]
+    if not isinstance(raw, LineMap) or not raw:
+        item.error(line_of(entry, key), "targets: must map skill ids to a level 1-5")
+        return
+    for sid, spec in raw.items():
+        _target(item, raw.key_lines.get(sid, raw.line), sid, spec, ctx)
+
+
+def _target(item: ItemChecker, line: int, sid: Any, spec: Any, ctx: _Context) -> None:
+    if sid not in ctx.known:
+        item.error(line, f"targets: unknown skill '{sid}'")
+        return
+    if isinstance(spec, int) and not isinstance(spec, bool):
+        spec = {"level": spec}
+    elif isinstance(spec, LineMap):
+        item.keys(spec, schema.TARGET_KEYS_REQUIRED, schema.TARGET_KEYS_OPTIONAL)
+    else:
+        item.error(line, f"targets: '{sid}' needs a level 1-5 or {{level, weight, mastery_p}}")
+        return
+    level, weight, mastery = spec.get("level"), spec.get("weight", 1.0), spec.get("mastery_p", 0.5)
+    if level not in schema.DIFFICULTIES or isinstance(level, bool):
+        item.error(line, f"targets: level of '{sid}' must be 1-5")
+    elif not is_number(weight) or weight <= 0:
+        item.error(line, f"targets: weight of '{sid}' must be a positive number")
+    elif not is_number(mastery) or not 0 < mastery < 1:
+        item.error(line, f"targets: mastery_p of '{sid}' must be between 0 and 1")
+
+
+def _role_entry(entry: LineMap, line: int, ctx: _Context) -> dict:
+    targets = {}
+    for sid, spec in entry["targets"].items():
+        spec = {"level": spec} if isinstance(spec, int) else spec
+        targets[sid] = {"level": spec["level"], "weight": float(spec.get("weight", 1.0)),
+                        "mastery_p": float(spec.get("mastery_p", 0.5))}
+    return {"id": entry["id"], "name": entry["name"], "description": entry.get("description") or "",
+            "targets": targets, "line": line}
+
+
+def _assessment_skills(entry: LineMap, ctx: _Context) -> list[str]:
+    if entry.get("skills") == "all":
+        return [s["id"] for s in ctx.skills]
+    if "skills" in entry:
+        return list(entry["skills"])
+    return [s["id"] for s in ctx.skills if s["area"] in entry["areas"]]
+
+
+def _skills_or_areas(item: ItemChecker, entry: LineMap, line: int, ctx: _Context) -> None:
+    """An assessment covers either skills (a list, or 'all') or areas, never both."""
+    if ("skills" in entry) == ("areas" in entry):
+        item.error(line, "give exactly one of 'skills' (a list, or 'all') and 'areas'")
+    elif entry.get("skills") == "all":
+        pass
+    elif "skills" in entry:
+        _skill_refs(item, entry, "skills", ctx)
+    else:
+        areas = entry["areas"]
+        if not isinstance(areas, list) or not areas or any(a not in schema.AREAS for a in areas):
+            item.error(line_of(entry, "areas"), f"areas: must be a list drawn from {', '.join(schema.AREAS)}")
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """One catalogue file: its list, the kind its issues name, its keys and their checks (in the order
+    their issues are reported), a check of the whole entry, and the entry the bank keeps."""
+
+    key: str
+    kind: str
+    required: set[str]
+    optional: set[str]
+    checks: tuple[tuple[str, Check], ...]
+    build: Callable[[LineMap, int, _Context], dict]
+    whole: Callable[[ItemChecker, LineMap, int, _Context], None] | None = None
+
+
+_ROLES = _Spec("roles", "role", schema.ROLE_KEYS_REQUIRED, schema.ROLE_KEYS_OPTIONAL, (("targets", _targets),),
+               _role_entry)
+_COURSES = _Spec(
+    "courses", "course", schema.COURSE_KEYS_REQUIRED, schema.COURSE_KEYS_OPTIONAL,
+    (("title", _text), ("provider", _text), ("url", _url), ("skills", _skill_refs),
+     ("level", _one_of(schema.COURSE_LEVELS)), ("cost", _one_of(schema.COURSE_COSTS)),
+     ("format", _one_of(schema.COURSE_FORMATS)), ("hours", _positive)),
+    lambda e, line, ctx: {"id": e["id"], "title": e["title"], "provider": e["provider"], "url": e["url"],
+                          "skills": list(e["skills"]), "level": e["level"], "hours": float(e["hours"]),
+                          "cost": e["cost"], "format": e.get("format", "course"),
+                          "description": e.get("description") or "", "line": line})
+_PROJECTS = _Spec(
+    "projects", "project", schema.PROJECT_KEYS_REQUIRED, schema.PROJECT_KEYS_OPTIONAL,
+    (("title", _text), ("description", _text), ("skills", _skill_refs), ("level", _one_of(schema.COURSE_LEVELS)),
+     ("hours", _positive), ("url", _url)),
+    lambda e, line, ctx: {"id": e["id"], "title": e["title"], "description": e["description"],
+                          "skills": list(e["skills"]), "level": e["level"], "hours": float(e["hours"]),
+                          "url": e.get("url", ""), "line": line})
+_ASSESSMENTS = _Spec(
+    "assessments", "assessment", schema.ASSESSMENT_KEYS_REQUIRED, schema.ASSESSMENT_KEYS_OPTIONAL,
+    (("role", _role), ("mode", _one_of(schema.ASSESSMENT_MODES)),
+     ("questions", _whole_number(1, 200, "must be a whole number 1-200")),
+     ("time_limit", _whole_number(1, 600, "minutes, a whole number 1-600"))),
+    lambda e, line, ctx: {"id": e["id"], "name": e["name"], "description": e.get("description") or "",
+                          "role": e["role"], "questions": e["questions"], "mode": e["mode"],
+                          "skills": _assessment_skills(e, ctx), "time_limit": e.get("time_limit"), "line": line},
+    whole=_skills_or_areas)
+
+
+def _load_entries(path: Path, issues: list[BankIssue], spec: _Spec, ctx: _Context) -> list[dict]:
+    """The valid entries of one catalogue file; an entry with any issue is left out."""
     ck = FileChecker(display_path(path), issues)
     out, seen = [], set()
-    for item, line in _items(ck, parse_yaml(path, issues), "roles"):
-        rid = item.get("id")
-        if not isinstance(rid, str) or not schema.ID_PATTERN.match(rid):
-            ck.error(line_of(item, "id"), "id: missing or invalid", "role", str(rid))
+    for entry, line in _items(ck, parse_yaml(path, issues), spec.key):
+        entry_id = entry.get("id")
+        if not isinstance(entry_id, str) or not schema.ID_PATTERN.match(entry_id):
+            ck.error(line_of(entry, "id"), "id: missing or invalid", spec.kind, str(entry_id))
             continue
+        item = ItemChecker(ck, spec.kind, entry_id)
         before = len(issues)
-        ck.keys(item, schema.ROLE_KEYS_REQUIRED, schema.ROLE_KEYS_OPTIONAL, "role", rid)
-        if rid in seen:
-            ck.error(line, "duplicate role id", "role", rid)
-        seen.add(rid)
-        targets = {}
-        raw = item.get("targets")
-        if not isinstance(raw, LineMap) or not raw:
-            ck.error(line_of(item, "targets"), "targets: must map skill ids to a level 1-5", "role", rid)
-            raw = LineMap()
-        for sid, spec in raw.items():
-            tline = raw.key_lines.get(sid, raw.line)
-            if sid not in known:
-                ck.error(tline, f"targets: unknown skill '{sid}'", "role", rid)
-                continue
-            if isinstance(spec, int) and not isinstance(spec, bool):
-                spec = {"level": spec}
-            elif isinstance(spec, LineMap):
-                ck.keys(spec, schema.TARGET_KEYS_REQUIRED, schema.TARGET_KEYS_OPTIONAL, "role", rid)
-            else:
-                ck.error(tline, f"targets: '{sid}' needs a level 1-5 or {{level, weight, mastery_p}}", "role", rid)
-                continue
-            level, weight, mastery = spec.get("level"), spec.get("weight", 1.0), spec.get("mastery_p", 0.5)
-            if level not in schema.DIFFICULTIES or isinstance(level, bool):
-                ck.error(tline, f"targets: level of '{sid}' must be 1-5", "role", rid)
-                continue
-            if not is_number(weight) or weight <= 0:
-                ck.error(tline, f"targets: weight of '{sid}' must be a positive number", "role", rid)
-                continue
-            if not is_number(mastery) or not 0 < mastery < 1:
-                ck.error(tline, f"targets: mastery_p of '{sid}' must be between 0 and 1", "role", rid)
-                continue
-            targets[sid] = {"level": level, "weight": float(weight), "mastery_p": float(mastery)}
+        item.keys(entry, spec.required, spec.optional)
+        if entry_id in seen:
+            item.error(line, f"duplicate {spec.kind} id")
+        seen.add(entry_id)
+        for key, check in spec.checks:
+            if key in entry:
+                check(item, entry, key, ctx)
+        if spec.whole is not None:
+            spec.whole(item, entry, line, ctx)
         if len(issues) == before:
-            out.append({"id": rid, "name": item["name"], "description": item.get("description") or "",
-                        "targets": targets, "line": line})
+            out.append(spec.build(entry, line, ctx))
     return out
 
 
-def load_courses(path: Path, issues: list[BankIssue], known: set[str]) -> list[dict]:
-    ck = FileChecker(display_path(path), issues)
-    out, seen = [], set()
-    for item, line in _items(ck, parse_yaml(path, issues), "courses"):
-        cid = item.get("id")
-        if not isinstance(cid, str) or not schema.ID_PATTERN.match(cid):
-            ck.error(line_of(item, "id"), "id: missing or invalid", "course", str(cid))
-            continue
-        before = len(issues)
-        ck.keys(item, schema.COURSE_KEYS_REQUIRED, schema.COURSE_KEYS_OPTIONAL, "course", cid)
-        if cid in seen:
-            ck.error(line, "duplicate course id", "course", cid)
-        seen.add(cid)
-        for key in ("title", "provider"):
-            if key in item and not is_text(item[key]):
-                ck.error(line_of(item, key), f"{key}: must be non-empty text", "course", cid)
-        if "url" in item and not (isinstance(item["url"], str) and schema.URL_PATTERN.match(item["url"])):
-            ck.error(line_of(item, "url"), "url: must be an http(s) URL", "course", cid)
-        if "skills" in item:
-            _check_skill_refs(ck, line_of(item, "skills"), item["skills"], known, "course", cid)
-        for key, allowed in (("level", schema.COURSE_LEVELS), ("cost", schema.COURSE_COSTS),
-                             ("format", schema.COURSE_FORMATS)):
-            if key in item and item[key] not in allowed:
-                ck.error(line_of(item, key), f"{key}: must be one of {', '.join(allowed)}", "course", cid)
-        hours = item.get("hours")
-        if "hours" in item and (not is_number(hours) or hours <= 0):
-            ck.error(line_of(item, "hours"), "hours: must be a positive number", "course", cid)
-        if len(issues) == before:
-            out.append({"id": cid, "title": item["title"], "provider": item["provider"], "url": item["url"],
-                        "skills": list(item["skills"]), "level": item["level"], "hours": float(hours),
-                        "cost": item["cost"], "format": item.get("format", "course"),
-                        "description": item.get("description") or "", "line": line})
-    return out
+def load_roles(path: Path, issues: list[BankIssue], skills: list[dict]) -> list[dict]:
+    return _load_entries(path, issues, _ROLES, _Context(skills, {s["id"] for s in skills}, set()))
 
 
-def load_projects(path: Path, issues: list[BankIssue], known: set[str]) -> list[dict]:
-    ck = FileChecker(display_path(path), issues)
-    out, seen = [], set()
-    for item, line in _items(ck, parse_yaml(path, issues), "projects"):
-        pid = item.get("id")
-        if not isinstance(pid, str) or not schema.ID_PATTERN.match(pid):
-            ck.error(line_of(item, "id"), "id: missing or invalid", "project", str(pid))
-            continue
-        before = len(issues)
-        ck.keys(item, schema.PROJECT_KEYS_REQUIRED, schema.PROJECT_KEYS_OPTIONAL, "project", pid)
-        if pid in seen:
-            ck.error(line, "duplicate project id", "project", pid)
-        seen.add(pid)
-        for key in ("title", "description"):
-            if key in item and not is_text(item[key]):
-                ck.error(line_of(item, key), f"{key}: must be non-empty text", "project", pid)
-        if "skills" in item:
-            _check_skill_refs(ck, line_of(item, "skills"), item["skills"], known, "project", pid)
-        if "level" in item and item["level"] not in schema.COURSE_LEVELS:
-            ck.error(line_of(item, "level"), f"level: must be one of {', '.join(schema.COURSE_LEVELS)}", "project", pid)
-        hours = item.get("hours")
-        if "hours" in item and (not is_number(hours) or hours <= 0):
-            ck.error(line_of(item, "hours"), "hours: must be a positive number", "project", pid)
-        if "url" in item and not (isinstance(item["url"], str) and schema.URL_PATTERN.match(item["url"])):
-            ck.error(line_of(item, "url"), "url: must be an http(s) URL", "project", pid)
-        if len(issues) == before:
-            out.append({"id": pid, "title": item["title"], "description": item["description"],
-                        "skills": list(item["skills"]), "level": item["level"], "hours": float(hours),
-                        "url": item.get("url", ""), "line": line})
-    return out
+def load_courses(path: Path, issues: list[BankIssue], skills: list[dict]) -> list[dict]:
+    return _load_entries(path, issues, _COURSES, _Context(skills, {s["id"] for s in skills}, set()))
+
+
+def load_projects(path: Path, issues: list[BankIssue], skills: list[dict]) -> list[dict]:
+    return _load_entries(path, issues, _PROJECTS, _Context(skills, {s["id"] for s in skills}, set()))
 
 
 def load_assessments(path: Path, issues: list[BankIssue], skills: list[dict], role_ids: set[str]) -> list[dict]:
-    ck = FileChecker(display_path(path), issues)
-    known = {s["id"] for s in skills}
-    out, seen = [], set()
-    for item, line in _items(ck, parse_yaml(path, issues), "assessments"):
-        aid = item.get("id")
-        if not isinstance(aid, str) or not schema.ID_PATTERN.match(aid):
-            ck.error(line_of(item, "id"), "id: missing or invalid", "assessment", str(aid))
-            continue
-        before = len(issues)
-        ck.keys(item, schema.ASSESSMENT_KEYS_REQUIRED, schema.ASSESSMENT_KEYS_OPTIONAL, "assessment", aid)
-        if aid in seen:
-            ck.error(line, "duplicate assessment id", "assessment", aid)
-        seen.add(aid)
-        if "role" in item and (not isinstance(item["role"], str) or item["role"] not in role_ids):
-            ck.error(line_of(item, "role"), f"role: unknown role '{item['role']}'", "assessment", aid)
-        if "mode" in item and item["mode"] not in schema.ASSESSMENT_MODES:
-            ck.error(line_of(item, "mode"), f"mode: must be one of {', '.join(schema.ASSESSMENT_MODES)}",
-                     "assessment", aid)
-        count = item.get("questions")
-        if "questions" in item and (isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 200):
-            ck.error(line_of(item, "questions"), "questions: must be a whole number 1-200", "assessment", aid)
-        limit = item.get("time_limit")
-        if "time_limit" in item and (isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 600):
-            ck.error(line_of(item, "time_limit"), "time_limit: minutes, a whole number 1-600", "assessment", aid)
-        chosen: list[str] = []
-        if ("skills" in item) == ("areas" in item):
-            ck.error(line, "give exactly one of 'skills' (a list, or 'all') and 'areas'", "assessment", aid)
-        elif item.get("skills") == "all":
-            chosen = [s["id"] for s in skills]
-        elif "skills" in item:
-            chosen = _check_skill_refs(ck, line_of(item, "skills"), item["skills"], known, "assessment", aid)
-        else:
-            areas = item["areas"]
-            if not isinstance(areas, list) or not areas or any(a not in schema.AREAS for a in areas):
-                ck.error(line_of(item, "areas"), f"areas: must be a list drawn from {', '.join(schema.AREAS)}",
-                         "assessment", aid)
-            else:
-                chosen = [s["id"] for s in skills if s["area"] in areas]
-        if len(issues) == before:
-            out.append({"id": aid, "name": item["name"], "description": item.get("description") or "",
-                        "role": item["role"], "questions": count, "mode": item["mode"], "skills": chosen,
-                        "time_limit": item.get("time_limit"), "line": line})
-    return out
-
-
+    return _load_entries(path, issues, _ASSESSMENTS, _Context(skills, {s["id"] for s in skills}, role_ids))

@@ -55,11 +55,11 @@ def load_bank(root: Path | str, paths: Sequence[Path | str] | None = None, budge
     bank.skills = load_skills(skills_path, issues) if skills_path else []
     known = {s["id"] for s in bank.skills}
     if p := catalogue("roles.yaml"):
-        bank.roles = load_roles(p, issues, known)
+        bank.roles = load_roles(p, issues, bank.skills)
     if p := catalogue("courses.yaml"):
-        bank.courses = load_courses(p, issues, known)
+        bank.courses = load_courses(p, issues, bank.skills)
     if p := catalogue("projects.yaml"):
-        bank.projects = load_projects(p, issues, known)
+        bank.projects = load_projects(p, issues, bank.skills)
     if p := catalogue("assessments.yaml"):
         bank.assessments = load_assessments(p, issues, bank.skills, {r["id"] for r in bank.roles})
 

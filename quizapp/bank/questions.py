@@ -17,149 +17,183 @@ _ANY_TYPE_KEYS = set().union(*(t.required_keys | t.optional_keys for t in QUESTI
 
 def _check_question(ck: FileChecker, q: Any, line: int, file_skill: str | None,
                     known_skills: set[str] | None) -> QuestionDef | None:
+    """A question's definition, normalised, or None after its issues were recorded: the common keys
+    here, its type's own keys by its type (quizapp.questiontypes)."""
     if not isinstance(q, LineMap):
         ck.error(line, "every question must be a mapping")
         return None
     before = len(ck.issues)
+    item = ItemChecker(ck, "q", _question_id(ck, q))
+    qt = _question_type(q, item)
+    if qt is None:
+        return None
+    definition: dict[str, Any] = {"type": qt.name, "difficulty": _difficulty(q, item),
+                                  "skills": _skills(q, item, file_skill, known_skills)}
+    for key in ("prompt", "explanation"):
+        if key in q and not is_text(q[key]):
+            item.error(line_of(q, key), f"{key}: must be non-empty text{coercion_hint(q, key)}")
+        definition[key] = q.get(key) if isinstance(q.get(key), str) else ""
+    if "references" in q and q["references"] is not None:
+        definition["references"] = _references(q, item)
+    qt.validate(q, item, definition)
+    qt.validate_feedback(q, item, definition)
+    for key, check in _OPTIONAL_KEYS:
+        if key in q:
+            check(q, item, definition)
+    if "params" in q:
+        _check_params(q, item, qt, definition)
+    if len(ck.issues) > before:
+        return None
+    return QuestionDef(item.item_id, ck.path, q.line, qt.name, definition["difficulty"], tuple(definition["skills"]),
+                       definition, content_hash(definition))
+
+
+def _question_id(ck: FileChecker, q: LineMap) -> str:
     qid = q.get("id")
     if not isinstance(qid, str) or not schema.ID_PATTERN.match(qid):
         shown = qid if isinstance(qid, str) else "?"
         ck.error(line_of(q, "id"), "id: missing or invalid (use lowercase letters, digits, '.', '_' or '-')",
                  "q", shown)
-        qid = shown
+        return shown
+    return qid
+
+
+def _question_type(q: LineMap, item: ItemChecker) -> QuestionType | None:
+    """The question's type, after checking which keys it has (a type's own keys only for that type)."""
     qtype = q.get("type")
     qt = QUESTION_TYPES.get(qtype) if isinstance(qtype, str) else None
     if qt is None:
-        ck.error(line_of(q, "type"), f"type: {qtype!r} is not one of {', '.join(QUESTION_TYPES)}", "q", qid)
-        ck.keys(q, schema.QUESTION_COMMON_REQUIRED, schema.QUESTION_COMMON_OPTIONAL | _ANY_TYPE_KEYS, "q", qid)
+        item.error(line_of(q, "type"), f"type: {qtype!r} is not one of {', '.join(QUESTION_TYPES)}")
+        item.keys(q, schema.QUESTION_COMMON_REQUIRED, schema.QUESTION_COMMON_OPTIONAL | _ANY_TYPE_KEYS)
         return None
     required = set(qt.required_keys)
     if "params" in q:  # its check computes the key (and params on a type that has none is the one issue)
         required -= _PARAMETERISED_KEYS
-    ck.keys(q, schema.QUESTION_COMMON_REQUIRED | required, schema.QUESTION_COMMON_OPTIONAL | qt.optional_keys,
-            "q", qid)
+    item.keys(q, schema.QUESTION_COMMON_REQUIRED | required, schema.QUESTION_COMMON_OPTIONAL | qt.optional_keys)
+    return qt
 
-    definition: dict[str, Any] = {"type": qtype}
+
+def _difficulty(q: LineMap, item: ItemChecker) -> int:
     difficulty = q.get("difficulty")
     if not isinstance(difficulty, int) or isinstance(difficulty, bool) or difficulty not in schema.DIFFICULTIES:
         if "difficulty" in q:
-            ck.error(line_of(q, "difficulty"), f"difficulty: must be an integer 1-5, not {difficulty!r}", "q", qid)
-        difficulty = 3
-    definition["difficulty"] = difficulty
+            item.error(line_of(q, "difficulty"), f"difficulty: must be an integer 1-5, not {difficulty!r}")
+        return 3
+    return difficulty
 
+
+def _skills(q: LineMap, item: ItemChecker, file_skill: str | None, known_skills: set[str] | None) -> list[str]:
     skills = q.get("skills", [file_skill] if file_skill else None)
     if skills is None:
-        ck.error(q.line, "skills: no 'skills' here and no file-level 'skill' to default to", "q", qid)
-        skills = []
-    elif not isinstance(skills, list) or not skills or not all(isinstance(s, str) for s in skills):
-        ck.error(line_of(q, "skills"), "skills: must be a non-empty list of skill ids", "q", qid)
-        skills = []
-    elif known_skills is not None:
-        for s in skills:
-            if s not in known_skills:
-                hint = closest_match(s, known_skills)
-                ck.error(line_of(q, "skills"), f"skills: unknown skill '{s}'" + (f" (did you mean '{hint}'?)" if hint else ""),
-                         "q", qid)
-    definition["skills"] = list(dict.fromkeys(skills))
-
-    for key in ("prompt", "explanation"):
-        if key in q and not is_text(q[key]):
-            ck.error(line_of(q, key), f"{key}: must be non-empty text{coercion_hint(q, key)}", "q", qid)
-        definition[key] = q.get(key) if isinstance(q.get(key), str) else ""
-
-    refs = q.get("references")
-    if refs is not None:
-        if not isinstance(refs, list) or not refs:
-            ck.error(line_of(q, "references"), "references: must be a non-empty list of URLs", "q", qid)
-            refs = []
-        for ref in refs:
-            if not isinstance(ref, str) or not schema.URL_PATTERN.match(ref):
-                ck.error(line_of(q, "references"), f"references: {ref!r} is not an http(s) URL", "q", qid)
-        definition["references"] = [r for r in refs if isinstance(r, str)]
-
-    item = ItemChecker(ck, "q", qid)
-    qt.validate(q, item, definition)
-    qt.validate_feedback(q, item, definition)
-
-    if "check" in q:
-        check = q["check"]
-        if not isinstance(check, LineMap):
-            ck.error(line_of(q, "check"), "check: must be a mapping like {python: '1 + 1'}", "q", qid)
-        else:
-            ck.keys(check, schema.CHECK_KEYS, set(), "q", qid)
-            if "python" in check and not is_text(check["python"]):
-                ck.error(line_of(check, "python"), "check: 'python' must be code", "q", qid)
-            definition["check"] = {k: v for k, v in check.items() if k in schema.CHECK_KEYS}
-
-    if "requires" in q:
-        if not is_text(q["requires"]):
-            ck.error(line_of(q, "requires"), "requires: must be text like \"pandas>=2.0\"", "q", qid)
-        else:
-            definition["requires"] = q["requires"]
-
-    if "reviewed" in q:
-        reviewed = q["reviewed"]
-        if isinstance(reviewed, dt.date):
-            definition["reviewed"] = reviewed.isoformat()
-        elif isinstance(reviewed, str) and schema.DATE_PATTERN.match(reviewed):
-            definition["reviewed"] = reviewed
-        else:
-            ck.error(line_of(q, "reviewed"), "reviewed: must be a date YYYY-MM-DD", "q", qid)
-
-    if "params" in q:
-        _check_params(ck, q, qid, qt, definition)
-
-    if len(ck.issues) > before:
-        return None
-    return QuestionDef(qid, ck.path, q.line, qtype, difficulty, tuple(definition["skills"]), definition,
-                       content_hash(definition))
+        item.error(q.line, "skills: no 'skills' here and no file-level 'skill' to default to")
+        return []
+    if not isinstance(skills, list) or not skills or not all(isinstance(s, str) for s in skills):
+        item.error(line_of(q, "skills"), "skills: must be a non-empty list of skill ids")
+        return []
+    for s in skills if known_skills is not None else ():
+        if s not in known_skills:
+            hint = closest_match(s, known_skills)
+            item.error(line_of(q, "skills"), f"skills: unknown skill '{s}'" + (f" (did you mean '{hint}'?)" if hint else ""))
+    return list(dict.fromkeys(skills))
 
 
-def _check_params(ck: FileChecker, q: LineMap, qid: str, qt: QuestionType, definition: dict) -> None:
+def _references(q: LineMap, item: ItemChecker) -> list[str]:
+    refs = q["references"]
+    if not isinstance(refs, list) or not refs:
+        item.error(line_of(q, "references"), "references: must be a non-empty list of URLs")
+        return []
+    for ref in refs:
+        if not isinstance(ref, str) or not schema.URL_PATTERN.match(ref):
+            item.error(line_of(q, "references"), f"references: {ref!r} is not an http(s) URL")
+    return [r for r in refs if isinstance(r, str)]
+
+
+def _check(q: LineMap, item: ItemChecker, definition: dict) -> None:
+    check = q["check"]
+    if not isinstance(check, LineMap):
+        item.error(line_of(q, "check"), "check: must be a mapping like {python: '1 + 1'}")
+        return
+    item.keys(check, schema.CHECK_KEYS, set())
+    if "python" in check and not is_text(check["python"]):
+        item.error(line_of(check, "python"), "check: 'python' must be code")
+    definition["check"] = {k: v for k, v in check.items() if k in schema.CHECK_KEYS}
+
+
+def _requires(q: LineMap, item: ItemChecker, definition: dict) -> None:
+    if not is_text(q["requires"]):
+        item.error(line_of(q, "requires"), "requires: must be text like \"pandas>=2.0\"")
+    else:
+        definition["requires"] = q["requires"]
+
+
+def _reviewed(q: LineMap, item: ItemChecker, definition: dict) -> None:
+    reviewed = q["reviewed"]
+    if isinstance(reviewed, dt.date):
+        definition["reviewed"] = reviewed.isoformat()
+    elif isinstance(reviewed, str) and schema.DATE_PATTERN.match(reviewed):
+        definition["reviewed"] = reviewed
+    else:
+        item.error(line_of(q, "reviewed"), "reviewed: must be a date YYYY-MM-DD")
+
+
+_OPTIONAL_KEYS = (("check", _check), ("requires", _requires), ("reviewed", _reviewed))
+
+
+def _check_params(q: LineMap, item: ItemChecker, qt: QuestionType, definition: dict) -> None:
     """Parameterised items: declared values, known slots, and a check to compute keys."""
     params, line = q["params"], line_of(q, "params")
     if qt.parameterised_key is None:
         can = [t.name for t in QUESTION_TYPES.values() if t.parameterised_key]
-        ck.error(line, f"params: only {' and '.join(can)} questions can be parameterised", "q", qid)
+        item.error(line, f"params: only {' and '.join(can)} questions can be parameterised")
         return
     for key in ("answer", "answers", "pattern"):
         if key in q:
-            ck.error(line_of(q, key), f"{key}: a parameterised question has no fixed key; `check` computes it",
-                     "q", qid)
+            item.error(line_of(q, key), f"{key}: a parameterised question has no fixed key; `check` computes it")
     check = q.get("check")
     if not isinstance(check, LineMap) or "python" not in check:
-        ck.error(line, "params: a parameterised question needs `check: {python: ...}` to compute its keys", "q", qid)
+        item.error(line, "params: a parameterised question needs `check: {python: ...}` to compute its keys")
     if not isinstance(params, LineMap) or not params:
-        ck.error(line, "params: must map names to lists of values", "q", qid)
+        item.error(line, "params: must map names to lists of values")
         return
     combinations = 1
     for name, values in params.items():
-        if not isinstance(name, str) or not schema.PARAM_NAME_PATTERN.match(name):
-            ck.error(params.key_lines.get(name, line), f"params: {name!r} is not a valid name (lowercase identifier)",
-                     "q", qid)
-        if (not isinstance(values, list) or not values
-                or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in values)):
-            ck.error(params.key_lines.get(name, line), f"params: '{name}' needs a non-empty list of numbers or texts",
-                     "q", qid)
+        if not _param_values(params, name, values, item):
             return
-        for index, value in enumerate(values):  # 014, 1:30, .nan: not the number the author meant
-            if why := number_as_written(values, index, value):
-                ck.error(values.item_lines[index], f"params: '{name}': {why}", "q", qid)
-        if len(set(map(repr, values))) != len(values):
-            ck.error(params.key_lines.get(name, line), f"params: '{name}' lists a value twice", "q", qid)
         combinations *= len(values)
     if not 2 <= combinations <= schema.MAX_PARAM_COMBINATIONS:
-        ck.error(line, f"params: {combinations} combinations; use 2-{schema.MAX_PARAM_COMBINATIONS}", "q", qid)
+        item.error(line, f"params: {combinations} combinations; use 2-{schema.MAX_PARAM_COMBINATIONS}")
+    _slots(q, item, params, check, definition)
+    definition["params"] = {name: list(values) for name, values in params.items()}
+
+
+def _param_values(params: LineMap, name: Any, values: Any, item: ItemChecker) -> bool:
+    """Check one parameter's name and values; False when the values are not a list to go on with."""
+    line = params.key_lines.get(name, params.line)
+    if not isinstance(name, str) or not schema.PARAM_NAME_PATTERN.match(name):
+        item.error(line, f"params: {name!r} is not a valid name (lowercase identifier)")
+    if (not isinstance(values, list) or not values
+            or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in values)):
+        item.error(line, f"params: '{name}' needs a non-empty list of numbers or texts")
+        return False
+    for index, value in enumerate(values):  # 014, 1:30, .nan: not the number the author meant
+        if why := number_as_written(values, index, value):
+            item.error(values.item_lines[index], f"params: '{name}': {why}")
+    if len(set(map(repr, values))) != len(values):
+        item.error(line, f"params: '{name}' lists a value twice")
+    return True
+
+
+def _slots(q: LineMap, item: ItemChecker, params: LineMap, check: Any, definition: dict) -> None:
+    """Every {{slot}} in the texts and the check is a declared parameter, and the prompt shows one."""
+    line = line_of(q, "params")
     texts = [definition.get("prompt", ""), definition.get("explanation", ""),
              (check.get("python", "") if isinstance(check, LineMap) else ""), definition.get("feedback", "")]
     for text in texts:
         for name in schema.SLOT_PATTERN.findall(text if isinstance(text, str) else ""):
             if name not in params:
-                ck.error(line, f"params: slot {{{{{name}}}}} is not declared", "q", qid)
+                item.error(line, f"params: slot {{{{{name}}}}} is not declared")
     if not schema.SLOT_PATTERN.search(definition.get("prompt", "")):
-        ck.error(line_of(q, "prompt"), "prompt: a parameterised question must show its parameters with {{name}}",
-                 "q", qid)
-    definition["params"] = {name: list(values) for name, values in params.items()}
+        item.error(line_of(q, "prompt"), "prompt: a parameterised question must show its parameters with {{name}}")
 
 
 def load_question_file(path: Path, issues: list[BankIssue], known_skills: set[str] | None,

@@ -232,10 +232,9 @@ def _load_fast(text: str, progress: dict | None = None,
 
 def _build_from_events(loader, progress: dict, max_nodes: int) -> tuple[Any, list[tuple[int, str]]]:
     """One pass over the events, making what _construct_mapping/_construct_sequence would (no node graph)."""
-    get_event, resolve, constructors = loader.get_event, loader.resolve, loader.yaml_constructors
+    get_event = loader.get_event
     scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     duplicates: list[tuple[int, str]] = []
-    nodes = 0
     progress["nodes"] = 0
     get_event()  # StreamStartEvent
     if isinstance(get_event(), yaml.StreamEndEvent):  # an empty file
@@ -243,85 +242,99 @@ def _build_from_events(loader, progress: dict, max_nodes: int) -> tuple[Any, lis
     root: Any = None
     stack: list = []       # the open LineMaps and LineLists, innermost last
     pending: list = []     # per open container: the key waiting for its value (_NO_KEY if none; lists: unused)
-    try:
-        while True:
-            event = get_event()
-            kind = event.__class__
-            if kind is scalar_event or kind is mapping_start or kind is sequence_start:
-                line = event.start_mark.line + 1
-                nodes += 1
-                if nodes > max_nodes:
-                    raise _too_many_nodes(line, max_nodes)
-                if event.anchor is not None:
-                    raise _Unsupported("anchors and aliases (*name) are not allowed in question files", line)
-                if event.tag is not None:
-                    raise _Unsupported("explicit tags (!!str …)", line)
-                if len(stack) >= MAX_DEPTH:
-                    raise _Unsupported(f"nested more than {MAX_DEPTH} levels deep", line)
-                raw = None
-                if kind is scalar_event:
-                    value = event.value
-                    if len(value) > MAX_SCALAR_CHARS:
-                        raise _too_long(line, len(value))
-                    if event.implicit[0]:  # plain: 12, true, null, 2026-01-31 … resolve as SafeLoader does
-                        tag = resolve(yaml.ScalarNode, value, event.implicit)
-                        if tag != _STR_TAG:
-                            if tag not in _SIMPLE_SCALAR_TAGS:
-                                raise _Unsupported("a merge key (<<) or value key (=)", line)
-                            try:
-                                raw = value
-                                value = constructors[tag](loader, yaml.ScalarNode(tag, value, event.start_mark,
-                                                                                  event.end_mark, event.style))
-                            except ValueError:  # 2026-13-45: the pure-Python path reports it with its line
-                                raise _Unsupported(f"{value!r} is not a valid date", line) from None
-                    node = value
-                elif kind is mapping_start:
-                    node = LineMap()
-                    node.line, node.key_lines = line, {}
-                else:
-                    node = LineList()
-                    node.line, node.item_lines = line, []
-                if not stack:
-                    root = node
-                elif stack[-1].__class__ is LineMap:
-                    parent, key = stack[-1], pending[-1]
-                    if key is _NO_KEY:  # this node is a key
-                        if kind is not scalar_event or not isinstance(node, (str, int, float, bool)):
-                            raise _Unsupported("mapping keys must be plain scalars", line)
-                        pending[-1] = (node, line)
-                        continue
-                    key, key_line = key
-                    pending[-1] = _NO_KEY
-                    if key in parent:
-                        duplicates.append((key_line, str(key)))
-                    parent[key] = node
-                    parent.key_lines[key] = key_line
-                    if raw is not None:
-                        _keep_raw(parent, key, raw)
-                    elif key in parent.raw:  # a duplicate key: the later value wins, as in _construct_mapping
-                        del parent.raw[key]
-                else:
-                    if raw is not None:
-                        _keep_raw(stack[-1], len(stack[-1]), raw)
-                    stack[-1].append(node)
-                    stack[-1].item_lines.append(line)
-                if kind is not scalar_event:
-                    stack.append(node)
-                    pending.append(_NO_KEY)
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                stack.pop()
-                pending.pop()
-            elif kind is yaml.DocumentEndEvent:
-                break
-            elif kind is not yaml.DocumentStartEvent:
-                raise _Unsupported("anchors and aliases (*name) are not allowed in question files",
-                                   event.start_mark.line + 1)
-        end = get_event()
-        if not isinstance(end, yaml.StreamEndEvent):
-            raise _Unsupported("several YAML documents (---) in one file", end.start_mark.line + 1)
-    finally:
-        progress["nodes"] = nodes
+    while True:
+        event = get_event()
+        kind = event.__class__
+        if kind is scalar_event or kind is mapping_start or kind is sequence_start:
+            line = event.start_mark.line + 1
+            _count_node(event, line, progress, max_nodes, len(stack))
+            raw = None
+            if kind is scalar_event:
+                node, raw = _scalar(loader, event, line)
+            elif kind is mapping_start:
+                node = LineMap()
+                node.line, node.key_lines = line, {}
+            else:
+                node = LineList()
+                node.line, node.item_lines = line, []
+            if not stack:
+                root = node
+            elif stack[-1].__class__ is LineMap:
+                if not _into_mapping(stack[-1], pending, node, raw, line, kind is scalar_event, duplicates):
+                    continue  # the node was a key
+            else:
+                if raw is not None:
+                    _keep_raw(stack[-1], len(stack[-1]), raw)
+                stack[-1].append(node)
+                stack[-1].item_lines.append(line)
+            if kind is not scalar_event:
+                stack.append(node)
+                pending.append(_NO_KEY)
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            stack.pop()
+            pending.pop()
+        elif kind is yaml.DocumentEndEvent:
+            break
+        elif kind is not yaml.DocumentStartEvent:
+            raise _Unsupported("anchors and aliases (*name) are not allowed in question files", event.start_mark.line + 1)
+    end = get_event()
+    if not isinstance(end, yaml.StreamEndEvent):
+        raise _Unsupported("several YAML documents (---) in one file", end.start_mark.line + 1)
     return root, duplicates
+
+
+def _count_node(event, line: int, progress: dict, max_nodes: int, depth: int) -> None:
+    """Count one more node against the limit; refuse what the fast path leaves to the slow one."""
+    progress["nodes"] += 1
+    if progress["nodes"] > max_nodes:
+        raise _too_many_nodes(line, max_nodes)
+    if event.anchor is not None:
+        raise _Unsupported("anchors and aliases (*name) are not allowed in question files", line)
+    if event.tag is not None:
+        raise _Unsupported("explicit tags (!!str …)", line)
+    if depth >= MAX_DEPTH:
+        raise _Unsupported(f"nested more than {MAX_DEPTH} levels deep", line)
+
+
+def _scalar(loader, event, line: int) -> tuple[Any, str | None]:
+    """A scalar's value, and its text as written when YAML 1.1 made it something else (else None)."""
+    value = event.value
+    if len(value) > MAX_SCALAR_CHARS:
+        raise _too_long(line, len(value))
+    if not event.implicit[0]:  # quoted or block text stays text
+        return value, None
+    tag = loader.resolve(yaml.ScalarNode, value, event.implicit)  # plain: 12, true, null, 2026-01-31 … as SafeLoader
+    if tag == _STR_TAG:
+        return value, None
+    if tag not in _SIMPLE_SCALAR_TAGS:
+        raise _Unsupported("a merge key (<<) or value key (=)", line)
+    try:
+        return loader.yaml_constructors[tag](loader, yaml.ScalarNode(tag, value, event.start_mark, event.end_mark,
+                                                                       event.style)), value
+    except ValueError:  # 2026-13-45: the pure-Python path reports it with its line
+        raise _Unsupported(f"{value!r} is not a valid date", line) from None
+
+
+def _into_mapping(parent: LineMap, pending: list, node: Any, raw: str | None, line: int, scalar: bool,
+                  duplicates: list) -> bool:
+    """Put a node into the open mapping: as its next key (False), or as the value of the pending key."""
+    key = pending[-1]
+    if key is _NO_KEY:  # this node is a key
+        if not scalar or not isinstance(node, (str, int, float, bool)):
+            raise _Unsupported("mapping keys must be plain scalars", line)
+        pending[-1] = (node, line)
+        return False
+    key, key_line = key
+    pending[-1] = _NO_KEY
+    if key in parent:
+        duplicates.append((key_line, str(key)))
+    parent[key] = node
+    parent.key_lines[key] = key_line
+    if raw is not None:
+        _keep_raw(parent, key, raw)
+    elif key in parent.raw:  # a duplicate key: the later value wins, as in _construct_mapping
+        del parent.raw[key]
+    return True
 
 
 def display_path(path: Path) -> str:
@@ -417,12 +430,8 @@ def _parse_text(text: str, shown: str, issues: list[BankIssue], budget: ParseBud
             issues.append(too_many(exc))
         elif "result" in progress:  # only a tab or a BOM: libyaml's reading (the YAML spec's) stands
             return _with_duplicates(*progress["result"], shown, issues)
-        elif isinstance(fast_failure, yaml.MarkedYAMLError):
-            issues.append(_syntax_issue(shown, text, fast_failure))
         else:
-            reason, line = getattr(fast_failure, "reason", "") or "not plain YAML", getattr(fast_failure, "line", 1)
-            issues.append(BankIssue(shown, line, f"YAML: {reason} at line {line} (a file this large, or this many, "
-                                                 "may hold only plain YAML)"))
+            issues.append(_fast_verdict(shown, text, fast_failure))
         return _FAILED
     except yaml.MarkedYAMLError as exc:
         issues.append(_syntax_issue(shown, text, exc))
@@ -441,6 +450,15 @@ def _parse_text(text: str, shown: str, issues: list[BankIssue], budget: ParseBud
             budget.slow_nodes -= loader.nodes
             loader.dispose()
     return _with_duplicates(data, loader.duplicate_keys, shown, issues)
+
+
+def _fast_verdict(shown: str, text: str, failure: Exception) -> BankIssue:
+    """Why the fast path refused a file the slow parser may not read (past its budget)."""
+    if isinstance(failure, yaml.MarkedYAMLError):
+        return _syntax_issue(shown, text, failure)
+    reason, line = getattr(failure, "reason", "") or "not plain YAML", getattr(failure, "line", 1)
+    return BankIssue(shown, line, f"YAML: {reason} at line {line} (a file this large, or this many, may hold only "
+                                  "plain YAML)")
 
 
 def _syntax_issue(shown: str, text: str, exc: yaml.MarkedYAMLError) -> BankIssue:

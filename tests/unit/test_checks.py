@@ -88,3 +88,24 @@ def test_check_computes_a_key_per_variant_and_resolve_fills_them():
     seen = resolve(definition, 3)
     assert seen["prompt"] == "3 × 20?" and seen["explanation"] == "It is 3 times 20." and seen["answer"] == 60.0
     assert resolve(definition, None) is definition
+
+
+def test_a_variant_keeps_the_questions_tolerance_and_unit(tmp_path):
+    """A parameterised numeric question is graded with its tolerance (the loader once dropped it with the
+    unit, so 0.667 for 2/3 was wrong), and a short one's variant key is its one accepted answer."""
+    from quizapp.bank.loader import load_bank
+    from quizapp.questiontypes import grade
+    from tests.helpers import PARAM, write
+
+    root = tmp_path / "questions"
+    (root / "topics").mkdir(parents=True)
+    (root / "skills.yaml").write_text("skills:\n  - {id: t.basics, name: Basics, area: python}\n", encoding="utf-8")
+    write(root, PARAM.replace("    check: {python: n * 2}\n", "    check: {python: n * 2 / 3}\n    tolerance: 1%\n"
+                                                                 "    unit: s\n"))
+    [question] = load_bank(root).questions
+    assert (question.definition["tolerance"], question.definition["unit"]) == ({"kind": "rel", "value": 1.0}, "s")
+    definition = {**question.definition, "variants": [{"params": {"n": 1}, "key": 2 / 3}]}
+    assert grade(resolve(definition, 0), {"value": 0.667}).fraction == 1.0
+    assert grade(resolve(definition, 0), {"value": 0.68}).fraction == 0.0
+    short = {"type": "short", "prompt": "p", "variants": [{"params": {}, "key": "0.5"}]}
+    assert resolve(short, 0)["answers"] == ["0.5"] and "answer" not in resolve(short, 0)
