@@ -1,0 +1,118 @@
+"""An ordering question through the pages a learner uses: one labelled select per item, positions saved
+and refilled, a malformed order refused with a message (nothing saved), credit and review after checking."""
+import re
+import shutil
+
+import pytest
+from sqlalchemy import select
+
+from quizapp.extensions import db
+from quizapp.models import AttemptItem
+from tests.helpers import FIXTURE_BANK, Learner, items_of, make_app
+
+ORDERING_FILE = """\
+skill: t.order
+questions:
+  - id: order-training-step
+    type: ordering
+    difficulty: 2
+    prompt: Put the steps of one PyTorch training iteration in order.
+    items:
+      - "`optimizer.zero_grad()`"
+      - forward pass and loss
+      - "`loss.backward()`"
+      - "`optimizer.step()`"
+    feedback: Gradients accumulate, so they are cleared before `backward()` fills them.
+    explanation: The step uses the gradients `backward()` just computed.
+    references: [https://pytorch.org/tutorials/beginner/basics/optimization_tutorial.html]
+"""
+
+
+@pytest.fixture
+def app(tmp_path):
+    from quizapp.bank.loader import load_bank
+    from quizapp.bank.sync import sync_bank
+
+    root = tmp_path / "questions"
+    shutil.copytree(FIXTURE_BANK, root)
+    (root / "skills.yaml").write_text((root / "skills.yaml").read_text() + "  - {id: t.order, name: Order, area: python}\n")
+    (root / "roles.yaml").write_text((root / "roles.yaml").read_text() + "      t.order: 2\n")
+    (root / "assessments.yaml").write_text((root / "assessments.yaml").read_text() + (
+        "  - {id: order, name: Order, role: tester, skills: [t.order], questions: 1, mode: practice}\n"))
+    (root / "topics" / "order.yaml").write_text(ORDERING_FILE)
+    app = make_app(tmp_path, root)
+    bank = load_bank(root)
+    assert bank.ok, [str(i) for i in bank.issues]
+    with app.app_context():
+        db.create_all()
+        sync_bank(db.session, bank)
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+
+
+@pytest.fixture
+def learner(app):
+    learner = Learner(app.test_client())
+    learner.start("order", mode="practice")
+    return learner
+
+
+def slot(app):
+    with app.app_context():
+        return db.session.scalar(select(AttemptItem))
+
+
+def test_each_item_has_a_labelled_select_of_positions_in_a_shuffled_order(app, learner):
+    page = learner.client.get(learner.url(1)).text
+    assert "Your answer: give each item its position (1 is first)" in page
+    shown = slot(app).choice_order
+    assert sorted(shown) == [0, 1, 2, 3] and shown != [0, 1, 2, 3]
+    labels = re.findall(r'<label for="answer-(\d)">(.*?)</label>', page)
+    items = ["<code>optimizer.zero_grad()</code>", "forward pass and loss", "<code>loss.backward()</code>",
+             "<code>optimizer.step()</code>"]
+    assert labels == [(str(k), items[i]) for k, i in enumerate(shown)]
+    for k, i in enumerate(shown):
+        select_html = re.search(rf'<select id="answer-{k}" name="answer">(.*?)</select>', page, re.S).group(1)
+        assert re.findall(r'<option value="([^"]*)"', select_html) == ["", *(f"{i}:{p}" for p in range(1, 5))]
+
+
+def test_a_saved_order_is_refilled_and_a_malformed_one_changes_nothing(app, learner):
+    learner.answer(1, ["2:1", "0:2", "1:3", "3:4"], action="save")
+    assert slot(app).response == {"order": [2, 0, 1, 3]}
+    page = learner.client.get(learner.url(1)).text
+    assert all(f'value="{v}" selected' in page for v in ("2:1", "0:2", "1:3", "3:4"))
+    refused = learner.answer(1, ["0:1", "1:1", "2:3", "3:4"], action="save")
+    assert refused.status_code == 400
+    assert "Give every item a different position, 1 to 4." in refused.text
+    assert 'value="1:1" selected' in refused.text          # what the learner chose is shown back
+    assert slot(app).response == {"order": [2, 0, 1, 3]}
+
+
+@pytest.mark.parametrize("posted, credit, says", [
+    (["0:1", "1:2", "2:3", "3:4"], 1.0, "Correct."),
+    (["0:1", "1:2", "3:3", "2:4"], 1 / 3, "Partly correct"),
+    (["0:4", "1:3", "2:2", "3:1"], 0.0, "Not correct"),
+])
+def test_checking_grades_the_order_and_the_review_shows_both_orders(app, learner, posted, credit, says):
+    assert learner.answer(1, posted, action="check").status_code == 303
+    item = slot(app)
+    assert item.credit == pytest.approx(credit)
+    page = learner.client.get(learner.url(1)).text
+    assert says in page
+    assert "optimizer.zero_grad() → forward pass and loss → loss.backward() → optimizer.step()" in page
+    if credit < 1:
+        assert "Gradients accumulate" in page
+
+
+def test_the_walkthrough_helpers_answer_it(app, learner):
+    from tests.helpers import right_answer, wrong_answer
+    [(position, definition, _)] = items_of(app, learner.public_id)
+    learner.answer(position, wrong_answer(definition), action="save")
+    assert slot(app).response == {"order": [3, 2, 1, 0]}
+    learner.answer(position, right_answer(definition), action="check")
+    assert slot(app).credit == 1.0
+    assert learner.submit().status_code == 303
+    assert learner.client.get(f"/report/{learner.public_id}").status_code == 200
