@@ -312,7 +312,7 @@ def save_answer(attempt: PageAttempt, slot: ShownSlot, response: dict | None, fl
             values.update(credit=grade.fraction, state=grade.state, answered_at=now)
         if check:
             values["checked"] = True
-            if attempt.mode == "practice":  # the page now shows the key and explanation
+            if behaviour_of(attempt).shows_key_on_check:  # the page now shows the key and explanation
                 values["key_shown_at"] = now
         values["confidence"] = confidence or None
     params = {**{f"new_{name}": value for name, value in values.items()},
