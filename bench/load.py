@@ -56,6 +56,30 @@ ATTR_RE = re.compile(r'([\w-]+)="([^"]*)"')
 BUTTON_RE = re.compile(r"<button\b([^>]*)>")
 SELECT_RE = re.compile(r'<select[^>]*name="role"[^>]*>(.*?)</select>', re.S)
 OPTION_RE = re.compile(r"<option\b([^>]*)>")
+ANSWER_SELECT_RE = re.compile(r'<select\b[^>]*name="answer"[^>]*>(.*?)</select>', re.S)
+
+
+def answer_value(form: str, rng: random.Random | None = None):
+    """A valid answer to the question in `form`, as a browser would post it: one option of a radio
+    group, some checkboxes, a number typed in, or (an ordering) a different place in each select.
+    With rng, a random one; without, the first (and the places in the order shown)."""
+    selects = [[a.get("value", "") for a in map(_attrs, OPTION_RE.findall(body)) if a.get("value")]
+               for body in ANSWER_SELECT_RE.findall(form)]
+    if selects:
+        places = list(range(len(selects)))
+        if rng:
+            rng.shuffle(places)
+        return [options[place] for options, place in zip(selects, places, strict=True)]
+    answers = [a for a in map(_attrs, INPUT_RE.findall(form)) if a.get("name") == "answer"]
+    if not answers:
+        return None
+    kind = answers[0].get("type", "text")
+    values = [a["value"] for a in answers]
+    if kind == "radio":
+        return rng.choice(values) if rng else values[0]
+    if kind == "checkbox":
+        return sorted(rng.sample(values, rng.randint(1, len(values)))) if rng else [values[0]]
+    return f"{rng.randint(-50, 50) / 4:g}" if rng else "1"  # a number: valid for numeric and short text
 
 
 class LoadError(Exception):
@@ -205,17 +229,9 @@ class Learner:
         if not token:
             raise LoadError(f"{path}: no one-time token on the page")
         shown_at = next((i.get("value", "") for i in inputs if i.get("name") == "shown_at"), "")
-        answers = [i for i in inputs if i.get("name") == "answer"]
-        if not answers:
+        value = answer_value(form, self.rng)
+        if value is None:
             raise LoadError(f"{path}: no answer input")
-        kind = answers[0].get("type", "text")
-        if kind == "radio":
-            value: object = self.rng.choice([a["value"] for a in answers])
-        elif kind == "checkbox":
-            values = [a["value"] for a in answers]
-            value = sorted(self.rng.sample(values, self.rng.randint(1, len(values))))
-        else:
-            value = f"{self.rng.randint(-50, 50) / 4:g}"  # a number: valid for numeric and short text
         buttons = [_attrs(tag) for tag in BUTTON_RE.findall(form)]
         primary = next((b for b in buttons if b.get("name") == "action" and "primary" in b.get("class", "")), None)
         action = primary["value"] if primary else "next"
@@ -285,10 +301,13 @@ def _wait_healthy(base: str, server: subprocess.Popen, timeout: float = 60) -> N
     raise RuntimeError("gunicorn did not answer /healthz in time")
 
 
-def _matches(response, value) -> bool:
-    """Does the stored response JSON say what the learner sent?"""
+def _matches(response, value, shown: list[int] | None = None) -> bool:
+    """Does the stored response JSON say what the learner sent? (`shown`: the slot's option order)"""
     if not isinstance(response, dict):
         return False
+    if "order" in response:  # an ordering: "shown place:position" per item
+        place_of = {shown[int(k)]: int(p) for k, p in (v.split(":") for v in value)}
+        return response["order"] == sorted(place_of, key=place_of.get)
     if isinstance(value, list):
         return response.get("choices") == sorted(int(v) for v in value)
     if "choice" in response:
@@ -317,7 +336,7 @@ def verify(url: str, stats: Stats, allow_503: bool = False) -> list[tuple[str, b
     public_ids = sorted({pid for pid, _, _ in stats.acks} | set(stats.submitted))
     with psycopg.connect(url) as conn:
         rows = conn.execute(
-            "SELECT a.public_id, ai.position, ai.response::text, a.status FROM attempt_item ai "
+            "SELECT a.public_id, ai.position, ai.response::text, ai.choice_order::text FROM attempt_item ai "
             "JOIN attempt a ON a.id = ai.attempt_id WHERE a.public_id = ANY(%s)", (public_ids,)).fetchall()
         results = dict(conn.execute(
             "SELECT a.public_id, count(sr.id) FROM attempt a LEFT JOIN skill_result sr ON sr.attempt_id = a.id "
@@ -325,15 +344,17 @@ def verify(url: str, stats: Stats, allow_503: bool = False) -> list[tuple[str, b
         statuses = dict(conn.execute("SELECT public_id, status FROM attempt WHERE public_id = ANY(%s)",
                                      (public_ids,)).fetchall())
     stored: dict[tuple[str, int], list] = {}
-    for pid, position, response, _ in rows:
+    shown: dict[tuple[str, int], list[int] | None] = {}
+    for pid, position, response, order in rows:
         stored.setdefault((pid, position), []).append(json.loads(response) if response is not None else None)
+        shown[(pid, position)] = json.loads(order) if order is not None else None
 
     problems = []
     for pid, position, value in stats.acks:
         found = stored.get((pid, position), [])
         if len(found) != 1:
             problems.append(f"{pid} q{position}: {len(found)} rows")
-        elif not _matches(found[0], value):
+        elif not _matches(found[0], value, shown[(pid, position)]):
             problems.append(f"{pid} q{position}: sent {value!r}, stored {found[0]!r}")
     detail = f"{len(stats.acks)} acknowledged answers checked"
     if problems:

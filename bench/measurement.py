@@ -47,7 +47,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from quizapp.config import Config  # noqa: E402
-from quizapp.scoring.ability import DAY_ONE_A, ItemParams, Observation, guessing_floor, item_params, target_theta  # noqa: E402
+from quizapp.questiontypes import get_question_type  # noqa: E402
+from quizapp.scoring.ability import DAY_ONE_A, ItemParams, Observation, item_params, target_theta  # noqa: E402
 from quizapp.scoring.ability import estimate as eap_estimate  # noqa: E402
 from quizapp.scoring.adaptive import AdaptiveItem, AdaptiveSettings, AdaptiveState, SkillTarget, select_next  # noqa: E402
 from quizapp.scoring.fixed_form import DIFFICULTY_ROTATION, Candidate, draw_fixed_form  # noqa: E402
@@ -92,8 +93,9 @@ def synthetic_bank(n_skills: int = 6, per_skill: int = 40) -> Bank:
         skill_of += [s] * per_skill
         label += labels_one
     label = np.array(label)
-    chance = guessing_floor("single", 4)  # 1/k = 0.25
-    c = item_params("single", 3, 4).c     # the app's day-one guessing floor for 4 options
+    four_options = {"choices": [{"text": str(i), "correct": i == 0} for i in range(4)]}
+    chance = get_question_type("single").guessing_floor(four_options)  # 1/k = 0.25
+    c = item_params(3, chance).c          # the app's day-one guessing floor for 4 options
     day1 = np.column_stack([np.full(len(label), DAY_ONE_A), [SYNTH_LABELS[x] for x in label], np.full(len(label), c)])
     tau = np.array([SYNTH_TAU[s % len(SYNTH_TAU)] for s in range(n_skills)])
     return Bank(f"synthetic {n_skills}x{per_skill}", skills, np.array(skill_of), label, day1,
@@ -123,12 +125,13 @@ def questions_bank(root: Path, assessment_id: str = "ml-readiness") -> Bank:
         primary = next((s for s in q.skills if s in wanted), None)  # as attempts._current_versions
         if primary is None:
             continue
-        p = item_params(q.qtype, q.difficulty, len(q.definition.get("choices", ())))
+        floor = get_question_type(q.qtype).guessing_floor(q.definition)
+        p = item_params(q.difficulty, floor)
         skill_of.append(skills.index(primary))
         label.append(q.difficulty)
         day1.append((p.a, p.b, p.c))
         free.append(p.c == 0.0)
-        chance.append(guessing_floor(q.qtype, len(q.definition.get("choices", ()))))
+        chance.append(floor)
     return Bank(f"questions/ ({assessment_id}, role {role['id']})", skills, np.array(skill_of), np.array(label),
                 np.array(day1, float), np.array(free), np.array(chance), np.array(tau), np.array(weight),
                 {"assessment": assessment_id, "role": role["id"], "items": len(label)})

@@ -46,6 +46,7 @@ from load import (  # noqa: E402
     _free_port,
     _wait_healthy,
     _worker_pids,
+    answer_value,
     drop_scratch_database,
     migrate_and_import,
     reused_or_scratch_database,
@@ -199,17 +200,15 @@ def prepare_learners(sa_url: str, secret: str, n: int, assessment: str, position
 
 
 def _answer_page(client, path: str) -> tuple[str, str]:
-    """A question's path and a valid "save" post of its first option (or "1" typed in)."""
+    """A question's path and a valid "save" post of its first option (or "1" typed in, or the places in order)."""
     page = client.get(path).text
     form = page[page.index('class="answer-form"'):]
     form = form[:form.index("</form>")]
     inputs = [_attrs(tag) for tag in INPUT_RE.findall(form)]
-    answers = [i for i in inputs if i.get("name") == "answer"]
-    kind = answers[0].get("type", "text")
-    answer = answers[0]["value"] if kind in ("radio", "checkbox") else "1"
+    answer = answer_value(form)
     shown_at = next(i.get("value", "") for i in inputs if i.get("name") == "shown_at")
     return path, urllib.parse.urlencode({"csrf_token": _csrf(form), "shown_at": shown_at, "answer": answer,
-                                         "action": "save"}) + "&token="
+                                         "action": "save"}, doseq=True) + "&token="
 
 
 def profile(sa_url: str, secret: str, learner: Learner, requests: int) -> str:

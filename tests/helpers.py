@@ -37,6 +37,7 @@ from quizapp.bank.sync import sync_bank
 from quizapp.config import TestConfig
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, Cohort, Question, QuestionVersion, User, utcnow
+from quizapp.questiontypes import get_question_type
 
 # --- the fixture bank and apps -------------------------------------------------------------------
 
@@ -207,8 +208,8 @@ def items_of(app, public_id):
         return [(i.position, i.version.definition, i.choice_order) for i in attempt.items]
 
 
-def right_answer(definition):
-    """The form value a learner who knows the key would send."""
+def right_answer(definition, order=None):
+    """The form value a learner who knows the key would send (`order`: the attempt's shown order)."""
     t = definition["type"]
     if t == "single":
         return str(next(i for i, c in enumerate(definition["choices"]) if c["correct"]))
@@ -218,13 +219,14 @@ def right_answer(definition):
         return "true" if definition["answer"] else "false"
     if t == "numeric":
         return str(definition["answer"])
-    if t == "ordering":
-        return [f"{i}:{i + 1}" for i in range(len(definition["items"]))]
+    if t == "ordering":  # each shown place gets its item's position in the key
+        shown = order if order is not None else list(range(len(definition["items"])))
+        return [f"{k}:{item + 1}" for k, item in enumerate(shown)]
     return definition["answers"][0]
 
 
-def wrong_answer(definition):
-    """A form value that is wrong for the question."""
+def wrong_answer(definition, order=None):
+    """A form value that is wrong for the question (`order`: the attempt's shown order)."""
     t = definition["type"]
     if t in ("single", "multiple"):
         wrong = next(i for i, c in enumerate(definition["choices"]) if not c["correct"])
@@ -235,7 +237,8 @@ def wrong_answer(definition):
         return str(definition["answer"] + 1000)
     if t == "ordering":  # reversed: no item is followed by its right successor
         n = len(definition["items"])
-        return [f"{i}:{n - i}" for i in range(n)]
+        shown = order if order is not None else list(range(n))
+        return [f"{k}:{n - item}" for k, item in enumerate(shown)]
     return "definitely not it"
 
 
@@ -484,10 +487,7 @@ def insert_attempt(user_id: int | None, versions: list[QuestionVersion], assessm
                       assessment_id=assessment_id, role_id=role_id, mode=mode, question_count=len(versions))
     for position, version in enumerate(versions, start=1):
         d = version.definition
-        order = None
-        if d["type"] in ("single", "multiple"):
-            order = list(range(len(d["choices"])))
-            rng.shuffle(order)
+        order = get_question_type(d["type"]).shuffled_order(d, rng)
         variant = rng.randrange(len(d["variants"])) if d.get("variants") else None
         attempt.items.append(AttemptItem(position=position, version_id=version.id, choice_order=order,
                                          variant=variant))

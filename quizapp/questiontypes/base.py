@@ -103,15 +103,16 @@ class QuestionType(ABC):
         so one answer form per type serves every question (quiz/forms.answer_form)."""
 
     @abstractmethod
-    def parse(self, data, definition: dict) -> dict | None:
-        """Turn the field's data into a response dict; None when left blank.
+    def parse(self, data, definition: dict, order: list[int] | None = None) -> dict | None:
+        """Turn the field's data into a response dict; None when left blank. `order` is the order the
+        attempt showed the options in (field values may refer to it rather than to the key).
 
         :raises InvalidResponse: with a message for the learner when the value is not acceptable.
         """
 
     @abstractmethod
-    def refill(self, response: dict | None):
-        """Return field data that shows a saved response again."""
+    def refill(self, response: dict | None, order: list[int] | None = None):
+        """Return field data that shows a saved response again (in the order the options are shown)."""
 
     @abstractmethod
     def grade(self, definition: dict, response: dict) -> grading.Grade:

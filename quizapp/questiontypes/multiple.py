@@ -19,12 +19,12 @@ class MultipleChoice(ChoiceType):
     def field(self):
         return MultiCheckboxField(self.answer_label, validate_choice=False)
 
-    def parse(self, data, definition):
+    def parse(self, data, definition, order=None):
         if not data:
             return None
         return {"choices": sorted({self._index(v, definition) for v in data})}
 
-    def refill(self, response):
+    def refill(self, response, order=None):
         return [] if response is None else [str(i) for i in response["choices"]]
 
     def grade(self, definition, response):

@@ -73,7 +73,7 @@ class Numeric(QuestionType):
     def field(self):
         return StringField(self.answer_label, validators=[Length(max=self.max_length)])
 
-    def parse(self, data, definition):
+    def parse(self, data, definition, order=None):
         text = (data or "").strip().replace("\u2212", "-").replace(" ", "").replace("_", "")
         if not text:
             return None
@@ -87,7 +87,7 @@ class Numeric(QuestionType):
             raise InvalidResponse("Enter a finite number.")
         return {"value": value, "raw": data.strip()[:64]}
 
-    def refill(self, response):
+    def refill(self, response, order=None):
         return "" if response is None else response.get("raw", repr(response["value"]))
 
     def grade(self, definition, response):

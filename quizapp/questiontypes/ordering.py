@@ -64,9 +64,11 @@ class Ordering(QuestionType):
     # --- the learner's answer ------------------------------------------------------------
 
     def choices(self, definition, order):
+        """Values are places in the shown order, not the items' indices: those are the key."""
         indices = order if order is not None else list(range(len(definition["items"])))
         # render_inline() output is sanitised by nh3 (render.markdown), so marking it safe is sound.
-        return [(str(i), Markup(render_inline(definition["items"][i]))) for i in indices]  # nosec B704
+        return [(str(shown), Markup(render_inline(definition["items"][i])))  # nosec B704
+                for shown, i in enumerate(indices)]
 
     def shuffled_order(self, definition, rng: random.Random) -> list[int]:
         """A shuffled order that is never already the right one."""
@@ -77,32 +79,34 @@ class Ordering(QuestionType):
         return order
 
     def field(self):
-        # One select per item, all named "answer", each posting "item:position".
+        # One select per item, all named "answer", each posting "shown place:position".
         return SelectMultipleField(self.answer_label, validate_choice=False)
 
-    def parse(self, data, definition):
+    def parse(self, data, definition, order=None):
         chosen = [v for v in (data or []) if v]
         if not chosen:
             return None
         n = len(definition["items"])
+        shown = order if order is not None else list(range(n))
         position_of: dict[int, int] = {}
         for value in chosen:
             item, _, position = str(value).partition(":")
             try:
-                item_index, place = int(item), int(position)
+                shown_place, place = int(item), int(position)
             except ValueError:
                 raise InvalidResponse("That position does not exist; pick one from the lists shown.") from None
-            if not (0 <= item_index < n and 1 <= place <= n) or item_index in position_of:
+            if not (0 <= shown_place < n and 1 <= place <= n) or shown[shown_place] in position_of:
                 raise InvalidResponse("That position does not exist; pick one from the lists shown.")
-            position_of[item_index] = place
+            position_of[shown[shown_place]] = place
         if len(position_of) < n or len(set(position_of.values())) < n:
             raise InvalidResponse(f"Give every item a different position, 1 to {n}.")
         return {"order": sorted(position_of, key=position_of.get)}
 
-    def refill(self, response):
+    def refill(self, response, order=None):
         if response is None:
             return []
-        return [f"{item}:{place}" for place, item in enumerate(response["order"], start=1)]
+        shown = order if order is not None else sorted(response["order"])
+        return [f"{shown.index(item)}:{place}" for place, item in enumerate(response["order"], start=1)]
 
     def grade(self, definition, response):
         order = response.get("order")

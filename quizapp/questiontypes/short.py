@@ -62,7 +62,7 @@ class ShortAnswer(QuestionType):
         return StringField(self.answer_label, validators=[
             Length(max=self.max_length, message="Keep the answer under 500 characters.")])
 
-    def parse(self, data, definition):
+    def parse(self, data, definition, order=None):
         text = (data or "").strip()
         if not text:
             return None
@@ -70,7 +70,7 @@ class ShortAnswer(QuestionType):
             raise InvalidResponse("Keep the answer under 500 characters.")
         return {"text": text}
 
-    def refill(self, response):
+    def refill(self, response, order=None):
         return "" if response is None else response["text"]
 
     def grade(self, definition, response):

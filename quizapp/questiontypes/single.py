@@ -25,12 +25,12 @@ class SingleChoice(ChoiceType):
     def field(self):
         return RadioField(self.answer_label, validate_choice=False)
 
-    def parse(self, data, definition):
+    def parse(self, data, definition, order=None):
         if data in (None, ""):
             return None
         return {"choice": self._index(data, definition)}
 
-    def refill(self, response):
+    def refill(self, response, order=None):
         return None if response is None else str(response["choice"])
 
     def grade(self, definition, response):

@@ -33,14 +33,14 @@ class TrueFalse(QuestionType):
     def field(self):
         return RadioField(self.answer_label, validate_choice=False)
 
-    def parse(self, data, definition):
+    def parse(self, data, definition, order=None):
         if data in (None, ""):
             return None
         if data not in ("true", "false"):
             raise InvalidResponse("Choose True or False.")
         return {"value": data == "true"}
 
-    def refill(self, response):
+    def refill(self, response, order=None):
         return None if response is None else ("true" if response["value"] else "false")
 
     def grade(self, definition, response):

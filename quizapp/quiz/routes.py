@@ -108,8 +108,9 @@ def _show_question(public_id: str, position: int):
     elif not page.attempt.submitted:
         slot = page.slot
         qtype = get_question_type(slot.definition["type"])
-        return _question_page(page, qtype, _locked(page.attempt, slot), qtype.refill(slot.response),
-                              flagged=slot.flagged, confidence=slot.confidence)
+        return _question_page(page, qtype, _locked(page.attempt, slot),
+                              qtype.refill(slot.response, slot.choice_order), flagged=slot.flagged,
+                              confidence=slot.confidence)
     return redirect(url_for("reports.report", public_id=public_id, _anchor=f"q{position}"))
 
 
@@ -134,7 +135,8 @@ def _answer_question(public_id: str, position: int):
             return redirect(_after(page, action), 303)  # already applied
         try:
             # A final slot's posted answer (if any) is parsed so that save_answer can refuse a change to it.
-            response = slot.response if locked and not slot.final else qtype.parse(form.answer.data, definition)
+            response = (slot.response if locked and not slot.final
+                        else qtype.parse(form.answer.data, definition, slot.choice_order))
             if action == "check" and response is None and not slot.final:
                 raise InvalidResponse("Choose or enter an answer before checking it.")
             # An adaptive "next" from the last slot is final: the next question is chosen from it.
@@ -165,7 +167,7 @@ def _answer_is_final(public_id: str, position: int, qtype):
     """409: the post would change an answer whose key was shown. The page, as saved, says so."""
     page = get_own_page(public_id, position)
     slot = page.slot
-    return _question_page(page, qtype, True, qtype.refill(slot.response), flagged=slot.flagged,
+    return _question_page(page, qtype, True, qtype.refill(slot.response, slot.choice_order), flagged=slot.flagged,
                           confidence=slot.confidence, answer_errors=[ANSWER_IS_FINAL], error_summary=[ANSWER_IS_FINAL],
                           status=409)
 

@@ -74,16 +74,22 @@ def test_each_item_has_a_labelled_select_of_positions_in_a_shuffled_order(app, l
     items = ["<code>optimizer.zero_grad()</code>", "forward pass and loss", "<code>loss.backward()</code>",
              "<code>optimizer.step()</code>"]
     assert labels == [(str(k), items[i]) for k, i in enumerate(shown)]
-    for k, i in enumerate(shown):
+    for k in range(4):  # values name the shown place, never the item's place in the key
         select_html = re.search(rf'<select id="answer-{k}" name="answer">(.*?)</select>', page, re.S).group(1)
-        assert re.findall(r'<option value="([^"]*)"', select_html) == ["", *(f"{i}:{p}" for p in range(1, 5))]
+        assert re.findall(r'<option value="([^"]*)"', select_html) == ["", *(f"{k}:{p}" for p in range(1, 5))]
+
+
+def posted(app, *order):
+    """The form values of a learner who puts the items (by their index in the key) in this order."""
+    shown = slot(app).choice_order
+    return [f"{shown.index(item)}:{place}" for place, item in enumerate(order, start=1)]
 
 
 def test_a_saved_order_is_refilled_and_a_malformed_one_changes_nothing(app, learner):
-    learner.answer(1, ["2:1", "0:2", "1:3", "3:4"], action="save")
+    learner.answer(1, posted(app, 2, 0, 1, 3), action="save")
     assert slot(app).response == {"order": [2, 0, 1, 3]}
     page = learner.client.get(learner.url(1)).text
-    assert all(f'value="{v}" selected' in page for v in ("2:1", "0:2", "1:3", "3:4"))
+    assert all(f'value="{v}" selected' in page for v in posted(app, 2, 0, 1, 3))
     refused = learner.answer(1, ["0:1", "1:1", "2:3", "3:4"], action="save")
     assert refused.status_code == 400
     assert "Give every item a different position, 1 to 4." in refused.text
@@ -91,13 +97,13 @@ def test_a_saved_order_is_refilled_and_a_malformed_one_changes_nothing(app, lear
     assert slot(app).response == {"order": [2, 0, 1, 3]}
 
 
-@pytest.mark.parametrize("posted, credit, says", [
-    (["0:1", "1:2", "2:3", "3:4"], 1.0, "Correct."),
-    (["0:1", "1:2", "3:3", "2:4"], 1 / 3, "Partly correct"),
-    (["0:4", "1:3", "2:2", "3:1"], 0.0, "Not correct"),
+@pytest.mark.parametrize("order, credit, says", [
+    ((0, 1, 2, 3), 1.0, "Correct."),
+    ((0, 1, 3, 2), 1 / 3, "Partly correct"),
+    ((3, 2, 1, 0), 0.0, "Not correct"),
 ])
-def test_checking_grades_the_order_and_the_review_shows_both_orders(app, learner, posted, credit, says):
-    assert learner.answer(1, posted, action="check").status_code == 303
+def test_checking_grades_the_order_and_the_review_shows_both_orders(app, learner, order, credit, says):
+    assert learner.answer(1, posted(app, *order), action="check").status_code == 303
     item = slot(app)
     assert item.credit == pytest.approx(credit)
     page = learner.client.get(learner.url(1)).text
@@ -109,10 +115,10 @@ def test_checking_grades_the_order_and_the_review_shows_both_orders(app, learner
 
 def test_the_walkthrough_helpers_answer_it(app, learner):
     from tests.helpers import right_answer, wrong_answer
-    [(position, definition, _)] = items_of(app, learner.public_id)
-    learner.answer(position, wrong_answer(definition), action="save")
+    [(position, definition, shown)] = items_of(app, learner.public_id)
+    learner.answer(position, wrong_answer(definition, shown), action="save")
     assert slot(app).response == {"order": [3, 2, 1, 0]}
-    learner.answer(position, right_answer(definition), action="check")
+    learner.answer(position, right_answer(definition, shown), action="check")
     assert slot(app).credit == 1.0
     assert learner.submit().status_code == 303
     assert learner.client.get(f"/report/{learner.public_id}").status_code == 200

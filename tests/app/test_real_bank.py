@@ -36,7 +36,7 @@ def test_content_floors_from_stats_json(stats):
     for skill, count in stats["per_skill"].items():
         assert count >= 18, skill
         assert all(stats["per_skill_difficulty"][skill][str(d)] > 0 for d in range(1, 6)), skill
-    assert set(stats["per_type"]) == {"single", "multiple", "true_false", "numeric", "short"}
+    assert set(stats["per_type"]) == {"single", "multiple", "true_false", "numeric", "short", "ordering"}
     assert stats["free_entry_share"] >= 0.25
     assert stats["parameterised"] >= 30
     assert stats["projects"] >= 6

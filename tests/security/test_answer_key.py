@@ -85,6 +85,8 @@ def twin_definition(d: dict) -> dict:
             t["answers"] = [SENTINEL_TEXT]
         if "pattern" in t:
             t["pattern"] = "^zqxpatternzqx$"
+    elif t["type"] == "ordering":  # the reverse key; its attempt shows the items as the real one does
+        t["items"] = t["items"][::-1]
     for variant in t.get("variants") or []:
         variant["key"] = SENTINEL_NUMBER if t["type"] == "numeric" else SENTINEL_TEXT
     return t
@@ -92,7 +94,7 @@ def twin_definition(d: dict) -> dict:
 
 def kind_of(d: dict) -> tuple:
     """Pages of the same kind share one skeleton."""
-    return d["type"], len(d.get("choices", ())), bool(d.get("unit"))
+    return d["type"], len(d.get("choices", d.get("items", ()))), bool(d.get("unit"))
 
 
 class RealBank:
@@ -143,6 +145,11 @@ def real_bank(tmp_path_factory):
                 db.session.add(twin)
                 db.session.flush()
                 case["twin"] = insert_attempt(user.id, [twin], assessment.id, role.id, seed=n, commit=False)
+                if "items" in twin.definition:  # reversed items: the same arrangement on the page
+                    db.session.flush()
+                    real, other = (db.session.scalar(select(AttemptItem).join(Attempt).where(
+                        Attempt.public_id == case[which])) for which in ("real", "twin"))
+                    other.choice_order = [len(real.choice_order) - 1 - i for i in real.choice_order]
             cases.append(case)
         db.session.commit()  # once: a commit per attempt would cost a disk sync each
         items = dict(db.session.execute(select(Attempt.public_id, AttemptItem)
@@ -274,7 +281,7 @@ def first_difference(a: str, b: str) -> str:
 
 def test_the_whole_real_bank_is_covered(real_bank):
     types = Counter(c["definition"]["type"] for c in real_bank.cases)
-    assert len(real_bank.cases) >= 600 and set(types) == {"single", "multiple", "true_false", "numeric", "short"}
+    assert len(real_bank.cases) >= 600 and set(types) == {"single", "multiple", "true_false", "numeric", "short", "ordering"}
     assert len(real_bank.real_variant_ids) == REAL_KEYS  # parameterised items with keys computed by their check
     assert sum(c["twin"] is not None for c in real_bank.cases) >= 20
 

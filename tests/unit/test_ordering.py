@@ -79,11 +79,17 @@ def test_the_shown_order_is_shuffled_and_never_already_right():
     assert len(orders) == 5   # every other permutation of three items turns up
 
 
-def test_the_view_offers_each_item_with_its_saved_position():
-    view = ORDERING.view(STEPS, [4, 3, 2, 1, 0], ORDERING.refill({"order": [0, 1, 2, 3, 4]}))
-    assert [value for value, _ in view.choices] == ["4", "3", "2", "1", "0"]
-    assert "zero the gradients" in view.choices[-1][1]
-    assert view.selected == {"0:1", "1:2", "2:3", "3:4", "4:5"}
+def test_the_page_names_items_by_their_shown_place_never_by_their_place_in_the_key():
+    """An option's value must not say where its item belongs: the item's index in the file is the key."""
+    shown = [4, 3, 2, 1, 0]
+    view = ORDERING.view(STEPS, shown, ORDERING.refill({"order": [0, 1, 2, 3, 4]}, shown))
+    assert [value for value, _ in view.choices] == ["0", "1", "2", "3", "4"]
+    assert "optimizer step" in view.choices[0][1] and "zero the gradients" in view.choices[-1][1]
+    assert view.selected == {"4:1", "3:2", "2:3", "1:4", "0:5"}   # shown last, placed first
+    assert ORDERING.parse(["4:1", "3:2", "2:3", "1:4", "0:5"], STEPS, shown) == {"order": [0, 1, 2, 3, 4]}
+    assert ORDERING.parse(["0:1", "1:2", "2:3", "3:4", "4:5"], STEPS, shown) == {"order": [4, 3, 2, 1, 0]}
+    with pytest.raises(InvalidResponse):
+        ORDERING.parse(["0:1", "0:2", "2:3", "3:4", "4:5"], STEPS, shown)
 
 
 def test_a_blind_guess_earns_one_over_n_on_average():
