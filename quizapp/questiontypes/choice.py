@@ -44,7 +44,9 @@ def choice_index(definition: dict, index) -> int:
 def count_and_repeats(name: str, what: str, limits: tuple[int, int], texts: list[str]) -> list[str]:
     from ..bank.formats._common import brief
     low, high = limits
-    problems = [f"a {name} question needs {low}-{high} {what}, found {len(texts)}"] if not low <= len(texts) <= high else []
+    article = "an" if name[0] in "aeiou" else "a"
+    problems = ([f"{article} {name} question needs {low}-{high} {what}, found {len(texts)}"]
+                if not low <= len(texts) <= high else [])
     stripped = [t.strip() for t in texts]
     return problems + [f"{what[:-1]} {brief(t)} appears twice" for t in sorted({t for t in stripped if stripped.count(t) > 1})]
 

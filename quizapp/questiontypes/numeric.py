@@ -120,7 +120,9 @@ class Numeric(QuestionType):
         return None
 
     def variant_key(self, result):
-        return number_of(result)
+        """A finite number: an infinite key would accept every answer, a NaN none."""
+        number = number_of(result)
+        return number if number is not None and math.isfinite(number) else None
 
     def gift(self, definition, note):
         from ..bank.formats import format_number

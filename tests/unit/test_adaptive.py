@@ -390,3 +390,16 @@ def test_a_skill_one_item_ahead_may_still_be_asked_but_not_two():
     assert select_next(st, AdaptiveSettings(), random.Random(0)).item.skill == "a"      # 2 vs 0 after it
     st.posterior.update("a", Observation(ItemParams(1.0, 0.0, 0.25), 0.0))
     assert select_next(st, AdaptiveSettings(), random.Random(0)).item.skill == "b"      # 3 vs 0 would be too far
+
+
+def test_curtailment_takes_the_most_informative_of_hundreds_of_items():
+    """Pins argpartition's k - 1: with top = 1 among 301 items (numpy fully sorts only small arrays)
+    the one strong item, whose wrong answer would cross 0.5, is the one the path must take."""
+    posterior = JointPosterior(["s"], 0.0)
+    posterior.update("s", Observation(ItemParams(1.0, 0.0, 0.0), 1.0))
+    weights = posterior.marginals()["s"]                                    # P(gap) at 0 is .33
+    weak = [AdaptiveItem(k, "s", ItemParams(0.5, 3.0 + k / 1000, 0.2)) for k in range(300)]
+    strong = AdaptiveItem("strong", "s", ItemParams(2.5, 0.3, 0.0))
+    assert decision_locked(weights, 0.0, weak, 1, 1) is True                # no weak item can cross 0.5
+    assert decision_locked(weights, 0.0, [strong], 1, 1) is False
+    assert decision_locked(weights, 0.0, weak[:150] + [strong] + weak[150:], 1, 1) is False

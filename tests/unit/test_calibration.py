@@ -2,6 +2,7 @@
 and against a brute-force penalised marginal likelihood written independently here."""
 import math
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -533,3 +534,117 @@ def test_misfit_reasons_at_and_beyond_each_threshold(kwargs, expected):
 
 def test_partial_credit_items_are_not_called_too_deterministic():
     assert _misfit_reasons(1.0, 0.0, 0.0, None, INFIT_LOW - 0.1, True) == []
+
+
+# --- edges found by mutation testing (docs/mutation.md) -----------------------------------------
+
+def test_a_learner_with_thousands_of_answers_still_gets_finite_fits():
+    """Pins the max-shifts in the E-step and the rest EAP: 2,000 answers put one person's log
+    likelihood near -1,400, where exp() under- or overflows unless the maximum is taken out."""
+    rng = np.random.default_rng(8)
+    items = [CalibrationItem(1, 0.0, 0.0), CalibrationItem(2, 0.25, 0.5)]
+    responses = []
+    for person, theta in enumerate(rng.normal(size=30)):
+        responses.append((person, 1, float(rng.random() < 1 / (1 + np.exp(-theta)))))
+        responses.append((person, 2, float(rng.random() < 0.25 + 0.75 / (1 + np.exp(-(theta - 0.5))))))
+    responses += [(999, 1, float(i % 2)) for i in range(2000)] + [(999, 2, 1.0)]
+    fits = fit_3pl(items, responses)
+    assert [f.n for f in fits] == [2030, 31]
+    for f in fits:
+        assert all(math.isfinite(v) for v in (f.a, f.b, f.se_b, f.infit, f.point_biserial)), f
+    _, rest = by_hand(items, responses, fits)
+    for it, fit in zip(items, fits, strict=True):
+        credit, rest_eap = np.array([v for (_, key), v in rest.items() if key == it.key]).T
+        assert fit.point_biserial == pytest.approx(float(np.corrcoef(credit, rest_eap)[0, 1]), rel=1e-9)
+
+
+def test_the_fit_stops_at_the_first_iteration_that_moves_a_and_b_less_than_tol():
+    """Pins the stopping rule: max |a_new - a|, |b_new - b| < tol, measured on a (not log a) and b."""
+    items, responses, _, _, _ = simulate(8, n_items=6, n_persons=100)
+    previous = fit_3pl(items, responses, max_iter=0)
+    for n in range(1, 50):
+        current = fit_3pl(items, responses, max_iter=n)
+        if max(max(abs(f.a - g.a), abs(f.b - g.b)) for f, g in zip(current, previous, strict=True)) < 0.01:
+            break
+        previous = current
+    assert 1 < n < 50
+    assert fit_3pl(items, responses, tol=0.01) == current
+
+
+def test_items_near_but_not_on_the_b_bounds_keep_their_se_and_infit():
+    """Pins the bound test (within 1e-9 of -4 or 4, not 1) and infit's den > 0 (not > 1): b near
+    -3.5 and 3.5 with 30 responses each, whose sum of P(1 - P) is below 1 for the easy one."""
+    rng = np.random.default_rng(4)
+    items = [CalibrationItem(1, 0.0, -3.5), CalibrationItem(2, 0.0, 3.5), CalibrationItem(3, 0.0, 0.0)]
+    responses = [(person, it.key, float(rng.random() < 1 / (1 + np.exp(-2 * (theta - it.b_prior)))))
+                 for person, theta in enumerate(rng.normal(size=30)) for it in items]
+    fits = fit_3pl(items, responses, b_prior_sd=0.1)
+    eap, _ = by_hand(items, responses, fits)
+    assert -4.0 < fits[0].b < -3.0 and 3.0 < fits[1].b < 4.0
+    for it, fit in zip(items, fits, strict=True):
+        assert 0.05 < fit.se_b < 0.1, it                       # a posterior SD, within the prior's 0.1
+        mine = [(x, 1 / (1 + math.exp(-fit.a * (eap[person] - fit.b)))) for person, key, x in responses if key == it.key]
+        assert fit.infit == pytest.approx(sum((x - p) ** 2 for x, p in mine) / sum(p * (1 - p) for _, p in mine),
+                                          rel=1e-9), it
+    assert sum(p * (1 - p) for p in (1 / (1 + math.exp(-fits[0].a * (eap[person] - fits[0].b)))
+                                     for person, key, _ in responses if key == 1)) < 1.0
+
+
+def test_se_b_is_none_where_the_information_block_is_not_positive_definite():
+    """Pins i_aa > 0 and det > 0 before the square root: at the starting values with the prior on
+    a off, this item's (log a, b) block is not positive definite, so it has no standard error."""
+    credit = [0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0]
+    fits = fit_3pl([CalibrationItem(1, 0.0, -1.8)], [(p, 1, x) for p, x in enumerate(credit)],
+                   a_prior_sd=math.inf, b_prior_sd=3.0, max_iter=0)
+    assert (fits[0].a, fits[0].b, fits[0].se_b) == (1.0, -1.8, None)
+
+
+def test_se_b_is_none_where_a_is_on_a_bound_and_i_bb_is_not_positive():
+    """Pins i_bb > 0 before 1/sqrt(i_bb) when a sits on a bound: the diagnostics at given values,
+    priors off, of two items with c = .5 whose a are on the bounds 4 and 0.2; the second one's
+    -d²L/db² is negative at b = 2.4."""
+    person = np.array([0, 0, 1, 1, 2, 2, 3, 4])
+    item = np.array([0, 1, 0, 1, 0, 1, 0, 0])
+    credit = np.array([0.0, 1.0, 1.0, 1.0, 0.5, 1.0, 0.0, 0.0])
+    pairs = calibration._Pairs(person, item, credit, 2)
+    theta = np.linspace(-5.0, 5.0, 41)
+    log_prior = np.log(WEIGHTS)
+    log_a = np.array([math.log(calibration.A_MAX), math.log(calibration.A_MIN)])
+    se_b, _, _ = calibration._diagnostics(pairs, log_a, np.array([0.0, 2.4]), np.array([0.5, 0.5]), theta,
+                                          log_prior, 0.0, 0.0)
+    assert se_b[0] == pytest.approx(0.6948, abs=1e-4) and se_b[1] is None
+
+
+def test_an_unanswered_item_with_the_b_prior_off_gives_no_warning():
+    """Pins det > 0 (not >= 0): an unanswered item's information block is all zero but for the
+    prior on log a, so its determinant is exactly 0 and must not be divided by."""
+    items = [CalibrationItem(1, 0.25, 0.0), CalibrationItem(2, 0.0, 0.0)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fits = fit_3pl(items, [(p, 1, float(p % 2)) for p in range(6)], b_prior_sd=math.inf)
+    assert fits[1] == ItemFit(2, 1.0, 0.0, 0.0, 0, None, False, ())
+    assert fits[0].se_b is not None and math.isfinite(fits[0].se_b)
+
+
+def test_the_point_biserial_takes_the_mean_credit_of_a_pair_answered_twice():
+    """Pins x / m: 40 persons answer item 5, 20 of them twice, so the mean credit is not a rescaled sum."""
+    items, responses = clamped_and_duplicated(n_persons=40)
+    rng = np.random.default_rng(2)
+    responses += [(p, 5, float(rng.random() < 0.5)) for p in range(20, 40)]
+    fits = fit_3pl(items, responses)
+    _, rest = by_hand(items, responses, fits)
+    credit, rest_eap = np.array([v for (_, key), v in rest.items() if key == 5]).T
+    assert credit.size == 40 and fits[4].n == 60
+    assert fits[4].point_biserial == pytest.approx(float(np.corrcoef(credit, rest_eap)[0, 1]), rel=1e-9)
+
+
+def test_point_biserial_helper_keeps_1e_12_and_clamps_rounding_to_plus_or_minus_one():
+    """Pins |r| < 1e-12 (strict; smaller reads 0) and the clamp to [-1, 1]: r is exactly 1e-12 here (x·y = 2e-12,
+    sxx = syy = 2), and for y = 0.1 x + 0.3 rounding puts r at ±(1 + 2⁻⁵²) before the clamp."""
+    x, y = np.array([0.0, 0.0, -1.0, 1.0]), np.array([1.0, -1.0, -1e-12, 1e-12])
+    assert calibration._pearson(x, y) == 1e-12 and calibration._pearson(x, -y) == -1e-12
+    tiny = np.array([1.0, -1.0, -1e-13, 1e-13])                                                   # r = ±1e-13
+    assert calibration._pearson(x, tiny) == 0.0 and calibration._pearson(x, -tiny) == 0.0
+    x = np.array([-0.74, -0.92, -0.46, 0.22, -1.01])
+    assert calibration._pearson(x, x * 0.1 + 0.3) == 1.0
+    assert calibration._pearson(x, -(x * 0.1 + 0.3)) == -1.0

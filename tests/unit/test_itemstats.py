@@ -437,3 +437,22 @@ def test_unknown_flag_message_names_the_code():
 def test_pearson_of_no_pairs_is_none():
     """Fewer than two pairs has no correlation, including none at all (an item nobody answered)."""
     assert pearson([], []) is None and pearson([0.5], [3.0]) is None
+
+
+def test_a_chance_of_zero_is_accepted():
+    """Pins 0 <= chance (not 0 < chance): a type whose blind guess earns nothing gives chance 0.0."""
+    [s] = item_statistics([ItemInfo(1, 0, (), 0.0)], [])
+    assert (s.version_id, s.responses, s.flags) == (1, 0, ())
+
+
+def test_pearson_keeps_a_correlation_of_exactly_1e_12():
+    """Pins |r| < 1e-12 (strict): here sxy = 2e-12 and sxx = syy = 2 (1e-24 is lost), so r is 1e-12 exactly."""
+    assert pearson([0.0, 0.0, -1.0, 1.0], [1.0, -1.0, -1e-12, 1e-12]) == 1e-12
+    assert pearson([0.0, 0.0, -1.0, 1.0], [-1.0, 1.0, 1e-12, -1e-12]) == -1e-12
+
+
+def test_pearson_of_a_constant_side_is_none_even_when_its_mean_rounds():
+    """Pins the constant-side guard (or, not and): the mean of three 0.1s rounds below 0.1, so sxx is
+    not exactly 0 and only the first guard says there is no correlation."""
+    assert pearson([0.1, 0.1, 0.1], [0.0, 1.0, 2.0]) is None
+    assert pearson([0.0, 1.0, 2.0], [0.1, 0.1, 0.1]) is None

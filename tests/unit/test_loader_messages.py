@@ -11,11 +11,14 @@ import hashlib
 
 import pytest
 
+from quizapp.bank.catalogue import _one_of, _whole_number
+from quizapp.bank.checking import FileChecker, ItemChecker
 from quizapp.bank.definitions import QuestionDef, content_hash
-from quizapp.bank.loader import load_bank
+from quizapp.bank.loader import load_bank, question_files
 from quizapp.bank.schema import AREAS, MAX_PARAM_COMBINATIONS
 from quizapp.bank.yaml_lines import (
     MAX_DEPTH,
+    MAX_ISSUES,
     MAX_NODES,
     MAX_QUESTIONS_PER_FILE,
     MAX_SCALAR_CHARS,
@@ -787,3 +790,146 @@ def test_an_id_is_checked_against_other_files_up_to_the_question_limit(root, ext
     issues = [str(i) for i in load_bank(root, [chosen]).issues]
     other = display_path(root / "topics" / "other.yaml")
     assert issues == ([f"{display_path(chosen)}:3: q 'q-x': duplicate id (also at {other}:3)"] if collides else [])
+
+
+# --- catalogue and questions after the split (mutation testing) ------------------------------------------
+
+def test_a_question_file_that_is_not_a_mapping(root):
+    assert_refused(root, "- x\n", ["1: expected a mapping with 'skill' and a 'questions' list at the top"])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("questions: []\nskill: [t.basics]\n", ["2: skill: must be a skill id"]),
+    ("questions: []\nskill: t.nope\n", ["2: skill: unknown skill 't.nope'"]),
+    ("skill: t.basics\nquestions: 3\n", ["2: questions: must be a list"]),
+    ("skill: t.basics\n", ["1: missing required key 'questions'"]),
+    ("skill: t.basics\ncolour: red\nquestions: []\n", ["2: unknown key 'colour'"]),
+])
+def test_a_question_file_s_own_keys(root, text, expected):
+    """The file's keys, each at its own line, and its issues are the file's (no item)."""
+    bank, issues, shown = load(root, text)
+    assert issues == [f"{shown}:{e}" for e in expected]
+    assert [(i.kind, i.item_id) for i in bank.issues] == [("file", None)] * len(expected)
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("skills.yaml", "colour: 1\nskills: 3\n", ["1: unknown key 'colour'", "2: 'skills' must be a list"]),
+    ("roles.yaml", "roles: []\ncolour: red\n", ["2: unknown key 'colour'"]),
+])
+def test_a_catalogue_file_s_own_keys(root, name, text, expected):
+    bank, issues, shown = load(root, text, name)
+    assert issues == [f"{shown}:{e}" for e in expected]
+    assert [(i.kind, i.item_id) for i in bank.issues] == [("file", None)] * len(expected)
+
+
+def test_unknown_keys_are_reported_in_the_order_of_their_text(root):
+    """Keys YAML reads as numbers sort as text among the others: '10' before '9' before 'colour'."""
+    assert_refused(root, edit(QUESTION, more("9: a", "10: b", "colour: c")),
+                   ["11: q 'q-x': unknown key '10'", "10: q 'q-x': unknown key '9'", "12: q 'q-x': unknown key 'colour'"])
+
+
+def test_without_a_skill_taxonomy_questions_are_checked_without_their_skills(root):
+    (root / "skills.yaml").unlink()
+    bank, issues, shown = load(root, edit(QUESTION, more("skills: [t.anything]")))
+    assert issues == [f"{display_path(root / 'skills.yaml')}:1: the skill taxonomy file is missing"]
+    assert [(q.id, q.path, q.skills) for q in bank.questions] == [("q-x", shown, ("t.anything",))]
+    assert bank.skills == []
+
+
+def test_a_budget_is_spent_on_the_question_files(root):
+    """An upload's budget reaches every question file: with none left, the file is not read."""
+    path = root / "topics" / "topic.yaml"
+    path.write_text(QUESTION, encoding="utf-8")
+    bank = load_bank(root, budget=ParseBudget(0, 0))
+    assert [str(i) for i in bank.issues] == [
+        f"{display_path(path)}:1: not checked: the upload has more than {UPLOAD_MAX_NODES:,} YAML nodes in all its "
+        "files; upload fewer files at a time"]
+    assert bank.questions == []
+
+
+def test_which_files_are_question_files(root):
+    """*.yaml and *.yml anywhere, even named like a catalogue file below the top; not the catalogue at the
+    top, nor other suffixes that match *.y*ml."""
+    (root / "roles.yaml").write_text(ROLES, encoding="utf-8")
+    files = {"extra.yaml": "q-top", "topics/more.yml": "q-yml", "topics/roles.yaml": "q-sub"}
+    for name, qid in files.items():
+        (root / name).write_text(QUESTION.replace("q-x", qid), encoding="utf-8")
+    (root / "topics" / "notes.yxml").write_text("not: [a question file\n", encoding="utf-8")
+    expected = [root / "extra.yaml", root / "topics" / "more.yml", root / "topics" / "roles.yaml"]
+    assert question_files(root) == expected
+    for paths in (None, [root / "extra.yaml", root / "topics", root / "skills.yaml", root / "roles.yaml"]):
+        bank = load_bank(root, paths)
+        assert bank.issues == []
+        assert bank.files == [display_path(p) for p in expected]
+        assert sorted(q.id for q in bank.questions) == ["q-sub", "q-top", "q-yml"]
+
+
+def test_a_repeated_id_keeps_only_the_first_question(root):
+    first, second = root / "topics" / "a.yaml", root / "topics" / "b.yaml"
+    for path in (first, second):
+        path.write_text(QUESTION, encoding="utf-8")
+    bank = load_bank(root)
+    assert [str(i) for i in bank.issues] == [f"{display_path(second)}:3: q 'q-x': duplicate id (also at {display_path(first)}:3)"]
+    assert [q.path for q in bank.questions] == [display_path(first)]
+
+
+NOT_QUESTIONS = "skill: t.basics\nquestions:\n" + "  - x\n" * MAX_QUESTIONS_PER_FILE
+
+
+def stopped(path) -> str:
+    return f"{display_path(path)}:1: validation stopped here after {MAX_ISSUES:,} problems, so there may be more: " \
+           "fix these and validate again"
+
+
+@pytest.mark.parametrize("where", ["inside a file", "between files"])
+def test_validation_stops_at_the_issue_limit(root, where):
+    """MAX_ISSUES issues stop the checking, inside a file (before its next question) or before the next file;
+    the last issue says where it stopped."""
+    assert 2 * MAX_QUESTIONS_PER_FILE == MAX_ISSUES
+    a, b, c = (root / "topics" / f"{n}.yaml" for n in "abc")
+    a.write_text(NOT_QUESTIONS, encoding="utf-8")
+    if where == "inside a file":  # b's unknown key and 499 questions make 1,000: its last question is not checked
+        b.write_text("colour: red\n" + NOT_QUESTIONS, encoding="utf-8")
+        last = b
+    else:  # a and b make 1,000: c is not checked
+        b.write_text(NOT_QUESTIONS, encoding="utf-8")
+        c.write_text("colour: red\n" + NOT_QUESTIONS, encoding="utf-8")
+        last = c
+    issues = [str(i) for i in load_bank(root).issues]
+    assert len(issues) == MAX_ISSUES + 1
+    assert issues[-2:] == [f"{display_path(b)}:{MAX_QUESTIONS_PER_FILE + 2}: every question must be a mapping",
+                           stopped(last)]
+
+
+def test_validation_stops_at_the_issue_limit_in_the_catalogue(root):
+    """With no question file, the stop is reported at the bank's folder."""
+    bank, issues, _ = load(root, "skills:\n" + "  - x\n" * MAX_ISSUES, "skills.yaml")
+    assert len(issues) == MAX_ISSUES + 1
+    assert issues[-1] == stopped(root)
+
+
+def test_a_role_without_a_description_is_stored_with_an_empty_one(root):
+    bank, issues, _ = load(root, ROLE_FILE, "roles.yaml")
+    assert issues == []
+    assert [r["description"] for r in bank.roles] == [""]
+
+
+def test_the_checks_a_spec_builds(tmp_path):
+    """_one_of and _whole_number build a check when called (the specs call them once, at import)."""
+    path = tmp_path / "t.yaml"
+    path.write_text("# values\na: x\nb: y\nc: 0\nd: 1\ne: 3\nf: 4\ng: true\nh: 2.5\ni: '2'\n", encoding="utf-8")
+    entry = parse_yaml(path, [])
+    issues = []
+    item = ItemChecker(FileChecker("t.yaml", issues), "course", "c-1")
+    one_of, whole = _one_of(("x", "z")), _whole_number(1, 3, "must be 1-3")
+    for key in "ab":
+        one_of(item, entry, key, None)
+    for key in "cdefghi":
+        whole(item, entry, key, None)
+    assert [str(i) for i in issues] == [
+        "t.yaml:3: course 'c-1': b: must be one of x, z",
+        "t.yaml:4: course 'c-1': c: must be 1-3",
+        "t.yaml:7: course 'c-1': f: must be 1-3",
+        "t.yaml:8: course 'c-1': g: must be 1-3",
+        "t.yaml:9: course 'c-1': h: must be 1-3",
+        "t.yaml:10: course 'c-1': i: must be 1-3"]

@@ -139,3 +139,19 @@ def test_a_skill_first_seen_on_update_is_listed_by_name():
     post = JointPosterior(["a"], 0.3)
     post.update("new", RIGHT[0])
     assert post.skills == ["a", "new"]
+
+
+# --- edges found by mutation testing (docs/mutation.md) -----------------------------------------
+
+def test_skills_at_opposite_ends_with_the_highest_correlation_stay_finite():
+    """Pins the max-shift of log p(g): at rho = .95, two skills answered as at +4 and two as at -4
+    leave every g below e^-372, which exp() underflows to 0 unless the maximum is taken out."""
+    post = JointPosterior(["a", "b", "c", "d"], 0.95)
+    for _ in range(8):
+        for skill, credit, b in (("a", 1.0, 4.0), ("b", 0.0, -4.0), ("c", 1.0, 4.0), ("d", 0.0, -4.0)):
+            post.update(skill, Observation(ItemParams(4.0, b, 0.0), credit))
+    for skill, sign in (("a", 1), ("b", -1), ("c", 1), ("d", -1)):
+        weights = post.marginals()[skill]
+        assert np.all(np.isfinite(weights)) and weights.sum() == pytest.approx(1.0)
+        est = post.estimate(skill, 0.0)
+        assert sign * est.theta > 0.5 and (est.p_gap < 0.5) == (sign > 0)

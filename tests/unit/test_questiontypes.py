@@ -107,6 +107,7 @@ def test_each_type_compares_a_checks_result_with_its_key(definition, result, key
 
 @pytest.mark.parametrize("name, result, key", [
     ("numeric", value(2.5), 2.5), ("numeric", printed("7"), 7.0), ("numeric", printed("seven"), None),
+    ("numeric", printed("inf"), None), ("numeric", value(float("-inf")), None), ("numeric", printed("nan"), None),
     ("short", printed("float64"), "float64"), ("short", value("x", "x"), "x"), ("short", printed(""), None),
 ])
 def test_a_parameterised_check_gives_a_key_per_variant(name, result, key):
