@@ -179,5 +179,8 @@ class QuestionType(ABC):
     moodle_penalty: ClassVar[str] = "0.3333333"
 
     def moodle_answers(self, question, definition: dict, note) -> None:
-        """Write this type's answer elements into a Moodle XML <question> (bank.formats.moodle_xml)."""
-        raise NotImplementedError  # only reached for a type with a moodle_type
+        """Write this type's answer elements into a Moodle XML <question> (bank.formats.moodle_xml).
+
+        :raises Skip: for a type Moodle XML cannot carry (the exporter skips those before calling)."""
+        from ..bank.formats._common import Skip
+        raise Skip(f"Moodle XML has no {self.label.lower()} questions")
