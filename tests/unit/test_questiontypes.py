@@ -133,3 +133,8 @@ def test_types_that_no_check_can_prove_say_so():
     assert drawing.variant_key(printed("x")) is None
     assert (drawing.guessing_floor({}), drawing.shuffled_order({}, None), drawing.picks({}, {})) == (0.0, None, None)
     assert drawing.item_info(3, {}).chance is None and drawing.import_problems({}) == []
+    from quizapp.bank.formats._common import Skip
+    with pytest.raises(Skip, match="GIFT has no drawing questions"):
+        drawing.gift({}, print)
+    with pytest.raises(Skip, match="Moodle XML has no drawing questions"):
+        drawing.moodle_answers(None, {}, print)
