@@ -15,6 +15,7 @@ import secrets
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -85,6 +86,26 @@ class _Browser:
         return self.open("/auth/login", {"csrf_token": token, "email": EMAIL, "password": f"wrong {attempt}"})[0]
 
 
+def _pids_in(log, method: str, path: str) -> set[int]:
+    log.flush()
+    with open(log.name, encoding="utf-8") as lines:
+        entries = [json.loads(line) for line in lines if line.startswith("{")]
+    return {e["pid"] for e in entries if e["method"] == method and e["path"] == path}
+
+
+def _wait_until_every_worker_answers(base: str, log, timeout: float = 30) -> None:
+    """gunicorn says "Booting worker" before a worker accepts: a burst sent at once after the first
+    /healthz may all land on the one worker that is ready (seen on a loaded CI machine). Probe
+    /healthz from several threads until every worker has answered one."""
+    browser = _Browser(base)
+    end = time.monotonic() + timeout
+    while len(_pids_in(log, "GET", "/healthz")) < WORKERS:
+        if time.monotonic() > end:
+            pytest.fail(f"only {_pids_in(log, 'GET', '/healthz')} of {WORKERS} workers answered in {timeout} s")
+        with ThreadPoolExecutor(2 * WORKERS) as pool:
+            list(pool.map(lambda _: browser.open("/healthz"), range(2 * WORKERS)))
+
+
 def _serve_and_guess(database_url: str, redis_url: str | None) -> tuple[list[int], list[int], set[int]]:
     """Start gunicorn with 4 workers; post 10 wrong passwords at once, then 5 more one by one.
     Returns (statuses of the first 10, statuses of the rest, pids of the workers that answered)."""
@@ -102,6 +123,7 @@ def _serve_and_guess(database_url: str, redis_url: str | None) -> tuple[list[int
         try:
             base = f"http://127.0.0.1:{port}"
             bench._wait_healthy(base, server)
+            _wait_until_every_worker_answers(base, log)
             browser = _Browser(base)
             token = CSRF_RE.search(browser.open("/auth/login")[1]).group(1)  # signed: valid on every worker
             with ThreadPoolExecutor(10) as pool:
@@ -109,9 +131,7 @@ def _serve_and_guess(database_url: str, redis_url: str | None) -> tuple[list[int
             rest = [browser.wrong_password(token, i) for i in range(10, 15)]
         finally:
             bench.stop_server(server)
-        log.seek(0)
-        entries = [json.loads(line) for line in log if line.startswith("{")]
-    pids = {e["pid"] for e in entries if e["method"] == "POST" and e["path"] == "/auth/login"}
+        pids = _pids_in(log, "POST", "/auth/login")
     return first, rest, pids
 
 
