@@ -13,7 +13,8 @@ every POST really stores). Each wrk thread owns its own learners, so no learner 
 It prints requests/s and p99 latency per target (median of the rounds), the ratios to bare Flask
 (each round's ratio to the bare run of the same round, median over rounds),
 the resident memory of each quizapp worker after the run, and PASS/FAIL against the targets of
-issue #9: page >= 0.20x bare, POST >= 0.12x bare, p99 <= 60 ms, RSS per worker <= 150 MB. It then
+issue #19 (page >= 0.22x bare, POST >= 0.18x bare; it raised issue #9's 0.20x and 0.12x) and #9
+(p99 <= 60 ms, RSS per worker <= 150 MB). It then
 checks in the database that every posted question's answer was stored, stops both servers and drops
 the database. Ratios, not absolute numbers, are the result: both apps run on the same machine in the
 same minutes, so a busy machine slows both.
@@ -54,7 +55,7 @@ from load import (  # noqa: E402
     stop_server,
 )
 
-TARGETS = {"page_ratio": 0.20, "post_ratio": 0.12, "p99_ms": 60.0, "rss_mb": 150.0}
+TARGETS = {"page_ratio": 0.22, "post_ratio": 0.18, "p99_ms": 60.0, "rss_mb": 150.0}
 LATENCY_RE = re.compile(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 RPS_RE = re.compile(r"^Requests/sec:\s+([\d.]+)", re.M)
 BAD_RE = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
@@ -341,8 +342,8 @@ def run(args) -> int:
                   for t in ("page", "post")}
         worst_rss = max((m[0] for m in memory), default=float("nan"))
         checks = [
-            ("question page >= 0.20x bare Flask", ratios["page"] >= TARGETS["page_ratio"], f"{ratios['page']:.3f}x"),
-            ("answer POST >= 0.12x bare Flask", ratios["post"] >= TARGETS["post_ratio"], f"{ratios['post']:.3f}x"),
+            (f"question page >= {TARGETS['page_ratio']:.2f}x bare Flask", ratios["page"] >= TARGETS["page_ratio"], f"{ratios['page']:.3f}x"),
+            (f"answer POST >= {TARGETS['post_ratio']:.2f}x bare Flask", ratios["post"] >= TARGETS["post_ratio"], f"{ratios['post']:.3f}x"),
             (f"p99 <= 60 ms at {args.connections} connections (page and POST)",
              max(med["page"]["p99_ms"], med["post"]["p99_ms"]) <= TARGETS["p99_ms"],
              f"page {med['page']['p99_ms']:.1f} ms, POST {med['post']['p99_ms']:.1f} ms"),
