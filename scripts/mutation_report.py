@@ -65,7 +65,9 @@ def change(name: str) -> str:
     """'before ⟶ after' of the first changed line of a mutant."""
     module, _, function = name.rpartition(".")
     path = MUTANTS / (module.replace(".", "/") + ".py")
-    functions = _SOURCES.setdefault(path, _functions(path))
+    if path not in _SOURCES:  # parsed once per module (setdefault would parse it for every mutant)
+        _SOURCES[path] = _functions(path)
+    functions = _SOURCES[path]
     base = function.rsplit("__mutmut_", 1)[0]
     original = functions.get(base + "__mutmut_orig", [])[1:]
     mutated = functions.get(function, [])[1:]
