@@ -17,6 +17,8 @@ from quizapp.bank.yaml_lines import _unclosed_bracket_line
     ("'['\n", None),                            # a quote at the very first character
     ('a: "x \\" [" \nb: {', 2),                 # an escaped quote does not end a double-quoted text
     ("a: 'it''s [' \nb: [", 2),                 # '' inside single quotes
+    ("a: 'x'''\nb: [\n  [1,\n", 3),             # '' then the closing quote: the text ends there
+    ("a: [\n  'a]',\n  1\n", 1),                # a closer inside quotes closes nothing
     ("a: it's [x\n", 1),                        # an apostrophe inside a plain word opens no quote
     ("a: 1 # [ a comment\nb: [", 2),            # a bracket in a comment
     ("#[\n[", 2),                               # a comment at the very first character

@@ -933,3 +933,23 @@ def test_the_checks_a_spec_builds(tmp_path):
         "t.yaml:8: course 'c-1': g: must be 1-3",
         "t.yaml:9: course 'c-1': h: must be 1-3",
         "t.yaml:10: course 'c-1': i: must be 1-3"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the fast parser's syntax error stands, at the line where the bracket or quote opens
+    ("a: 1\nb: 2\nc: 3\nd: 4\ne: [1,\n", "5: YAML syntax error: while parsing a flow node did not find "
+                                        "expected node content; what opens at line 5 is never closed (the file ends "
+                                        "inside it)"),
+    ("a: 1\nb: 2\nc: 3\nd: 4\ne: 'abc\n", "5: YAML syntax error: the quote ' that opens at line 5 is never "
+                                         "closed (the file ends inside it)"),
+    # a construct only the slow parser reads: its reason and line, from the fast parser
+    ("a: 1\nb: 2\nc: 3\nd: 4\ne: &x 1\nf: *x\n", "5: YAML: anchors and aliases (*name) are not allowed in "
+                                                "question files at line 5 (a file this large, or this many, may hold "
+                                                "only plain YAML)"),
+    ("a: 1\nb: 2\nc: 3\nd: 4\n---\ne: 5\n", "5: YAML: several YAML documents (---) in one file at line 5 (a "
+                                           "file this large, or this many, may hold only plain YAML)"),
+])
+def test_past_the_slow_parsers_budget_the_fast_parsers_verdict_stands(tmp_path, text, expected):
+    """A file the fast parser refused, in an upload whose slow-parser budget is spent (a tiny budget
+    here, as after many files): the fast parser's reason is the issue, never a crash or a pass."""
+    assert parsed(tmp_path, text, ParseBudget(nodes=1_000, slow_nodes=3)) == (None, [expected])
