@@ -39,6 +39,9 @@ class Config:
     ADAPTIVE_SKILL_CAP = 10
     # Fitted item parameters replace the difficulty labels once a version has this many responses.
     CALIBRATION_MIN_RESPONSES = int(os.environ.get("QUIZAPP_CALIBRATION_MIN_RESPONSES", "75"))
+    # The report shows percentiles against other learners only once this many learners (the reader
+    # included) have a submitted attempt of the assessment; never a figure computed from fewer.
+    PERCENTILE_MIN_LEARNERS = int(os.environ.get("QUIZAPP_PERCENTILE_MIN_LEARNERS", "100"))
 
 
 class TestConfig(Config):

@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -184,6 +185,9 @@ class AttemptStatus:
 
 
 class Attempt(AttemptStatus, db.Model):
+    # The submitted attempts of one assessment: what the report's percentiles rank (reports/percentiles.py).
+    __table_args__ = (Index("ix_attempt_assessment_id_status", "assessment_id", "status"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)

@@ -41,6 +41,7 @@ class Behaviour:
     label = "Assessment"             # "… mode" above each question
     shows_key_on_check = False       # "Check answer" shows the key and explanation now, so the answer is final
     chooses_next_question = False    # each question is chosen from the answers before it, so the attempt can grow
+    ranked_among_learners = True     # the report's percentiles compare it with other learners' attempts
 
     @property
     def stored(self) -> dict:
@@ -74,6 +75,7 @@ class ImmediateFeedback(Behaviour):
     mode = PRACTICE_MODE
     label = "Practice"
     shows_key_on_check = True
+    ranked_among_learners = False  # keys seen along the way: not like with like against assessments
 
 
 ASSESSMENT = DeferredFeedback()
@@ -100,6 +102,10 @@ class Adaptive(Behaviour):
     def shows_key_on_check(self) -> bool:
         return self.feedback.shows_key_on_check
 
+    @property
+    def ranked_among_learners(self) -> bool:
+        return self.feedback.ranked_among_learners
+
 
 ADAPTIVE = Adaptive(ASSESSMENT)
 
@@ -120,6 +126,11 @@ def chosen_behaviour(assessment: Assessment, chosen_mode: str) -> Behaviour:
     decides whether questions are chosen as it goes, the learner when the keys are shown."""
     feedback = _feedback(chosen_mode)
     return Adaptive(feedback) if assessment_behaviour(assessment).chooses_next_question else feedback
+
+
+def unranked_modes() -> tuple[str, ...]:
+    """The stored modes (Attempt.mode) whose attempts are left out of the report's percentiles."""
+    return tuple(b.mode for b in (ASSESSMENT, PRACTICE) if not b.ranked_among_learners)
 
 
 def _feedback(mode: str) -> Behaviour:

@@ -1,4 +1,4 @@
-"""Blueprint /report: the gap report as HTML, JSON and PDF, and practice on its gaps."""
+"""Blueprint /report: the gap report as HTML, JSON and PDF (with percentiles among learners), and practice on its gaps."""
 from flask import Blueprint
 
 bp = Blueprint("reports", __name__)

@@ -2,6 +2,7 @@
 plain data the report's HTML, JSON and PDF show."""
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
@@ -10,6 +11,7 @@ from ..scoring import gaps as gap_model
 from ..scoring.ability import SkillEstimate
 from ..scoring.grading import CORRECT
 from ..scoring.recommend import CourseInfo, ProjectInfo, recommend, suggest_project
+from .percentiles import learner_percentiles
 
 
 def build_report(attempt: Attempt) -> dict:
@@ -56,6 +58,8 @@ def build_report(attempt: Attempt) -> dict:
         "correct": sum(1 for i in attempt.items if i.state == CORRECT),
         "counts": {s: sum(1 for r in rows if r["status"] == s) for s in (gap_model.GAP, gap_model.UNCERTAIN, gap_model.NO_GAP)},
         "skills": rows,
+        # against other learners of this assessment; None for practice (reports/percentiles.py)
+        "percentiles": learner_percentiles(attempt, current_app.config["PERCENTILE_MIN_LEARNERS"]),
         "recommendations": [{
             "id": rec.course.id, "title": rec.course.title, "provider": rec.course.provider, "url": rec.course.url,
             "level": rec.course.level, "hours": rec.course.hours, "cost": rec.course.cost, "format": rec.course.format,

@@ -21,6 +21,7 @@ from quizapp.attempts.behaviours import (
     assessment_behaviour,
     behaviour_of,
     chosen_behaviour,
+    unranked_modes,
 )
 from quizapp.bank.schema import ASSESSMENT_MODES
 from quizapp.scoring.gaps import GAP, NO_GAP, UNCERTAIN
@@ -58,6 +59,18 @@ class TestAnswers:
     def test_the_classes_are_moodles_behaviours(self):
         assert isinstance(ASSESSMENT, DeferredFeedback) and isinstance(PRACTICE, ImmediateFeedback)
         assert ADAPTIVE == Adaptive(ASSESSMENT) and ADAPTIVE.feedback is ASSESSMENT
+
+
+class TestRanking:
+    @pytest.mark.parametrize("behaviour, ranked", [
+        (ASSESSMENT, True), (PRACTICE, False), (ADAPTIVE, True), (ADAPTIVE_PRACTICE, False)])
+    def test_attempts_that_showed_keys_along_the_way_are_not_ranked(self, behaviour, ranked):
+        assert behaviour.ranked_among_learners is ranked
+
+    @pytest.mark.parametrize("mode", ["assessment", "practice", "something else"])
+    @pytest.mark.parametrize("adaptive", [False, True])
+    def test_the_percentiles_sql_leaves_out_exactly_the_unranked_stored_modes(self, mode, adaptive):
+        assert (mode not in unranked_modes()) is behaviour_of(SimpleNamespace(mode=mode, adaptive=adaptive)).ranked_among_learners
 
 
 class TestMapping:
