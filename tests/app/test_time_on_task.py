@@ -97,3 +97,10 @@ def test_a_stamp_signed_with_the_apps_secret_for_another_purpose_counts_nothing(
         assert attempts.shown_time(attempts.shown_stamp(7), 7) is not None
         for other in (TimestampSigner(app.secret_key), TimestampSigner(app.secret_key, salt="another-purpose")):
             assert attempts.shown_time(other.sign("7").decode(), 7) is None
+
+
+def test_the_page_stamp_signer_is_built_once_per_app(app):
+    """Every question page signs a stamp: the signer is kept on the app, not rebuilt per request."""
+    with app.app_context():
+        assert attempts._shown_signer() is attempts._shown_signer()
+        assert attempts._shown_signer() is app.extensions["quizapp.shown_signer"]
