@@ -710,6 +710,11 @@ def parsed(tmp_path, text: str, budget: ParseBudget | None = None):
     """parse_yaml of text: (data, the issues as "line: message" without the path)."""
     path = tmp_path / "t.yaml"
     path.write_text(text, encoding="utf-8")
+    return parsed_path(path, budget)
+
+
+def parsed_path(path, budget: ParseBudget | None = None):
+    """parse_yaml of a file: (data, the issues as "line: message" without the path)."""
     issues = []
     data = parse_yaml(path, issues, budget)
     prefix = f"{display_path(path)}:"
@@ -953,3 +958,11 @@ def test_past_the_slow_parsers_budget_the_fast_parsers_verdict_stands(tmp_path, 
     """A file the fast parser refused, in an upload whose slow-parser budget is spent (a tiny budget
     here, as after many files): the fast parser's reason is the issue, never a crash or a pass."""
     assert parsed(tmp_path, text, ParseBudget(nodes=1_000, slow_nodes=3)) == (None, [expected])
+
+
+def test_a_file_that_cannot_be_read_is_an_issue_at_line_1(tmp_path):
+    """A path that exists but cannot be read (here a directory named like a question file): the reason the
+    system gives, at line 1, and nothing parsed."""
+    (tmp_path / "t.yaml").mkdir()
+    assert parsed_path(tmp_path / "t.yaml") == (None, ["1: cannot read file: Is a directory"])
+
