@@ -966,3 +966,41 @@ def test_a_file_that_cannot_be_read_is_an_issue_at_line_1(tmp_path):
     (tmp_path / "t.yaml").mkdir()
     assert parsed_path(tmp_path / "t.yaml") == (None, ["1: cannot read file: Is a directory"])
 
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    (b"", "1: the file is empty (or has only comments or null); nothing to load"),
+    (b"\n\xff", "2: not valid UTF-8 (invalid start byte at byte 1, line 2); save the file as UTF-8"),
+    # the byte offset and the line count after a byte order mark, which is not part of the text
+    (b"\xef\xbb\xbfa\n\xff", "2: not valid UTF-8 (invalid start byte at byte 2, line 2); save the file as UTF-8"),
+])
+def test_files_that_hold_no_yaml_text_are_issues_pinned_whole(tmp_path, data, expected):
+    (tmp_path / "t.yaml").write_bytes(data)
+    assert parsed_path(tmp_path / "t.yaml") == (None, [expected])
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("? [x, y]\n: 1\n", "mapping keys must be plain scalars"),
+    ("<<: {x: 1}\n", "a merge key (<<) or value key (=)"),
+    ("d: =\n", "a merge key (<<) or value key (=)"),
+    ("d: 2026-13-45\n", "'2026-13-45' is not a valid date"),
+])
+def test_past_the_slow_parsers_budget_each_construct_it_alone_reads_is_named(tmp_path, text, reason):
+    assert parsed(tmp_path, "a: 1\nb: 2\nc: 3\n" + text, ParseBudget(nodes=100, slow_nodes=3)) == (None, [
+        f"4: YAML: {reason} at line 4 (a file this large, or this many, may hold only plain YAML)"])
+
+
+def test_past_the_slow_parsers_budget_a_tab_keeps_libyamls_reading_and_its_duplicates(tmp_path):
+    """A tab inside plain text is YAML (libyaml reads it); PyYAML refuses it, but past its budget the
+    fast reading stands, duplicate keys included."""
+    data, issues = parsed(tmp_path, "a: 1\nb: 2\nc: 3\nd: x\tz\na: 5\n", ParseBudget(nodes=100, slow_nodes=3))
+    assert data == {"a": 5, "b": 2, "c": 3, "d": "x\tz"} and issues == ["5: duplicate key 'a'"]
+
+
+def test_the_last_node_of_a_budget_is_read_and_a_refused_file_costs_none(tmp_path):
+    budget = ParseBudget(nodes=1, slow_nodes=1)
+    assert parsed(tmp_path, "a", budget) == ("a", []) and budget.nodes == 0
+    budget = ParseBudget(nodes=10, slow_nodes=10)
+    assert parsed(tmp_path, "a: 1\nb: \x01\n", budget)[1] == [
+        "2: character U+0001 is not allowed in YAML (control characters and NUL are refused); remove it"]
+    assert budget == ParseBudget(nodes=10, slow_nodes=10)  # refused before any node was read
