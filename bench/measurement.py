@@ -10,16 +10,24 @@ Strategies (all prefix-consistent: one run to N = max gives every checkpoint N):
   pct             percent correct < 60 % on the fixed form (naive baseline, hard decision)
   fixed           the app's fixed form (draw_fixed_form), independent N(0, 1) EAP per skill
   fixed_rho03     the same answers scored as the app scores a submitted attempt (joint prior, rho 0.3)
-  adaptive        the app's select_next + JointPosterior, correlated prior rho 0.5 (note's cat_cls_mv)
+  adaptive        the app's select_next + JointPosterior, correlated prior rho 0.5 (note's cat_cls_mv),
+                  with the app's content rules (at least 40 % choice items at every point, at most 3
+                  free-entry items or 2 items on one skill in a row)
   adaptive_rho03  the same with the app's default prior rho 0.3
   adaptive_c0     ablation: guessing ignored (c = 0 in selector and scorer)
   oracle          adaptive with the true item parameters (upper reference)
   catsim          peer: per skill catsim MaxInfoSelector + NumericalSearchEstimator from theta0 = 0,
                   round-robin over skills, same day-one parameters; gap if theta_hat < tau (no posterior)
+Opt-in what-ifs (not the app):
+  adaptive_randties    adaptive with random tie-breaking among equal-information items
+  adaptive_unbalanced  adaptive with the content rules off, on the same selection random numbers as
+                       adaptive: the pair measures what content balance costs
 
 Usage:
   .venv/bin/python bench/measurement.py --learners 2000 --truth both --rho both --seed 1 \
       --out bench/out/measurement.json [--bank questions]
+  .venv/bin/python bench/measurement.py --bank questions --learners 400 --strategies adaptive,adaptive_unbalanced \
+      --latency-calls 0     # content balance on against off, paired
 See bench/README.md for what every number means.
 """
 from __future__ import annotations
@@ -27,6 +35,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import itertools
 import json
 import math
 import multiprocessing
@@ -55,9 +64,10 @@ from quizapp.scoring.fixed_form import DIFFICULTY_ROTATION, Candidate, draw_fixe
 from quizapp.scoring.posterior import JointPosterior  # noqa: E402
 
 DEFAULT_STRATEGIES = ("pct", "fixed", "fixed_rho03", "adaptive", "adaptive_rho03", "adaptive_c0", "oracle", "catsim")
-# opt-in what-if, not the app: adaptive with random tie-breaking among equal-information items
-ALL_STRATEGIES = DEFAULT_STRATEGIES + ("adaptive_randties",)
-PROBABILISTIC = {"fixed", "fixed_rho03", "adaptive", "adaptive_rho03", "adaptive_c0", "oracle", "adaptive_randties"}
+# opt-in what-ifs, not the app: random tie-breaking; the content rules off
+ALL_STRATEGIES = DEFAULT_STRATEGIES + ("adaptive_randties", "adaptive_unbalanced")
+PROBABILISTIC = {"fixed", "fixed_rho03", "adaptive", "adaptive_rho03", "adaptive_c0", "oracle", "adaptive_randties",
+                 "adaptive_unbalanced"}
 CHECKPOINTS = (12, 24, 36, 60)
 EXPOSURE_AT = 24
 # MEASUREMENT 2.1: labels easy/medium/hard 30/40/30 %, day-one b = -1/0/+1; codes 2/3/4 are the
@@ -125,12 +135,13 @@ def questions_bank(root: Path, assessment_id: str = "ml-readiness") -> Bank:
         primary = next((s for s in q.skills if s in wanted), None)  # as attempts._current_versions
         if primary is None:
             continue
-        floor = get_question_type(q.qtype).guessing_floor(q.definition)
+        qtype = get_question_type(q.qtype)
+        floor = qtype.guessing_floor(q.definition)
         p = item_params(q.difficulty, floor)
         skill_of.append(skills.index(primary))
         label.append(q.difficulty)
         day1.append((p.a, p.b, p.c))
-        free.append(p.c == 0.0)
+        free.append(qtype.free_entry)       # as the app's item_pool: the format from the question type
         chance.append(floor)
     return Bank(f"questions/ ({assessment_id}, role {role['id']})", skills, np.array(skill_of), np.array(label),
                 np.array(day1, float), np.array(free), np.array(chance), np.array(tau), np.array(weight),
@@ -173,11 +184,12 @@ def _pools(bank: Bank, params: np.ndarray) -> dict[str, list[AdaptiveItem]]:
     pool = {s: [] for s in bank.skills}
     for i, (a, b, c) in enumerate(params):
         s = bank.skills[bank.skill_of[i]]
-        pool[s].append(AdaptiveItem(i, s, ItemParams(float(a), float(b), float(c))))
+        pool[s].append(AdaptiveItem(i, s, ItemParams(float(a), float(b), float(c)), bool(bank.free[i])))
     return pool
 
 
-def _run_adaptive(learner: int, pool, rho_prior: float, key: str, nmax: int, random_ties: bool = False):
+def _run_adaptive(learner: int, pool, rho_prior: float, key: str, nmax: int, random_ties: bool = False,
+                  content_rules: bool = True):
     bank: Bank = _CTX["bank"]
     resp = _CTX["resp"][learner]
     index = None
@@ -190,13 +202,16 @@ def _run_adaptive(learner: int, pool, rho_prior: float, key: str, nmax: int, ran
         for s, items in pool.items():
             ranks = list(range(len(items)))
             shuffle.shuffle(ranks)
-            renamed = [AdaptiveItem(f"{r:05d}|{it.key}", s, it.params) for r, it in zip(ranks, items, strict=True)]
+            renamed = [AdaptiveItem(f"{r:05d}|{it.key}", s, it.params, it.free_entry)
+                       for r, it in zip(ranks, items, strict=True)]
             index.update({n.key: it.key for n, it in zip(renamed, items, strict=True)})
             pool[s] = renamed
     targets = {s: SkillTarget(float(bank.tau[k]), float(bank.weight[k]), s) for k, s in enumerate(bank.skills)}
     post = JointPosterior(bank.skills, rho_prior)
     state = AdaptiveState(post, targets, pool)
     settings = AdaptiveSettings(max_items=nmax, skill_cap=Config.ADAPTIVE_SKILL_CAP)
+    if not content_rules:
+        settings = settings.without_content_rules()
     rng = random.Random(key)
     S = len(bank.skills)
     P, TH = np.empty((nmax + 1, S)), np.empty((nmax + 1, S))
@@ -215,8 +230,7 @@ def _run_adaptive(learner: int, pool, rho_prior: float, key: str, nmax: int, ran
             break
         i = sel.item.key if index is None else index[sel.item.key]
         post.update(sel.item.skill, Observation(sel.item.params, float(resp[i])))
-        state.used.add(sel.item.key)
-        state.asked += 1
+        state.record(sel.item)
         seq.append(i)
         k += 1
         record(k)
@@ -350,11 +364,14 @@ def _simulate_chunk(learners: list[int]):
                 if name in out:
                     out[name].append(r)
                     clock[name] += dt
-        for name, (pool_key, rho_prior, random_ties) in _CTX["adaptive_variants"].items():
+        for name, (pool_key, rho_prior, random_ties, content_rules) in _CTX["adaptive_variants"].items():
             if name not in strategies:
                 continue
             t0 = time.perf_counter()
-            out[name].append(_run_adaptive(learner, _CTX["pools"][pool_key], rho_prior, f"{seed}:{name}:{learner}", nmax, random_ties))
+            # the what-if without content rules draws the same selection random numbers as adaptive (paired)
+            key = f"{seed}:{'adaptive' if name == 'adaptive_unbalanced' else name}:{learner}"
+            out[name].append(_run_adaptive(learner, _CTX["pools"][pool_key], rho_prior, key, nmax, random_ties,
+                                           content_rules))
             clock[name] += time.perf_counter() - t0
         if "catsim" in strategies:
             t0 = time.perf_counter()
@@ -381,9 +398,10 @@ def simulate(bank: Bank, truth: str, rho: float, n_learners: int, seed: int, nma
     _CTX.update(bank=bank, resp=resp, nmax=nmax, strategies=strategies, seed=seed,
                 candidates=[Candidate(i, bank.skills[bank.skill_of[i]], int(bank.label[i])) for i in range(len(bank.label))],
                 pools={"day1": _pools(bank, bank.day1), "c0": _pools(bank, day1_c0), "true": _pools(bank, truth_params)},
-                adaptive_variants={"adaptive": ("day1", 0.5, False), "adaptive_rho03": ("day1", 0.3, False),
-                                   "adaptive_c0": ("c0", 0.5, False), "oracle": ("true", 0.5, False),
-                                   "adaptive_randties": ("day1", 0.5, True)})
+                adaptive_variants={"adaptive": ("day1", 0.5, False, True), "adaptive_rho03": ("day1", 0.3, False, True),
+                                   "adaptive_c0": ("c0", 0.5, False, True), "oracle": ("true", 0.5, False, True),
+                                   "adaptive_randties": ("day1", 0.5, True, True),
+                                   "adaptive_unbalanced": ("day1", 0.5, False, False)})
     if "catsim" in strategies:
         from catsim.estimation import NumericalSearchEstimator
         from catsim.item_bank import ItemBank
@@ -528,6 +546,31 @@ def extrapolate_q(curve: np.ndarray, x: float, n_min: int = 12) -> float | None:
     return n if n <= 2 * (len(curve) - 1) else None   # further out the fit says nothing useful
 
 
+def content_mix(bank: Bank, seqs: list[list[int]], at: int | None = None) -> dict:
+    """The format and skill mix of the sittings (their first `at` items, or all): the share of choice
+    items over all items asked, the share of sittings where some prefix (a point where the test could have
+    stopped) had under 40 % choice items, and the longest runs of free-entry items and of one skill."""
+    choice = asked = below = 0
+    free_runs, skill_runs = [], []
+    for seq in seqs:
+        seq = seq[:at] if at else seq
+        if not seq:
+            continue
+        free = bank.free[seq]
+        prefix = np.cumsum(~free) / np.arange(1, len(seq) + 1)
+        choice += int((~free).sum())
+        asked += len(seq)
+        below += bool((prefix < 0.4).any())
+        free_runs.append(max((len(list(run)) for typed, run in itertools.groupby(free.tolist()) if typed), default=0))
+        skill_runs.append(max(len(list(run)) for _, run in itertools.groupby(bank.skill_of[seq].tolist())))
+    n = max(len(free_runs), 1)
+    return {"items": asked, "choice_share": choice / asked if asked else float("nan"),
+            "sittings_below_40": below / n,
+            "longest_free_run": max(free_runs, default=0), "mean_longest_free_run": float(np.mean(free_runs or [0])),
+            "longest_skill_run": max(skill_runs, default=0), "sittings_skill_run_over_2":
+                float(np.mean([r > 2 for r in skill_runs] or [0]))}
+
+
 def summarize(bank: Bank, sim: dict, checkpoints, seed: int) -> dict:
     gap, theta = sim["gap"], sim["theta"]
     n_items = len(bank.label)
@@ -551,11 +594,12 @@ def summarize(bank: Bank, sim: dict, checkpoints, seed: int) -> dict:
         at = min(EXPOSURE_AT, nmax)
         row["exposure"] = {"at": at, **exposure(run["seq"], n_items, at)}
         lengths = np.array([len(s) for s in run["seq"]])
+        row["content_mix"] = {"at": at, "first": content_mix(bank, run["seq"], at), "session": content_mix(bank, run["seq"])}
         row["session_end"] = {"mean_questions": float(lengths.mean()),
                               "p10_questions": float(np.percentile(lengths, 10)),
                               "p90_questions": float(np.percentile(lengths, 90)),
                               **{k: v for k, v in classification(P[:, -1], gap, probabilistic).items()
-                                 if k in ("accuracy", "brier", "share_confident", "acc_confident")}}
+                                 if k in ("accuracy", "brier", "share_confident", "acc_confident", "share_decided_app")}}
         row["ms_per_learner"] = sim["ms_per_learner"].get(name)
         out["strategies"][name] = row
         curve = ((P > 0.5) == gap[:, None, :]).mean(axis=(0, 2))
@@ -570,7 +614,7 @@ def summarize(bank: Bank, sim: dict, checkpoints, seed: int) -> dict:
     n24 = 24
     for a, b in (("adaptive", "fixed"), ("adaptive", "catsim"), ("adaptive", "pct"), ("oracle", "adaptive"),
                  ("adaptive", "adaptive_c0"), ("adaptive", "fixed_rho03"), ("adaptive_rho03", "fixed_rho03"),
-                 ("adaptive_randties", "fixed"), ("adaptive_randties", "adaptive")):
+                 ("adaptive_randties", "fixed"), ("adaptive_randties", "adaptive"), ("adaptive", "adaptive_unbalanced")):
         if a in per_learner_acc and b in per_learner_acc and per_learner_acc[a].shape[1] > n24:
             out["bootstrap_n24"][f"{a} - {b}"] = bootstrap_diff(per_learner_acc[a][:, n24], per_learner_acc[b][:, n24], seed)
     ratio = {}
@@ -587,6 +631,9 @@ def summarize(bank: Bank, sim: dict, checkpoints, seed: int) -> dict:
             else:
                 ratio[str(x)] = {"fixed": qf, "adaptive": qa, "ratio": qf / qa}
     out["efficiency_ratio"] = ratio
+    if "adaptive" in per_learner_acc and "adaptive_unbalanced" in per_learner_acc:   # the variable-length test's end
+        out["bootstrap_end"] = {"adaptive - adaptive_unbalanced": bootstrap_diff(
+            per_learner_acc["adaptive"][:, -1], per_learner_acc["adaptive_unbalanced"][:, -1], seed)}
     out["analytic_ceiling"] = {str(n): analytic_accuracy(n / S) for n in checkpoints}
     out["prevalence"] = [float(v) for v in gap.mean(axis=0)]
     return out
@@ -621,8 +668,7 @@ def latency(calls: int = 2000, skills: int = 10, per_skill: int = 200, seed: int
             state.posterior.update(it.skill, Observation(it.params, x))
             state.posterior.marginals()   # the update's cost includes recomputing the posterior
             t3 = time.perf_counter()
-            state.used.add(it.key)
-            state.asked += 1
+            state.record(it)
             sel_t.append(t1 - t0)
             upd_t.append(t3 - t2)
             both.append((t1 - t0) + (t3 - t2))
@@ -732,7 +778,8 @@ LABELS = {"pct": "pct (percent correct < 60 %)", "fixed": "fixed form + EAP",
           "fixed_rho03": "fixed form, app scoring (joint prior .3)", "adaptive": "**adaptive (prior .5)**",
           "adaptive_rho03": "adaptive (app default prior .3)", "adaptive_c0": "adaptive, c = 0 (ablation)",
           "oracle": "oracle (true a, b, c)", "catsim": "catsim peer (MLE)",
-          "adaptive_randties": "what-if: adaptive, random tie-break (not the app)"}
+          "adaptive_randties": "what-if: adaptive, random tie-break (not the app)",
+          "adaptive_unbalanced": "what-if: adaptive, content rules off (before issue #20)"}
 
 
 def report(bank: Bank, cond: str, summary: dict, checkpoints) -> str:
@@ -790,8 +837,44 @@ def report(bank: Bank, cond: str, summary: dict, checkpoints) -> str:
     lines.append("Paired differences @ N=24 (bootstrap 95 % CI over learners): " + "; ".join(
         f"{k} {v['diff']:+.3f} [{v['ci95'][0]:+.3f}, {v['ci95'][1]:+.3f}]" for k, v in summary["bootstrap_n24"].items()))
     lines.append("Gap prevalence per skill: " + ", ".join(f"{v:.2f}" for v in summary["prevalence"]))
+    lines += content_report(summary)
     lines.append("")
     return "\n".join(lines)
+
+
+def content_report(summary: dict) -> list[str]:
+    """The format and skill mix per strategy, and what the content rules cost (adaptive against
+    adaptive_unbalanced, paired), when both ran."""
+    rows = summary["strategies"]
+    at = next(iter(rows.values()))["content_mix"]["at"]
+    lines = ["", f"Content mix (first {at} items / whole sitting): share of choice items; sittings where some point had "
+             "< 40 % choice; longest free-entry run, max (mean); longest run on one skill, max (share of sittings > 2):",
+             "", "| strategy | choice share | sittings < 40 % somewhere | longest free-entry run | longest one-skill run "
+             f"| decided (P ≤ .3 or ≥ .7) @ {at} | at the sitting's end |", "|---|---|---|---|---|---|---|"]
+    for name in ALL_STRATEGIES:
+        if name not in rows:
+            continue
+        mix = rows[name]["content_mix"]
+        first, whole = mix["first"], mix["session"]
+        decided = rows[name].get(str(at), {}).get("share_decided_app")
+        lines.append(f"| {name} | {_f(first['choice_share'], '.2f')} / {_f(whole['choice_share'], '.2f')} "
+                     f"| {_f(first['sittings_below_40'], '.2f')} / {_f(whole['sittings_below_40'], '.2f')} "
+                     f"| {first['longest_free_run']} ({first['mean_longest_free_run']:.1f}) / "
+                     f"{whole['longest_free_run']} ({whole['mean_longest_free_run']:.1f}) "
+                     f"| {first['longest_skill_run']} ({first['sittings_skill_run_over_2']:.2f}) / "
+                     f"{whole['longest_skill_run']} ({whole['sittings_skill_run_over_2']:.2f}) "
+                     f"| {_f(decided, '.2f')} | {_f(rows[name]['session_end'].get('share_decided_app'), '.2f')} |")
+    if "adaptive - adaptive_unbalanced" in summary["bootstrap_n24"]:
+        on, off = rows["adaptive"], rows["adaptive_unbalanced"]
+        d24, dend = summary["bootstrap_n24"]["adaptive - adaptive_unbalanced"], summary["bootstrap_end"]["adaptive - adaptive_unbalanced"]
+        lines += ["", "Content rules on (adaptive) against off (adaptive_unbalanced), same learners, answers and selection "
+                  f"random numbers: accuracy @ 24 {on['24']['accuracy']:.3f} vs {off['24']['accuracy']:.3f}, paired "
+                  f"{100 * d24['diff']:+.1f} points [{100 * d24['ci95'][0]:+.1f}, {100 * d24['ci95'][1]:+.1f}]; "
+                  f"at the sitting's end (app stopping rules) {on['session_end']['accuracy']:.3f} at "
+                  f"{on['session_end']['mean_questions']:.1f} questions vs {off['session_end']['accuracy']:.3f} at "
+                  f"{off['session_end']['mean_questions']:.1f}, paired {100 * dend['diff']:+.1f} points "
+                  f"[{100 * dend['ci95'][0]:+.1f}, {100 * dend['ci95'][1]:+.1f}]."]
+    return lines
 
 
 def checks_table(items: list[dict]) -> str:

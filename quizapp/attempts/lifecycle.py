@@ -130,16 +130,23 @@ def adaptive_state(attempt: Attempt, rho: float) -> AdaptiveState:
     pool, names = item_pool(tuple(skills))
     targets = {sid: SkillTarget(t.theta, t.weight, names.get(sid, sid)) for sid, t in role_targets(attempt.role, skills).items()}
     posterior = JointPosterior(skills, rho)
-    params = {item.key: item.params for items in pool.values() for item in items}
+    live = {item.key: item for items in pool.values() for item in items}
+    history = []  # in the order asked: the content rules (the share of choice items, runs) read it
     for item in attempt.items:
-        if item.credit is None:
-            continue
-        definition = item.definition
-        p = params.get(item.version_id) or calibrated_params(definition)  # a retired version: its label
-        for sid in definition["skills"]:
-            posterior.update(sid, Observation(p, item.credit))
+        asked = live.get(item.version_id) or _retired_item(item.version_id, item.definition, skills)
+        history.append(asked)
+        if item.credit is not None:
+            for sid in item.definition["skills"]:
+                posterior.update(sid, Observation(asked.params, item.credit))
     return AdaptiveState(posterior, targets, pool, used={i.version_id for i in attempt.items},
-                         recent=_recently_seen(attempt), asked=len(attempt.items))
+                         recent=_recently_seen(attempt), asked=len(attempt.items), history=history)
+
+
+def _retired_item(version_id: int, definition: dict, skills: list[str]) -> AdaptiveItem:
+    """An asked version no longer live (retired or replaced since): its label's parameters, its format."""
+    primary = next((s for s in definition["skills"] if s in skills), definition["skills"][0])
+    return AdaptiveItem(version_id, primary, calibrated_params(definition),
+                        get_question_type(definition["type"]).free_entry)
 
 
 # per database engine: skills → (bank stamp, pool); the bank changes only on import or calibration
@@ -165,8 +172,9 @@ def item_pool(skills: tuple[str, ...]) -> tuple[dict[str, list[AdaptiveItem]], d
                                           .where(QuestionVersion.id.in_([v for v, *_ in live]))).all())
     pool: dict[str, list[AdaptiveItem]] = {sid: [] for sid in skills}
     for version_id, primary, _, _ in live:
-        pool[primary].append(AdaptiveItem(version_id, primary, calibrated_params(definitions[version_id],
-                                                                                  calibrations.get(version_id))))
+        definition = definitions[version_id]
+        pool[primary].append(AdaptiveItem(version_id, primary, calibrated_params(definition, calibrations.get(version_id)),
+                                          get_question_type(definition["type"]).free_entry))
     names = dict(db.session.execute(select(Skill.id, Skill.name)).all())
     pools[skills] = (stamp, (pool, names))
     return pool, names

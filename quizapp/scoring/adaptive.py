@@ -12,12 +12,19 @@ Rules (MEASUREMENT.md sections 0 and 6):
 - within the skill, posterior-weighted Fisher information of the 3PL (guessing included),
   chosen at random among the top 3 (exposure control); items seen recently are avoided while
   unseen ones remain;
+- content balance (issue #20), applied to the eligible skills and their items: free-entry items
+  (typed answers) carry the most information and would otherwise fill the test. A free-entry item
+  may come next only if choice items stay at least 40 % of the items asked counting it (choice so
+  far >= 0.4 × (asked + 1)), so the share holds at every prefix, i.e. wherever the test stops; no
+  more than 3 free-entry items in a row; no more than 2 items on one skill in a row while another
+  eligible skill remains. A rule the items left cannot meet gives way (skill variety before the
+  format), and the Selection's reason says so;
 - the attempt stops when every skill has stopped, or at the length limit.
 """
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -35,6 +42,7 @@ class AdaptiveItem:
     key: int | str
     skill: str
     params: ItemParams
+    free_entry: bool = False   # a typed answer, not a pick among options: the caller sets it from the question type
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,18 @@ class AdaptiveSettings:
     lead: int = 2
     randomesque: int = 3
     curtail: bool = True
+    min_choice_share: float = 0.4      # of the items asked, at every point of the test; 0: no rule
+    max_free_run: int | None = 3       # free-entry items in a row; None: no rule
+    max_skill_run: int | None = 2      # items on one skill in a row; None: no rule
+
+    def without_content_rules(self) -> AdaptiveSettings:
+        """The same settings with content balance off: the selection is the one before issue #20."""
+        return replace(self, min_choice_share=0.0, max_free_run=None, max_skill_run=None)
+
+
+# What Selection.relaxed names when a content rule gave way for lack of items.
+RELAXED_FORMAT = "format"
+RELAXED_SKILL_RUN = "skill run"
 
 
 @dataclass(frozen=True)
@@ -55,6 +75,7 @@ class Selection:
     item: AdaptiveItem
     p_gap: float
     reason: str
+    relaxed: tuple[str, ...] = ()   # the content rules that gave way for this item (RELAXED_*)
 
 
 @dataclass
@@ -140,6 +161,13 @@ class AdaptiveState:
     used: set = field(default_factory=set)
     recent: set = field(default_factory=set)
     asked: int = 0
+    history: list[AdaptiveItem] = field(default_factory=list)  # the items asked, in order: the content rules read it
+
+    def record(self, item: AdaptiveItem) -> None:
+        """Note that `item` was asked (its answer goes to the posterior separately)."""
+        self.used.add(item.key)
+        self.asked += 1
+        self.history.append(item)
 
     def p_gap(self, skill: str) -> float:
         return self.posterior.estimate(skill, self.targets[skill].theta).p_gap
@@ -163,25 +191,122 @@ class AdaptiveState:
         return open_
 
 
+def free_entry_blocked(history: Sequence[AdaptiveItem], settings: AdaptiveSettings) -> str | None:
+    """Why a free-entry item may not come next ("share" or "run"), or None when it may.
+
+    "share": choice items would fall below min_choice_share of the items asked once this one is
+    asked. Since every prefix of the test then keeps the share (a choice item keeps it too:
+    k >= s·n implies k + 1 >= s·(n + 1) for s <= 1), the share holds wherever the test stops.
+    "run": the last max_free_run items were all free entry.
+    """
+    n = len(history)
+    choice = sum(1 for i in history if not i.free_entry)
+    if choice < settings.min_choice_share * (n + 1):
+        return "share"
+    run = settings.max_free_run
+    if run is not None and n >= run and all(i.free_entry for i in history[n - run:]):
+        return "run"
+    return None
+
+
+def repeated_skill(history: Sequence[AdaptiveItem], settings: AdaptiveSettings) -> str | None:
+    """The skill of the last max_skill_run items when they all share one, which may not come next."""
+    run = settings.max_skill_run
+    n = len(history)
+    if not run or n < run:
+        return None
+    last = {i.skill for i in history[n - run:]}
+    return last.pop() if len(last) == 1 else None
+
+
+@dataclass
+class _Balance:
+    """What the content rules leave for the next item, and why."""
+
+    skills: list[str]
+    free_ok: bool
+    blocked: str | None = None                  # free_entry_blocked's verdict, when it was applied
+    moved: str | None = None                    # the skill a rule kept from coming next, had it been the pick
+    moved_why: str = ""
+    relaxed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _has_choice_left(state: AdaptiveState, skill: str) -> bool:
+    return any(not i.free_entry and i.key not in state.used for i in state.pool.get(skill, ()))
+
+
+def _balance(state: AdaptiveState, eligible: list[str], n_open: int, settings: AdaptiveSettings, forced: bool,
+             best) -> _Balance:
+    """Apply the content rules to the skills that may come next: first the format (a choice item when a
+    free-entry one would break the share or the run), then skill variety. A rule the items left cannot
+    meet gives way, the format rule last."""
+    blocked = free_entry_blocked(state.history, settings)
+    out = _Balance(list(eligible), blocked is None)
+    if blocked:
+        with_choice = [s for s in eligible if _has_choice_left(state, s)]
+        if with_choice:
+            out.skills, out.blocked = with_choice, blocked
+            if best(eligible) not in with_choice:
+                out.moved, out.moved_why = best(eligible), "has no question with options left"
+        else:
+            out.free_ok = True
+            out.relaxed.append(RELAXED_FORMAT)
+            where = "this skill" if forced else "the skills that may come next"
+            out.notes.append(f"No question with options is left on {where}, so this one is typed.")
+    repeated = None if forced else repeated_skill(state.history, settings)
+    if repeated in out.skills:
+        others = [s for s in out.skills if s != repeated]
+        if others:
+            if out.moved is None and best(out.skills) == repeated:
+                out.moved, out.moved_why = repeated, f"had the last {settings.max_skill_run} questions"
+            out.skills = others
+        else:
+            out.relaxed.append(RELAXED_SKILL_RUN)
+            why = ("it is the only skill still open" if n_open == 1 else
+                   "the other skills still open have no question with options left" if len(eligible) > 1 else
+                   "the other skills still open are further ahead")
+            out.notes.append(f"It comes again: {why}.")
+    return out
+
+
+def _eligible(state: AdaptiveState, settings: AdaptiveSettings, only_skill: str | None) -> tuple[list[str], int]:
+    """The skills the next item may be on before the content rules (open, and not too far ahead), and
+    how many skills are open."""
+    counts = state.posterior.counts
+    if only_skill is not None:
+        eligible = [only_skill] if any(i.key not in state.used for i in state.pool.get(only_skill, ())) else []
+        return eligible, len(eligible)
+    if state.asked >= settings.max_items:
+        return [], 0
+    eligible = state.open_skills(settings)
+    n_open = len(eligible)
+    if eligible:
+        floor = min(counts.get(s, 0) for s in eligible)
+        # after this item, no skill may be more than `lead` items ahead of the least-tested one
+        eligible = [s for s in eligible if counts.get(s, 0) + 1 <= floor + settings.lead]
+    return eligible, n_open
+
+
 def select_next(state: AdaptiveState, settings: AdaptiveSettings, rng: random.Random,
                 only_skill: str | None = None) -> Selection | None:
     """The next item, or None when the attempt should stop."""
     counts = state.posterior.counts
-    if only_skill is not None:
-        eligible = [only_skill] if any(i.key not in state.used for i in state.pool.get(only_skill, ())) else []
-    else:
-        if state.asked >= settings.max_items:
-            return None
-        eligible = state.open_skills(settings)
-        if eligible:
-            floor = min(counts.get(s, 0) for s in eligible)
-            # after this item, no skill may be more than `lead` items ahead of the least-tested one
-            eligible = [s for s in eligible if counts.get(s, 0) + 1 <= floor + settings.lead]
+    eligible, n_open = _eligible(state, settings, only_skill)
     if not eligible:
         return None
     uncertainty = {s: min(p := state.p_gap(s), 1 - p) for s in eligible}
-    skill = max(eligible, key=lambda s: (state.targets[s].weight * uncertainty[s], -counts.get(s, 0)))
+
+    def best(skills: list[str]) -> str:
+        return max(skills, key=lambda s: (state.targets[s].weight * uncertainty[s], -counts.get(s, 0)))
+
+    balance = _balance(state, eligible, n_open, settings, only_skill is not None, best)
+    skill = best(balance.skills)
     unused = [i for i in state.pool[skill] if i.key not in state.used]
+    # choice items only when the rules need one; a typed answer the rules refused makes this a restricted pick
+    restricted = not balance.free_ok and any(i.free_entry for i in unused)
+    if not balance.free_ok:
+        unused = [i for i in unused if not i.free_entry]
     fresh = [i for i in unused if i.key not in state.recent]
     candidates = fresh or unused
     weights = state.posterior.marginals()[skill]
@@ -194,14 +319,33 @@ def select_next(state: AdaptiveState, settings: AdaptiveSettings, rng: random.Ra
     ranked = sorted(candidates, key=lambda i: -info[i.key])
     item = rng.choice(ranked[:settings.randomesque])
     p = state.p_gap(skill)
-    return Selection(item, p, _reason(state, skill, p, counts.get(skill, 0), only_skill is not None))
+    reason = _reason(state, skill, p, counts.get(skill, 0), only_skill is not None, restricted, balance.moved is not None)
+    return Selection(item, p, " ".join([reason, *_balance_notes(state, balance, settings, restricted)]),
+                     tuple(balance.relaxed))
 
 
-def _reason(state: AdaptiveState, skill: str, p: float, n: int, forced: bool) -> str:
+def _balance_notes(state: AdaptiveState, balance: _Balance, settings: AdaptiveSettings, restricted: bool) -> list[str]:
+    """The sentences that say how the content rules shaped this choice."""
+    notes = []
+    if balance.moved is not None:
+        notes.append(f"{state.targets[balance.moved].name or balance.moved} {balance.moved_why}, "
+                     "so another skill comes now.")
+    if restricted and balance.blocked == "share":
+        notes.append(f"At every point of the test at least {round(settings.min_choice_share * 100)} % of your "
+                     "questions have options to choose from.")
+    elif restricted:
+        notes.append(f"No more than {settings.max_free_run} typed answers come in a row.")
+    return notes + balance.notes
+
+
+def _reason(state: AdaptiveState, skill: str, p: float, n: int, forced: bool, choice_only: bool = False,
+            moved: bool = False) -> str:
     name = state.targets[skill].name or skill
     if forced:
         return f"You asked for more questions on {name}."
     if n == 0:
-        return f"A first question on {name}, near the level the role needs."
-    return (f"{name}: we are {round(p * 100)} % sure of a gap, the least settled of your skills; "
-            "this question tells us most about where you stand.")
+        return f"A first question on {name}, near the level the role needs" + (
+            ", with options to choose from." if choice_only else ".")
+    among = "the least settled of the skills that may come now" if moved else "the least settled of your skills"
+    which = "of its questions with options to choose from, this one" if choice_only else "this question"
+    return f"{name}: we are {round(p * 100)} % sure of a gap, {among}; {which} tells us most about where you stand."

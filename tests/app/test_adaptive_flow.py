@@ -4,6 +4,7 @@ from sqlalchemy import select
 from quizapp.attempts.lifecycle import adaptive_state, observations_by_skill
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem
+from quizapp.questiontypes import get_question_type
 from quizapp.scoring.posterior import JointPosterior
 from tests.helpers import csrf_token, right_answer
 
@@ -70,6 +71,27 @@ def test_state_is_rebuilt_from_saved_answers(app, learner):
         assert state.used == {i.version_id for i in attempt.items} and state.asked == 2
         for skill in attempt.assessment.skills:
             assert state.posterior.estimate(skill, 0.0) == expected.estimate(skill, 0.0)
+
+
+def test_the_selector_sees_each_questions_format_in_the_order_asked(app, learner):
+    """Content balance (issue #20): the format comes from the question type, and at every point of the
+    attempt at least 40 % of the questions had options, unless a reason says none were left."""
+    learner.start("adapt")
+    position = 1
+    while not learner.answer(position, right_answer(items(app, learner.public_id)[position - 1][1])) \
+            .headers["Location"].endswith("/overview"):
+        position += 1
+    with app.app_context():
+        attempt = attempt_of(app, learner.public_id)
+        state = adaptive_state(attempt, 0.3)
+        typed = [get_question_type(i.definition["type"]).free_entry for i in attempt.items]
+        assert [i.key for i in state.history] == [i.version_id for i in attempt.items]
+        assert [i.free_entry for i in state.history] == typed
+        relaxed = False
+        for n, slot in enumerate(attempt.items, start=1):
+            relaxed = relaxed or "No question with options is left" in slot.reason
+            assert relaxed or typed[:n].count(False) >= 0.4 * n, [i.reason for i in attempt.items]
+        assert not typed[0]
 
 
 def test_three_more_questions_continue_the_same_attempt(app, client, learner):
