@@ -984,6 +984,7 @@ def test_files_that_hold_no_yaml_text_are_issues_pinned_whole(tmp_path, data, ex
     ("<<: {x: 1}\n", "a merge key (<<) or value key (=)"),
     ("d: =\n", "a merge key (<<) or value key (=)"),
     ("d: 2026-13-45\n", "'2026-13-45' is not a valid date"),
+    ("d: *x\n", "anchors and aliases (*name) are not allowed in question files"),  # an alias with no anchor
 ])
 def test_past_the_slow_parsers_budget_each_construct_it_alone_reads_is_named(tmp_path, text, reason):
     assert parsed(tmp_path, "a: 1\nb: 2\nc: 3\n" + text, ParseBudget(nodes=100, slow_nodes=3)) == (None, [
@@ -1004,3 +1005,8 @@ def test_the_last_node_of_a_budget_is_read_and_a_refused_file_costs_none(tmp_pat
     assert parsed(tmp_path, "a: 1\nb: \x01\n", budget)[1] == [
         "2: character U+0001 is not allowed in YAML (control characters and NUL are refused); remove it"]
     assert budget == ParseBudget(nodes=10, slow_nodes=10)  # refused before any node was read
+
+
+def test_an_alias_without_its_anchor_is_refused_at_its_line(tmp_path):
+    assert parsed(tmp_path, "a: 1\nd: *x\n") == (None, [
+        "2: YAML syntax error: anchors and aliases (*name) are not allowed in question files"])
