@@ -28,6 +28,7 @@ Usage (the figures in bench/README.md):
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -54,6 +55,9 @@ from quizapp.scoring.fixed_form import Candidate, draw_fixed_form  # noqa: E402
 from quizapp.scoring.posterior import JointPosterior  # noqa: E402
 
 ARMS = ("guess", "dont_know", "dont_know_c0")
+# Content balance in adaptive selection (the branch "balance") reads whether an item is a typed answer;
+# without that field (before it) the selector ignores the format.
+_FORMAT_AWARE = "free_entry" in {f.name for f in dataclasses.fields(AdaptiveItem)}
 STRATEGIES = ("fixed", "adaptive")
 DECIDED = (Config.NO_GAP_THRESHOLD, Config.GAP_THRESHOLD)  # the report's "no gap" and "gap" cuts
 
@@ -177,9 +181,9 @@ def simulate(bank, args) -> dict:
     params_c0 = [ItemParams(p.a, p.b, 0.0) for p in params]
     pools = {name: {s: [] for s in bank.skills} for name in ("day1", "c0")}
     for i, s in enumerate(bank.skill_of):
-        skill = bank.skills[s]
-        pools["day1"][skill].append(AdaptiveItem(i, skill, params[i]))
-        pools["c0"][skill].append(AdaptiveItem(i, skill, params_c0[i]))
+        skill, free = bank.skills[s], (bool(bank.free[i]),) if _FORMAT_AWARE else ()
+        pools["day1"][skill].append(AdaptiveItem(i, skill, params[i], *free))
+        pools["c0"][skill].append(AdaptiveItem(i, skill, params_c0[i], *free))
     _CTX.clear()
     _CTX.update(bank=bank, resp=resp, params=params, pools=pools, seed=args.seed, rho=Config.PRIOR_RHO,
                 checkpoints=tuple(args.checkpoints), arms=ARMS, strategies=tuple(args.strategies),
