@@ -136,8 +136,11 @@ def _adaptive(learner: int, arm: str) -> dict[int, tuple[np.ndarray, tuple[int, 
         obs = _observation(arm, learner, i, _CTX["params"][i])
         posterior.update(selection.item.skill, Observation(selection.item.params, obs.credit, obs.guessing))
         asked.append(i)
-        state.used.add(i)
-        state.asked += 1
+        if hasattr(state, "record"):  # with content balance the state keeps the items asked in order
+            state.record(selection.item)
+        else:
+            state.used.add(i)
+            state.asked += 1
         if state.asked in checkpoints:
             out[state.asked] = (_p_gap(posterior, _CTX["targets"]), _asked(learner, arm, asked))
     last = (_p_gap(posterior, _CTX["targets"]), _asked(learner, arm, asked))
