@@ -32,10 +32,12 @@ from ..models import (
     utcnow,
 )
 from ..questiontypes import get_question_type
+from ..questiontypes import grade as grade_response
 from ..scoring import gaps as gap_model
 from ..scoring.ability import ItemParams, Observation, item_params
 from ..scoring.adaptive import AdaptiveItem, AdaptiveState, SkillTarget, select_next
 from ..scoring.fixed_form import Candidate, draw_fixed_form
+from ..scoring.grading import DONT_KNOW
 from ..scoring.posterior import JointPosterior
 from .behaviours import Behaviour, behaviour_of
 from .settings import scoring_settings
@@ -124,6 +126,12 @@ def calibrated_params(definition: dict, calibration: dict | None = None) -> Item
     return item_params(definition["difficulty"], get_question_type(definition["type"]).guessing_floor(definition))
 
 
+def observation(params: ItemParams, item: AttemptItem) -> Observation:
+    """An answered slot as scoring sees it: its credit, and whether a lucky guess was possible (not after
+    "I don't know", which enters the likelihood without the guessing floor: scoring.ability.Observation)."""
+    return Observation(params, item.credit, guessing=item.state != DONT_KNOW)
+
+
 def adaptive_state(attempt: Attempt, rho: float) -> AdaptiveState:
     """Rebuild the selection state from the saved answers (so it survives restarts)."""
     skills = list(attempt.assessment.skills)
@@ -137,7 +145,7 @@ def adaptive_state(attempt: Attempt, rho: float) -> AdaptiveState:
         history.append(asked)
         if item.credit is not None:
             for sid in item.definition["skills"]:
-                posterior.update(sid, Observation(asked.params, item.credit))
+                posterior.update(sid, observation(asked.params, item))
     return AdaptiveState(posterior, targets, pool, used={i.version_id for i in attempt.items},
                          recent=_recently_seen(attempt), asked=len(attempt.items), history=history)
 
@@ -315,8 +323,7 @@ def save_answer(attempt: PageAttempt, slot: ShownSlot, response: dict | None, fl
         if response is None:
             values.update(credit=None, state="unanswered", answered_at=None)
         else:
-            definition = slot.definition
-            grade = get_question_type(definition["type"]).grade(definition, response)
+            grade = grade_response(slot.definition, response)  # "I don't know" too
             values.update(credit=grade.fraction, state=grade.state, answered_at=now)
         if check:
             values["checked"] = True
@@ -386,7 +393,7 @@ def observations_by_skill(items: list[AttemptItem]) -> dict[str, list[Observatio
         d = item.definition
         params = calibrated_params(d, calibrations.get(item.version_id))
         for sid in d["skills"]:
-            out.setdefault(sid, []).append(Observation(params, item.credit))
+            out.setdefault(sid, []).append(observation(params, item))
     return out
 
 

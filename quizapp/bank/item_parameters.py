@@ -1,7 +1,9 @@
 """`quizapp calibrate`: fit item parameters from stored responses, and the skills' correlation.
 
 Per skill, a 3PL with guessing fixed at 1/choices and priors on a and b (scoring/calibration.py)
-is fitted to every answered item of submitted attempts (an attempt is one "person"). Fits
+is fitted to every answered item of submitted attempts (an attempt is one "person"). "I don't
+know" enters as a failure without the guessing floor, as in scoring (scoring/calibration.py shows
+why that leaves a and b exactly as a plain failure would: with c fixed, the floor is a constant factor). Fits
 are stored per question version with their response count; scoring uses them once a version
 has CALIBRATION_MIN_RESPONSES responses, and the difficulty label before that.
 """
@@ -19,6 +21,7 @@ from ..models import Attempt, AttemptItem, ItemCalibration, ModelSetting, Questi
 from ..questiontypes import get_question_type
 from ..scoring.ability import DIFFICULTY_B, Observation, estimate, item_params
 from ..scoring.calibration import CalibrationItem, ItemFit, fit_3pl
+from ..scoring.grading import DONT_KNOW
 
 MIN_ATTEMPTS_FOR_RHO = 200
 RHO_KEY = "prior_rho"
@@ -37,9 +40,9 @@ class CalibrationSummary:
 
 
 def _responses():
-    """(attempt id, version id, credit) of every answered item in submitted attempts."""
+    """(attempt id, version id, credit, state) of every answered item in submitted attempts."""
     return db.session.execute(
-        select(AttemptItem.attempt_id, AttemptItem.version_id, AttemptItem.credit)
+        select(AttemptItem.attempt_id, AttemptItem.version_id, AttemptItem.credit, AttemptItem.state)
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
         .where(Attempt.status == "submitted", AttemptItem.credit.is_not(None))).all()
 
@@ -57,7 +60,8 @@ def calibrate() -> CalibrationSummary:
         keys = {v.id for v in skill_versions}
         items = [CalibrationItem(v.id, get_question_type(v.qtype).guessing_floor(v.definition),
                                  DIFFICULTY_B[v.difficulty]) for v in skill_versions]
-        fits = fit_3pl(items, [(r.attempt_id, r.version_id, r.credit) for r in rows if r.version_id in keys])
+        fits = fit_3pl(items, [(r.attempt_id, r.version_id, r.credit, r.state != DONT_KNOW)
+                               for r in rows if r.version_id in keys])
         summary.fits.extend(fits)
         summary.per_skill[skill] = len(fits)
     existing = {c.version_id: c for c in db.session.scalars(select(ItemCalibration))}
@@ -86,7 +90,7 @@ def estimate_rho(rows, versions) -> tuple[float | None, str]:
     for r in rows:
         v = versions[r.version_id]
         params = item_params(v.difficulty, get_question_type(v.qtype).guessing_floor(v.definition))
-        per_attempt[r.attempt_id][v.skills[0]].append(Observation(params, r.credit))
+        per_attempt[r.attempt_id][v.skills[0]].append(Observation(params, r.credit, guessing=r.state != DONT_KNOW))
     estimates: dict[str, dict[int, tuple[float, float]]] = defaultdict(dict)
     for attempt_id, skills in per_attempt.items():
         for skill, obs in skills.items():

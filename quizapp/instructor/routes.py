@@ -233,7 +233,7 @@ def export(fmt, relpath):
 
 # --- item statistics -----------------------------------------------------------------------
 
-STAT_COLUMNS = ("question", "responses", "facility", "discrimination", "median_seconds", "reports")
+STAT_COLUMNS = ("question", "responses", "facility", "discrimination", "median_seconds", "dont_know_rate", "reports")
 
 
 @bp.route("/stats")
@@ -258,11 +258,12 @@ def item_stats_csv():
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["question", "version", "type", "skills", "responses", "facility", "discrimination",
-                     "median_seconds", "option_rates", "flags", "open_reports", "hidden"])
+                     "median_seconds", "option_rates", "dont_know_rate", "flags", "open_reports", "hidden"])
     for r in item_stat_rows():
         writer.writerow([csv_safe(r["question"]), r["version"], r["qtype"], " ".join(r["skills"]), r["responses"],
                          _fmt(r["facility"]), _fmt(r["discrimination"]), _fmt(r["median_seconds"]),
                          " ".join(f"{k + 1}:{v:.3f}" for k, v in sorted(r["option_rates"].items())),
+                         _fmt(r["dont_know_rate"]),
                          " ".join(r["flags"]), r["reports"], r["hidden"]])
     response = current_app.response_class(out.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="item-statistics.csv"'
@@ -357,7 +358,7 @@ def cohort_export(cohort_id, fmt):
 
     out = io.StringIO()
     columns = ["learner", "email", "attempt", "assessment", "status", "submitted_at", "position", "question_id",
-               "version", "type", "skills", "response", "state", "credit", "seconds"]
+               "version", "type", "skills", "response", "dont_know", "state", "credit", "seconds"]
     writer = csv.DictWriter(out, fieldnames=columns)
     writer.writeheader()
     for row in rows:

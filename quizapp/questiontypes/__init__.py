@@ -6,7 +6,8 @@ in templates/quiz/types/, one line below and its tests (docs/question-types.md).
 from __future__ import annotations
 
 from ..scoring.exceptions import UnknownQuestionType
-from .base import AnswerView, QuestionType
+from ..scoring.grading import Grade
+from .base import DONT_KNOW_RESPONSE, DONT_KNOW_TEXT, AnswerView, QuestionType, is_dont_know, own_response
 from .multiple import MultipleChoice
 from .numeric import Numeric
 from .ordering import Ordering
@@ -27,9 +28,14 @@ def get_question_type(name: str) -> QuestionType:
         raise UnknownQuestionType(name, list(QUESTION_TYPES)) from None
 
 
-def grade(definition: dict, response: dict):
-    """Grade a response with its question's type (raises UnknownQuestionType, InvalidResponse)."""
-    return get_question_type(definition.get("type")).grade(definition, response)
+def grade(definition: dict, response: dict) -> Grade:
+    """Grade a response with its question's type (raises UnknownQuestionType, InvalidResponse);
+    "I don't know" is credit 0 in its own state, whatever the type."""
+    qtype = get_question_type(definition.get("type"))
+    if is_dont_know(response):
+        return Grade.dont_know()
+    return qtype.grade(definition, response)
 
 
-__all__ = ["QUESTION_TYPES", "AnswerView", "QuestionType", "get_question_type", "grade"]
+__all__ = ["DONT_KNOW_RESPONSE", "DONT_KNOW_TEXT", "QUESTION_TYPES", "AnswerView", "QuestionType", "get_question_type",
+           "grade", "is_dont_know", "own_response"]

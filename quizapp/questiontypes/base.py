@@ -21,6 +21,22 @@ from ..scoring import grading
 from ..scoring.itemstats import ItemInfo
 
 TEXT_SCHEMA = {"type": "string", "minLength": 1}
+
+# "I don't know": one stored response for every type, which no type's own responses look like (a type
+# names its keys after what it holds: choice, choices, value, text, order). Types never see it: it is
+# graded, refilled, described and counted by the functions below and their callers, the same way for all.
+DONT_KNOW_RESPONSE = {"dont_know": True}
+DONT_KNOW_TEXT = "I don't know"
+
+
+def is_dont_know(response) -> bool:
+    """Whether a stored or posted response is "I don't know"."""
+    return response == DONT_KNOW_RESPONSE
+
+
+def own_response(response: dict | None) -> dict | None:
+    """The response as the type's own methods take it: None (nothing chosen) for "I don't know"."""
+    return None if is_dont_know(response) else response
 FEEDBACK_SCHEMA = {**TEXT_SCHEMA, "description": "Shown after a wrong answer: the misconception behind it."}
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from ..models import AttemptItem
 from ..render.markdown import render_inline, render_markdown
 from ..scoring.grading import Grade
-from . import get_question_type
+from . import DONT_KNOW_TEXT, get_question_type, is_dont_know, own_response
 
 
 @dataclass(frozen=True)
@@ -25,23 +25,28 @@ class ReviewEntry:
     references: list[str]
     skills: list[str]
     choices: list[dict]
+    dont_know: bool = False  # the learner answered "I don't know"
 
 
 def question_review(definition: dict, *, question_id: str, version: int = 0, position: int = 0,
                     response: dict | None = None, order: list[int] | None = None, state: str = "unanswered",
                     credit: float | None = None) -> ReviewEntry:
-    """The key, feedback and explanation of one question, with a response if there is one."""
+    """The key, feedback and explanation of one question, with a response if there is one. "I don't know"
+    picks no option and gets no feedback line: the explanation is what it asked for."""
     qt = get_question_type(definition["type"])
     grade = Grade(credit, state) if credit is not None else None
+    dont_know = is_dont_know(response)
+    response = own_response(response)
     choices = qt.review_options(definition, response, order)
     return ReviewEntry(
         position=position, question_id=question_id, version=version, qtype=definition["type"],
-        prompt_html=render_markdown(definition["prompt"]), response_text=qt.describe(definition, response),
+        prompt_html=render_markdown(definition["prompt"]),
+        response_text=DONT_KNOW_TEXT if dont_know else qt.describe(definition, response),
         key_text=qt.key(definition) if not definition.get("params") else "computed per variant by `check`",
         state=state, credit=credit,
-        feedback_html=[render_inline(f) for f in qt.feedback(definition, response, grade)],
+        feedback_html=[] if dont_know else [render_inline(f) for f in qt.feedback(definition, response, grade)],
         explanation_html=render_markdown(definition["explanation"]), references=list(definition.get("references", [])),
-        skills=list(definition["skills"]), choices=choices,
+        skills=list(definition["skills"]), choices=choices, dont_know=dont_know,
     )
 
 

@@ -47,6 +47,8 @@ def _answer_form_class(type_name: str) -> type[FlaskForm]:
             csrf = False
 
         answer = qtype.field()
+        # "I don't know", on every question: ticked, it is the response (quiz.routes._posted_response)
+        dont_know = BooleanField("I don't know")
         flagged = BooleanField("Flag this question to review it later")
         shown_at = HiddenField()  # when the server showed the slot, signed by it (attempts.shown_stamp): time on task
         token = HiddenField()     # one per rendered form: a repeated POST (double click, retry) applies once

@@ -26,7 +26,7 @@ from ..attempts.lifecycle import (
 from ..extensions import db
 from ..hotpath.attempt_page import NavEntry, QuestionPage, get_own_answer_slot, get_own_page
 from ..models import Assessment, AttemptItem, ProblemReport, Role, utcnow
-from ..questiontypes import get_question_type
+from ..questiontypes import DONT_KNOW_RESPONSE, get_question_type, is_dont_know, own_response
 from ..questiontypes.review import review_entry
 from ..render.markdown import render_markdown
 from ..scoring.exceptions import InvalidResponse
@@ -109,8 +109,8 @@ def _show_question(public_id: str, position: int):
         slot = page.slot
         qtype = get_question_type(slot.definition["type"])
         return _question_page(page, qtype, _locked(page.attempt, slot),
-                              qtype.refill(slot.response, slot.choice_order), flagged=slot.flagged,
-                              confidence=slot.confidence)
+                              qtype.refill(own_response(slot.response), slot.choice_order), flagged=slot.flagged,
+                              confidence=slot.confidence, dont_know=is_dont_know(slot.response))
     return redirect(url_for("reports.report", public_id=public_id, _anchor=f"q{position}"))
 
 
@@ -134,9 +134,7 @@ def _answer_question(public_id: str, position: int):
         if form.token.data and form.token.data == slot.last_token:
             return redirect(_after(page, action), 303)  # already applied
         try:
-            # A final slot's posted answer (if any) is parsed so that save_answer can refuse a change to it.
-            response = (slot.response if locked and not slot.final
-                        else qtype.parse(form.answer.data, definition, slot.choice_order))
+            response = _posted_response(form, qtype, slot, locked)
             if action == "check" and response is None and not slot.final:
                 raise InvalidResponse("Choose or enter an answer before checking it.")
             # An adaptive "next" from the last slot is final: the next question is chosen from it.
@@ -159,22 +157,36 @@ def _answer_question(public_id: str, position: int):
     errors = [e for field in form for e in field.errors]
     page = get_own_page(public_id, position)  # with its question list; nothing was written, so as saved
     return _question_page(page, qtype, locked, form.answer.data, flagged=form.flagged.data,
-                          confidence=form.confidence.data, answer_errors=form.answer.errors,
+                          confidence=form.confidence.data, dont_know=bool(form.dont_know.data), answer_errors=form.answer.errors,
                           confidence_errors=form.confidence.errors, error_summary=errors, status=400)
+
+
+def _posted_response(form, qtype, slot, locked: bool) -> dict | None:
+    """The response an answer post carries. "I don't know" ticked is the response, whatever else was
+    posted with it: without scripts a chosen radio cannot be unticked, so the tick is how a learner
+    switches from an answer to "I don't know" (quiz.js clears the answer when it is ticked). A locked
+    slot that is not final keeps its saved response; a final slot's posted answer (if any) is parsed
+    so that save_answer can refuse a change to it."""
+    if locked and not slot.final:
+        return slot.response
+    if form.dont_know.data:
+        return DONT_KNOW_RESPONSE
+    return qtype.parse(form.answer.data, slot.definition, slot.choice_order)
 
 
 def _answer_is_final(public_id: str, position: int, qtype):
     """409: the post would change an answer whose key was shown. The page, as saved, says so."""
     page = get_own_page(public_id, position)
     slot = page.slot
-    return _question_page(page, qtype, True, qtype.refill(slot.response, slot.choice_order), flagged=slot.flagged,
-                          confidence=slot.confidence, answer_errors=[ANSWER_IS_FINAL], error_summary=[ANSWER_IS_FINAL],
-                          status=409)
+    return _question_page(page, qtype, True, qtype.refill(own_response(slot.response), slot.choice_order),
+                          flagged=slot.flagged, confidence=slot.confidence, dont_know=is_dont_know(slot.response),
+                          answer_errors=[ANSWER_IS_FINAL], error_summary=[ANSWER_IS_FINAL], status=409)
 
 
-def _question_page(page: QuestionPage, qtype, locked: bool, answer_data, *, flagged, confidence,
+def _question_page(page: QuestionPage, qtype, locked: bool, answer_data, *, flagged, confidence, dont_know: bool,
                    answer_errors=(), confidence_errors=(), error_summary=(), status=200):
-    """The question page, from plain values: what was saved (GET) or what was posted (a 400)."""
+    """The question page, from plain values: what was saved (GET) or what was posted (a 400);
+    `dont_know`: "I don't know" is ticked."""
     attempt, slot = page.attempt, page.slot
     definition = slot.definition
     behaviour = behaviour_of(attempt)
@@ -184,7 +196,7 @@ def _question_page(page: QuestionPage, qtype, locked: bool, answer_data, *, flag
         "quiz/question.html", attempt=attempt, behaviour=behaviour, item=slot, qtype=qtype,
         answer=qtype.view(definition, slot.choice_order, answer_data, answer_errors),
         # confidence keys a cached fragment (render/fragments.py): an unknown posted value checks no radio, so None
-        flagged=flagged, confidence=confidence if confidence in CONFIDENCE_VALUES else None,
+        flagged=flagged, dont_know=dont_know, confidence=confidence if confidence in CONFIDENCE_VALUES else None,
         confidence_errors=list(confidence_errors),
         error_summary=list(error_summary), shown_at=shown_stamp(slot.id), token=secrets.token_urlsafe(16),
         prompt_html=render_markdown(definition["prompt"]), question_list=question_list(page.nav, slot.position),

@@ -38,7 +38,9 @@ def report_json(public_id):
     data = build_report(attempt)
     data["review"] = [{
         "position": r.position, "question_id": r.question_id, "version": r.version, "type": r.qtype,
-        "response": r.response_text, "key": r.key_text, "state": r.state, "credit": r.credit,
+        # "I don't know" is a flag, not text: a typed answer could read the same
+        "response": None if r.dont_know else r.response_text, "dont_know": r.dont_know,
+        "key": r.key_text, "state": r.state, "credit": r.credit,
         "skills": r.skills, "references": r.references,
     } for r in (review_entry(i) for i in items)]
     return jsonify(data)

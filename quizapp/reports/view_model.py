@@ -9,7 +9,7 @@ from ..extensions import db
 from ..models import Attempt, Course, Project, Skill, SkillResult
 from ..scoring import gaps as gap_model
 from ..scoring.ability import SkillEstimate
-from ..scoring.grading import CORRECT
+from ..scoring.grading import CORRECT, DONT_KNOW
 from ..scoring.recommend import CourseInfo, ProjectInfo, recommend, suggest_project
 from .percentiles import learner_percentiles
 
@@ -43,7 +43,7 @@ def build_report(attempt: Attempt) -> dict:
     projects = [ProjectInfo(p.id, p.title, p.description, tuple(p.skills), p.level, p.hours, p.url)
                 for p in db.session.scalars(select(Project).where(Project.active.is_(True)).order_by(Project.position))]
     project = suggest_project(gaps, projects, names)
-    answered = sum(1 for i in attempt.items if i.credit is not None)
+    answered = sum(1 for i in attempt.items if i.credit is not None)  # "I don't know" included: it is evidence
     return {
         "confidence": confidence_summary(attempt.items),
         "attempt": attempt.public_id,
@@ -56,6 +56,7 @@ def build_report(attempt: Attempt) -> dict:
         "questions": len(attempt.items),
         "answered": answered,
         "correct": sum(1 for i in attempt.items if i.state == CORRECT),
+        "dont_know": sum(1 for i in attempt.items if i.state == DONT_KNOW),
         "counts": {s: sum(1 for r in rows if r["status"] == s) for s in (gap_model.GAP, gap_model.UNCERTAIN, gap_model.NO_GAP)},
         "skills": rows,
         # against other learners of this assessment; None for practice (reports/percentiles.py)
@@ -77,10 +78,11 @@ CONFIDENCE_LABELS = {"sure": "Sure", "unsure": "Unsure", "guess": "Guessing"}
 
 
 def confidence_summary(items) -> list[dict]:
-    """How often answers were right at each self-rated confidence: how well you know what you know."""
+    """How often answers were right at each self-rated confidence: how well you know what you know.
+    "I don't know" is no answer to be sure of, so it is left out here whatever was rated with it."""
     rows = []
     for level, label in CONFIDENCE_LABELS.items():
-        rated = [i for i in items if i.confidence == level and i.credit is not None]
+        rated = [i for i in items if i.confidence == level and i.credit is not None and i.state != DONT_KNOW]
         if rated:
             right = sum(i.credit for i in rated)
             rows.append({"level": level, "label": label, "answers": len(rated), "right": round(right, 1),

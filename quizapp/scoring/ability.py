@@ -37,10 +37,18 @@ class ItemParams:
 
 @dataclass(frozen=True)
 class Observation:
-    """One graded response: the item's parameters and the credit earned (0..1)."""
+    """One graded response: the item's parameters and the credit earned (0..1).
+
+    `guessing` is False for a declared "I don't know": no lucky guess could have happened, so the
+    response is a failure of the 2PL part alone, P(don't know | theta) = 1 - P*(theta), with c = 0.
+    A wrong answer keeps the floor: 1 - P(theta) = (1 - c)(1 - P*(theta)). The two differ by the
+    constant factor 1 - c, so one response moves the posterior the same way either way; what "I don't
+    know" changes is the right answers that are no longer lucky guesses (bench/dont_know.py).
+    """
 
     item: ItemParams
     credit: float
+    guessing: bool = True
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,19 @@ def p_correct(theta, item: ItemParams):
     return item.c + (1.0 - item.c) / (1.0 + np.exp(-item.a * (np.asarray(theta) - item.b)))
 
 
+def p_observed(theta, obs: Observation):
+    """The model's probability of credit 1 for this observation: the 3PL, or its 2PL part (c = 0)
+    when no guess was possible ("I don't know")."""
+    item = obs.item if obs.guessing else ItemParams(obs.item.a, obs.item.b, 0.0)
+    return p_correct(theta, item)
+
+
+def observation_log_likelihood(obs: Observation, grid: np.ndarray = GRID) -> np.ndarray:
+    """One observation's log-likelihood over the grid; partial credit x counts as x right and 1-x wrong."""
+    p = np.clip(p_observed(grid, obs), 1e-12, 1 - 1e-12)
+    return obs.credit * np.log(p) + (1.0 - obs.credit) * np.log1p(-p)
+
+
 def target_theta(level: int, mastery_p: float = 0.5, a: float = DAY_ONE_A) -> float:
     """The ability a role asks for: difficulty of a level-`level` item, shifted by logit(mastery_p)/a."""
     return DIFFICULTY_B[level] + math.log(mastery_p / (1.0 - mastery_p)) / a
@@ -73,8 +94,7 @@ def log_likelihood(observations: Iterable[Observation], grid: np.ndarray = GRID)
     """Log-likelihood over the grid; partial credit x counts as x right and 1-x wrong."""
     total = np.zeros_like(grid)
     for obs in observations:
-        p = np.clip(p_correct(grid, obs.item), 1e-12, 1 - 1e-12)
-        total += obs.credit * np.log(p) + (1.0 - obs.credit) * np.log1p(-p)
+        total += observation_log_likelihood(obs, grid)
     return total
 
 

@@ -18,6 +18,14 @@ likelihood
     missing, not wrong. Credit x in [0, 1] enters as x·log P + (1 - x)·log(1 - P), so partial
     credit counts as x right and 1 - x wrong, as in ``ability.log_likelihood``. A person who
     answered the same item twice contributes both responses.
+"I don't know"
+    A response may carry a fourth element, ``guessing``: False for a declared "I don't know"
+    (credit 0), whose likelihood is the 2PL failure 1 - s(theta) with no guessing floor, as in
+    ``ability.Observation``. A wrong answer's is 1 - P = (1 - c)(1 - s). With c fixed, the two
+    differ by the constant factor 1 - c, which cancels from each person's E-step posterior and has
+    no derivative in a or b: the fitted a and b, se(b) and the point-biserial are exactly those of
+    the no-guessing model whether such a response is flagged or not. Only the infit, which compares
+    a credit with its expected value, differs: a flagged response expects s, not P.
 fit (Bock–Aitkin EM)
     E-step: each person's posterior over the nodes; expected counts n_jq (responses of item j at
     node q) and r_jq (credit). M-step: per item, up to ``M_STEPS`` Fisher-scoring steps on
@@ -200,7 +208,7 @@ class _Pairs:
     BLOCK_ENTRIES = 1 << 20
     CACHE_ENTRIES = 1 << 22     # keep the dense m and x matrices between EM iterations up to this size
 
-    def __init__(self, person_idx, item_idx, credit, n_items):
+    def __init__(self, person_idx, item_idx, credit, n_items, declined=None):
         self.n_items = n_items
         code = person_idx.astype(np.int64) * n_items + item_idx
         uniq, inverse = np.unique(code, return_inverse=True)   # sorted: by person, then item
@@ -210,6 +218,9 @@ class _Pairs:
         self.m = np.bincount(inverse, minlength=uniq.size).astype(float)
         self.x = np.bincount(inverse, weights=credit, minlength=uniq.size)
         self.x2 = np.bincount(inverse, weights=credit * credit, minlength=uniq.size)
+        # "I don't know" responses of the pair (credit 0, no guessing floor): only the infit needs them
+        self.d = (np.zeros(uniq.size) if declined is None
+                  else np.bincount(inverse, weights=declined, minlength=uniq.size))
         self.n_persons = int(self.person[-1]) + 1
         pairs_per_person = np.bincount(self.person, minlength=self.n_persons)
         self.has_rest = pairs_per_person[self.person] > 1    # the person answered some other item
@@ -255,10 +266,11 @@ def _expected_counts(pairs, log_a, b, c, theta, log_prior_theta):
     return n_q, r_q
 
 
-def fit_3pl(items: Sequence[CalibrationItem], responses: Sequence[tuple[int, int, float]], *,
+def fit_3pl(items: Sequence[CalibrationItem], responses: Sequence[tuple], *,
             a_prior_sd: float = 0.5, b_prior_sd: float = 0.5, quadrature: int = 41, max_iter: int = 200,
             tol: float = 1e-4) -> list[ItemFit]:
-    """Calibrate one skill's items from sparse responses (person_id, item key, credit 0..1).
+    """Calibrate one skill's items from sparse responses (person_id, item key, credit 0..1), each with
+    an optional fourth element, guessing (False: a declared "I don't know", credit 0; see above).
 
     Returns one ``ItemFit`` per item, in the order of ``items``. Person ids may be any values
     numpy can sort (ints in the app). Responses to keys not in ``items`` are ignored. An item nobody answered keeps a = 1, b = b_prior, n = 0, se_b = None.
@@ -274,17 +286,21 @@ def fit_3pl(items: Sequence[CalibrationItem], responses: Sequence[tuple[int, int
     b0 = np.array([it.b_prior for it in items], dtype=float)
     inv_va, inv_vb = 1.0 / a_prior_sd ** 2, 1.0 / b_prior_sd ** 2
 
-    persons, item_list, credit_list = [], [], []
-    for person, key, x in responses:
+    persons, item_list, credit_list, declined_list = [], [], [], []
+    for person, key, x, *guessing in responses:
         j = index.get(key)
         if j is None:
             continue
         x = float(x)
         if not (0.0 <= x <= 1.0):          # also rejects NaN
             raise ValueError(f"person {person!r}, item {key}: credit {x!r} not in [0, 1]")
+        declined = bool(guessing) and not guessing[0]
+        if declined and x != 0.0:
+            raise ValueError(f"person {person!r}, item {key}: \"I don't know\" with credit {x!r}")
         persons.append(person)
         item_list.append(j)
         credit_list.append(x)
+        declined_list.append(float(declined))
     if not credit_list:
         return [ItemFit(it.key, 1.0, it.b_prior, it.c, 0, None, False, ()) for it in items]
 
@@ -294,7 +310,7 @@ def fit_3pl(items: Sequence[CalibrationItem], responses: Sequence[tuple[int, int
     n_resp = np.bincount(item_idx, minlength=n_items)
     fractional = np.bincount(item_idx, weights=((credit > 0.0) & (credit < 1.0)).astype(float),
                              minlength=n_items) > 0
-    pairs = _Pairs(person_idx.ravel(), item_idx, credit, n_items)
+    pairs = _Pairs(person_idx.ravel(), item_idx, credit, n_items, np.asarray(declined_list, dtype=float))
 
     theta = np.linspace(-THETA_RANGE, THETA_RANGE, quadrature)
     log_prior_theta = -0.5 * theta ** 2
@@ -414,11 +430,15 @@ def _diagnostics(pairs, log_a, b, c, theta, log_prior_theta, inv_va, inv_vb):
         else:
             se_b.append(None)
 
-    # Infit at each person's EAP: sum (x - P)² / sum P (1 - P) over responses.
+    # Infit at each person's EAP: sum (x - P)² / sum P (1 - P) over responses; an "I don't know"
+    # (credit 0) expects s, the 2PL part, instead of P.
     pj = pairs.item
-    p_eap = c[pj] + (1.0 - c[pj]) / (1.0 + np.exp(-a[pj] * (eap[pairs.person] - b[pj])))
-    num = np.bincount(pj, weights=pairs.x2 - 2.0 * p_eap * pairs.x + pairs.m * p_eap ** 2, minlength=n_items)
-    den = np.bincount(pj, weights=pairs.m * p_eap * (1.0 - p_eap), minlength=n_items)
+    s_eap = 1.0 / (1.0 + np.exp(-a[pj] * (eap[pairs.person] - b[pj])))
+    p_eap = c[pj] + (1.0 - c[pj]) * s_eap
+    num = np.bincount(pj, weights=pairs.x2 - 2.0 * p_eap * pairs.x + pairs.m * p_eap ** 2
+                      + pairs.d * (s_eap ** 2 - p_eap ** 2), minlength=n_items)
+    den = np.bincount(pj, weights=pairs.m * p_eap * (1.0 - p_eap)
+                      + pairs.d * (s_eap * (1.0 - s_eap) - p_eap * (1.0 - p_eap)), minlength=n_items)
     n_resp = np.bincount(pj, weights=pairs.m, minlength=n_items)
     infit = [float(num[j] / den[j]) if n_resp[j] >= MIN_FIT_RESPONSES and den[j] > 0 else None
              for j in range(n_items)]

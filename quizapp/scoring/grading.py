@@ -10,12 +10,20 @@ import unicodedata
 from dataclasses import dataclass
 
 CORRECT, PARTIAL, WRONG = "correct", "partial", "wrong"
+# A declared "I don't know": credit 0 like a wrong answer, but its own state, because scoring models it
+# without a lucky guess (ability.Observation.guessing) and the review and statistics count it apart.
+DONT_KNOW = "dont_know"
 
 
 @dataclass(frozen=True)
 class Grade:
     fraction: float
     state: str
+
+    @classmethod
+    def dont_know(cls) -> "Grade":
+        """The grade of "I don't know", the same for every question type."""
+        return cls(0.0, DONT_KNOW)
 
     @classmethod
     def from_fraction(cls, fraction: float) -> "Grade":

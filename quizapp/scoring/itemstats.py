@@ -22,7 +22,13 @@ discrimination
 option_rates
     Choice items only: for each option index, the share of answered responses whose picks
     contain it (for ``multiple`` the shares can add up to more than 1). Empty for free entry
-    and when nothing was answered.
+    and when nothing was answered. An "I don't know" picks no option, so for single choice the
+    option rates and ``dont_know_rate`` add up to 1.
+dont_know_rate
+    The share of answered responses that were a declared "I don't know" (every type; ``None`` when
+    nothing was answered). Such a response is answered with credit 0: it counts as wrong in the
+    facility, the rest scores and the discrimination, and as its own row beside the options, never
+    as a pick of one.
 upper group
     Kelley's strongest 27 % of the responses that have a rest score, ranked by rest score. Ties at
     the boundary share the remaining places equally (fractional weights), so the group is always
@@ -81,6 +87,7 @@ class ItemResponse:
     credit: float | None            # 0..1; None = shown but unanswered
     picks: tuple[int, ...] | None   # original choice indices picked; None for free entry
     seconds: float | None           # time spent on the item, if known
+    dont_know: bool = False         # a declared "I don't know" (credit 0, no picks)
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,7 @@ class ItemStats:
     median_seconds: float | None
     flags: tuple[str, ...]
     hidden: bool                    # responses < min_responses: "not enough data yet (n of 20)"
+    dont_know_rate: float | None = None  # share of answered responses that were "I don't know"
 
 
 def _check_item(item: ItemInfo) -> None:
@@ -124,6 +132,9 @@ def _check_response(r: ItemResponse) -> None:
         raise ValueError(f"attempt {r.attempt_id}, version {r.version_id}: credit {r.credit!r} not in [0, 1]")
     if r.seconds is not None and not (math.isfinite(r.seconds) and r.seconds >= 0):
         raise ValueError(f"attempt {r.attempt_id}, version {r.version_id}: seconds {r.seconds!r} is not a duration")
+    if r.dont_know and (r.credit != 0.0 or r.picks):
+        raise ValueError(f"attempt {r.attempt_id}, version {r.version_id}: \"I don't know\" with credit {r.credit!r}, "
+                         f"picks {r.picks!r}")
 
 
 def _answered(responses: Iterable[ItemResponse]) -> list[ItemResponse]:
@@ -235,6 +246,7 @@ def _item_stats(item: ItemInfo, answered: Sequence[ItemResponse], rest: dict[tup
     n = len(answered)
     hidden = n < min_responses
     facility = math.fsum(r.credit for r in answered) / n if n else None
+    dont_know_rate = sum(r.dont_know for r in answered) / n if n else None
 
     option_rates: dict[int, float] = {}
     if item.n_options and n:
@@ -263,7 +275,8 @@ def _item_stats(item: ItemInfo, answered: Sequence[ItemResponse], rest: dict[tup
         flags = _flags(item, facility, discrimination, option_rates, upper)
 
     return ItemStats(version_id=item.version_id, responses=n, facility=facility, discrimination=discrimination,
-                     option_rates=option_rates, median_seconds=median_seconds, flags=flags, hidden=hidden)
+                     option_rates=option_rates, median_seconds=median_seconds, flags=flags, hidden=hidden,
+                     dont_know_rate=dont_know_rate)
 
 
 def item_statistics(items: Sequence[ItemInfo], responses: Sequence[ItemResponse],
@@ -271,7 +284,8 @@ def item_statistics(items: Sequence[ItemInfo], responses: Sequence[ItemResponse]
     """One ItemStats per item, in the order of `items` (see the module docstring for definitions).
 
     Raises ValueError on inconsistent data: duplicate version ids, two responses to one version in
-    one attempt, credit outside [0, 1], negative or non-finite seconds, or picks that do not exist.
+    one attempt, credit outside [0, 1], negative or non-finite seconds, picks that do not exist, or an
+    "I don't know" with credit or picks.
     """
     seen: set[int] = set()
     for item in items:

@@ -11,7 +11,7 @@ from typing import Iterable, Mapping
 
 import numpy as np
 
-from .ability import Observation, SkillEstimate, p_correct, probability_below
+from .ability import Observation, SkillEstimate, observation_log_likelihood, probability_below
 
 G_GRID = np.linspace(-4.0, 4.0, 33)
 THETA_GRID = np.linspace(-4.0, 4.0, 81)
@@ -34,13 +34,13 @@ class JointPosterior:
         self._cache: dict[str, np.ndarray] | None = None
 
     def update(self, skill: str, observation: Observation) -> None:
-        """Add one graded answer (partial credit x counts as x right and 1-x wrong)."""
+        """Add one graded answer (partial credit x counts as x right and 1-x wrong; "I don't know" without
+        the guessing floor: ability.Observation)."""
         if skill not in self._loglik:
             self.skills.append(skill)
             self._loglik[skill] = np.zeros_like(THETA_GRID)
             self.counts[skill] = 0
-        p = np.clip(p_correct(THETA_GRID, observation.item), 1e-12, 1 - 1e-12)
-        self._loglik[skill] += observation.credit * np.log(p) + (1.0 - observation.credit) * np.log1p(-p)
+        self._loglik[skill] += observation_log_likelihood(observation, THETA_GRID)
         self.counts[skill] += 1
         self._cache = None
 

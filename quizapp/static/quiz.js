@@ -1,5 +1,6 @@
 // Progressive enhancement for the question page. Every flow works without this file.
 // - the current answer autosaves when it changes (the form's one-time token stays for the real submit)
+// - "I don't know" and an answer exclude each other: ticking it clears the answer, answering unticks it
 // - keyboard shortcuts: 1-9 choose an option, n next, p previous (not while typing in a field)
 // - a live countdown for timed assessments; at zero the page reloads and the server submits
 (function () {
@@ -11,10 +12,31 @@
     if (status) { status.textContent = text; }
   }
 
+  // Registered before the autosave below, so that a save sends the answer as it is after the change.
+  var dontKnow = form && form.querySelector('input[name="dont_know"]');
+  function answered(input) {
+    if (input.type === "radio" || input.type === "checkbox") { return input.checked; }
+    return input.value !== "";
+  }
+  function answerChanged(event) {
+    var target = event.target;
+    if (target === dontKnow && dontKnow.checked) {
+      form.querySelectorAll('[name="answer"]').forEach(function (input) {
+        if (input.type === "radio" || input.type === "checkbox") { input.checked = false; } else { input.value = ""; }
+      });
+    } else if (target && target.name === "answer" && dontKnow.checked && answered(target)) {
+      dontKnow.checked = false;
+    }
+  }
+  if (dontKnow) {
+    form.addEventListener("change", answerChanged);
+    form.addEventListener("input", answerChanged);  // typing unticks it at once, not on leaving the field
+  }
+
   if (form) {
     form.addEventListener("change", function (event) {
       var name = event.target && event.target.name;
-      if (name !== "answer" && name !== "flagged") { return; }
+      if (name !== "answer" && name !== "flagged" && name !== "dont_know") { return; }
       var data = new FormData(form);
       data.set("action", "save");
       data.delete("token");

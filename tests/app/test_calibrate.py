@@ -85,3 +85,24 @@ def test_scoring_uses_fitted_parameters_only_above_the_threshold(app, runner):
 def test_calibrate_with_no_data(runner):
     result = runner.invoke(args=["calibrate"])
     assert result.exit_code == 0 and "0 submitted attempts" in result.output
+
+
+def test_calibrate_passes_dont_know_as_a_failure_without_guessing(app, monkeypatch):
+    """"I don't know" reaches the fit flagged (no guessing floor), and the skills' correlation as such an
+    observation; a and b are what a plain failure would give (tests/unit/test_dont_know.py)."""
+    from quizapp.bank import item_parameters
+
+    add_items(app, per_skill=3)
+    simulate(app, 40)
+    with app.app_context():
+        for item in db.session.scalars(select(AttemptItem).where(AttemptItem.state == "wrong", AttemptItem.position % 2 == 0)):
+            item.response, item.state = {"dont_know": True}, "dont_know"
+        db.session.commit()
+        declined = {(i.attempt_id, i.version_id) for i in db.session.scalars(
+            select(AttemptItem).where(AttemptItem.state == "dont_know"))}
+    seen, fit = [], item_parameters.fit_3pl
+    monkeypatch.setattr(item_parameters, "fit_3pl", lambda items, responses: seen.extend(responses) or fit(items, responses))
+    with app.app_context():
+        item_parameters.calibrate()
+    assert declined and {(a, v) for a, v, x, guessing in seen if not guessing} == declined
+    assert all(x == 0.0 for a, v, x, guessing in seen if not guessing)

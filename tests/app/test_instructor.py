@@ -292,6 +292,51 @@ def test_item_statistics_hidden_until_20_then_shown_sorted_and_exported(instruct
     assert teacher.get("/instructor/stats?sort=bogus").status_code == 400
 
 
+def test_item_statistics_count_dont_know_as_wrong_and_as_its_own_column(instructor_app, teacher):
+    """Every third seeded learner says "I don't know" where the others answer wrong: the facility is the
+    same as if they had answered wrong, and the share that said so has its own column, sortable, in the CSV."""
+    seed_submitted_attempts(instructor_app, 30)
+    facility_before = {r.split(",")[0]: r.split(",")[5] for r in teacher.get("/instructor/stats.csv").text.splitlines()[1:]}
+    with instructor_app.app_context():
+        for item in db.session.scalars(select(AttemptItem).join(Attempt).where(AttemptItem.state == "wrong")):
+            if int(item.attempt.public_id.removeprefix("seed")) % 3 == 0:
+                item.response, item.state = {"dont_know": True}, "dont_know"
+        db.session.commit()
+        declined = {v.question_id: sum(i.state == "dont_know" for i in db.session.scalars(
+            select(AttemptItem).where(AttemptItem.version_id == v.id))) for v in db.session.scalars(select(QuestionVersion))}
+    header, *rows = teacher.get("/instructor/stats.csv").text.strip().splitlines()
+    columns = header.split(",")
+    assert columns[8:10] == ["option_rates", "dont_know_rate"]
+    for row in rows:
+        cells = row.split(",")
+        assert cells[5] == facility_before[cells[0]]                           # counted as wrong
+        assert float(cells[9]) == pytest.approx(declined[cells[0]] / 30, abs=1e-4)
+    assert any(declined.values())
+    page = teacher.get("/instructor/stats?sort=dont_know_rate&order=desc").text
+    assert "I don&#39;t know<span class=\"visually-hidden\">, sorted descending" in page
+
+
+def test_cohort_exports_say_dont_know_in_a_column_of_its_own(instructor_app, teacher):
+    page = teacher.get("/instructor/cohorts")
+    teacher.post("/instructor/cohorts", data={"csrf_token": csrf_token(page.text), "name": "Spring"})
+    with instructor_app.app_context():
+        cohort = db.session.scalar(select(Cohort))
+        code, cohort_id = cohort.join_code, cohort.id
+    learner_client = logged_in(instructor_app, "learn@example.org")
+    join_page = learner_client.get("/cohorts/join")
+    learner_client.post("/cohorts/join", data={"csrf_token": csrf_token(join_page.text), "code": code})
+    learner = Learner(learner_client)
+    learner.start()
+    learner.answer(1, None, dont_know="y")
+    learner.submit()
+    rows = {r["position"]: r for r in teacher.get(f"/instructor/cohorts/{cohort_id}/responses.json").json["responses"]}
+    assert (rows[1]["dont_know"], rows[1]["response"], rows[1]["state"], rows[1]["credit"]) == (True, None, "dont_know", 0.0)
+    assert rows[2]["dont_know"] is False and rows[2]["state"] == "unanswered"
+    header, first, *_ = teacher.get(f"/instructor/cohorts/{cohort_id}/responses.csv").text.splitlines()
+    fields = dict(zip(header.split(","), first.split(","), strict=True))
+    assert (fields["response"], fields["dont_know"], fields["state"]) == ("", "True", "dont_know")
+
+
 def test_cohort_join_heatmap_and_exports(instructor_app, teacher):
     page = teacher.get("/instructor/cohorts")
     created = teacher.post("/instructor/cohorts", data={"csrf_token": csrf_token(page.text), "name": "Autumn 2026"})

@@ -10,12 +10,13 @@ from tests.helpers import items_of, right_answer, wrong_answer
 
 
 def test_confidence_summary_counts_credit_per_self_rating():
-    items = [SimpleNamespace(confidence=c, credit=r) for c, r in
-             [("sure", 1.0), ("sure", 0.0), ("sure", 0.5), ("guess", 1.0), ("unsure", None), (None, 1.0)]]
+    items = [SimpleNamespace(confidence=c, credit=r, state=state) for c, r, state in
+             [("sure", 1.0, "correct"), ("sure", 0.0, "wrong"), ("sure", 0.5, "partial"), ("guess", 1.0, "correct"),
+              ("unsure", None, "unanswered"), (None, 1.0, "correct"), ("guess", 0.0, "dont_know")]]
     assert confidence_summary(items) == [
         {"level": "sure", "label": "Sure", "answers": 3, "right": 1.5, "share": 0.5},
         {"level": "guess", "label": "Guessing", "answers": 1, "right": 1.0, "share": 1.0},
-    ]  # an unanswered slot and an unrated answer count for no level
+    ]  # an unanswered slot, an unrated answer and "I don't know" (no answer to be sure of) count for no level
 
 
 def test_the_json_report_is_the_view_model_with_the_review(app, client, learner):
