@@ -1010,3 +1010,39 @@ def test_the_last_node_of_a_budget_is_read_and_a_refused_file_costs_none(tmp_pat
 def test_an_alias_without_its_anchor_is_refused_at_its_line(tmp_path):
     assert parsed(tmp_path, "a: 1\nd: *x\n") == (None, [
         "2: YAML syntax error: anchors and aliases (*name) are not allowed in question files"])
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("a: 1\nb: \x01\nc: 3\n", 2),   # the lines after it do not count
+    ("\nb: \x01\n", 2),             # nor is the first character skipped
+])
+def test_a_control_character_is_refused_at_the_line_it_is_on(tmp_path, text, line):
+    assert parsed(tmp_path, text) == (None, [
+        f"{line}: character U+0001 is not allowed in YAML (control characters and NUL are refused); remove it"])
+
+
+def test_a_control_character_far_into_a_file_is_refused_before_any_node_is_counted(tmp_path):
+    budget = ParseBudget()
+    text = "".join(f"- {i}\n" for i in range(20_000)) + "- \x01\n"
+    assert parsed(tmp_path, text, budget)[1] == [
+        "20001: character U+0001 is not allowed in YAML (control characters and NUL are refused); remove it"]
+    assert budget == ParseBudget()
+
+
+def test_in_an_upload_a_files_own_limits_keep_their_own_words(tmp_path):
+    """The upload's shared node budget has its own message; a file's own limits (the text length, the
+    nodes per file while the upload still has more) keep theirs."""
+    assert parsed(tmp_path, "a: " + "x" * (MAX_SCALAR_CHARS + 1) + "\n", ParseBudget(nodes=UPLOAD_MAX_NODES))[1] == [
+        f"1: a text of {MAX_SCALAR_CHARS + 1:,} characters at line 1 (limit {MAX_SCALAR_CHARS:,}); shorten it or "
+        "link to the material"]
+    many = "".join(f"k{i}: 1\n" for i in range(MAX_NODES // 2 + 1))
+    issues = parsed(tmp_path, many, ParseBudget(nodes=UPLOAD_MAX_NODES))[1]
+    assert issues == [f"{MAX_NODES // 2}: too many YAML nodes (limit {MAX_NODES:,} per file) at line {MAX_NODES // 2}; "
+                      "split the file"]
+
+
+def test_in_an_upload_a_file_stops_where_the_shared_budget_ends(tmp_path):
+    budget = ParseBudget(nodes=3)
+    assert parsed(tmp_path, "a: 1\nb: 2\n", budget) == (None, [
+        f"2: too many YAML nodes in one upload (limit {UPLOAD_MAX_NODES:,} in all its files) at line 2; upload fewer "
+        "files at a time"])
