@@ -18,6 +18,7 @@ from quizapp.bank.loader import load_bank, question_files
 from quizapp.bank.schema import AREAS, MAX_PARAM_COMBINATIONS
 from quizapp.bank.yaml_lines import (
     MAX_DEPTH,
+    MAX_FILE_BYTES,
     MAX_ISSUES,
     MAX_NODES,
     MAX_QUESTIONS_PER_FILE,
@@ -985,6 +986,8 @@ def test_files_that_hold_no_yaml_text_are_issues_pinned_whole(tmp_path, data, ex
     ("d: =\n", "a merge key (<<) or value key (=)"),
     ("d: 2026-13-45\n", "'2026-13-45' is not a valid date"),
     ("d: *x\n", "anchors and aliases (*name) are not allowed in question files"),  # an alias with no anchor
+    ("d: !!str 1\n", "explicit tags (!!str …)"),
+    ("d: " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1) + "\n", f"nested more than {MAX_DEPTH} levels deep"),
 ])
 def test_past_the_slow_parsers_budget_each_construct_it_alone_reads_is_named(tmp_path, text, reason):
     assert parsed(tmp_path, "a: 1\nb: 2\nc: 3\n" + text, ParseBudget(nodes=100, slow_nodes=3)) == (None, [
@@ -1046,3 +1049,16 @@ def test_in_an_upload_a_file_stops_where_the_shared_budget_ends(tmp_path):
     assert parsed(tmp_path, "a: 1\nb: 2\n", budget) == (None, [
         f"2: too many YAML nodes in one upload (limit {UPLOAD_MAX_NODES:,} in all its files) at line 2; upload fewer "
         "files at a time"])
+
+
+def test_duplicate_keys_are_reported_from_the_slow_parser_too(tmp_path):
+    """An explicit tag sends the file to the pure-Python parser, which reports duplicates the same way."""
+    assert parsed(tmp_path, "a: !!str 1\na: 2\n") == ({"a": 2}, ["2: duplicate key 'a'"])
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "t.yaml"
+    with open(path, "wb") as sparse:  # 100 MB that take no disk: parse_yaml looks at the size first
+        sparse.truncate(100 * 1024 * 1024)
+    assert parsed_path(path) == (None, [
+        f"1: the file is 100.0 MB; at most {MAX_FILE_BYTES // 1024 // 1024} MB per question file (split it)"])
