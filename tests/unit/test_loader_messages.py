@@ -439,7 +439,7 @@ def test_skills_are_stored(root):
 def test_a_skill_with_an_empty_name_is_reported(root):
     bank, issues, shown = load(root, edit(SKILL_FILE, ("    name: Maths\n", "    name: ''\n")), "skills.yaml")
     assert [s["id"] for s in bank.skills] == ["t.basics"]  # the skill is left out ...
-    assert issues                                           # ... and the author is told why
+    assert issues == [f"{shown}:6: skill 't.math': name: must be non-empty text"]  # ... and told why, at its line
 
 
 ROLE_FILE = """\

@@ -356,3 +356,18 @@ def test_moodle_ordering_answers():
         + "".join(f'<answer fraction="{n}.0000000" format="markdown"><text>{text}</text>'
                   f'<feedback format="markdown">{empty}</feedback></answer>' for n, text in ((1, "a"), (2, "b"), (3, "c")))
         + "</question>")
+
+
+@pytest.mark.parametrize(("data", "selected", "text"), [
+    (["2", 0], frozenset({"2", "0"}), ""),   # several values (checkboxes, an ordering's places)
+    (None, frozenset(), ""),                # nothing saved
+    ("", frozenset(), ""),                  # an empty post
+    ("3.5", frozenset({"3.5"}), "3.5"),     # one value: a choice or a typed answer
+    (1, frozenset({"1"}), "1"),
+])
+def test_the_answer_view_shows_what_was_saved_or_posted(data, selected, text):
+    qtype = get_question_type("numeric")
+    view = qtype.view({"type": "numeric", "answer": 1}, None, data, ["too long"])
+    assert (view.selected, view.text) == (selected, text)
+    assert (view.label, view.max_length, view.errors) == (qtype.answer_label, qtype.max_length, ["too long"])
+    assert (view.label, view.max_length) == ("Your answer (a number)", 64)
