@@ -397,6 +397,10 @@ AREA_LIST = ", ".join(AREAS)
     ([("    name: Basics\n", "    name: Basics\n    colour: red\n")], ["4: skill 't.basics': unknown key 'colour'"], ['t.basics', 't.math']),
     ([("    name: Basics\n", "    nam: Basics\n")], ["2: skill 't.basics': missing required key 'name'", "3: skill 't.basics': unknown key 'nam' (did you mean 'name'?)", "5: skill 't.math': prerequisites: unknown skill 't.basics'"], ['t.math']),
     ([("  - id: t.math\n", "  - id: t.basics\n")], ["5: skill 't.basics': duplicate skill id (first defined on line 2)"], ['t.basics']),
+    # the line of the id itself when it is not the entry's first key
+    ([("  - id: t.basics\n    name: Basics\n", "  - name: Basics\n    id: Basics\n")], ["3: skill 'Basics': id: a skill id looks like 'area.name' (lowercase, digits, '_')", "5: skill 't.math': prerequisites: unknown skill 't.basics'"], ['t.math']),
+    # a duplicate is left out, and the skills after it still load
+    ([("  - id: t.math\n", "  - id: t.basics\n"), ("    prerequisites: [t.basics]\n", "    prerequisites: [t.basics]\n  - id: t.other\n    name: Other\n    area: math\n")], ["5: skill 't.basics': duplicate skill id (first defined on line 2)"], ['t.basics', 't.other']),
     ([("    area: python\n", "    area: pythn\n")], [f"4: skill 't.basics': area: must be one of {AREA_LIST}", "5: skill 't.math': prerequisites: unknown skill 't.basics'"], ['t.math']),
     ([("    prerequisites: [t.basics]\n", "    prerequisites: t.basics\n")], ["8: skill 't.math': prerequisites: must be a list of skill ids"], ['t.basics', 't.math']),
     ([("    prerequisites: [t.basics]\n", "    prerequisites: [t.basics, 3]\n")], ["8: skill 't.math': prerequisites: must be a list of skill ids"], ['t.basics', 't.math']),
