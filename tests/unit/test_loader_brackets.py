@@ -25,6 +25,17 @@ from quizapp.bank.yaml_lines import _unclosed_bracket_line
     ("a: b#[c\n", 1),                           # '#' inside a word starts no comment
     ("[\\]", None),                             # a backslash outside double quotes escapes nothing
     ("a: '\\' [\n", 1),                         # nor inside single quotes
+    ('a: "x\\"" [\n', 1),                       # the quote after an escaped one closes the text
+    ("'['", None),                              # a quote at the very start, the file ending inside it
+    ("a'[", 1),                                 # a quote after a letter opens nothing, at any position
+    ("a: x'[\n", 1),                            # only the character right before a quote counts
+    ("a: X [\n", 1),                            # letters are not quotes or brackets
+    ("aX'[", 1),
+    ("a: X\n", None),
+    ("a: [X\n", 1),
+    ("[#]", None),                              # '#' right after a bracket starts no comment
+    ("[X#]", None),
+    ("a: [\nb: 1 #x ]\n", 1),                   # a comment needs a space before it, not after
 ])
 def test_the_line_where_an_unclosed_bracket_opens(text, line):
     assert _unclosed_bracket_line(text) == line
