@@ -36,6 +36,8 @@ from quizapp.bank.yaml_lines import _unclosed_bracket_line
     ("[#]", None),                              # '#' right after a bracket starts no comment
     ("[X#]", None),
     ("a: [\nb: 1 #x ]\n", 1),                   # a comment needs a space before it, not after
+    ("a: 1 # c\nb: [\nc: 1\n", 2),              # a comment ends at its own line's end
+    ("a: [ # x", 1),                            # and at the end of a file without a final newline
 ])
 def test_the_line_where_an_unclosed_bracket_opens(text, line):
     assert _unclosed_bracket_line(text) == line
