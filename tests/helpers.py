@@ -467,6 +467,29 @@ def copy_fixture_bank(tmp_path: Path) -> Path:
     return root
 
 
+def extended_fixture_bank(tmp_path: Path, *, skills: str = "", roles: str = "", assessments: str = "",
+                          topics: dict[str, str] | None = None) -> Path:
+    """A copy of the fixture bank with lines appended to its catalogue files and topic files added."""
+    root = copy_fixture_bank(tmp_path)
+    for name, lines in (("skills.yaml", skills), ("roles.yaml", roles), ("assessments.yaml", assessments)):
+        (root / name).write_text((root / name).read_text() + lines)
+    for name, text in (topics or {}).items():
+        (root / "topics" / name).write_text(text)
+    return root
+
+
+def synced_app(tmp_path: Path, root: Path):
+    """An app (the suite's database) with the bank at root imported; the bank must be valid."""
+    app = make_app(tmp_path, root)
+    bank = load_bank(root)
+    assert bank.ok, [str(i) for i in bank.issues]
+    with app.app_context():
+        db.create_all()
+        sync_bank(db.session, bank)
+        db.session.commit()
+    return app
+
+
 def app_with_bank(tmp_path: Path, bank_dir: Path = FIXTURE_BANK, **overrides):
     """An app with the bank imported, on an SQLite file: the suite's conftest disposes engines after
     each test, which would empty an in-memory database shared by a module- or session-scoped app."""

@@ -2,7 +2,6 @@
 wrong answer and from no answer, changeable until the answer is final, shown by "Check answer" with the
 key, counted in the review and as evidence in the report, and one read and one write like any answer."""
 import re
-import shutil
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,14 +12,14 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, SkillResult
 from quizapp.questiontypes import QUESTION_TYPES
 from tests.helpers import (
-    FIXTURE_BANK,
     Learner,
     csrf_token,
+    extended_fixture_bank,
     items_of,
-    make_app,
     recorded_statements,
     right_answer,
     shown_page,
+    synced_app,
     wrong_answer,
 )
 
@@ -44,24 +43,12 @@ FINAL = "This answer is final: its key and explanation were shown to you"
 
 @pytest.fixture
 def app(tmp_path):
-    from quizapp.bank.loader import load_bank
-    from quizapp.bank.sync import sync_bank
-
-    root = tmp_path / "questions"
-    shutil.copytree(FIXTURE_BANK, root)
-    (root / "skills.yaml").write_text((root / "skills.yaml").read_text() + "  - {id: t.order, name: Order, area: python}\n")
-    (root / "roles.yaml").write_text((root / "roles.yaml").read_text() + "      t.order: 2\n")
-    (root / "assessments.yaml").write_text((root / "assessments.yaml").read_text() + (
-        f"  - {{id: all-types, name: All types, role: tester, skills: all, questions: {EVERY_QUESTION}, "
-        "mode: assessment}\n"))
-    (root / "topics" / "order.yaml").write_text(ORDERING_FILE)
-    app = make_app(tmp_path, root)
-    bank = load_bank(root)
-    assert bank.ok, [str(i) for i in bank.issues]
-    with app.app_context():
-        db.create_all()
-        sync_bank(db.session, bank)
-        db.session.commit()
+    root = extended_fixture_bank(
+        tmp_path, skills="  - {id: t.order, name: Order, area: python}\n", roles="      t.order: 2\n",
+        assessments=(f"  - {{id: all-types, name: All types, role: tester, skills: all, questions: {EVERY_QUESTION}, "
+                     "mode: assessment}\n"),
+        topics={"order.yaml": ORDERING_FILE})
+    app = synced_app(tmp_path, root)
     yield app
     with app.app_context():
         db.session.remove()

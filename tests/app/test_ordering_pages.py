@@ -1,14 +1,13 @@
 """An ordering question through the pages a learner uses: one labelled select per item, positions saved
 and refilled, a malformed order refused with a message (nothing saved), credit and review after checking."""
 import re
-import shutil
 
 import pytest
 from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import AttemptItem
-from tests.helpers import FIXTURE_BANK, Learner, items_of, make_app
+from tests.helpers import Learner, extended_fixture_bank, items_of, synced_app
 
 ORDERING_FILE = """\
 skill: t.order
@@ -30,23 +29,11 @@ questions:
 
 @pytest.fixture
 def app(tmp_path):
-    from quizapp.bank.loader import load_bank
-    from quizapp.bank.sync import sync_bank
-
-    root = tmp_path / "questions"
-    shutil.copytree(FIXTURE_BANK, root)
-    (root / "skills.yaml").write_text((root / "skills.yaml").read_text() + "  - {id: t.order, name: Order, area: python}\n")
-    (root / "roles.yaml").write_text((root / "roles.yaml").read_text() + "      t.order: 2\n")
-    (root / "assessments.yaml").write_text((root / "assessments.yaml").read_text() + (
-        "  - {id: order, name: Order, role: tester, skills: [t.order], questions: 1, mode: practice}\n"))
-    (root / "topics" / "order.yaml").write_text(ORDERING_FILE)
-    app = make_app(tmp_path, root)
-    bank = load_bank(root)
-    assert bank.ok, [str(i) for i in bank.issues]
-    with app.app_context():
-        db.create_all()
-        sync_bank(db.session, bank)
-        db.session.commit()
+    root = extended_fixture_bank(
+        tmp_path, skills="  - {id: t.order, name: Order, area: python}\n", roles="      t.order: 2\n",
+        assessments="  - {id: order, name: Order, role: tester, skills: [t.order], questions: 1, mode: practice}\n",
+        topics={"order.yaml": ORDERING_FILE})
+    app = synced_app(tmp_path, root)
     yield app
     with app.app_context():
         db.session.remove()
