@@ -34,8 +34,12 @@ class Config:
     GAP_THRESHOLD = 0.7
     NO_GAP_THRESHOLD = 0.3
     DEFAULT_ROLE = "ml-engineer-entry"
-    # Correlation between skills in the prior (one general factor); `quizapp calibrate` can estimate it.
+    # Correlation between skills in the prior: PRIOR_RHO between any two (a general factor), PRIOR_RHO_AREA
+    # more between two of one area (math, Python, …); `quizapp calibrate` estimates both from answers.
     PRIOR_RHO = float(os.environ.get("QUIZAPP_PRIOR_RHO", "0.3"))
+    PRIOR_RHO_AREA = float(os.environ.get("QUIZAPP_PRIOR_RHO_AREA", "0.2"))
+    # A learner's profile: an answer this many days old counts half as much as a fresh one (scoring/profile.py).
+    PROFILE_HALF_LIFE_DAYS = float(os.environ.get("QUIZAPP_PROFILE_HALF_LIFE_DAYS", "30"))
     ADAPTIVE_SKILL_CAP = 10
     # Fitted item parameters replace the difficulty labels once a version has this many responses.
     CALIBRATION_MIN_RESPONSES = int(os.environ.get("QUIZAPP_CALIBRATION_MIN_RESPONSES", "75"))

@@ -204,12 +204,15 @@ class Attempt(AttemptStatus, db.Model):
     focus_skill: Mapped[str | None] = mapped_column(String(64))  # "3 more questions on X"
     focus_remaining: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     deadline: Mapped[datetime | None] = mapped_column(DateTime)  # timed assessments: submitted automatically after
+    stop_reason: Mapped[str | None] = mapped_column(Text)  # adaptive: why it stopped, in the learner's words
 
     assessment: Mapped[Assessment] = relationship()
     role: Mapped[Role] = relationship()
     items: Mapped[list["AttemptItem"]] = relationship(
         back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan")
     results: Mapped[list["SkillResult"]] = relationship(
+        back_populates="attempt", cascade="all, delete-orphan")
+    area_results: Mapped[list["AreaResult"]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan")
 
     @classmethod
@@ -287,7 +290,8 @@ def _refuse_changing_a_final_answer(mapper, connection, item: AttemptItem) -> No
 
 
 class SkillResult(db.Model):
-    """The scored estimate of one skill in one submitted attempt (one row per skill, ever)."""
+    """The learner's profile for one skill as of one submitted attempt (one row per skill, ever): every
+    scored answer up to then, older ones faded (attempts/profile.py)."""
 
     __table_args__ = (UniqueConstraint("attempt_id", "skill_id"),)
 
@@ -300,9 +304,30 @@ class SkillResult(db.Model):
     shortfall: Mapped[float] = mapped_column(Float)
     target: Mapped[float] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(20))
-    n_items: Mapped[int] = mapped_column(Integer)
+    n_items: Mapped[int] = mapped_column(Integer)            # questions on the skill behind the call, all sittings
+    this_sitting: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # of them, in this attempt
+    sittings: Mapped[int] = mapped_column(Integer, default=1, server_default="1")      # attempts they came from
 
     attempt: Mapped[Attempt] = relationship(back_populates="results")
+
+
+class AreaResult(db.Model):
+    """The call for one area (math, Python, …) as of one submitted attempt: the role-weighted mean of its
+    skills against the same mean of their targets (scoring.gaps.AreaGap)."""
+
+    __table_args__ = (UniqueConstraint("attempt_id", "area"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"), index=True)
+    area: Mapped[str] = mapped_column(String(32))
+    theta: Mapped[float] = mapped_column(Float)
+    sd: Mapped[float] = mapped_column(Float)
+    p_gap: Mapped[float] = mapped_column(Float)
+    target: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20))
+    n_items: Mapped[int] = mapped_column(Integer)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="area_results")
 
 
 class ItemCalibration(db.Model):

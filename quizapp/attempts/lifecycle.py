@@ -20,6 +20,7 @@ from ..hotpath.reads import read_rows, write_alone
 from ..models import (
     ANSWER_COLUMNS,
     AnswerFinal,
+    AreaResult,
     Assessment,
     Attempt,
     AttemptItem,
@@ -34,13 +35,13 @@ from ..models import (
 from ..questiontypes import get_question_type
 from ..questiontypes import grade as grade_response
 from ..scoring import gaps as gap_model
-from ..scoring.ability import ItemParams, Observation, item_params
-from ..scoring.adaptive import AdaptiveItem, AdaptiveState, SkillTarget, select_next
+from ..scoring.adaptive import AdaptiveItem, AdaptiveState, SkillTarget, select_next, stop_reason
 from ..scoring.fixed_form import Candidate, draw_fixed_form
-from ..scoring.grading import DONT_KNOW
 from ..scoring.posterior import JointPosterior
+from ..scoring.profile import basis, faded_observations
 from .behaviours import Behaviour, behaviour_of
-from .settings import scoring_settings
+from .profile import calibrated_params, calibrations_for, earlier_answers, observation, own_answers, skill_areas
+from .settings import ScoringSettings, scoring_settings
 
 if TYPE_CHECKING:  # the question page's plain read of a slot; importing it here would be circular
     from ..hotpath.attempt_page import PageAttempt, ShownSlot
@@ -119,25 +120,19 @@ def start_attempt(assessment: Assessment, role: Role, behaviour: Behaviour, user
 RECENT_ATTEMPTS = 3  # items seen in this many earlier attempts are avoided while others remain
 
 
-def calibrated_params(definition: dict, calibration: dict | None = None) -> ItemParams:
-    """The 3PL parameters scoring uses for a question (day-one labels until calibrated)."""
-    if calibration:
-        return ItemParams(calibration["a"], calibration["b"], calibration["c"])
-    return item_params(definition["difficulty"], get_question_type(definition["type"]).guessing_floor(definition))
-
-
-def observation(params: ItemParams, item: AttemptItem) -> Observation:
-    """An answered slot as scoring sees it: its credit, and whether a lucky guess was possible (not after
-    "I don't know", which enters the likelihood without the guessing floor: scoring.ability.Observation)."""
-    return Observation(params, item.credit, guessing=item.state != DONT_KNOW)
-
-
-def adaptive_state(attempt: Attempt, rho: float) -> AdaptiveState:
-    """Rebuild the selection state from the saved answers (so it survives restarts)."""
+def adaptive_state(attempt: Attempt, settings: ScoringSettings) -> AdaptiveState:
+    """Rebuild the selection state from the saved answers (so it survives restarts), starting from the
+    learner's profile: their earlier sittings' answers, faded by age."""
     skills = list(attempt.assessment.skills)
     pool, names = item_pool(tuple(skills))
     targets = {sid: SkillTarget(t.theta, t.weight, names.get(sid, sid)) for sid, t in role_targets(attempt.role, skills).items()}
-    posterior = JointPosterior(skills, rho)
+    posterior = JointPosterior(skills, settings.rho, skill_areas(), settings.rho_area)
+    earlier: dict[str, int] = {}
+    for sid, observations in faded_observations(earlier_answers(attempt, utcnow()), utcnow(),
+                                                settings.half_life_days).items():
+        for o in observations:
+            posterior.update(sid, o)
+        earlier[sid] = len(observations)
     live = {item.key: item for items in pool.values() for item in items}
     history = []  # in the order asked: the content rules (the share of choice items, runs) read it
     for item in attempt.items:
@@ -147,7 +142,7 @@ def adaptive_state(attempt: Attempt, rho: float) -> AdaptiveState:
             for sid in item.definition["skills"]:
                 posterior.update(sid, observation(asked.params, item))
     return AdaptiveState(posterior, targets, pool, used={i.version_id for i in attempt.items},
-                         recent=_recently_seen(attempt), asked=len(attempt.items), history=history)
+                         recent=_recently_seen(attempt), asked=len(attempt.items), history=history, earlier=earlier)
 
 
 def _retired_item(version_id: int, definition: dict, skills: list[str]) -> AdaptiveItem:
@@ -200,15 +195,19 @@ def _recently_seen(attempt: Attempt) -> set[int]:
 def extend_adaptive(attempt: Attempt) -> bool:
     """Append the next adaptive question (True), or report that the attempt should stop (False)."""
     settings = scoring_settings()
-    state = adaptive_state(attempt, settings.rho)
+    state = adaptive_state(attempt, settings)
     focus = attempt.focus_skill if attempt.focus_remaining else None
     rng = random.Random(f"{attempt.public_id}:{len(attempt.items)}")
-    selection = select_next(state, settings.adaptive(attempt.question_count), rng, only_skill=focus)
+    selection_settings = settings.adaptive(attempt.question_count, len(state.targets))
+    selection = select_next(state, selection_settings, rng, only_skill=focus)
     if selection is None:
+        if focus is None:
+            attempt.stop_reason = stop_reason(state, selection_settings)
         attempt.focus_skill, attempt.focus_remaining = None, 0
         db.session.commit()
         return False
     version = db.session.get(QuestionVersion, selection.item.key)
+    attempt.stop_reason = None
     attempt.items.append(new_attempt_item(len(attempt.items) + 1, version, rng, selection.reason))
     if focus:
         attempt.focus_remaining -= 1
@@ -376,27 +375,6 @@ def role_targets(role: Role, skill_ids: list[str]) -> dict[str, gap_model.Target
     return targets
 
 
-def calibrations_for(version_ids) -> dict[int, dict]:
-    """Fitted parameters of the versions that have enough responses to trust them."""
-    minimum = current_app.config["CALIBRATION_MIN_RESPONSES"]
-    rows = db.session.scalars(select(ItemCalibration).where(ItemCalibration.version_id.in_(list(version_ids)),
-                                                            ItemCalibration.responses >= minimum))
-    return {r.version_id: {"a": r.a, "b": r.b, "c": r.c} for r in rows}
-
-
-def observations_by_skill(items: list[AttemptItem]) -> dict[str, list[Observation]]:
-    """Answered items as 3PL observations, per skill the item measures."""
-    answered = [i for i in items if i.credit is not None]  # unanswered: no evidence either way
-    calibrations = calibrations_for({i.version_id for i in answered}) if answered else {}
-    out: dict[str, list[Observation]] = {}
-    for item in answered:
-        d = item.definition
-        params = calibrated_params(d, calibrations.get(item.version_id))
-        for sid in d["skills"]:
-            out.setdefault(sid, []).append(observation(params, item))
-    return out
-
-
 def assessed_skills(attempt: Attempt) -> list[str]:
     """The skills the report covers: all of an adaptive assessment's, or those the form measures."""
     measured = {sid for item in attempt.items for sid in item.version.definition["skills"]}
@@ -419,12 +397,20 @@ def submit_attempt(attempt: Attempt) -> bool:
         return False
     show_keys(attempt.id, now)  # the report shows every slot's key: from now on no answer of it changes
     targets = role_targets(attempt.role, assessed_skills(attempt))
-    results = gap_model.analyse(observations_by_skill(attempt.items), targets, settings.gap_threshold,
-                                settings.no_gap_threshold, settings.rho)
+    answers = earlier_answers(attempt, now) + own_answers(attempt, attempt.items, now)
+    results, areas = gap_model.analyse_all(faded_observations(answers, now, settings.half_life_days), targets,
+                                           settings.gap_threshold, settings.no_gap_threshold, settings.rho,
+                                           skill_areas(), settings.rho_area)
+    rests_on = basis(answers, attempt.id)
     for r in results:
-        e = r.estimate
+        e, b = r.estimate, rests_on.get(r.skill_id)
         db.session.add(SkillResult(attempt_id=attempt.id, skill_id=r.skill_id, theta=e.theta, sd=e.sd, p_gap=e.p_gap,
-                                   shortfall=e.shortfall, target=e.target, status=r.status, n_items=e.n_items))
+                                   shortfall=e.shortfall, target=e.target, status=r.status, n_items=e.n_items,
+                                   this_sitting=b.this_sitting if b else 0, sittings=len(b.sittings) if b else 0))
+    for a in areas:
+        e = a.estimate
+        db.session.add(AreaResult(attempt_id=attempt.id, area=a.area, theta=e.theta, sd=e.sd, p_gap=e.p_gap,
+                                  target=e.target, status=a.status, n_items=e.n_items))
     try:
         db.session.commit()
     except IntegrityError:  # a concurrent submit already stored the results
@@ -452,7 +438,7 @@ def reopen_attempt(attempt: Attempt) -> None:
     slots take answers: every slot there is had its key on the report, so it stays final."""
     if attempt.submitted:
         show_keys(attempt.id, attempt.submitted_at)  # already so since submit_attempt; older attempts too
-        for result in list(attempt.results):
+        for result in [*attempt.results, *attempt.area_results]:
             db.session.delete(result)
         attempt.status, attempt.submitted_at = "in_progress", None
         db.session.flush()

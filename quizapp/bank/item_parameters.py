@@ -17,7 +17,7 @@ import numpy as np
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Attempt, AttemptItem, ItemCalibration, ModelSetting, QuestionVersion, utcnow
+from ..models import Attempt, AttemptItem, ItemCalibration, ModelSetting, QuestionVersion, Skill, utcnow
 from ..questiontypes import get_question_type
 from ..scoring.ability import DIFFICULTY_B, Observation, estimate, item_params
 from ..scoring.calibration import CalibrationItem, ItemFit, fit_3pl
@@ -25,6 +25,7 @@ from ..scoring.grading import DONT_KNOW
 
 MIN_ATTEMPTS_FOR_RHO = 200
 RHO_KEY = "prior_rho"
+RHO_AREA_KEY = "prior_rho_area"
 
 
 @dataclass
@@ -33,6 +34,7 @@ class CalibrationSummary:
     fits: list[ItemFit] = field(default_factory=list)
     per_skill: dict[str, int] = field(default_factory=dict)
     rho: float | None = None
+    rho_area: float | None = None
     rho_note: str = ""
 
     def usable(self, minimum: int) -> int:
@@ -69,23 +71,29 @@ def calibrate() -> CalibrationSummary:
         row = existing.get(fit.key) or ItemCalibration(version_id=fit.key)
         row.a, row.b, row.c, row.responses, row.misfit, row.fitted_at = fit.a, fit.b, fit.c, fit.n, fit.misfit, utcnow()
         db.session.add(row)
-    summary.rho, summary.rho_note = estimate_rho(rows, versions)
-    if summary.rho is not None:
-        setting = db.session.get(ModelSetting, RHO_KEY) or ModelSetting(key=RHO_KEY)
-        setting.value = f"{summary.rho:.3f}"
-        db.session.add(setting)
+    areas = dict(db.session.execute(select(Skill.id, Skill.area)).all())
+    summary.rho, summary.rho_area, summary.rho_note = estimate_rho(rows, versions, areas)
+    for key, value in ((RHO_KEY, summary.rho), (RHO_AREA_KEY, summary.rho_area)):
+        if value is not None:
+            setting = db.session.get(ModelSetting, key) or ModelSetting(key=key)
+            setting.value = f"{value:.3f}"
+            db.session.add(setting)
     return summary
 
 
-def estimate_rho(rows, versions) -> tuple[float | None, str]:
-    """The skills' correlation from per-attempt EAP estimates, corrected for their unreliability.
+def estimate_rho(rows, versions, areas: dict[str, str] | None = None) -> tuple[float | None, float | None, str]:
+    """The skills' correlations from per-attempt EAP estimates, corrected for their unreliability: the
+    mean over pairs of skills of different areas (rho, the general factor's share), and how much more
+    pairs of one area correlate (rho_area; None without such pairs or without pairs across areas).
 
     Only with at least MIN_ATTEMPTS_FOR_RHO attempts; each pair of skills uses the attempts that
     answered at least two items on both.
     """
+    areas = areas or {}
     attempts = {r.attempt_id for r in rows}
     if len(attempts) < MIN_ATTEMPTS_FOR_RHO:
-        return None, f"{len(attempts)} submitted attempts; the correlation is estimated from {MIN_ATTEMPTS_FOR_RHO}"
+        return None, None, (f"{len(attempts)} submitted attempts; the correlation is estimated from "
+                            f"{MIN_ATTEMPTS_FOR_RHO}")
     per_attempt: dict[int, dict[str, list[Observation]]] = defaultdict(lambda: defaultdict(list))
     for r in rows:
         v = versions[r.version_id]
@@ -97,7 +105,7 @@ def estimate_rho(rows, versions) -> tuple[float | None, str]:
             if len(obs) >= 2:
                 e = estimate(obs, 0.0)
                 estimates[skill][attempt_id] = (e.theta, e.sd)
-    corrected = []
+    corrected, within, across = [], [], []
     for s, t in combinations(sorted(estimates), 2):
         shared = sorted(set(estimates[s]) & set(estimates[t]))
         if len(shared) < 30:
@@ -108,17 +116,33 @@ def estimate_rho(rows, versions) -> tuple[float | None, str]:
             continue
         r = float(np.corrcoef(xs[:, 0], ys[:, 0])[0, 1])
         reliability = [x[:, 0].var() / (x[:, 0].var() + (x[:, 1] ** 2).mean()) for x in (xs, ys)]
-        corrected.append(r / np.sqrt(max(reliability[0] * reliability[1], 1e-6)))
+        value = r / np.sqrt(max(reliability[0] * reliability[1], 1e-6))
+        corrected.append(value)
+        same_area = areas.get(s) is not None and areas.get(s) == areas.get(t)
+        (within if same_area else across).append(value)
     if not corrected:
-        return None, "no pair of skills shares 30 attempts with two answers each"
-    rho = float(np.clip(np.mean(corrected), 0.0, 0.9))
-    return rho, f"from {len(corrected)} skill pairs"
+        return None, None, "no pair of skills shares 30 attempts with two answers each"
+    if not (within and across):  # one kind of pair only: one correlation for all of them
+        rho = float(np.clip(np.mean(corrected), 0.0, 0.9))
+        return rho, None, f"from {len(corrected)} skill pairs"
+    rho = float(np.clip(np.mean(across), 0.0, 0.9))
+    rho_area = float(np.clip(np.mean(within) - rho, 0.0, 0.9 - rho))
+    return rho, rho_area, f"from {len(across)} skill pairs across areas and {len(within)} within one"
 
 
-def prior_rho(default: float) -> float:
-    """The correlation the prior uses: the calibrated one when there is one, else the default."""
-    setting = db.session.get(ModelSetting, RHO_KEY)
+def _setting(key: str, default: float) -> float:
+    setting = db.session.get(ModelSetting, key)
     try:
         return float(setting.value) if setting else default
     except ValueError:
         return default
+
+
+def prior_rho(default: float) -> float:
+    """The correlation the prior uses between any two skills: the calibrated one when there is one, else the default."""
+    return _setting(RHO_KEY, default)
+
+
+def prior_rho_area(default: float) -> float:
+    """How much more two skills of one area correlate: the calibrated value when there is one, else the default."""
+    return _setting(RHO_AREA_KEY, default)

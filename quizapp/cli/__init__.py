@@ -42,8 +42,13 @@ def calibrate_command() -> None:
         click.echo(f"  misfit q '{question.question_id}' v{question.version} (n={fit.n}, a={fit.a:.2f}, "
                    f"b={fit.b:.2f}): {'; '.join(fit.reasons)}")
     click.echo(f"{len(misfits)} misfitting item(s) to review.")
-    click.echo(f"Skill correlation: {summary.rho:.2f} ({summary.rho_note})" if summary.rho is not None
-               else f"Skill correlation: kept at the default ({summary.rho_note}).")
+    if summary.rho is None:
+        click.echo(f"Skill correlation: kept at the default ({summary.rho_note}).")
+    elif summary.rho_area is None:
+        click.echo(f"Skill correlation: {summary.rho:.2f} ({summary.rho_note}); within an area: kept at the default.")
+    else:
+        click.echo(f"Skill correlation: {summary.rho:.2f} across areas, {summary.rho + summary.rho_area:.2f} within one "
+                   f"({summary.rho_note}).")
 
 
 def register_cli(app: Flask) -> None:

@@ -44,11 +44,15 @@ class Observation:
     A wrong answer keeps the floor: 1 - P(theta) = (1 - c)(1 - P*(theta)). The two differ by the
     constant factor 1 - c, so one response moves the posterior the same way either way; what "I don't
     know" changes is the right answers that are no longer lucky guesses (bench/dont_know.py).
+
+    `weight` is how much the answer counts: its log-likelihood is multiplied by it (a power
+    likelihood), so an old answer of a learner's profile counts less than a new one (scoring/profile.py).
     """
 
     item: ItemParams
     credit: float
     guessing: bool = True
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -80,9 +84,10 @@ def p_observed(theta, obs: Observation):
 
 
 def observation_log_likelihood(obs: Observation, grid: np.ndarray = GRID) -> np.ndarray:
-    """One observation's log-likelihood over the grid; partial credit x counts as x right and 1-x wrong."""
+    """One observation's log-likelihood over the grid, times its weight; partial credit x counts as x right
+    and 1-x wrong."""
     p = np.clip(p_observed(grid, obs), 1e-12, 1 - 1e-12)
-    return obs.credit * np.log(p) + (1.0 - obs.credit) * np.log1p(-p)
+    return obs.weight * (obs.credit * np.log(p) + (1.0 - obs.credit) * np.log1p(-p))
 
 
 def target_theta(level: int, mastery_p: float = 0.5, a: float = DAY_ONE_A) -> float:

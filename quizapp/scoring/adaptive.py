@@ -2,13 +2,19 @@
 that tells us most about it, and stop each skill once the decision is clear.
 
 Rules (MEASUREMENT.md sections 0 and 6):
-- a skill stops at P(gap) outside [0.1, 0.9] after at least 2 items, once its posterior SD is
-  below 0.35 (the ability is pinned down, right at the cut: more items would not settle it), or at its cap;
-- after at least 2 items it also stops once its decision cannot change (deterministic curtailment,
-  `decision_locked`): even if every answer to the items left before the cap pointed the other way,
-  on the items the selector could pick, P(gap) would stay on the same side of 0.5;
+- a skill stops at P(gap) outside [0.1, 0.9] after at least `min_items` answers on it (earlier sittings'
+  answers of the learner's profile count), once its posterior SD is below 0.35 (the ability is pinned
+  down, right at the cut: more items would not settle it), or at its cap of questions in this sitting;
+- a skill with fewer answers of its own than `min_items` also stops at P(gap) outside [0.1, 0.9] once its
+  area (math, Python, …) has `min_area_items` answers: the call is borrowed from the area's answers
+  through the correlated prior (posterior.py), and the report says so. This is what lets a test of many
+  skills stop before the cap when every call is clear (AdaptiveSettings.for_assessment);
+- after at least `min_items` answers it also stops once its decision cannot change (deterministic
+  curtailment, `decision_locked`): even if every answer to the items left before the cap pointed the
+  other way, on the items the selector could pick, P(gap) would stay on the same side of 0.5;
 - eligible skills are not stopped, have unused items, and would be at most 2 items ahead of
-  the least-tested eligible skill after this item; among them, the largest role weight × min(P(gap), 1 - P(gap));
+  the least-tested eligible skill in this sitting after this item; among them, the largest role
+  weight × min(P(gap), 1 - P(gap));
 - within the skill, posterior-weighted Fisher information of the 3PL (guessing included),
   chosen at random among the top 3 (exposure control); items seen recently are avoided while
   unseen ones remain;
@@ -19,7 +25,7 @@ Rules (MEASUREMENT.md sections 0 and 6):
   more than 3 free-entry items in a row; no more than 2 items on one skill in a row while another
   eligible skill remains. A rule the items left cannot meet gives way (skill variety before the
   format), and the Selection's reason says so;
-- the attempt stops when every skill has stopped, or at the length limit.
+- the attempt stops when every skill has stopped (`stop_reason` says why), or at the length limit.
 """
 from __future__ import annotations
 
@@ -48,8 +54,9 @@ class AdaptiveItem:
 @dataclass(frozen=True)
 class AdaptiveSettings:
     max_items: int = 30
-    skill_cap: int = 10
-    min_items: int = 2
+    skill_cap: int = 10                # questions on one skill in this sitting
+    min_items: int = 2                 # answers on a skill (all sittings) before its own call can stop it
+    min_area_items: int = 2            # answers in a skill's area before a borrowed call can stop it
     stop_low: float = 0.1
     stop_high: float = 0.9
     stop_sd: float = 0.35
@@ -60,10 +67,24 @@ class AdaptiveSettings:
     max_free_run: int | None = 3       # free-entry items in a row; None: no rule
     max_skill_run: int | None = 2      # items on one skill in a row; None: no rule
 
+    @classmethod
+    def for_assessment(cls, max_items: int, n_skills: int, **kwargs) -> AdaptiveSettings:
+        """Settings where the minimum per skill fits the length limit: two answers per skill when the
+        limit has room for them, else one, so that a test of many skills can still stop early (a skill
+        may also stop on a borrowed call: see the module's rules)."""
+        return cls(max_items=max_items, min_items=2 if 2 * n_skills <= max_items else 1, **kwargs)
+
     def without_content_rules(self) -> AdaptiveSettings:
         """The same settings with content balance off: the selection is the one before issue #20."""
         return replace(self, min_choice_share=0.0, max_free_run=None, max_skill_run=None)
 
+
+# Why a skill takes no more questions (AdaptiveState.skill_status).
+STOPPED_CLEAR = "clear"          # a clear (or pinned-down) call on its own answers
+STOPPED_BORROWED = "borrowed"    # a clear call from its area's answers
+STOPPED_LOCKED = "locked"        # the questions left could not change the call
+STOPPED_CAP = "cap"              # its most questions in one sitting
+STOPPED_NO_ITEMS = "no items"    # no unseen question left
 
 # What Selection.relaxed names when a content rule gave way for lack of items.
 RELAXED_FORMAT = "format"
@@ -100,10 +121,14 @@ def _information(items: Sequence[AdaptiveItem], theta=THETA_GRID) -> np.ndarray:
     return a ** 2 * ((1 - p) / p) * ((p - c) / (1 - c)) ** 2
 
 
-def skill_stopped(p_gap: float, n: int, settings: AdaptiveSettings, sd: float = float("inf")) -> bool:
-    return (n >= settings.min_items and (p_gap < settings.stop_low or p_gap > settings.stop_high
-                                         or sd < settings.stop_sd)) \
-        or n >= settings.skill_cap
+def skill_stopped(p_gap: float, n: int, settings: AdaptiveSettings, sd: float = float("inf"), area_n: int = 0,
+                  asked: int | None = None) -> bool:
+    """Whether a skill with `n` answers (all sittings; `asked` in this one, n when None) and `area_n` in its
+    area is done: a clear or pinned-down call on enough answers, a clear call borrowed from its area, or its cap."""
+    clear = p_gap < settings.stop_low or p_gap > settings.stop_high
+    return (n >= settings.min_items and (clear or sd < settings.stop_sd)) \
+        or (clear and area_n >= settings.min_area_items) \
+        or (n if asked is None else asked) >= settings.skill_cap
 
 
 def decision_locked(weights: np.ndarray, target: float, items: Sequence[AdaptiveItem], remaining: int,
@@ -162,6 +187,7 @@ class AdaptiveState:
     recent: set = field(default_factory=set)
     asked: int = 0
     history: list[AdaptiveItem] = field(default_factory=list)  # the items asked, in order: the content rules read it
+    earlier: Mapping[str, int] = field(default_factory=dict)   # answers per skill from earlier sittings (the profile)
 
     def record(self, item: AdaptiveItem) -> None:
         """Note that `item` was asked (its answer goes to the posterior separately)."""
@@ -172,23 +198,35 @@ class AdaptiveState:
     def p_gap(self, skill: str) -> float:
         return self.posterior.estimate(skill, self.targets[skill].theta).p_gap
 
+    def asked_on(self, skill: str) -> int:
+        """Questions on the skill in this sitting."""
+        return self.posterior.counts.get(skill, 0) - self.earlier.get(skill, 0)
+
+    def area_count(self, skill: str) -> int:
+        """Answers (all sittings) on the skills of this skill's area."""
+        area = self.posterior.area_of(skill)
+        return sum(n for s, n in self.posterior.counts.items() if self.posterior.area_of(s) == area)
+
+    def skill_status(self, skill: str, settings: AdaptiveSettings) -> str | None:
+        """Why the skill takes no more questions (one of the STOPPED_* reasons), or None while it is open."""
+        e = self.posterior.estimate(skill, self.targets[skill].theta)
+        n, asked = self.posterior.counts.get(skill, 0), self.asked_on(skill)
+        if asked >= settings.skill_cap:
+            return STOPPED_CAP
+        if skill_stopped(e.p_gap, n, settings, e.sd, self.area_count(skill), asked):
+            return STOPPED_CLEAR if n >= settings.min_items else STOPPED_BORROWED
+        unused = [i for i in self.pool.get(skill, ()) if i.key not in self.used]
+        if not unused:
+            return STOPPED_NO_ITEMS
+        if settings.curtail and n >= settings.min_items and decision_locked(
+                self.posterior.marginals()[skill], self.targets[skill].theta, unused, settings.skill_cap - asked,
+                settings.randomesque):
+            return STOPPED_LOCKED
+        return None
+
     def open_skills(self, settings: AdaptiveSettings) -> list[str]:
         """Skills whose decision is not settled and that still have unused items."""
-        open_ = []
-        for s in self.targets:
-            e = self.posterior.estimate(s, self.targets[s].theta)
-            n = self.posterior.counts.get(s, 0)
-            if skill_stopped(e.p_gap, n, settings, e.sd):
-                continue
-            unused = [i for i in self.pool.get(s, ()) if i.key not in self.used]
-            if not unused:
-                continue
-            if settings.curtail and n >= settings.min_items and decision_locked(
-                    self.posterior.marginals()[s], self.targets[s].theta, unused, settings.skill_cap - n,
-                    settings.randomesque):
-                continue
-            open_.append(s)
-        return open_
+        return [s for s in self.targets if self.skill_status(s, settings) is None]
 
 
 def free_entry_blocked(history: Sequence[AdaptiveItem], settings: AdaptiveSettings) -> str | None:
@@ -273,7 +311,6 @@ def _balance(state: AdaptiveState, eligible: list[str], n_open: int, settings: A
 def _eligible(state: AdaptiveState, settings: AdaptiveSettings, only_skill: str | None) -> tuple[list[str], int]:
     """The skills the next item may be on before the content rules (open, and not too far ahead), and
     how many skills are open."""
-    counts = state.posterior.counts
     if only_skill is not None:
         eligible = [only_skill] if any(i.key not in state.used for i in state.pool.get(only_skill, ())) else []
         return eligible, len(eligible)
@@ -282,23 +319,22 @@ def _eligible(state: AdaptiveState, settings: AdaptiveSettings, only_skill: str 
     eligible = state.open_skills(settings)
     n_open = len(eligible)
     if eligible:
-        floor = min(counts.get(s, 0) for s in eligible)
-        # after this item, no skill may be more than `lead` items ahead of the least-tested one
-        eligible = [s for s in eligible if counts.get(s, 0) + 1 <= floor + settings.lead]
+        floor = min(state.asked_on(s) for s in eligible)
+        # after this item, no skill may be more than `lead` items of this sitting ahead of the least-tested one
+        eligible = [s for s in eligible if state.asked_on(s) + 1 <= floor + settings.lead]
     return eligible, n_open
 
 
 def select_next(state: AdaptiveState, settings: AdaptiveSettings, rng: random.Random,
                 only_skill: str | None = None) -> Selection | None:
     """The next item, or None when the attempt should stop."""
-    counts = state.posterior.counts
     eligible, n_open = _eligible(state, settings, only_skill)
     if not eligible:
         return None
     uncertainty = {s: min(p := state.p_gap(s), 1 - p) for s in eligible}
 
     def best(skills: list[str]) -> str:
-        return max(skills, key=lambda s: (state.targets[s].weight * uncertainty[s], -counts.get(s, 0)))
+        return max(skills, key=lambda s: (state.targets[s].weight * uncertainty[s], -state.asked_on(s)))
 
     balance = _balance(state, eligible, n_open, settings, only_skill is not None, best)
     skill = best(balance.skills)
@@ -319,7 +355,7 @@ def select_next(state: AdaptiveState, settings: AdaptiveSettings, rng: random.Ra
     ranked = sorted(candidates, key=lambda i: -info[i.key])
     item = rng.choice(ranked[:settings.randomesque])
     p = state.p_gap(skill)
-    reason = _reason(state, skill, p, counts.get(skill, 0), only_skill is not None, restricted, balance.moved is not None)
+    reason = _reason(state, skill, p, state.asked_on(skill), only_skill is not None, restricted, balance.moved is not None)
     return Selection(item, p, " ".join([reason, *_balance_notes(state, balance, settings, restricted)]),
                      tuple(balance.relaxed))
 
@@ -349,3 +385,23 @@ def _reason(state: AdaptiveState, skill: str, p: float, n: int, forced: bool, ch
     among = "the least settled of the skills that may come now" if moved else "the least settled of your skills"
     which = "of its questions with options to choose from, this one" if choice_only else "this question"
     return f"{name}: we are {round(p * 100)} % sure of a gap, {among}; {which} tells us most about where you stand."
+
+
+def stop_reason(state: AdaptiveState, settings: AdaptiveSettings) -> str:
+    """Why an attempt that select_next ended has stopped, in the learner's words: its length limit, or
+    how each skill came to take no more questions."""
+    if state.asked >= settings.max_items:
+        return f"it reached its limit of {settings.max_items} questions"
+    statuses = [state.skill_status(s, settings) for s in state.targets]
+    parts = []
+    for status, words in ((STOPPED_CLEAR, "clear from its own answers"),
+                          (STOPPED_BORROWED, "clear from the answers in its area"),
+                          (STOPPED_LOCKED, "settled: the questions left could not change the call"),
+                          (STOPPED_CAP, f"at its most questions in one sitting ({settings.skill_cap})"),
+                          (STOPPED_NO_ITEMS, "out of unseen questions")):
+        n = statuses.count(status)
+        if n:
+            parts.append(f"{n} {'skill' if n == 1 else 'skills'} {words}")
+    lead = "every skill's call was clear" if set(statuses) <= {STOPPED_CLEAR, STOPPED_BORROWED, STOPPED_LOCKED} \
+        else "no skill could take another question"
+    return f"{lead} ({'; '.join(parts)})" if parts else lead

@@ -5,11 +5,14 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from .ability import Observation, SkillEstimate, estimate, target_theta
-from .posterior import joint_estimates
+from .posterior import JointPosterior
 
 GAP, NO_GAP, UNCERTAIN = "gap", "no_gap", "uncertain"
 STATUS_LABELS = {GAP: "Gap", NO_GAP: "No gap", UNCERTAIN: "Not sure yet"}
 STATUS_ORDER = {GAP: 0, UNCERTAIN: 1, NO_GAP: 2}
+# A skill with no answer of its own gets a call only this sure, borrowed from the answers on related skills:
+# the bar at which an adaptive test stops asking about it (AdaptiveSettings.stop_low / stop_high).
+BORROWED_NO_GAP, BORROWED_GAP = 0.1, 0.9
 
 # The 0-300 scale: 150 is the prior mean (a level-3 question answered at chance+50 %),
 # 50 points per logit, so the difficulty labels 1-5 sit at 75, 112, 150, 188, 225.
@@ -83,22 +86,73 @@ def classify(p_gap: float, gap_threshold: float = 0.7, no_gap_threshold: float =
     return UNCERTAIN
 
 
+@dataclass(frozen=True)
+class AreaGap:
+    """The call for an area (math, Python, …): the mean ability of its skills, weighted by the role, against
+    the same mean of their targets (JointPosterior.area_estimate)."""
+
+    area: str
+    estimate: SkillEstimate
+    skills: tuple[str, ...]
+    status: str
+
+    @property
+    def score(self) -> int:
+        return to_scale(self.estimate.theta)
+
+    @property
+    def target_score(self) -> int:
+        return to_scale(self.estimate.target)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+def call(e: SkillEstimate, gap_threshold: float = 0.7, no_gap_threshold: float = 0.3) -> str:
+    """The status of an estimate: classify, but with no answer of its own only at the borrowed bar."""
+    if e.n_items == 0:
+        return classify(e.p_gap, BORROWED_GAP, BORROWED_NO_GAP)
+    return classify(e.p_gap, gap_threshold, no_gap_threshold)
+
+
 def analyse(observations: Mapping[str, Sequence[Observation]], targets: Mapping[str, Target],
-            gap_threshold: float = 0.7, no_gap_threshold: float = 0.3, rho: float = 0.0) -> list[SkillGap]:
+            gap_threshold: float = 0.7, no_gap_threshold: float = 0.3, rho: float = 0.0,
+            areas: Mapping[str, str] | None = None, rho_area: float = 0.0) -> list[SkillGap]:
     """Estimate every targeted skill (no answers means the prior) and order by priority.
 
-    With rho > 0 the skills share a general factor, so answers on one skill inform the others.
+    With rho > 0 the skills share a general factor (and with rho_area > 0 an area factor too), so answers
+    on one skill inform the others; a skill with no answer of its own gets a call only at the borrowed bar.
     """
-    if rho > 0:
-        estimates = joint_estimates({s: list(o) for s, o in observations.items()},
-                                    {s: t.theta for s, t in targets.items()}, rho)
+    return analyse_all(observations, targets, gap_threshold, no_gap_threshold, rho, areas, rho_area)[0]
+
+
+def analyse_all(observations: Mapping[str, Sequence[Observation]], targets: Mapping[str, Target],
+                gap_threshold: float = 0.7, no_gap_threshold: float = 0.3, rho: float = 0.0,
+                areas: Mapping[str, str] | None = None, rho_area: float = 0.0) -> tuple[list[SkillGap], list[AreaGap]]:
+    """analyse, and the calls per area of the targeted skills (none without a correlated prior and areas:
+    then an area has no shared level to estimate)."""
+    posterior = None
+    if rho > 0 or rho_area > 0:
+        posterior = JointPosterior(list(targets) + [s for s in observations if s not in targets], rho, areas, rho_area)
+        for skill, obs in observations.items():
+            for o in obs:
+                posterior.update(skill, o)
+        estimates = {s: posterior.estimate(s, t.theta) for s, t in targets.items()}
     else:
         estimates = {s: estimate(observations.get(s, ()), t.theta) for s, t in targets.items()}
-    gaps = []
-    for skill_id, target in targets.items():
-        est = estimates[skill_id]
-        # With no answer of its own, a skill's estimate is only borrowed from the others: never a verdict.
-        status = UNCERTAIN if est.n_items == 0 else classify(est.p_gap, gap_threshold, no_gap_threshold)
-        gaps.append(SkillGap(skill_id, est, target, status))
+    gaps = [SkillGap(skill_id, estimates[skill_id], target, call(estimates[skill_id], gap_threshold, no_gap_threshold))
+            for skill_id, target in targets.items()]
     gaps.sort(key=lambda g: (STATUS_ORDER[g.status], -g.priority, g.skill_id))
-    return gaps
+    area_gaps = []
+    if posterior is not None and areas:
+        members: dict[str, list[str]] = {}
+        for skill_id in targets:
+            if areas.get(skill_id):
+                members.setdefault(areas[skill_id], []).append(skill_id)
+        for area, skill_ids in members.items():
+            weights = [targets[s].weight for s in skill_ids]
+            target = sum(w * targets[s].theta for w, s in zip(weights, skill_ids)) / (sum(weights) or 1.0)
+            e = posterior.area_estimate(skill_ids, target, weights)
+            area_gaps.append(AreaGap(area, e, tuple(skill_ids), call(e, gap_threshold, no_gap_threshold)))
+    return gaps, area_gaps

@@ -1,7 +1,9 @@
 """The adaptive attempt: one question at a time, chosen from the answers, resumable, extendable."""
 from sqlalchemy import select
 
-from quizapp.attempts.lifecycle import adaptive_state, observations_by_skill
+from quizapp.attempts.lifecycle import adaptive_state
+from quizapp.attempts.profile import observations_by_skill, skill_areas
+from quizapp.attempts.settings import scoring_settings
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem
 from quizapp.questiontypes import get_question_type
@@ -63,8 +65,9 @@ def test_state_is_rebuilt_from_saved_answers(app, learner):
     with app.app_context():
         db.session.remove()  # as after a restart: nothing in memory
         attempt = attempt_of(app, learner.public_id)
-        state = adaptive_state(attempt, 0.3)
-        expected = JointPosterior(attempt.assessment.skills, 0.3)
+        state = adaptive_state(attempt, scoring_settings())
+        settings = scoring_settings()
+        expected = JointPosterior(attempt.assessment.skills, settings.rho, skill_areas(), settings.rho_area)
         for skill, observations in observations_by_skill(attempt.items).items():
             for o in observations:
                 expected.update(skill, o)
@@ -83,7 +86,7 @@ def test_the_selector_sees_each_questions_format_in_the_order_asked(app, learner
         position += 1
     with app.app_context():
         attempt = attempt_of(app, learner.public_id)
-        state = adaptive_state(attempt, 0.3)
+        state = adaptive_state(attempt, scoring_settings())
         typed = [get_question_type(i.definition["type"]).free_entry for i in attempt.items]
         assert [i.key for i in state.history] == [i.version_id for i in attempt.items]
         assert [i.free_entry for i in state.history] == typed

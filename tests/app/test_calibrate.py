@@ -2,7 +2,7 @@
 import numpy as np
 from sqlalchemy import select
 
-from quizapp.attempts.lifecycle import observations_by_skill
+from quizapp.attempts.profile import observations_by_skill
 from quizapp.bank.item_parameters import prior_rho
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, ItemCalibration, Question, QuestionVersion, utcnow

@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from quizapp.attempts.lifecycle import adaptive_state, observations_by_skill
+from quizapp.attempts.lifecycle import adaptive_state
+from quizapp.attempts.profile import observations_by_skill
+from quizapp.attempts.settings import scoring_settings
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, SkillResult
 from quizapp.questiontypes import QUESTION_TYPES
@@ -237,7 +239,7 @@ def test_an_adaptive_dont_know_then_next_moves_on_like_an_answer(app, learner):
     assert slot(app, learner.public_id, 1).state == "dont_know"  # kept
     with app.app_context():
         attempt = db.session.scalar(select(Attempt).where(Attempt.public_id == learner.public_id))
-        state = adaptive_state(attempt, 0.3)
+        state = adaptive_state(attempt, scoring_settings())
         skills = definition["skills"]
         assert all(state.posterior.counts[s] == 1 for s in skills)  # the selection's posterior has it
         [obs] = observations_by_skill(attempt.items)[skills[0]]

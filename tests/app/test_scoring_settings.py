@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from quizapp.attempts.settings import ScoringSettings, scoring_settings
-from quizapp.bank.item_parameters import RHO_KEY
+from quizapp.bank.item_parameters import RHO_AREA_KEY, RHO_KEY
 from quizapp.extensions import db
 from quizapp.models import Attempt, ModelSetting, SkillResult, utcnow
 from quizapp.scoring.adaptive import AdaptiveSettings
@@ -42,11 +42,15 @@ def statuses(app, public_id) -> set[str]:
 
 
 def test_the_settings_come_from_the_config(app_with):
-    app = app_with(GAP_THRESHOLD=0.8, NO_GAP_THRESHOLD=0.2, PRIOR_RHO=0.4, ADAPTIVE_SKILL_CAP=4)
+    app = app_with(GAP_THRESHOLD=0.8, NO_GAP_THRESHOLD=0.2, PRIOR_RHO=0.4, ADAPTIVE_SKILL_CAP=4, PRIOR_RHO_AREA=0.15,
+                   PROFILE_HALF_LIFE_DAYS=10)
     with app.app_context():
         settings = scoring_settings()
-        assert settings == ScoringSettings(gap_threshold=0.8, no_gap_threshold=0.2, rho=0.4, skill_cap=4)
-        assert settings.adaptive(7) == AdaptiveSettings(max_items=7, skill_cap=4)
+        assert settings == ScoringSettings(gap_threshold=0.8, no_gap_threshold=0.2, rho=0.4, skill_cap=4,
+                                           rho_area=0.15, half_life_days=10)
+        # two answers per skill before its own call stops it when the limit has room for them, else one
+        assert settings.adaptive(7, 3) == AdaptiveSettings(max_items=7, skill_cap=4, min_items=2)
+        assert settings.adaptive(7, 4) == AdaptiveSettings(max_items=7, skill_cap=4, min_items=1)
 
 
 def test_a_calibrated_correlation_replaces_the_configured_one(app_with):
@@ -56,6 +60,10 @@ def test_a_calibrated_correlation_replaces_the_configured_one(app_with):
         db.session.add(ModelSetting(key=RHO_KEY, value="0.55"))  # as `quizapp calibrate` stores it
         db.session.commit()
         assert scoring_settings().rho == 0.55 and scoring_settings().gap_threshold == 0.7
+        assert scoring_settings().rho_area == app.config["PRIOR_RHO_AREA"]
+        db.session.add(ModelSetting(key=RHO_AREA_KEY, value="0.12"))
+        db.session.commit()
+        assert scoring_settings().rho_area == 0.12
 
 
 def test_submitting_and_the_report_use_the_configured_thresholds(app_with):

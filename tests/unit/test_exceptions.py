@@ -46,7 +46,7 @@ ALLOWED_BROAD_CATCHES = {
     ("bank/formats/moodle_xml.py", "import_moodle_xml", ("UnicodeDecodeError", "LookupError")):
         "codecs: a file's declared encoding that Python does not know",
     ("bank/frozen.py", "load", ("OSError", "ValueError")): "reading and json.loads of variants.json",
-    ("bank/item_parameters.py", "prior_rho", ("ValueError",)): "float() of a stored setting",
+    ("bank/item_parameters.py", "_setting", ("ValueError",)): "float() of a stored setting",
     ("bank/yaml_lines.py", "_LineLoader.construct_yaml_timestamp", ("ValueError",)): "datetime of 2026-13-45",
     ("bank/yaml_lines.py", "_scalar", ("ValueError",)): "datetime of 2026-13-45 (the fast path)",
     ("bank/checking.py", "number_as_written", ("ValueError",)): "float() and int() of a number's text",

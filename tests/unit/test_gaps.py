@@ -1,7 +1,20 @@
 import pytest
 
-from quizapp.scoring.ability import ItemParams, Observation, estimate
-from quizapp.scoring.gaps import GAP, NO_GAP, UNCERTAIN, Target, analyse, classify, level_word, to_scale
+from quizapp.scoring.ability import ItemParams, Observation, SkillEstimate, estimate
+from quizapp.scoring.gaps import (
+    BORROWED_GAP,
+    BORROWED_NO_GAP,
+    GAP,
+    NO_GAP,
+    UNCERTAIN,
+    Target,
+    analyse,
+    analyse_all,
+    call,
+    classify,
+    level_word,
+    to_scale,
+)
 
 
 @pytest.mark.parametrize("p, status", [(0.7, GAP), (0.95, GAP), (0.69, UNCERTAIN), (0.31, UNCERTAIN),
@@ -33,11 +46,32 @@ def test_analyse_orders_gaps_first_and_by_weighted_shortfall():
     assert low < result[0].score < high
 
 
-def test_a_skill_without_answers_is_never_a_verdict_even_when_others_pull_it():
+def test_a_skill_without_answers_gets_a_call_only_at_the_borrowed_bar():
     right = [Observation(ItemParams(1, 1.5, 0), 1)] * 6
     result = {g.skill_id: g for g in analyse({"a": right}, {"a": Target(3), "b": Target(1)}, rho=0.6)}
-    assert result["b"].estimate.p_gap < 0.3  # the correlated prior is confident…
-    assert result["b"].status == UNCERTAIN   # …but with no answer of its own we say "not sure yet"
+    assert result["b"].estimate.p_gap < BORROWED_NO_GAP   # the correlated prior is very sure…
+    assert result["b"].status == NO_GAP and result["b"].estimate.n_items == 0
+    # …where it is only fairly sure (between .1 and .3), no answer of its own means "not sure yet"
+    one = {g.skill_id: g for g in analyse({"a": right[:1]}, {"a": Target(3), "b": Target(2)}, rho=0.3)}
+    assert BORROWED_NO_GAP < one["b"].estimate.p_gap < 0.3 and one["b"].status == UNCERTAIN
+    assert call(SkillEstimate(0, 1, 0.85, 0, 0, 0)) == UNCERTAIN and call(SkillEstimate(0, 1, 0.85, 0, 0, 1)) == GAP
+    assert call(SkillEstimate(0, 1, BORROWED_GAP, 0, 0, 0)) == GAP
+
+
+def test_areas_get_a_call_from_their_shared_level():
+    wrong = [Observation(ItemParams(1, -1.0, 0.2), 0)] * 3
+    right = [Observation(ItemParams(1, 1.0, 0.2), 1)] * 3
+    targets = {"la": Target(3), "stats": Target(3, weight=2.0), "py": Target(3)}
+    areas = {"la": "math", "stats": "math", "py": "python"}
+    skills, area_calls = analyse_all({"la": wrong, "stats": wrong, "py": right}, targets, rho=0.3, areas=areas,
+                                     rho_area=0.2)
+    by_area = {a.area: a for a in area_calls}
+    assert by_area["math"].status == GAP and by_area["python"].estimate.p_gap < by_area["math"].estimate.p_gap - 0.4
+    assert by_area["math"].skills == ("la", "stats") and by_area["math"].estimate.n_items == 6
+    assert by_area["math"].target_score == to_scale(Target(3).theta)
+    assert {g.skill_id for g in skills} == set(targets)
+    assert analyse_all({"la": wrong}, targets, rho=0.0, areas=areas)[1] == []      # no shared level to estimate
+    assert analyse_all({"la": wrong}, targets, rho=0.3)[1] == []                   # no areas given
 
 
 # --- edges found by mutation testing (docs/mutation.md) -----------------------------------------

@@ -1,5 +1,6 @@
 """The general-factor posterior against brute-force integration of the bivariate normal model."""
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -155,3 +156,110 @@ def test_skills_at_opposite_ends_with_the_highest_correlation_stay_finite():
         assert np.all(np.isfinite(weights)) and weights.sum() == pytest.approx(1.0)
         est = post.estimate(skill, 0.0)
         assert sign * est.theta > 0.5 and (est.p_gap < 0.5) == (sign > 0)
+
+
+def brute_force_three_skills(observations, cov, target, n=97):
+    """E[theta], P(theta < target) of each of three skills with theta ~ MVN(0, cov), by a 3-D grid."""
+    t = np.linspace(-5, 5, n)
+    grids = np.meshgrid(t, t, t, indexing="ij")
+    x = np.stack(grids, axis=-1)
+    density = np.exp(-0.5 * np.einsum("...i,ij,...j->...", x, np.linalg.inv(cov), x))
+    w = density
+    for k, obs in enumerate(observations):
+        for o in obs:
+            p = o.item.c + (1 - o.item.c) / (1 + np.exp(-o.item.a * (grids[k] - o.item.b)))
+            w = w * p ** o.credit * (1 - p) ** (1 - o.credit)
+    w /= w.sum()
+    return [(float((w * g).sum()), float(w[g < target].sum())) for g in grids]
+
+
+@pytest.mark.parametrize("obs", [([], RIGHT, []), (WRONG, RIGHT, RIGHT[:1]), ([], [], WRONG)],
+                         ids=["same-area", "mixed", "other-area"])
+def test_area_structure_matches_trivariate_brute_force(obs):
+    """Skills a and b share an area (correlation .3 + .25), c is in another (.3 with both)."""
+    rho, rho_area = 0.3, 0.25
+    post = JointPosterior(["a", "b", "c"], rho, {"a": "math", "b": "math", "c": "python"}, rho_area)
+    for skill, skill_obs in zip("abc", obs, strict=True):
+        for o in skill_obs:
+            post.update(skill, o)
+    within = rho + rho_area
+    cov = np.array([[1, within, rho], [within, 1, rho], [rho, rho, 1]])
+    expected = brute_force_three_skills(obs, cov, 0.2)
+    for skill, (mean, p_below) in zip("abc", expected, strict=True):
+        est = post.estimate(skill, 0.2)
+        assert est.theta == pytest.approx(mean, abs=0.03), skill
+        assert est.p_gap == pytest.approx(p_below, abs=0.02), skill
+
+
+def test_an_answer_moves_its_own_area_more_than_another():
+    post = JointPosterior(["a", "b", "c"], 0.3, {"a": "math", "b": "math", "c": "python"}, 0.25)
+    for o in RIGHT:
+        post.update("a", o)
+    assert post.estimate("b", 0).theta > post.estimate("c", 0).theta + 0.1 > 0.1
+
+
+def test_without_area_correlation_areas_change_nothing():
+    one_factor = JointPosterior(["a", "b"], 0.4)
+    with_areas = JointPosterior(["a", "b"], 0.4, {"a": "math", "b": "python"}, 0.0)
+    for post in (one_factor, with_areas):
+        for o in RIGHT + WRONG:
+            post.update("a", o)
+    assert with_areas.estimate("b", 0.1) == one_factor.estimate("b", 0.1)
+
+
+def test_area_estimate_is_the_mean_of_its_skills():
+    post = JointPosterior(["a", "b", "c"], 0.3, {"a": "math", "b": "math", "c": "python"}, 0.25)
+    for o in WRONG:
+        post.update("a", o)
+    for o in RIGHT:
+        post.update("b", o)
+    a, b = post.estimate("a", 0.2), post.estimate("b", 0.2)
+    area = post.area_estimate(["a", "b"], 0.2)
+    assert area.n_items == 5 and area.theta == pytest.approx((a.theta + b.theta) / 2, abs=1e-6)
+    weighted = post.area_estimate(["a", "b"], 0.2, [1.0, 3.0])
+    assert weighted.theta == pytest.approx((a.theta + 3 * b.theta) / 4, abs=1e-6)
+    assert area.sd < max(a.sd, b.sd)                       # a mean of two is firmer than either
+    # one skill: the area is that skill (its conditional taken as normal: close, not exact)
+    alone = post.area_estimate(["c"], 0.2)
+    c = post.estimate("c", 0.2)
+    assert alone.theta == pytest.approx(c.theta, abs=1e-6) and alone.sd == pytest.approx(c.sd, abs=1e-3)
+    assert alone.p_gap == pytest.approx(c.p_gap, abs=0.02) and alone.shortfall == pytest.approx(c.shortfall, abs=0.02)
+    with pytest.raises(ValueError):
+        post.area_estimate(["zzz"], 0.0)
+
+
+def test_area_mean_matches_brute_force():
+    obs = (WRONG, RIGHT, RIGHT[:1])
+    rho, rho_area = 0.3, 0.25
+    post = JointPosterior(["a", "b", "c"], rho, {"a": "math", "b": "math", "c": "python"}, rho_area)
+    for skill, skill_obs in zip("abc", obs, strict=True):
+        for o in skill_obs:
+            post.update(skill, o)
+    within = rho + rho_area
+    cov = np.array([[1, within, rho], [within, 1, rho], [rho, rho, 1]])
+    t = np.linspace(-5, 5, 97)
+    grids = np.meshgrid(t, t, t, indexing="ij")
+    x = np.stack(grids, axis=-1)
+    w = np.exp(-0.5 * np.einsum("...i,ij,...j->...", x, np.linalg.inv(cov), x))
+    for k, skill_obs in enumerate(obs):
+        for o in skill_obs:
+            p = o.item.c + (1 - o.item.c) / (1 + np.exp(-o.item.a * (grids[k] - o.item.b)))
+            w = w * p ** o.credit * (1 - p) ** (1 - o.credit)
+    w /= w.sum()
+    mean = (grids[0] + grids[1]) / 2
+    area = post.area_estimate(["a", "b"], 0.1)
+    assert area.theta == pytest.approx(float((w * mean).sum()), abs=0.03)
+    assert area.p_gap == pytest.approx(float(w[mean < 0.1].sum()), abs=0.03)
+
+
+def test_weighted_evidence_counts_as_a_fraction_of_an_answer():
+    half, once = JointPosterior(["a"], 0.0), JointPosterior(["a"], 0.0)
+    for o in RIGHT:
+        half.update("a", replace(o, weight=0.5))
+        half.update("a", replace(o, weight=0.5))
+        once.update("a", o)
+    assert half.estimate("a", 0).p_gap == pytest.approx(once.estimate("a", 0).p_gap, abs=1e-9)
+    faded = JointPosterior(["a"], 0.0)
+    for o in RIGHT:
+        faded.update("a", replace(o, weight=0.25))
+    assert 0.5 > faded.estimate("a", 0).p_gap > once.estimate("a", 0).p_gap
