@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 from ..attempts.access import owner_filter
 from ..attempts.behaviours import assessment_behaviour
 from ..attempts.cohorts import normalise_code
+from ..attempts.settings import scoring_settings
 from ..extensions import db
 from ..models import Assessment, Attempt, Cohort, CohortMember, Skill
 from ..render.charts import progress_chart
@@ -82,8 +83,8 @@ def join_cohort():
 
 @bp.route("/method")
 def method():
-    """How scores, bands, gaps and adaptive selection work, in plain words."""
-    return render_template("main/method.html")
+    """How scores, bands, gaps and adaptive selection work, in plain words, with the settings in use."""
+    return render_template("main/method.html", settings=scoring_settings())
 
 
 @bp.route("/healthz")

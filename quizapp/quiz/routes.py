@@ -61,7 +61,8 @@ def start(assessment_id):
             abort(409, "This assessment has no questions yet. An instructor must run `quizapp bank import`.")
         return redirect(url_for("quiz.question", public_id=attempt.public_id, position=1), 303)
     status = 400 if request.method == "POST" else 200
-    return render_template("quiz/start.html", assessment=assessment, form=form), status
+    return render_template("quiz/start.html", assessment=assessment, form=form,
+                           behaviour=assessment_behaviour(assessment)), status
 
 
 def _time_is_up(attempt) -> bool:

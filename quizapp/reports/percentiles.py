@@ -108,7 +108,8 @@ def standing_counts(attempt: Attempt) -> dict[str, Standing]:
     return {row.area: Standing(int(row.others), int(row.below), int(row.tied)) for row in rows}
 
 
-def _area_order(area: str) -> tuple[int, str]:
+def area_order(area: str) -> tuple[int, str]:
+    """Areas in the bank's order (math, Python, algorithms, frameworks, …)."""
     return (AREAS.index(area) if area in AREAS else len(AREAS), area)
 
 
@@ -137,5 +138,5 @@ def learner_percentiles(attempt: Attempt, min_learners: int) -> dict | None:
         "shown": shown,
         "overall": entry(standings[OVERALL]) if shown else None,
         "areas": [{"area": area, "name": area.capitalize(), **entry(standings[area])}
-                  for area in sorted(set(standings) - {OVERALL}, key=_area_order)] if shown else [],
+                  for area in sorted(set(standings) - {OVERALL}, key=area_order)] if shown else [],
     }

@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
+from ..attempts.behaviours import behaviour_of
 from ..extensions import db
 from ..models import Attempt, Course, Project, Skill, SkillResult
 from ..scoring import gaps as gap_model
 from ..scoring.ability import SkillEstimate
 from ..scoring.grading import CORRECT, DONT_KNOW
 from ..scoring.recommend import CourseInfo, ProjectInfo, recommend, suggest_project
-from .percentiles import learner_percentiles
+from .percentiles import area_order, learner_percentiles
 
 
 def build_report(attempt: Attempt) -> dict:
@@ -33,7 +34,9 @@ def build_report(attempt: Attempt) -> dict:
             "status": r.status, "status_label": g.status_label, "p_gap": round(r.p_gap, 3),
             "score": g.score, "band": [low, high], "target_score": g.target_score, "target_level": target.level,
             "level": g.level_word, "target_word": gap_model.level_word(target.theta),
-            "n_items": r.n_items, "theta": round(r.theta, 3), "sd": round(r.sd, 3), "priority": round(g.priority, 3),
+            "n_items": r.n_items, "this_sitting": r.this_sitting, "sittings": r.sittings,
+            "based_on": based_on(r, skill.area if skill else ""),
+            "theta": round(r.theta, 3), "sd": round(r.sd, 3), "priority": round(g.priority, 3),
         })
     courses = [CourseInfo(c.id, c.title, c.provider, c.url, tuple(c.skills), c.level, c.hours, c.cost, c.format)
                for c in db.session.scalars(select(Course).where(Course.active.is_(True)).order_by(Course.position))]
@@ -45,6 +48,13 @@ def build_report(attempt: Attempt) -> dict:
     project = suggest_project(gaps, projects, names)
     answered = sum(1 for i in attempt.items if i.credit is not None)  # "I don't know" included: it is evidence
     return {
+        "areas": [{"area": a.area, "name": a.area.capitalize(), "status": a.status,
+                   "status_label": gap_model.STATUS_LABELS[a.status], "p_gap": round(a.p_gap, 3),
+                   "score": gap_model.to_scale(a.theta), "band": [gap_model.to_scale(a.theta - a.sd), gap_model.to_scale(a.theta + a.sd)],
+                   "target_score": gap_model.to_scale(a.target), "n_items": a.n_items}
+                  for a in sorted(attempt.area_results, key=lambda a: area_order(a.area))],
+        "profile": profile_summary(attempt),
+        "stop_reason": attempt.stop_reason if behaviour_of(attempt).chooses_next_question else None,
         "confidence": confidence_summary(attempt.items),
         "attempt": attempt.public_id,
         "assessment": {"id": attempt.assessment_id, "name": attempt.assessment.name},
@@ -72,6 +82,26 @@ def build_report(attempt: Attempt) -> dict:
             "skills": [names.get(s, s) for s in project.project.skills], "reason": project.reason,
         },
     }
+
+
+def based_on(result: SkillResult, area: str) -> str:
+    """What a skill's call rests on, in words: "9 questions over 3 sittings (2 in this one)"."""
+    n = result.n_items
+    if n == 0:
+        where = f"your answers in {area.capitalize()}" if area else "your answers on related skills"
+        return f"no question of its own yet: from {where}"
+    words = f"{n} question{'s' if n != 1 else ''}"
+    if result.sittings > 1:
+        words += f" over {result.sittings} sittings ({result.this_sitting} in this one)"
+    return words
+
+
+def profile_summary(attempt: Attempt) -> dict:
+    """What the whole report rests on: this sitting's answers and those of earlier sittings (faded by age)."""
+    earlier = max((r.n_items - r.this_sitting for r in attempt.results), default=0)
+    sittings = max((r.sittings for r in attempt.results), default=1)
+    return {"earlier": earlier > 0, "sittings": sittings,
+            "half_life_days": round(current_app.config["PROFILE_HALF_LIFE_DAYS"])}
 
 
 CONFIDENCE_LABELS = {"sure": "Sure", "unsure": "Unsure", "guess": "Guessing"}

@@ -394,14 +394,14 @@ def stop_reason(state: AdaptiveState, settings: AdaptiveSettings) -> str:
         return f"it reached its limit of {settings.max_items} questions"
     statuses = [state.skill_status(s, settings) for s in state.targets]
     parts = []
-    for status, words in ((STOPPED_CLEAR, "clear from its own answers"),
-                          (STOPPED_BORROWED, "clear from the answers in its area"),
-                          (STOPPED_LOCKED, "settled: the questions left could not change the call"),
-                          (STOPPED_CAP, f"at its most questions in one sitting ({settings.skill_cap})"),
+    for status, words in ((STOPPED_CLEAR, "clear from {its} own answers"),
+                          (STOPPED_BORROWED, "clear from the answers in {its} area"),
+                          (STOPPED_LOCKED, "settled: the questions left could not change {its} call"),
+                          (STOPPED_CAP, f"at {{its}} most questions in one sitting ({settings.skill_cap})"),
                           (STOPPED_NO_ITEMS, "out of unseen questions")):
         n = statuses.count(status)
         if n:
-            parts.append(f"{n} {'skill' if n == 1 else 'skills'} {words}")
+            parts.append(f"{n} {'skill' if n == 1 else 'skills'} " + words.format(its="its" if n == 1 else "their"))
     lead = "every skill's call was clear" if set(statuses) <= {STOPPED_CLEAR, STOPPED_BORROWED, STOPPED_LOCKED} \
         else "no skill could take another question"
     return f"{lead} ({'; '.join(parts)})" if parts else lead

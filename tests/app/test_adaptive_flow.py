@@ -26,9 +26,9 @@ def test_adaptive_attempt_grows_one_question_at_a_time_and_stops(app, client, le
     assert len(first) == 1 and first[0][2].startswith("A first question on")
     page = client.get(learner.url(1)).text
     assert "of up to 5" in page and "Why this question?" in page
-    # what holds whatever the assessment's size: a skill's questions stop once its call is clear; the
-    # test as a whole may well run to its limit, so the page promises no early end
-    assert "questions on a skill stop once its call is clear" in page and "stops early" not in page
+    # the minimum per skill fits the limit (AdaptiveSettings.for_assessment), so the test can really stop
+    # before it; the page says when, and promises nothing more
+    assert "the test stops once every skill's call is clear" in page and "stops early" not in page
     position = 1
     while True:
         definition = items(app, learner.public_id)[position - 1][1]

@@ -10,10 +10,12 @@ from quizapp.scoring.adaptive import (
     AdaptiveSettings,
     AdaptiveState,
     SkillTarget,
+    _eligible,
     decision_locked,
     fisher_information,
     select_next,
     skill_stopped,
+    stop_reason,
 )
 from quizapp.scoring.posterior import JointPosterior
 
@@ -403,3 +405,53 @@ def test_curtailment_takes_the_most_informative_of_hundreds_of_items():
     assert decision_locked(weights, 0.0, weak, 1, 1) is True                # no weak item can cross 0.5
     assert decision_locked(weights, 0.0, [strong], 1, 1) is False
     assert decision_locked(weights, 0.0, weak[:150] + [strong] + weak[150:], 1, 1) is False
+
+
+# --- stopping early and saying why (issue #20) -------------------------------------------------
+
+def test_the_minimum_per_skill_fits_the_limit():
+    assert AdaptiveSettings.for_assessment(30, 15).min_items == 2
+    assert AdaptiveSettings.for_assessment(30, 16).min_items == 1
+    assert AdaptiveSettings.for_assessment(30, 23, skill_cap=4).skill_cap == 4
+
+
+def test_a_clear_call_borrowed_from_the_area_stops_a_skill_without_answers():
+    settings = AdaptiveSettings(min_items=1, min_area_items=2)
+    assert skill_stopped(0.05, 0, settings, area_n=2) is True
+    assert skill_stopped(0.05, 0, settings, area_n=1) is False        # too little in its area
+    assert skill_stopped(0.2, 0, settings, area_n=9) is False         # not clear enough to borrow
+    assert skill_stopped(0.5, 3, settings, asked=10) is True          # the cap counts this sitting only
+    assert skill_stopped(0.5, 12, settings, asked=3) is False
+
+
+def test_stop_reason_says_how_each_skill_ended():
+
+    skills = ["a", "b", "c"]
+    targets = {s: SkillTarget(-1.5) for s in skills}
+    posterior = JointPosterior(skills, 0.3, {"a": "m", "b": "m", "c": "p"}, 0.3)
+    pool_ = pool(skills, 6)
+    state = AdaptiveState(posterior, targets, pool_)
+    settings = AdaptiveSettings(max_items=30, min_items=1)
+    for item in pool_["a"][:3] + pool_["b"][:3] + pool_["c"][:3]:
+        posterior.update(item.skill, Observation(item.params, 1.0))
+        state.record(item)
+    assert select_next(state, settings, random.Random(1)) is None
+    reason = stop_reason(state, settings)
+    assert reason.startswith("every skill's call was clear (") and "3 skills clear from their own answers" in reason
+    assert stop_reason(AdaptiveState(posterior, targets, pool_, asked=30), settings) == \
+        "it reached its limit of 30 questions"
+    empty = AdaptiveState(JointPosterior(skills, 0.3), targets, {s: [] for s in skills})
+    assert stop_reason(empty, settings).startswith("no skill could take another question (3 skills out of unseen")
+
+
+def test_earlier_sittings_count_for_the_minimum_but_not_for_the_cap_or_the_lead():
+    skills = ["a", "b"]
+    posterior = JointPosterior(skills, 0.0)
+    pool_ = pool(skills, 12)
+    for item in pool_["a"][:2]:   # two answers on a from an earlier sitting, both right and wrong: unsure
+        posterior.update("a", Observation(item.params, float(item is pool_["a"][0])))
+    state = AdaptiveState(posterior, {s: SkillTarget(0.0) for s in skills}, pool_, used={i.key for i in pool_["a"][:2]},
+                          earlier={"a": 2})
+    assert state.asked_on("a") == 0 and state.area_count("a") == 2
+    eligible, _ = _eligible(state, AdaptiveSettings(skill_cap=4), None)
+    assert set(eligible) == {"a", "b"}   # a is not "2 ahead": its answers were in another sitting

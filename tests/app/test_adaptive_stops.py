@@ -1,0 +1,58 @@
+"""The first sitting of the real adaptive assessment really stops when every call is clear, and says why
+(issue #20): minimum per skill, skill count and limit fit together, so a learner far from every target
+finishes early."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from quizapp.config import PROJECT_ROOT
+from quizapp.extensions import db
+from quizapp.models import Attempt, SkillResult
+from tests.helpers import Learner, make_app, right_answer, wrong_answer
+
+
+@pytest.fixture(scope="module")
+def real_app(tmp_path_factory):
+    """The shipped bank, imported as an operator does (`quizapp bank import`: parameterised keys computed)."""
+    path = tmp_path_factory.mktemp("real")
+    app = make_app(path, PROJECT_ROOT / "questions", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path / 'real.sqlite'}")
+    with app.app_context():
+        db.create_all()
+    result = app.test_cli_runner().invoke(args=["bank", "import"])
+    assert result.exit_code == 0, result.output
+    return app
+
+
+def shown(app, public_id, position):
+    """The slot's definition as shown (a parameterised question's variant resolved) and its choice order."""
+    with app.app_context():
+        attempt = db.session.scalar(select(Attempt).where(Attempt.public_id == public_id))
+        slot = attempt.items[position - 1]
+        return slot.definition, slot.choice_order
+
+
+@pytest.mark.parametrize("answer", [right_answer, wrong_answer], ids=["knows-everything", "knows-nothing"])
+def test_a_learner_far_from_every_target_finishes_early(real_app, answer):
+    learner = Learner(real_app.test_client())
+    learner.start("ml-readiness", mode="assessment", role="ml-engineer-entry")
+    position = 1
+    while True:
+        definition, order = shown(real_app, learner.public_id, position)
+        response = learner.answer(position, answer(definition, order))
+        assert response.status_code == 303
+        if not response.headers["Location"].endswith(f"/q/{position + 1}"):
+            break
+        position += 1
+    with real_app.app_context():
+        attempt = db.session.scalar(select(Attempt).where(Attempt.public_id == learner.public_id))
+        asked, limit, reason = len(attempt.items), attempt.question_count, attempt.stop_reason
+    assert asked <= 20 < limit, (asked, reason)
+    assert reason.startswith("every skill's call was clear ("), reason
+    assert learner.submit().status_code in (302, 303)
+    page = learner.client.get(f"/report/{learner.public_id}").text
+    assert f"The test stopped after {asked} of up to {limit} questions\n      because every skill" in page
+    with real_app.app_context():
+        attempt = db.session.scalar(select(Attempt).where(Attempt.public_id == learner.public_id))
+        statuses = [r.status for r in db.session.scalars(select(SkillResult).where(SkillResult.attempt_id == attempt.id))]
+    assert statuses.count("uncertain") <= len(statuses) // 4
