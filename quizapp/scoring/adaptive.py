@@ -9,6 +9,8 @@ Rules (MEASUREMENT.md sections 0 and 6):
   area (math, Python, …) has `min_area_items` answers: the call is borrowed from the area's answers
   through the correlated prior (posterior.py), and the report says so. This is what lets a test of many
   skills stop before the cap when every call is clear (AdaptiveSettings.for_assessment);
+- whatever the profile says, a skill stops only once this sitting has asked `min_area_items` questions in
+  its area (`looked_at`): every sitting looks at every area again, so a learner who has studied can move;
 - after at least `min_items` answers it also stops once its decision cannot change (deterministic
   curtailment, `decision_locked`): even if every answer to the items left before the cap pointed the
   other way, on the items the selector could pick, P(gap) would stay on the same side of 0.5;
@@ -207,18 +209,32 @@ class AdaptiveState:
         area = self.posterior.area_of(skill)
         return sum(n for s, n in self.posterior.counts.items() if self.posterior.area_of(s) == area)
 
+    def area_asked(self, skill: str) -> int:
+        """Questions in this sitting on the skills of this skill's area."""
+        area = self.posterior.area_of(skill)
+        return sum(self.asked_on(s) for s in self.posterior.counts if self.posterior.area_of(s) == area)
+
+    def looked_at(self, skill: str, settings: AdaptiveSettings) -> bool:
+        """Whether this sitting has asked enough in the skill's area for the skill to stop: every sitting looks
+        at every area again (min_area_items questions; one for a skill with no area of other skills), so a
+        profile settled in earlier sittings can still move."""
+        area = self.posterior.area_of(skill)
+        shared = sum(1 for s in self.targets if self.posterior.area_of(s) == area) > 1
+        return self.area_asked(skill) >= (settings.min_area_items if shared else 1)
+
     def skill_status(self, skill: str, settings: AdaptiveSettings) -> str | None:
         """Why the skill takes no more questions (one of the STOPPED_* reasons), or None while it is open."""
         e = self.posterior.estimate(skill, self.targets[skill].theta)
         n, asked = self.posterior.counts.get(skill, 0), self.asked_on(skill)
         if asked >= settings.skill_cap:
             return STOPPED_CAP
-        if skill_stopped(e.p_gap, n, settings, e.sd, self.area_count(skill), asked):
+        looked = self.looked_at(skill, settings)
+        if looked and skill_stopped(e.p_gap, n, settings, e.sd, self.area_count(skill), asked):
             return STOPPED_CLEAR if n >= settings.min_items else STOPPED_BORROWED
         unused = [i for i in self.pool.get(skill, ()) if i.key not in self.used]
         if not unused:
             return STOPPED_NO_ITEMS
-        if settings.curtail and n >= settings.min_items and decision_locked(
+        if looked and settings.curtail and n >= settings.min_items and decision_locked(
                 self.posterior.marginals()[skill], self.targets[skill].theta, unused, settings.skill_cap - asked,
                 settings.randomesque):
             return STOPPED_LOCKED

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from quizapp.config import PROJECT_ROOT
 from quizapp.extensions import db
-from quizapp.models import Attempt, SkillResult
+from quizapp.models import Attempt, Skill, SkillResult
 from tests.helpers import Learner, make_app, right_answer, wrong_answer
 
 
@@ -56,3 +56,31 @@ def test_a_learner_far_from_every_target_finishes_early(real_app, answer):
         attempt = db.session.scalar(select(Attempt).where(Attempt.public_id == learner.public_id))
         statuses = [r.status for r in db.session.scalars(select(SkillResult).where(SkillResult.attempt_id == attempt.id))]
     assert statuses.count("uncertain") <= len(statuses) // 4
+
+
+def test_a_second_sitting_looks_at_every_area_again(real_app):
+    """The profile from the first sitting already settles every skill; the second sitting still asks about each
+    area (two questions per area before its skills may stop), so a learner who has studied can move."""
+    client = real_app.test_client()
+    first, second = Learner(client), Learner(client)
+    for learner, answer in ((first, wrong_answer), (second, right_answer)):   # studied in between
+        learner.start("ml-readiness", mode="assessment", role="ml-engineer-entry")
+        position = 1
+        while True:
+            definition, order = shown(real_app, learner.public_id, position)
+            response = learner.answer(position, answer(definition, order))
+            if not response.headers["Location"].endswith(f"/q/{position + 1}"):
+                break
+            position += 1
+        assert learner.submit().status_code in (302, 303)
+    with real_app.app_context():
+        attempt = db.session.scalar(select(Attempt).where(Attempt.public_id == second.public_id))
+        areas = [slot.version.definition["skills"][0] for slot in attempt.items]
+        by_area = {}
+        for skill in areas:
+            area = db.session.get(Skill, skill).area
+            by_area[area] = by_area.get(area, 0) + 1
+        results = list(db.session.scalars(select(SkillResult).where(SkillResult.attempt_id == attempt.id)))
+    assert set(by_area) == {"math", "python", "algorithms", "frameworks"} and min(by_area.values()) >= 2
+    assert any(r.sittings == 2 for r in results) and all(r.sittings >= 1 for r in results if r.n_items)
+    assert "over 2 sittings" in client.get(f"/report/{second.public_id}").text

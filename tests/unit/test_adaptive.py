@@ -455,3 +455,23 @@ def test_earlier_sittings_count_for_the_minimum_but_not_for_the_cap_or_the_lead(
     assert state.asked_on("a") == 0 and state.area_count("a") == 2
     eligible, _ = _eligible(state, AdaptiveSettings(skill_cap=4), None)
     assert set(eligible) == {"a", "b"}   # a is not "2 ahead": its answers were in another sitting
+
+
+def test_a_settled_profile_still_gets_a_look_in_a_new_sitting():
+    skills = ["a", "b", "c"]
+    areas = {"a": "m", "b": "m", "c": "p"}
+    posterior = JointPosterior(skills, 0.3, areas, 0.2)
+    pool_ = pool(skills, 12)
+    for s in skills:                       # an earlier sitting: everything right on hard items
+        for _ in range(6):
+            posterior.update(s, Observation(ItemParams(1.0, 1.5, 0.0), 1.0))
+    state = AdaptiveState(posterior, {s: SkillTarget(0.0) for s in skills}, pool_, earlier={s: 6 for s in skills})
+    settings = AdaptiveSettings(min_items=1, min_area_items=2)
+    assert all(state.p_gap(s) < 0.1 for s in skills)
+    asked = []
+    while (sel := select_next(state, settings, random.Random(len(asked)))) is not None:
+        posterior.update(sel.item.skill, Observation(sel.item.params, 1.0))
+        state.record(sel.item)
+        asked.append(sel.item.skill)
+    # two in the shared area m, one for p (an area of its own): then every call is clear again
+    assert sorted(asked).count("c") == 1 and len([s for s in asked if s in "ab"]) == 2 and len(asked) == 3
