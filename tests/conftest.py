@@ -7,9 +7,12 @@ from quizapp.extensions import db
 from tests.helpers import AuthActions, Learner, dispose_apps, make_app, with_fixture_bank
 
 
-@pytest.fixture(autouse=True)
-def _dispose_engines():
-    """Close every database connection a test's apps opened (PostgreSQL warns about leaks)."""
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Close every database connection a test's apps opened (PostgreSQL runs out of connections otherwise),
+    after every fixture's teardown: an autouse fixture would be torn down before an `app` that a plugin's
+    autouse fixture (pytest-flask's) set up first, whose own teardown (drop_all) then opened a connection
+    that stayed open."""
     yield
     dispose_apps()
 
