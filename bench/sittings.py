@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import math
 import multiprocessing
@@ -69,6 +70,7 @@ if str(BENCH) not in sys.path:
 
 import measurement  # noqa: E402  (puts the project root on sys.path)
 
+from quizapp.attempts.settings import ScoringSettings  # noqa: E402
 from quizapp.bank.loader import load_bank  # noqa: E402
 from quizapp.config import Config  # noqa: E402
 from quizapp.scoring import gaps  # noqa: E402
@@ -87,6 +89,8 @@ SWEEP_RHO = (0.3, 0.4, 0.5)
 SWEEP_RHO_AREA = (0.0, 0.1, 0.2, 0.3)
 
 # issue #20's targets
+# the app's settings as its config gives them (attempts/settings.py), for every sitting's selection
+DEPLOYED = ScoringSettings.from_config({k: getattr(Config, k) for k in dir(Config) if k.isupper()})
 TARGETS = {"one_accuracy": 0.75, "one_decisive_share": 0.55, "one_decisive_accuracy": 0.82, "one_ece": 0.03,
            "three_decisive_share": 0.80, "three_decisive_accuracy": 0.88, "far_questions": 20}
 
@@ -179,8 +183,8 @@ def run_learner(theta: np.ndarray, truth: np.ndarray, key: str, setting: Setting
     report_targets = ctx["report_targets"]
     p_true = measurement.p3(theta[bank.skill_of], truth)
     uniforms = np.random.default_rng([zlib.crc32(key.encode()), 303]).random((sittings, len(bank.label)))
-    settings = AdaptiveSettings.for_assessment(ctx["max_items"], len(skills), skill_cap=Config.ADAPTIVE_SKILL_CAP,
-                                               stop_low=setting.stop_low, stop_high=setting.stop_high)
+    settings = dataclasses.replace(DEPLOYED.adaptive(ctx["max_items"], len(skills)),   # as extend_adaptive
+                                   stop_low=setting.stop_low, stop_high=setting.stop_high)
     history: list[Answer] = []
     seen: list[set] = []
     out = []

@@ -41,6 +41,9 @@ class Config:
     # A learner's profile: an answer this many days old counts half as much as a fresh one (scoring/profile.py).
     PROFILE_HALF_LIFE_DAYS = float(os.environ.get("QUIZAPP_PROFILE_HALF_LIFE_DAYS", "30"))
     ADAPTIVE_SKILL_CAP = 10
+    # Which open skill an adaptive test asks about next: "decisive" (the one an answer is most likely to
+    # settle) or "uncertainty" (the least settled); scoring/adaptive.py.
+    ADAPTIVE_SKILL_CHOICE = os.environ.get("QUIZAPP_ADAPTIVE_SKILL_CHOICE", "decisive")
     # Fitted item parameters replace the difficulty labels once a version has this many responses.
     CALIBRATION_MIN_RESPONSES = int(os.environ.get("QUIZAPP_CALIBRATION_MIN_RESPONSES", "75"))
     # The report shows percentiles against other learners only once this many learners (the reader

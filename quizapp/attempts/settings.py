@@ -22,15 +22,19 @@ class ScoringSettings:
     skill_cap: int           # an adaptive test asks at most this many questions on one skill
     rho_area: float = 0.0    # more correlation between two skills of one area
     half_life_days: float = 30.0  # a profile's answer this old counts half
+    skill_choice: str = "decisive"  # which open skill an adaptive test asks about next (scoring/adaptive.py)
 
     @classmethod
     def from_config(cls, config: Mapping) -> ScoringSettings:
         return cls(config["GAP_THRESHOLD"], config["NO_GAP_THRESHOLD"], config["PRIOR_RHO"],
-                   config["ADAPTIVE_SKILL_CAP"], config["PRIOR_RHO_AREA"], config["PROFILE_HALF_LIFE_DAYS"])
+                   config["ADAPTIVE_SKILL_CAP"], config["PRIOR_RHO_AREA"], config["PROFILE_HALF_LIFE_DAYS"],
+                   config["ADAPTIVE_SKILL_CHOICE"])
 
     def adaptive(self, max_items: int, n_skills: int) -> AdaptiveSettings:
         """Selection settings for an adaptive attempt of at most `max_items` questions on `n_skills` skills."""
-        return AdaptiveSettings.for_assessment(max_items, n_skills, skill_cap=self.skill_cap)
+        return AdaptiveSettings.for_assessment(max_items, n_skills, skill_cap=self.skill_cap,
+                                               skill_choice=self.skill_choice, decide_low=self.no_gap_threshold,
+                                               decide_high=self.gap_threshold)
 
 
 def configured_settings() -> ScoringSettings:

@@ -16,7 +16,10 @@ Rules (MEASUREMENT.md sections 0 and 6):
   other way, on the items the selector could pick, P(gap) would stay on the same side of 0.5;
 - eligible skills are not stopped, have unused items, and would be at most 2 items ahead of
   the least-tested eligible skill in this sitting after this item; among them, the largest role
-  weight × min(P(gap), 1 - P(gap));
+  weight × min(P(gap), 1 - P(gap)) (skill_choice "uncertainty"), or (skill_choice "decisive", what the
+  app deploys) the largest role weight × (how much one more answer is expected to make its call decisive,
+  `decision_gain`, + half its uncertainty): a call at 62 % that one answer can settle comes before one
+  at 50 % that needs several, so more calls are decisive when the test ends;
 - within the skill, posterior-weighted Fisher information of the 3PL (guessing included),
   chosen at random among the top 3 (exposure control); items seen recently are avoided while
   unseen ones remain;
@@ -68,6 +71,13 @@ class AdaptiveSettings:
     min_choice_share: float = 0.4      # of the items asked, at every point of the test; 0: no rule
     max_free_run: int | None = 3       # free-entry items in a row; None: no rule
     max_skill_run: int | None = 2      # items on one skill in a row; None: no rule
+    skill_choice: str = "uncertainty"  # which open skill comes next: "uncertainty" or "decisive" (decision_gain)
+    decide_low: float = 0.3            # the report's calls, which "decisive" aims at: no gap at or below,
+    decide_high: float = 0.7           # gap at or above
+
+    def __post_init__(self):
+        if self.skill_choice not in SKILL_CHOICES:
+            raise ValueError(f"skill_choice must be one of {', '.join(SKILL_CHOICES)}, not {self.skill_choice!r}")
 
     @classmethod
     def for_assessment(cls, max_items: int, n_skills: int, **kwargs) -> AdaptiveSettings:
@@ -80,6 +90,11 @@ class AdaptiveSettings:
         """The same settings with content balance off: the selection is the one before issue #20."""
         return replace(self, min_choice_share=0.0, max_free_run=None, max_skill_run=None)
 
+
+SKILL_CHOICES = ("uncertainty", "decisive")
+# With skill_choice "decisive", a skill's score is its decision_gain plus this share of its uncertainty
+# min(P, 1 - P), so that skills no single answer can settle still come (bench/sittings.py chose it).
+DECISIVE_UNCERTAINTY = 0.5
 
 # Why a skill takes no more questions (AdaptiveState.skill_status).
 STOPPED_CLEAR = "clear"          # a clear (or pinned-down) call on its own answers
@@ -245,6 +260,34 @@ class AdaptiveState:
         return [s for s in self.targets if self.skill_status(s, settings) is None]
 
 
+def decision_gain(state: AdaptiveState, skill: str, settings: AdaptiveSettings) -> float:
+    """How much one more answer on the skill is expected to change whether its call is decisive (outside
+    [decide_low, decide_high]; with no answer of its own, outside the stop band, as the report's borrowed bar):
+    a one-step look-ahead with its most informative unused item, on the skill's marginal."""
+    unused = [i for i in state.pool.get(skill, ()) if i.key not in state.used]
+    if not unused:
+        return 0.0
+    w = state.posterior.marginals()[skill]
+    target = state.targets[skill].theta
+    share = np.clip((target - (THETA_GRID - _STEP / 2)) / _STEP, 0.0, 1.0)
+    info = _information(unused) @ w
+    item = unused[int(np.argmax(info))]
+    right = np.clip(p_correct(THETA_GRID, item.params), 1e-9, 1 - 1e-9)
+    p_right = float(w @ right)
+
+    def decisive(p: float, own: int) -> float:
+        low, high = (settings.decide_low, settings.decide_high) if own else (settings.stop_low, settings.stop_high)
+        return float(p <= low or p >= high)
+
+    own = state.posterior.counts.get(skill, 0)
+    now = decisive(float(w @ share), own)
+    after_right = w * right
+    after_wrong = w * (1.0 - right)
+    expected = (p_right * decisive(float(after_right @ share / after_right.sum()), own + 1)
+                + (1.0 - p_right) * decisive(float(after_wrong @ share / after_wrong.sum()), own + 1))
+    return expected - now
+
+
 def free_entry_blocked(history: Sequence[AdaptiveItem], settings: AdaptiveSettings) -> str | None:
     """Why a free-entry item may not come next ("share" or "run"), or None when it may.
 
@@ -348,9 +391,11 @@ def select_next(state: AdaptiveState, settings: AdaptiveSettings, rng: random.Ra
     if not eligible:
         return None
     uncertainty = {s: min(p := state.p_gap(s), 1 - p) for s in eligible}
+    gain = {s: decision_gain(state, s, settings) for s in eligible} if settings.skill_choice == "decisive" else {}
 
     def best(skills: list[str]) -> str:
-        return max(skills, key=lambda s: (state.targets[s].weight * uncertainty[s], -state.asked_on(s)))
+        return max(skills, key=lambda s: (state.targets[s].weight * (gain.get(s, 0.0) + DECISIVE_UNCERTAINTY * uncertainty[s]),
+                                          -state.asked_on(s)))
 
     balance = _balance(state, eligible, n_open, settings, only_skill is not None, best)
     skill = best(balance.skills)
@@ -371,7 +416,8 @@ def select_next(state: AdaptiveState, settings: AdaptiveSettings, rng: random.Ra
     ranked = sorted(candidates, key=lambda i: -info[i.key])
     item = rng.choice(ranked[:settings.randomesque])
     p = state.p_gap(skill)
-    reason = _reason(state, skill, p, state.asked_on(skill), only_skill is not None, restricted, balance.moved is not None)
+    reason = _reason(state, skill, p, state.asked_on(skill), only_skill is not None, restricted, balance.moved is not None,
+                     settings.skill_choice == "decisive")
     return Selection(item, p, " ".join([reason, *_balance_notes(state, balance, settings, restricted)]),
                      tuple(balance.relaxed))
 
@@ -391,14 +437,18 @@ def _balance_notes(state: AdaptiveState, balance: _Balance, settings: AdaptiveSe
 
 
 def _reason(state: AdaptiveState, skill: str, p: float, n: int, forced: bool, choice_only: bool = False,
-            moved: bool = False) -> str:
+            moved: bool = False, decisive: bool = False) -> str:
     name = state.targets[skill].name or skill
     if forced:
         return f"You asked for more questions on {name}."
     if n == 0:
         return f"A first question on {name}, near the level the role needs" + (
             ", with options to choose from." if choice_only else ".")
-    among = "the least settled of the skills that may come now" if moved else "the least settled of your skills"
+    if decisive:
+        among = ("an answer here is the most likely of the skills that may come now to settle its call" if moved
+                 else "an answer here is the most likely to settle one of your calls")
+    else:
+        among = "the least settled of the skills that may come now" if moved else "the least settled of your skills"
     which = "of its questions with options to choose from, this one" if choice_only else "this question"
     return f"{name}: we are {round(p * 100)} % sure of a gap, {among}; {which} tells us most about where you stand."
 

@@ -49,8 +49,9 @@ def test_the_settings_come_from_the_config(app_with):
         assert settings == ScoringSettings(gap_threshold=0.8, no_gap_threshold=0.2, rho=0.4, skill_cap=4,
                                            rho_area=0.15, half_life_days=10)
         # two answers per skill before its own call stops it when the limit has room for them, else one
-        assert settings.adaptive(7, 3) == AdaptiveSettings(max_items=7, skill_cap=4, min_items=2)
-        assert settings.adaptive(7, 4) == AdaptiveSettings(max_items=7, skill_cap=4, min_items=1)
+        deployed = {"skill_choice": "decisive", "decide_low": 0.2, "decide_high": 0.8}   # the report's thresholds
+        assert settings.adaptive(7, 3) == AdaptiveSettings(max_items=7, skill_cap=4, min_items=2, **deployed)
+        assert settings.adaptive(7, 4) == AdaptiveSettings(max_items=7, skill_cap=4, min_items=1, **deployed)
 
 
 def test_a_calibrated_correlation_replaces_the_configured_one(app_with):

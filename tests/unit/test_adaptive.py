@@ -11,6 +11,7 @@ from quizapp.scoring.adaptive import (
     AdaptiveState,
     SkillTarget,
     _eligible,
+    decision_gain,
     decision_locked,
     fisher_information,
     select_next,
@@ -475,3 +476,24 @@ def test_a_settled_profile_still_gets_a_look_in_a_new_sitting():
         asked.append(sel.item.skill)
     # two in the shared area m, one for p (an area of its own): then every call is clear again
     assert sorted(asked).count("c") == 1 and len([s for s in asked if s in "ab"]) == 2 and len(asked) == 3
+
+
+def test_the_decisive_choice_asks_where_one_answer_can_settle_a_call():
+    """Two skills, one at P(gap) .5 on six answers (one more cannot settle it), one short of .7 on one answer
+    (another miss would):
+    "uncertainty" asks about the first, "decisive" about the second; both say why."""
+    skills = ["near", "middle"]
+    posterior = JointPosterior(skills, 0.0)
+    items = pool(skills, 12)
+    posterior.update("near", Observation(ItemParams(1.0, 0.75, 0.25), 0.0))    # one miss: about .6
+    for _ in range(6):
+        posterior.update("middle", Observation(ItemParams(1.0, 0.0, 0.0), 0.5))  # half credit each time: .5
+    state = AdaptiveState(posterior, {s: SkillTarget(0.0) for s in skills}, items, earlier={"middle": 5})
+    assert 0.55 < state.p_gap("near") < 0.7 and abs(state.p_gap("middle") - 0.5) < 0.02
+    assert decision_gain(state, "near", AdaptiveSettings()) > decision_gain(state, "middle", AdaptiveSettings()) >= 0
+    least_settled = select_next(state, AdaptiveSettings(min_items=1), random.Random(1))
+    decisive = select_next(state, AdaptiveSettings(min_items=1, skill_choice="decisive"), random.Random(1))
+    assert least_settled.item.skill == "middle" and "the least settled of your skills" in least_settled.reason
+    assert decisive.item.skill == "near" and "the most likely to settle one of your calls" in decisive.reason
+    with pytest.raises(ValueError):
+        AdaptiveSettings(skill_choice="random")
