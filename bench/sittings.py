@@ -479,8 +479,8 @@ def report(summary: dict, sittings: int) -> str:
 
 
 def sweep_table(summaries: list[dict], sittings: int) -> str:
-    lines = ["| rho | rho_area | band | 1: acc. | 1: decisive | 1: dec. acc. | 1: ECE (worst world) | 1: questions "
-             "| 1: areas acc. / decisive | 3: decisive | 3: dec. acc. | far: mean / max q. | targets met |",
+    lines = ["| rho | rho_area | band | 1: acc. | 1: decisive | 1: dec. acc. | 1: ECE worst world (pooled) | 1: questions "
+             "| 1: areas acc. / decisive | 3: decisive | 3: dec. acc. | far: worst-group mean / max q. | targets met |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for s in summaries:
         st, o = s["setting"], s["overall"]
@@ -494,7 +494,7 @@ def sweep_table(summaries: list[dict], sittings: int) -> str:
         mark = "**" if Setting(**{k: v for k, v in st.items() if k != "label"}).deployed else ""
         lines.append(f"| {mark}{st['rho']:g}{mark} | {mark}{st['rho_area']:g}{mark} | {st['stop_low']:g}/{st['stop_high']:g} "
                      f"| {_f(one['accuracy'])} | {_f(one['decisive_share'])} | {_f(one['decisive_accuracy'])} "
-                     f"| {_f(worst)} | {one['questions_mean']:.1f} | {_f(one['areas']['accuracy'])} / "
+                     f"| {_f(worst)} ({_f(one['ece'])}) | {one['questions_mean']:.1f} | {_f(one['areas']['accuracy'])} / "
                      f"{_f(one['areas']['decisive_share'])} | {_f(three['decisive_share'])} "
                      f"| {_f(three['decisive_accuracy'])} | {fm:.1f} / {fx} | {met}/{len(s['checks'])}: "
                      + ", ".join(_short(c["check"]) for c in s["checks"] if c["status"] == "PASS") + " |")
@@ -527,11 +527,19 @@ def main(argv=None) -> int:
     ap.add_argument("--sweep-rho-area", default=",".join(map(str, SWEEP_RHO_AREA)), help="with --sweep: the rho_area values")
     ap.add_argument("--sweep-learners", type=int, default=80, help="with --sweep: learners per world")
     ap.add_argument("--sweep-far", type=int, default=10, help="with --sweep: far learners per direction and world")
+    ap.add_argument("--merge", nargs="+", metavar="JSON",
+                    help="print the sweep table of these --out files (parts of a sweep) and exit")
     ap.add_argument("--quick", action="store_true", help="1 world, at most 8 learners and 3 far: seconds (the test)")
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--out", default="bench/out/sittings.json")
     args = ap.parse_args(argv)
 
+    if args.merge:
+        parts = [json.loads(Path(f).read_text()) for f in args.merge]
+        summaries = sorted((s for part in parts for s in part["summaries"]),
+                           key=lambda s: (s["setting"]["stop_low"], s["setting"]["rho"], s["setting"]["rho_area"]))
+        print(sweep_table(summaries, min(part["config"]["sittings"] for part in parts)))
+        return 0
     started = time.perf_counter()
     worlds = [int(w) for w in args.worlds.split(",") if w.strip()]
     n_learners, n_far = args.learners, args.far

@@ -60,3 +60,5 @@ def test_sweep_covers_the_grid_of_one_band(tmp_path, capsys):
     assert grid == {(r, a) for r in (0.3, 0.4, 0.5) for a in (0.0, 0.1, 0.2, 0.3)}
     assert {(s["setting"]["stop_low"], s["setting"]["borrowed_high"]) for s in data["summaries"]} == {(0.15, 0.85)}
     assert "| rho | rho_area | band |" in capsys.readouterr().out
+    assert bench.main(["--merge", str(out), str(out)]) == 0          # parts of a sweep, printed as one table
+    assert capsys.readouterr().out.count("| 0.15/0.85 |") == 24
