@@ -967,13 +967,18 @@ def main(argv=None) -> int:
     print()
     print(checks_table(results["checks"]))
     print(f"\nRuntime {results['runtime_seconds']:.0f} s with {args.jobs} worker process(es).")
-    out = Path(args.out)
+    write_json(results, args.out)
+    return 0
+
+
+def write_json(results: dict, path: str) -> None:
+    """The run's results as JSON at `path` (relative to the working directory), numpy values as lists."""
+    out = Path(path)
     if not out.is_absolute():
         out = Path.cwd() / out
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=1, default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o)))
     print(f"Wrote {out}")
-    return 0
 
 
 if __name__ == "__main__":

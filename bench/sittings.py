@@ -581,12 +581,7 @@ def main(argv=None) -> int:
                "runtime_seconds": time.perf_counter() - started}
     print(f"Runtime {results['runtime_seconds']:.0f} s ({sim['cpu_seconds']:.0f} s of simulation) with {args.jobs} "
           "worker process(es).")
-    out = Path(args.out)
-    if not out.is_absolute():
-        out = Path.cwd() / out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=1, default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o)))
-    print(f"Wrote {out}")
+    measurement.write_json(results, args.out)
     return 0
 
 

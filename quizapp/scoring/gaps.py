@@ -34,8 +34,27 @@ class Target:
         return target_theta(self.level, self.mastery_p)
 
 
+class OnTheScale:
+    """What a call shows on the 0-300 scale and in words (needs `estimate` and `status`)."""
+
+    estimate: SkillEstimate
+    status: str
+
+    @property
+    def score(self) -> int:
+        return to_scale(self.estimate.theta)
+
+    @property
+    def target_score(self) -> int:
+        return to_scale(self.estimate.target)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
 @dataclass(frozen=True)
-class SkillGap:
+class SkillGap(OnTheScale):
     skill_id: str
     estimate: SkillEstimate
     target: Target
@@ -47,26 +66,14 @@ class SkillGap:
         return self.target.weight * self.estimate.shortfall
 
     @property
-    def score(self) -> int:
-        return to_scale(self.estimate.theta)
-
-    @property
     def band(self) -> tuple[int, int]:
         """The score ± one posterior SD, on the 0-300 scale."""
         e = self.estimate
         return to_scale(e.theta - e.sd), to_scale(e.theta + e.sd)
 
     @property
-    def target_score(self) -> int:
-        return to_scale(self.estimate.target)
-
-    @property
     def level_word(self) -> str:
         return level_word(self.estimate.theta)
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
 
 
 def to_scale(theta: float) -> int:
@@ -87,7 +94,7 @@ def classify(p_gap: float, gap_threshold: float = 0.7, no_gap_threshold: float =
 
 
 @dataclass(frozen=True)
-class AreaGap:
+class AreaGap(OnTheScale):
     """The call for an area (math, Python, …): the mean ability of its skills, weighted by the role, against
     the same mean of their targets (JointPosterior.area_estimate)."""
 
@@ -95,18 +102,6 @@ class AreaGap:
     estimate: SkillEstimate
     skills: tuple[str, ...]
     status: str
-
-    @property
-    def score(self) -> int:
-        return to_scale(self.estimate.theta)
-
-    @property
-    def target_score(self) -> int:
-        return to_scale(self.estimate.target)
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
 
 
 def call(e: SkillEstimate, gap_threshold: float = 0.7, no_gap_threshold: float = 0.3) -> str:

@@ -158,18 +158,22 @@ def test_skills_at_opposite_ends_with_the_highest_correlation_stay_finite():
         assert sign * est.theta > 0.5 and (est.p_gap < 0.5) == (sign > 0)
 
 
-def brute_force_three_skills(observations, cov, target, n=97):
-    """E[theta], P(theta < target) of each of three skills with theta ~ MVN(0, cov), by a 3-D grid."""
+def trivariate_posterior(observations, cov, n=97):
+    """Grid weights of (theta_1, theta_2, theta_3) ~ MVN(0, cov) given each skill's observations, and the grids."""
     t = np.linspace(-5, 5, n)
     grids = np.meshgrid(t, t, t, indexing="ij")
     x = np.stack(grids, axis=-1)
-    density = np.exp(-0.5 * np.einsum("...i,ij,...j->...", x, np.linalg.inv(cov), x))
-    w = density
+    w = np.exp(-0.5 * np.einsum("...i,ij,...j->...", x, np.linalg.inv(cov), x))
     for k, obs in enumerate(observations):
         for o in obs:
             p = o.item.c + (1 - o.item.c) / (1 + np.exp(-o.item.a * (grids[k] - o.item.b)))
             w = w * p ** o.credit * (1 - p) ** (1 - o.credit)
-    w /= w.sum()
+    return w / w.sum(), grids
+
+
+def brute_force_three_skills(observations, cov, target):
+    """E[theta], P(theta < target) of each of three skills, by a 3-D grid."""
+    w, grids = trivariate_posterior(observations, cov)
     return [(float((w * g).sum()), float(w[g < target].sum())) for g in grids]
 
 
@@ -237,15 +241,7 @@ def test_area_mean_matches_brute_force():
             post.update(skill, o)
     within = rho + rho_area
     cov = np.array([[1, within, rho], [within, 1, rho], [rho, rho, 1]])
-    t = np.linspace(-5, 5, 97)
-    grids = np.meshgrid(t, t, t, indexing="ij")
-    x = np.stack(grids, axis=-1)
-    w = np.exp(-0.5 * np.einsum("...i,ij,...j->...", x, np.linalg.inv(cov), x))
-    for k, skill_obs in enumerate(obs):
-        for o in skill_obs:
-            p = o.item.c + (1 - o.item.c) / (1 + np.exp(-o.item.a * (grids[k] - o.item.b)))
-            w = w * p ** o.credit * (1 - p) ** (1 - o.credit)
-    w /= w.sum()
+    w, grids = trivariate_posterior(obs, cov)
     mean = (grids[0] + grids[1]) / 2
     area = post.area_estimate(["a", "b"], 0.1)
     assert area.theta == pytest.approx(float((w * mean).sum()), abs=0.03)
