@@ -422,12 +422,7 @@ def checks(summary: dict, sittings: int) -> list[dict]:
 
 # --- report ----------------------------------------------------------------------------------
 
-def _f(v, fmt=".3f"):
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "–"
-    if isinstance(v, int) and not isinstance(v, bool):
-        return str(v)
-    return format(v, fmt)
+_f = measurement._f   # a figure for a table: "–" for none, ints as they are
 
 
 def sitting_table(summary: dict, sitting: str) -> list[str]:
