@@ -128,8 +128,8 @@ def adaptive_state(attempt: Attempt, settings: ScoringSettings) -> AdaptiveState
     targets = {sid: SkillTarget(t.theta, t.weight, names.get(sid, sid)) for sid, t in role_targets(attempt.role, skills).items()}
     posterior = JointPosterior(skills, settings.rho, skill_areas(), settings.rho_area)
     earlier: dict[str, int] = {}
-    for sid, observations in faded_observations(earlier_answers(attempt, utcnow()), utcnow(),
-                                                settings.half_life_days).items():
+    now = utcnow()
+    for sid, observations in faded_observations(earlier_answers(attempt, now), now, settings.half_life_days).items():
         for o in observations:
             posterior.update(sid, o)
         earlier[sid] = len(observations)
