@@ -123,10 +123,13 @@ class JointPosterior:
         conditional posteriors; it is taken as normal there (exact for one skill's normal part, close for
         several), and mixed over the posterior of (g, a_r).
         """
-        skills = [s for s in skills if s in self._loglik]
-        if not skills:
+        skills = list(skills)
+        given = [1.0] * len(skills) if weights is None else [float(x) for x in weights]
+        kept = [(s, x) for s, x in zip(skills, given, strict=True) if s in self._loglik]
+        if not kept:
             raise ValueError("an area estimate needs at least one skill of the posterior")
-        w = np.ones(len(skills)) if weights is None else np.asarray(list(weights), float)[:len(skills)]
+        skills = [s for s, _ in kept]
+        w = np.array([x for _, x in kept])
         w = w / w.sum()
         self.marginals()
         joint = self._area_cache[self.area_of(skills[0])].reshape(-1)

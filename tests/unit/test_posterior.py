@@ -222,6 +222,8 @@ def test_area_estimate_is_the_mean_of_its_skills():
     assert area.n_items == 5 and area.theta == pytest.approx((a.theta + b.theta) / 2, abs=1e-6)
     weighted = post.area_estimate(["a", "b"], 0.2, [1.0, 3.0])
     assert weighted.theta == pytest.approx((a.theta + 3 * b.theta) / 4, abs=1e-6)
+    # a skill the posterior does not know is left out with its weight, not shifting the others'
+    assert post.area_estimate(["a", "zzz", "b"], 0.2, [1.0, 5.0, 3.0]).theta == pytest.approx(weighted.theta, abs=1e-9)
     assert area.sd < max(a.sd, b.sd)                       # a mean of two is firmer than either
     # one skill: the area is that skill (its conditional taken as normal: close, not exact)
     alone = post.area_estimate(["c"], 0.2)
