@@ -32,6 +32,14 @@ def shown(app, public_id, position):
         return slot.definition, slot.choice_order
 
 
+def reply(learner, position, answer, definition, order):
+    """Post `answer`'s form value; a short question keyed by a pattern alone has no value the helpers can
+    write, so the learner says "I don't know" there (a miss either way)."""
+    if definition["type"] == "short" and not definition.get("answers"):
+        return learner.answer(position, None, dont_know="y")
+    return learner.answer(position, answer(definition, order))
+
+
 @pytest.mark.parametrize("answer", [right_answer, wrong_answer], ids=["knows-everything", "knows-nothing"])
 def test_a_learner_far_from_every_target_finishes_early(real_app, answer):
     learner = Learner(real_app.test_client())
@@ -39,7 +47,7 @@ def test_a_learner_far_from_every_target_finishes_early(real_app, answer):
     position = 1
     while True:
         definition, order = shown(real_app, learner.public_id, position)
-        response = learner.answer(position, answer(definition, order))
+        response = reply(learner, position, answer, definition, order)
         assert response.status_code == 303
         if not response.headers["Location"].endswith(f"/q/{position + 1}"):
             break
@@ -68,7 +76,7 @@ def test_a_second_sitting_looks_at_every_area_again(real_app):
         position = 1
         while True:
             definition, order = shown(real_app, learner.public_id, position)
-            response = learner.answer(position, answer(definition, order))
+            response = reply(learner, position, answer, definition, order)
             if not response.headers["Location"].endswith(f"/q/{position + 1}"):
                 break
             position += 1
