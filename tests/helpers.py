@@ -20,7 +20,7 @@ import shutil
 import sys
 import textwrap
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
@@ -32,6 +32,7 @@ from werkzeug.security import generate_password_hash
 
 from quizapp import create_app
 from quizapp.attempts import lifecycle as attempts
+from quizapp.attempts.profile import answers_of
 from quizapp.bank.loader import load_bank
 from quizapp.bank.sync import sync_bank
 from quizapp.config import TestConfig
@@ -971,3 +972,13 @@ def load_bench(script: str) -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def observations_by_skill(items) -> dict:
+    """A list of slots' scored answers as scoring's observations, per skill the question measures (inside an
+    app context): what the posterior of those answers alone is built from."""
+    out: dict = {}
+    for answer in answers_of(items, lambda _: datetime.min):
+        for skill in answer.skills:
+            out.setdefault(skill, []).append(answer.observation)
+    return out

@@ -124,9 +124,9 @@ def adaptive_state(attempt: Attempt, settings: ScoringSettings) -> AdaptiveState
     """Rebuild the selection state from the saved answers (so it survives restarts), starting from the
     learner's profile: their earlier sittings' answers, faded by age."""
     skills = list(attempt.assessment.skills)
-    pool, names = item_pool(tuple(skills))
+    pool, names, areas = item_pool(tuple(skills))
     targets = {sid: SkillTarget(t.theta, t.weight, names.get(sid, sid)) for sid, t in role_targets(attempt.role, skills).items()}
-    posterior = JointPosterior(skills, settings.rho, skill_areas(), settings.rho_area)
+    posterior = JointPosterior(skills, settings.rho, areas, settings.rho_area)
     earlier: dict[str, int] = {}
     now = utcnow()
     for sid, observations in faded_observations(earlier_answers(attempt, now), now, settings.half_life_days).items():
@@ -156,8 +156,8 @@ def _retired_item(version_id: int, definition: dict, skills: list[str]) -> Adapt
 _POOLS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def item_pool(skills: tuple[str, ...]) -> tuple[dict[str, list[AdaptiveItem]], dict[str, str]]:
-    """The live items of these skills with their 3PL parameters (and the skill names), rebuilt
+def item_pool(skills: tuple[str, ...]) -> tuple[dict[str, list[AdaptiveItem]], dict[str, str], dict[str, str]]:
+    """The live items of these skills with their 3PL parameters (and every skill's name and area), rebuilt
     only when the bank changes."""
     stamp = tuple(db.session.execute(select(
         select(func.max(QuestionVersion.id)).scalar_subquery(),
@@ -178,9 +178,10 @@ def item_pool(skills: tuple[str, ...]) -> tuple[dict[str, list[AdaptiveItem]], d
         definition = definitions[version_id]
         pool[primary].append(AdaptiveItem(version_id, primary, calibrated_params(definition, calibrations.get(version_id)),
                                           get_question_type(definition["type"]).free_entry))
-    names = dict(db.session.execute(select(Skill.id, Skill.name)).all())
-    pools[skills] = (stamp, (pool, names))
-    return pool, names
+    rows = db.session.execute(select(Skill.id, Skill.name, Skill.area)).all()
+    names, areas = {sid: name for sid, name, _ in rows}, {sid: area for sid, _, area in rows}
+    pools[skills] = (stamp, (pool, names, areas))
+    return pool, names, areas
 
 
 def _recently_seen(attempt: Attempt) -> set[int]:
@@ -397,7 +398,7 @@ def submit_attempt(attempt: Attempt) -> bool:
         return False
     show_keys(attempt.id, now)  # the report shows every slot's key: from now on no answer of it changes
     targets = role_targets(attempt.role, assessed_skills(attempt))
-    answers = earlier_answers(attempt, now) + own_answers(attempt, attempt.items, now)
+    answers = earlier_answers(attempt, now) + own_answers(attempt.items, now)
     results, areas = gap_model.analyse_all(faded_observations(answers, now, settings.half_life_days), targets,
                                            settings.gap_threshold, settings.no_gap_threshold, settings.rho,
                                            skill_areas(), settings.rho_area)

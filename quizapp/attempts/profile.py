@@ -6,6 +6,7 @@ slot becomes evidence (its item parameters, its observation)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Callable
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -39,27 +40,18 @@ def calibrations_for(version_ids) -> dict[int, dict]:
     return {r.version_id: {"a": r.a, "b": r.b, "c": r.c} for r in rows}
 
 
-def observations_by_skill(items: list[AttemptItem]) -> dict[str, list[Observation]]:
-    """Answered items as 3PL observations, per skill the item measures."""
-    out: dict[str, list[Observation]] = {}
-    for answer in _answers(items, None, datetime.min):
-        for sid in answer.skills:
-            out.setdefault(sid, []).append(answer.observation)
-    return out
-
-
-def _answers(items: list[AttemptItem], sitting: int | None, when: datetime,
-             times: dict[int, datetime] | None = None) -> list[Answer]:
+def answers_of(items: list[AttemptItem], dated: Callable[[AttemptItem], datetime]) -> list[Answer]:
+    """The scored slots among `items` as the profile's answers, each dated by `dated` and of its own attempt."""
     answered = [i for i in items if i.credit is not None]  # unanswered: no evidence either way
     calibrations = calibrations_for({i.version_id for i in answered}) if answered else {}
     return [Answer(tuple(i.definition["skills"]), observation(calibrated_params(i.definition, calibrations.get(i.version_id)), i),
-                   (times or {}).get(i.id, when), sitting if sitting is not None else i.attempt_id)
+                   dated(i), i.attempt_id)
             for i in answered]
 
 
-def own_answers(attempt: Attempt, items: list[AttemptItem], when: datetime) -> list[Answer]:
-    """The attempt's own scored answers, dated `when`: within a sitting every answer counts in full."""
-    return _answers(items, attempt.id, when)
+def own_answers(items: list[AttemptItem], when: datetime) -> list[Answer]:
+    """An attempt's own scored answers, dated `when`: within a sitting every answer counts in full."""
+    return answers_of(items, lambda _: when)
 
 
 def earlier_answers(attempt: Attempt, until: datetime) -> list[Answer]:
@@ -73,8 +65,8 @@ def earlier_answers(attempt: Attempt, until: datetime) -> list[Answer]:
         .where(Attempt.owned_by(attempt.user_id, attempt.guest_token), Attempt.id != attempt.id,
                AttemptItem.credit.is_not(None), answered_at <= until)
         .order_by(answered_at, AttemptItem.id)).all()
-    items = [item for item, _ in rows]
-    return _answers(items, None, until, {item.id: when for item, when in rows})
+    when = {item.id: at for item, at in rows}
+    return answers_of([item for item, _ in rows], lambda item: when[item.id])
 
 
 def skill_areas() -> dict[str, str]:

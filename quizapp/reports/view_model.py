@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..attempts.behaviours import behaviour_of
 from ..extensions import db
-from ..models import Attempt, Course, Project, Skill, SkillResult
+from ..models import AreaResult, Attempt, Course, Project, Skill, SkillResult
 from ..scoring import gaps as gap_model
 from ..scoring.ability import SkillEstimate
 from ..scoring.grading import CORRECT, DONT_KNOW
@@ -48,11 +48,7 @@ def build_report(attempt: Attempt) -> dict:
     project = suggest_project(gaps, projects, names)
     answered = sum(1 for i in attempt.items if i.credit is not None)  # "I don't know" included: it is evidence
     return {
-        "areas": [{"area": a.area, "name": a.area.capitalize(), "status": a.status,
-                   "status_label": gap_model.STATUS_LABELS[a.status], "p_gap": round(a.p_gap, 3),
-                   "score": gap_model.to_scale(a.theta), "band": [gap_model.to_scale(a.theta - a.sd), gap_model.to_scale(a.theta + a.sd)],
-                   "target_score": gap_model.to_scale(a.target), "n_items": a.n_items}
-                  for a in sorted(attempt.area_results, key=lambda a: area_order(a.area))],
+        "areas": [area_row(a) for a in sorted(attempt.area_results, key=lambda a: area_order(a.area))],
         "profile": profile_summary(attempt),
         "stop_reason": attempt.stop_reason if behaviour_of(attempt).chooses_next_question else None,
         "confidence": confidence_summary(attempt.items),
@@ -82,6 +78,15 @@ def build_report(attempt: Attempt) -> dict:
             "skills": [names.get(s, s) for s in project.project.skills], "reason": project.reason,
         },
     }
+
+
+def area_row(result: AreaResult) -> dict:
+    """One area's call as the report shows it."""
+    g = gap_model.AreaGap(result.area, SkillEstimate(result.theta, result.sd, result.p_gap, 0.0, result.target,
+                                                     result.n_items), (), result.status)
+    return {"area": result.area, "name": result.area.capitalize(), "status": result.status,
+            "status_label": g.status_label, "p_gap": round(result.p_gap, 3), "score": g.score, "band": list(g.band),
+            "target_score": g.target_score, "n_items": result.n_items}
 
 
 def based_on(result: SkillResult, area: str) -> str:

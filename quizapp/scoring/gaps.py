@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from .ability import Observation, SkillEstimate, estimate, target_theta
-from .posterior import JointPosterior
+from .posterior import joint_posterior
 
 GAP, NO_GAP, UNCERTAIN = "gap", "no_gap", "uncertain"
 STATUS_LABELS = {GAP: "Gap", NO_GAP: "No gap", UNCERTAIN: "Not sure yet"}
@@ -45,6 +45,12 @@ class OnTheScale:
         return to_scale(self.estimate.theta)
 
     @property
+    def band(self) -> tuple[int, int]:
+        """The score ± one posterior SD, on the 0-300 scale."""
+        e = self.estimate
+        return to_scale(e.theta - e.sd), to_scale(e.theta + e.sd)
+
+    @property
     def target_score(self) -> int:
         return to_scale(self.estimate.target)
 
@@ -64,12 +70,6 @@ class SkillGap(OnTheScale):
     def priority(self) -> float:
         """Role weight times expected shortfall: how much closing this gap matters."""
         return self.target.weight * self.estimate.shortfall
-
-    @property
-    def band(self) -> tuple[int, int]:
-        """The score ± one posterior SD, on the 0-300 scale."""
-        e = self.estimate
-        return to_scale(e.theta - e.sd), to_scale(e.theta + e.sd)
 
     @property
     def level_word(self) -> str:
@@ -129,10 +129,7 @@ def analyse_all(observations: Mapping[str, Sequence[Observation]], targets: Mapp
     then an area has no shared level to estimate)."""
     posterior = None
     if rho > 0 or rho_area > 0:
-        posterior = JointPosterior(list(targets) + [s for s in observations if s not in targets], rho, areas, rho_area)
-        for skill, obs in observations.items():
-            for o in obs:
-                posterior.update(skill, o)
+        posterior = joint_posterior(observations, targets, rho, areas, rho_area)
         estimates = {s: posterior.estimate(s, t.theta) for s, t in targets.items()}
     else:
         estimates = {s: estimate(observations.get(s, ()), t.theta) for s, t in targets.items()}

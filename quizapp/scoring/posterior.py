@@ -152,11 +152,19 @@ class JointPosterior:
                              target=target, n_items=sum(self.counts[s] for s in skills))
 
 
-def joint_estimates(observations: Mapping[str, list[Observation]], targets: Mapping[str, float],
-                    rho: float, areas: Mapping[str, str] | None = None, rho_area: float = 0.0) -> dict[str, SkillEstimate]:
-    """Estimates for every targeted skill from all observations at once."""
-    posterior = JointPosterior(list(targets) + [s for s in observations if s not in targets], rho, areas, rho_area)
+def joint_posterior(observations: Mapping[str, Iterable[Observation]], skills: Iterable[str], rho: float,
+                    areas: Mapping[str, str] | None = None, rho_area: float = 0.0) -> JointPosterior:
+    """The posterior of `skills` (and of any other skill observed) given all observations at once."""
+    skills = list(skills)
+    posterior = JointPosterior(skills + [s for s in observations if s not in skills], rho, areas, rho_area)
     for skill, obs in observations.items():
         for o in obs:
             posterior.update(skill, o)
+    return posterior
+
+
+def joint_estimates(observations: Mapping[str, list[Observation]], targets: Mapping[str, float],
+                    rho: float, areas: Mapping[str, str] | None = None, rho_area: float = 0.0) -> dict[str, SkillEstimate]:
+    """Estimates for every targeted skill from all observations at once."""
+    posterior = joint_posterior(observations, targets, rho, areas, rho_area)
     return {s: posterior.estimate(s, t) for s, t in targets.items()}

@@ -2,13 +2,13 @@
 from sqlalchemy import select
 
 from quizapp.attempts.lifecycle import adaptive_state
-from quizapp.attempts.profile import observations_by_skill, skill_areas
+from quizapp.attempts.profile import skill_areas
 from quizapp.attempts.settings import scoring_settings
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem
 from quizapp.questiontypes import get_question_type
 from quizapp.scoring.posterior import JointPosterior
-from tests.helpers import csrf_token, right_answer
+from tests.helpers import csrf_token, observations_by_skill, right_answer
 
 
 def attempt_of(app, public_id):

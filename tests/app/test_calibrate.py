@@ -2,12 +2,12 @@
 import numpy as np
 from sqlalchemy import select
 
-from quizapp.attempts.profile import observations_by_skill
 from quizapp.bank.item_parameters import prior_rho
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, ItemCalibration, Question, QuestionVersion, utcnow
 from quizapp.questiontypes import get_question_type
 from quizapp.scoring.ability import DIFFICULTY_B
+from tests.helpers import observations_by_skill
 
 
 def add_items(app, per_skill=10):

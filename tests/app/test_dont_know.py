@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from quizapp.attempts.lifecycle import adaptive_state
-from quizapp.attempts.profile import observations_by_skill
 from quizapp.attempts.settings import scoring_settings
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, SkillResult
@@ -18,6 +17,7 @@ from tests.helpers import (
     csrf_token,
     extended_fixture_bank,
     items_of,
+    observations_by_skill,
     recorded_statements,
     right_answer,
     shown_page,

@@ -8,12 +8,12 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from quizapp.attempts.lifecycle import adaptive_state, assessed_skills, role_targets
-from quizapp.attempts.profile import observations_by_skill, skill_areas
+from quizapp.attempts.profile import skill_areas
 from quizapp.attempts.settings import scoring_settings
 from quizapp.extensions import db
 from quizapp.models import AreaResult, Attempt, AttemptItem, SkillResult
 from quizapp.scoring.gaps import analyse
-from tests.helpers import AuthActions, Learner, items_of, right_answer, wrong_answer
+from tests.helpers import AuthActions, Learner, items_of, observations_by_skill, right_answer, wrong_answer
 
 
 def sit(app, learner, assessment="everything", mode="assessment", answer=right_answer, submit=True):
