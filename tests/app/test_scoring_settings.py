@@ -133,3 +133,9 @@ def test_next_after_an_adaptive_test_stopped_early_goes_to_the_overview(app_with
     assert slots < 5  # stopped before the limit of the fixture's adaptive assessment
     assert response.status_code == 303 and response.headers["Location"].endswith("/overview")
     assert learner.client.get(response.headers["Location"]).status_code == 200
+
+
+def test_the_method_page_describes_the_skill_choice_in_use(app_with):
+    for choice, words in (("decisive", "most likely to settle its call"), ("uncertainty", "whose decision is least certain")):
+        page = app_with(ADAPTIVE_SKILL_CHOICE=choice).test_client().get("/method").text
+        assert words in " ".join(page.split())
