@@ -30,7 +30,11 @@ Rules (MEASUREMENT.md sections 0 and 6):
   more than 3 free-entry items in a row; no more than 2 items on one skill in a row while another
   eligible skill remains. A rule the items left cannot meet gives way (skill variety before the
   format), and the Selection's reason says so;
-- the attempt stops when every skill has stopped (`stop_reason` says why), or at the length limit.
+- the attempt stops when every skill has stopped, or (`stop_on_areas`, `sitting_decided`) once every area has
+  been looked at, every area's call is clear (its P(gap) outside [0.1, 0.9], the role-weighted mean of its
+  skills as the report computes it) and every skill has a call on the report (P(gap) outside the report's
+  bars, [0.3, 0.7]; with no answer of its own, outside [0.1, 0.9]): a learner far from the targets is not kept
+  for skills whose call more questions would only sharpen; or at the length limit. `stop_reason` says why.
 """
 from __future__ import annotations
 
@@ -74,6 +78,7 @@ class AdaptiveSettings:
     skill_choice: str = "uncertainty"  # which open skill comes next: "uncertainty" or "decisive" (decision_gain)
     decide_low: float = 0.3            # the report's calls, which "decisive" aims at: no gap at or below,
     decide_high: float = 0.7           # gap at or above
+    stop_on_areas: bool = True         # stop once every area's call is clear and every skill has a call
 
     def __post_init__(self):
         if self.skill_choice not in SKILL_CHOICES:
@@ -237,6 +242,26 @@ class AdaptiveState:
         shared = sum(1 for s in self.targets if self.posterior.area_of(s) == area) > 1
         return self.area_asked(skill) >= (settings.min_area_items if shared else 1)
 
+    def area_p_gaps(self) -> dict[str, float]:
+        """P(gap) of each area's call, as the report makes it: the role-weighted mean ability of the area's
+        skills against the same mean of their targets (JointPosterior.area_estimate)."""
+        members: dict[str, list[str]] = {}
+        for s in self.targets:
+            members.setdefault(self.posterior.area_of(s), []).append(s)
+        out = {}
+        for area, skills in members.items():
+            weights = [self.targets[s].weight for s in skills]
+            target = sum(w * self.targets[s].theta for w, s in zip(weights, skills)) / (sum(weights) or 1.0)
+            out[area] = self.posterior.area_estimate(skills, target, weights).p_gap
+        return out
+
+    def has_call(self, skill: str, settings: AdaptiveSettings) -> bool:
+        """Whether the report would call the skill gap or no gap now (gaps.call's bars)."""
+        p = self.p_gap(skill)
+        if self.posterior.counts.get(skill, 0):
+            return p <= settings.decide_low or p >= settings.decide_high
+        return p < settings.stop_low or p > settings.stop_high
+
     def skill_status(self, skill: str, settings: AdaptiveSettings) -> str | None:
         """Why the skill takes no more questions (one of the STOPPED_* reasons), or None while it is open."""
         e = self.posterior.estimate(skill, self.targets[skill].theta)
@@ -384,9 +409,21 @@ def _eligible(state: AdaptiveState, settings: AdaptiveSettings, only_skill: str 
     return eligible, n_open
 
 
+def sitting_decided(state: AdaptiveState, settings: AdaptiveSettings) -> bool:
+    """Whether the sitting may stop with skills still open: every area looked at in this sitting and its call
+    clear, and every skill with a call on the report (see the module's rules)."""
+    if not settings.stop_on_areas or not state.targets:
+        return False
+    if not all(state.looked_at(s, settings) and state.has_call(s, settings) for s in state.targets):
+        return False
+    return all(p < settings.stop_low or p > settings.stop_high for p in state.area_p_gaps().values())
+
+
 def select_next(state: AdaptiveState, settings: AdaptiveSettings, rng: random.Random,
                 only_skill: str | None = None) -> Selection | None:
     """The next item, or None when the attempt should stop."""
+    if only_skill is None and state.asked < settings.max_items and sitting_decided(state, settings):
+        return None
     eligible, n_open = _eligible(state, settings, only_skill)
     if not eligible:
         return None
@@ -460,6 +497,10 @@ def stop_reason(state: AdaptiveState, settings: AdaptiveSettings) -> str:
         return f"it reached its limit of {settings.max_items} questions"
     statuses = [state.skill_status(s, settings) for s in state.targets]
     parts = []
+    decided = None in statuses and sitting_decided(state, settings)
+    if decided:
+        n = len(state.area_p_gaps())
+        parts.append(f"{n} {'area' if n == 1 else 'areas'} clear")
     for status, words in ((STOPPED_CLEAR, "clear from {its} own answers"),
                           (STOPPED_BORROWED, "clear from the answers in {its} area"),
                           (STOPPED_LOCKED, "settled: the questions left could not change {its} call"),
@@ -468,6 +509,12 @@ def stop_reason(state: AdaptiveState, settings: AdaptiveSettings) -> str:
         n = statuses.count(status)
         if n:
             parts.append(f"{n} {'skill' if n == 1 else 'skills'} " + words.format(its="its" if n == 1 else "their"))
-    lead = "every skill's call was clear" if set(statuses) <= {STOPPED_CLEAR, STOPPED_BORROWED, STOPPED_LOCKED} \
-        else "no skill could take another question"
+    if decided:
+        n = statuses.count(None)
+        parts.append(f"{n} {'skill' if n == 1 else 'skills'} called but not yet {round(settings.stop_high * 100)} % sure")
+        lead = "every area's call was clear and every skill had a call"
+    elif set(statuses) <= {STOPPED_CLEAR, STOPPED_BORROWED, STOPPED_LOCKED}:
+        lead = "every skill's call was clear"
+    else:
+        lead = "no skill could take another question"
     return f"{lead} ({'; '.join(parts)})" if parts else lead

@@ -28,7 +28,7 @@ def test_adaptive_attempt_grows_one_question_at_a_time_and_stops(app, client, le
     assert "of up to 5" in page and "Why this question?" in page
     # the minimum per skill fits the limit (AdaptiveSettings.for_assessment), so the test can really stop
     # before it; the page says when, and promises nothing more
-    assert "the test stops once every skill's call is clear" in page and "stops early" not in page
+    assert "the test stops once every call is clear" in page and "stops early" not in page
     position = 1
     while True:
         definition = items(app, learner.public_id)[position - 1][1]

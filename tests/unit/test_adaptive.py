@@ -1,5 +1,6 @@
 import random
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from quizapp.scoring.adaptive import (
     decision_locked,
     fisher_information,
     select_next,
+    sitting_decided,
     skill_stopped,
     stop_reason,
 )
@@ -443,6 +445,65 @@ def test_stop_reason_says_how_each_skill_ended():
         "it reached its limit of 30 questions"
     empty = AdaptiveState(JointPosterior(skills, 0.3), targets, {s: [] for s in skills})
     assert stop_reason(empty, settings).startswith("no skill could take another question (3 skills out of unseen")
+
+
+def _two_areas(skill_choice="uncertainty", **kwargs):
+    """Four skills in two areas, every one answered right three times on easy items (b -1.5, a target of -.5):
+    each area's call is clear while single skills are called (P(gap) <= .3) but not 90 % sure."""
+    skills = ["a", "b", "c", "d"]
+    areas = {"a": "m", "b": "m", "c": "p", "d": "p"}
+    posterior = JointPosterior(skills, 0.3, areas, 0.2)
+    pool_ = pool(skills, 12)
+    state = AdaptiveState(posterior, {s: SkillTarget(-0.5, name=s.upper()) for s in skills}, pool_)
+    for s in skills:
+        for item in [i for i in pool_[s] if i.params.b == -1.5][:3]:
+            posterior.update(s, Observation(item.params, 1.0))
+            state.record(item)
+    return state, AdaptiveSettings(max_items=30, min_items=2, skill_choice=skill_choice, **kwargs)
+
+
+def test_a_sitting_stops_once_every_area_is_clear_and_every_skill_has_a_call():
+    state, settings = _two_areas()
+    assert all(0.1 <= state.p_gap(s) <= 0.3 for s in state.targets)      # called, not 90 % sure: still open
+    assert all(state.skill_status(s, settings) is None for s in state.targets)
+    assert all(p < 0.1 for p in state.area_p_gaps().values())
+    assert sitting_decided(state, settings)
+    assert select_next(state, settings, random.Random(1)) is None
+    assert stop_reason(state, settings) == ("every area's call was clear and every skill had a call "
+                                            "(2 areas clear; 4 skills called but not yet 90 % sure)")
+    # "3 more questions on a skill" still asks; with the rule off the skills are asked about until 90 % sure
+    assert select_next(state, settings, random.Random(1), only_skill="a").item.skill == "a"
+    off = replace(settings, stop_on_areas=False)
+    assert not sitting_decided(state, off) and select_next(state, off, random.Random(1)) is not None
+
+
+def test_a_sitting_goes_on_while_a_skill_has_no_call_or_an_area_is_unsure():
+    state, settings = _two_areas()
+    wrong = [i for i in state.pool["d"] if i.key not in state.used][:2]
+    for item in wrong:                                 # d now unsure: its call is "not sure yet"
+        state.posterior.update("d", Observation(item.params, 0.0))
+        state.record(item)
+    assert 0.3 < state.p_gap("d") < 0.7 and not state.has_call("d", settings)
+    assert not sitting_decided(state, settings) and select_next(state, settings, random.Random(1)) is not None
+    # a skill with no answer of its own has a call only at the borrowed bar (.1/.9), as on the report
+    fresh = AdaptiveState(JointPosterior(["a", "b"], 0.3, {"a": "m", "b": "m"}, 0.2),
+                          {"a": SkillTarget(-1.0), "b": SkillTarget(-1.0)}, pool(["a", "b"]))
+    fresh.posterior.update("a", Observation(ItemParams(1.0, -0.75, 0.25), 1.0))
+    assert 0.1 < fresh.p_gap("b") <= 0.3 and not fresh.has_call("b", settings)
+
+
+def test_a_sitting_does_not_stop_on_areas_before_it_has_looked_at_each():
+    """A profile settled by earlier sittings: every area and skill already clear, but this sitting has asked
+    nothing yet, so it asks."""
+    skills = ["a", "b"]
+    posterior = JointPosterior(skills, 0.3, {"a": "m", "b": "m"}, 0.2)
+    for s in skills:
+        for _ in range(4):
+            posterior.update(s, Observation(ItemParams(1.0, 0.0, 0.0), 1.0))
+    state = AdaptiveState(posterior, {s: SkillTarget(-1.0) for s in skills}, pool(skills), earlier={s: 4 for s in skills})
+    settings = AdaptiveSettings(min_items=5)          # not stopped on their own answers
+    assert all(state.has_call(s, settings) for s in skills) and not sitting_decided(state, settings)
+    assert select_next(state, settings, random.Random(1)) is not None
 
 
 def test_earlier_sittings_count_for_the_minimum_but_not_for_the_cap_or_the_lead():
