@@ -65,11 +65,16 @@ class Sitting:
 
 def sitting_labels(times: list[datetime]) -> list[str]:
     """Dates a learner reads ("7 Dec"), with the year when the times span more than one and the time
-    (UTC, as the attempts table) when a day holds more than one sitting."""
+    (UTC, as the attempts table) when a day holds more than one sitting, to the second if a minute does."""
     days = Counter(t.date() for t in times)
+    minutes = Counter(t.replace(second=0, microsecond=0) for t in times)
     with_year = len({t.year for t in times}) > 1
-    return [f"{t.day} {t:%b}" + (f" {t.year}" if with_year else "") + (f" {t:%H:%M}" if days[t.date()] > 1 else "")
-            for t in times]
+
+    def clock(t):
+        if days[t.date()] == 1:
+            return ""
+        return f" {t:%H:%M:%S}" if minutes[t.replace(second=0, microsecond=0)] > 1 else f" {t:%H:%M}"
+    return [f"{t.day} {t:%b}" + (f" {t.year}" if with_year else "") + clock(t) for t in times]
 
 
 def spread_labels(wanted: list[float], gap: float, low: float, high: float) -> list[float]:

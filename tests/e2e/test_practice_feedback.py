@@ -2,6 +2,7 @@
 and the one primary action (the next question, at the end the overview) is in view with it, on a phone
 and on a desktop."""
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -9,6 +10,16 @@ from playwright.sync_api import expect
 from tests.helpers import SCREENSHOTS
 
 pytestmark = pytest.mark.e2e
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on the page, as test_accessibility reports them (none checked without axe)."""
+    if not AXE.exists():
+        return []
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']}: {v['help']}: " + "; ".join(n["target"][0] for n in v["nodes"][:3]) for v in result["violations"]]
 
 
 def answer(page):
@@ -39,6 +50,7 @@ def test_the_feedback_and_the_one_way_on_are_seen_together(server, browser, name
         expect(way_on).to_be_in_viewport()
         expect(page.locator("button.primary")).to_have_count(1)
         expect(page.get_by_role("button", name="Check answer")).to_have_count(0)
+        assert axe_violations(page) == []
         page.screenshot(path=SCREENSHOTS / f"practice-feedback-{n}-{name}.png")
         way_on.click()
     expect(page.get_by_role("link", name="Submit all and finish")).to_be_visible()

@@ -89,6 +89,8 @@ def test_sitting_labels_are_dates_with_a_time_only_where_a_day_has_two():
     times = [datetime(2026, 11, 1, 9, 5), datetime(2026, 11, 20, 10, 0), datetime(2026, 11, 20, 16, 30)]
     assert sitting_labels(times) == ["1 Nov", "20 Nov 10:00", "20 Nov 16:30"]
     assert sitting_labels([datetime(2025, 12, 30), datetime(2026, 1, 2)]) == ["30 Dec 2025", "2 Jan 2026"]
+    assert sitting_labels([datetime(2026, 12, 7, 16, 45, 3), datetime(2026, 12, 7, 16, 45, 59)]) == [
+        "7 Dec 16:45:03", "7 Dec 16:45:59"]
 
 
 @pytest.mark.parametrize("n", range(2, 40))
