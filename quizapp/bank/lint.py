@@ -1,9 +1,9 @@
 """Content lint: what a careful item reviewer would flag, beyond what the schema can reject.
 
 Errors break the rules every item must follow (feedback on wrong options, a proven key for
-numeric items, a key the review can show a learner, a review date, no "all/none of the above"); warnings point at patterns that
-let test-wise learners score without knowing the skill (key position, longest option) and
-at prompts that nearly repeat each other.
+numeric items, a key the review can show a learner, a review date, no "all/none of the above");
+warnings point at patterns that let test-wise learners score without knowing the skill (key
+position, longest option) and at prompts that nearly repeat each other.
 """
 from __future__ import annotations
 
