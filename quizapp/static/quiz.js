@@ -3,10 +3,15 @@
 // - "I don't know" and an answer exclude each other: ticking it clears the answer, answering unticks it
 // - keyboard shortcuts: 1-9 choose an option, n next, p previous (not while typing in a field)
 // - a live countdown for timed assessments; at zero the page reloads and the server submits
+// - after "Check answer" (the page opens at #feedback) focus moves to the feedback's heading
 (function () {
   "use strict";
   var form = document.querySelector("form.answer-form");  // note: form.action is shadowed by the buttons named "action"
   var status = document.getElementById("save-status");
+
+  // The anchor scrolls to the heading; focusing it too makes a screen reader start at the verdict.
+  var feedback = window.location.hash === "#feedback" && document.getElementById("feedback");
+  if (feedback) { feedback.focus(); }
 
   function announce(text) {
     if (status) { status.textContent = text; }
