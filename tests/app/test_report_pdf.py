@@ -242,3 +242,10 @@ def test_rows_are_never_split_across_pages(real_app, sitting):
     for i in range(len(report["skills"])):
         assert any(f"Skill number {i} " in p and f"first line of row {i} and" in p and f"end of row {i}." in p
                    for p in pages), i
+
+
+def test_the_report_page_says_what_the_pdf_holds(sitting):
+    page = sitting.client.get(f"/report/{sitting.public_id}").text
+    assert f'<a href="/report/{sitting.public_id}.pdf">Download PDF</a>' in page
+    assert ("(A4: the summary, the chart and all 23 skills, what to study; the question review stays on this page)"
+            in " ".join(page.split()))
