@@ -17,7 +17,7 @@ def learner_name(attempt: Attempt) -> str:
     user = db.session.get(User, attempt.user_id) if attempt.user_id is not None else None
     if user is None:
         return "Guest"
-    return user.display_name.strip() or user.email
+    return (user.display_name or "").strip() or user.email
 
 
 def sitting_date(attempt: Attempt) -> str:

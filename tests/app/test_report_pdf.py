@@ -155,8 +155,8 @@ def test_the_pdf_of_a_real_23_skill_report(real_app, sitting, tmp_path):
 
 
 def test_a_change_to_the_document_makes_a_new_pdf_and_drops_the_old(real_app, sitting):
-    """The cache is keyed by what the PDF shows: a renamed account gets a PDF with its new name, and the
-    attempt keeps one file."""
+    """The cache is keyed by what the PDF shows: a renamed account gets a PDF with its new name (its email
+    when the name is blank), and the attempt keeps one file."""
     url = f"/report/{sitting.public_id}.pdf"
     sitting.client.get(url)
     with real_app.app_context():
@@ -168,6 +168,10 @@ def test_a_change_to_the_document_makes_a_new_pdf_and_drops_the_old(real_app, si
     assert "Name Ada King" in " ".join(pdf_text(renamed.data))
     assert [p.read_bytes() for p in (Path(real_app.instance_path) / "pdf-cache").glob(f"{attempt_id}-*.pdf")] \
         == [renamed.data]
+    with real_app.app_context():
+        db.session.scalar(select(User).where(User.email == "ada@example.org")).display_name = " "
+        db.session.commit()
+    assert "Name ada@example.org Sat on" in " ".join(pdf_text(sitting.client.get(url).data))  # no name: the email
     with real_app.app_context():
         db.session.scalar(select(User).where(User.email == "ada@example.org")).display_name = "Ada Lovelace"
         db.session.commit()
