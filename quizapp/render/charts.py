@@ -54,8 +54,8 @@ def skills_chart(rows: list[dict], title: str = "Skills: estimate, likely range 
         parts.append(f'<rect class="band" x="{_x(low, left, plot):.1f}" y="{mid - 7:.1f}" '
                      f'width="{max(2.0, _x(high, left, plot) - _x(low, left, plot)):.1f}" height="14" rx="3" '
                      f'fill="{c["band"]}"/>')
-        tx = _x(r["target_score"], left, plot)
-        parts.append(f'<line class="target" x1="{tx:.1f}" y1="{mid - 12:.1f}" x2="{tx:.1f}" y2="{mid + 12:.1f}" '
+        tx, reach = _x(r["target_score"], left, plot), min(12.0, row_h / 2 - 3)  # a gap between rows' targets
+        parts.append(f'<line class="target" x1="{tx:.1f}" y1="{mid - reach:.1f}" x2="{tx:.1f}" y2="{mid + reach:.1f}" '
                      f'stroke="{c["target"]}" stroke-width="2" stroke-dasharray="4 3"/>')
         parts.append(f'<circle class="point" cx="{_x(r["score"], left, plot):.1f}" cy="{mid:.1f}" r="5.5" '
                      f'fill="{c["point"]}" stroke="{c["background"]}" stroke-width="1.5"/>')

@@ -8,8 +8,9 @@ from ..models import Attempt, User
 from ..render.charts import COLOURS, skills_chart
 from ..scoring.grading import CORRECT, DONT_KNOW, PARTIAL, WRONG
 
-# The PDF chart shows whole names: the longest skill name of the shipped bank has 42 characters.
-PDF_LABEL_CHARS = 44
+# The PDF's chart shows names whole up to this length (the shipped bank's longest has 42 characters); the
+# table below it always does.
+PDF_LABEL_CHARS = 48
 
 
 def learner_name(attempt: Attempt) -> str:
@@ -39,4 +40,5 @@ def printout(attempt: Attempt, report: dict, next_step: dict | None, plan: dict 
     return {"attempt": attempt, "report": report, "learner": learner_name(attempt), "date": sitting_date(attempt),
             "review": review_counts(attempt), "next_step": next_step, "plan": plan, "colours": COLOURS,
             "settings": configured_settings(),
-            "chart": skills_chart(report["skills"], label_chars=PDF_LABEL_CHARS, row_height=24.0)}
+            "chart": skills_chart(report["skills"], row_height=24.0, label_chars=min(
+                PDF_LABEL_CHARS, max([20, *(len(s["name"]) for s in report["skills"])])))}
