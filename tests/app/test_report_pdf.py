@@ -206,12 +206,22 @@ def hand_made_plan(report: dict) -> tuple[dict, dict]:
     return next_step, plan
 
 
+def longest(report: dict) -> dict:
+    """The report with the longest texts a sitting gives: the adaptive stop's reason, earlier sittings, every
+    skill resting on answers over several sittings (a line more per row). Whatever the sitting, no longer."""
+    return {**report, "profile": {**report["profile"], "earlier": True, "sittings": 3},
+            "stop_reason": "every area's call was clear and every skill had a call (4 areas clear; 17 skills clear "
+                           "from their own answers, 4 from the other answers in their area; 2 skills called but not "
+                           "yet 90 % sure)",
+            "skills": [{**s, "based_on": "12 questions over 3 sittings (4 in this one)"} for s in report["skills"]]}
+
+
 def test_with_a_next_step_and_a_plan_23_skills_still_fit_in_4_pages(real_app, sitting, tmp_path):
-    """The template with reports/plan.py's next step and plan (hand-made here): both shown, the weeks whole,
-    still at most 4 pages, the chart still in colour on page 1."""
+    """The template with reports/plan.py's next step and plan (hand-made here), and the longest texts of a
+    report: both shown, the weeks whole, still at most 4 pages, the chart still in colour on page 1."""
     with real_app.app_context(), real_app.test_request_context():
         attempt = db.session.scalar(select(Attempt).where(Attempt.public_id == sitting.public_id))
-        report = build_report(attempt)
+        report = longest(build_report(attempt))
         next_step, plan = hand_made_plan(report)
         pdf = html_to_pdf(render_template("reports/report_pdf.html", **printout(attempt, report, next_step, plan)))
     pages = pdf_text(pdf)
@@ -248,8 +258,12 @@ def test_rows_are_never_split_across_pages(real_app, sitting):
                    for p in pages), i
 
 
-def test_the_report_page_says_what_the_pdf_holds(sitting):
+def test_the_report_page_says_what_the_pdf_holds(real_app, sitting):
     page = sitting.client.get(f"/report/{sitting.public_id}").text
+    with real_app.app_context():
+        courses = build_report(db.session.scalar(select(Attempt).where(Attempt.public_id == sitting.public_id)))[
+            "recommendations"]
     assert f'<a href="/report/{sitting.public_id}.pdf">Download PDF</a>' in page
-    assert ("(A4: the summary, the chart and all 23 skills, what to study; the question review stays on this page)"
+    what = ", what to study" if courses else ""  # as the PDF: courses when there is something to study
+    assert (f"(A4: the summary, the chart and all 23 skills{what}; the question review stays on this page)"
             in " ".join(page.split()))
