@@ -237,6 +237,8 @@ def test_with_a_next_step_and_a_plan_23_skills_still_fit_in_4_pages(real_app, si
         assert any(f"{week['number']} {start} – " in page for page in pages), week["number"]
     for skill in report["skills"]:
         assert text.count(skill["name"]) >= 2, skill["name"]
+    lines = [line for page in PdfReader(io.BytesIO(pdf)).pages for line in page.extract_text().splitlines()]
+    assert not [line for line in lines if line.startswith(("%", "h "))]  # "55 %", "10 h" kept on one line
     assert_chart_in_colour(page_image(pdf, 1, tmp_path), len(report["skills"]))
 
 
