@@ -115,7 +115,7 @@ def test_the_pdf_of_a_real_23_skill_report(real_app, sitting, tmp_path):
     in colour; made in under 2 s of CPU; the second download comes from the cache."""
     client = sitting.client
     url = f"/report/{sitting.public_id}.pdf"
-    started = time.process_time()
+    started = time.process_time()  # CPU time: other work on a shared machine does not count
     first = client.get(url)
     made_in = time.process_time() - started
     assert first.status_code == 200 and first.mimetype == "application/pdf"
@@ -148,9 +148,9 @@ def test_the_pdf_of_a_real_23_skill_report(real_app, sitting, tmp_path):
     [kept] = cache.glob(f"{attempt_id}-*.pdf")
     assert kept.read_bytes() == first.data
     kept.write_bytes(b"%PDF-1.7 the cached copy")  # what a second download returns if it reads the cache
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other work on a shared machine does not count
     second = client.get(url)
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.3
     assert second.status_code == 200 and second.data == b"%PDF-1.7 the cached copy"
 
 
