@@ -50,3 +50,11 @@ def test_a_cache_path_that_is_a_file_still_serves_the_pdf(tmp_path):
     (tmp_path / "cache").write_text("not a directory")
     assert cached_pdf("<p>x</p>", tmp_path / "cache", "7", Maker()) == (b"%PDF <p>x</p>", False)
     assert [p.name for p in tmp_path.iterdir()] == ["cache"]
+
+
+def test_beyond_its_size_the_cache_drops_the_pdfs_made_longest_ago(tmp_path):
+    for n, owner in enumerate(("1", "2", "3")):
+        cached_pdf(f"<p>{owner}</p>", tmp_path, owner, Maker(), max_files=2)
+        os.utime(tmp_path / next(p.name for p in tmp_path.glob(f"{owner}-*.pdf")), (n, n))  # made in this order
+    cached_pdf("<p>4</p>", tmp_path, "4", Maker(), max_files=2)
+    assert sorted(p.name.split("-")[0] for p in tmp_path.iterdir()) == ["3", "4"]
