@@ -1,4 +1,6 @@
-"""The gap report (HTML and JSON) of a submitted attempt."""
+"""The gap report (HTML, JSON and PDF) of a submitted attempt."""
+from pathlib import Path
+
 from flask import abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -11,6 +13,7 @@ from ..questiontypes.review import review_entry
 from ..render.charts import skills_chart
 from . import bp
 from .forms import PractiseGapsForm
+from .printout import printout
 from .view_model import build_report
 
 
@@ -48,23 +51,31 @@ def report_json(public_id):
 
 @bp.route("/<public_id>.pdf")
 def report_pdf(public_id):
-    """The report as a PDF (WeasyPrint), laid out by the print stylesheet."""
+    """The report as a print document of its own (reports/report_pdf.html, a few A4 pages), made by WeasyPrint
+    once and then served from the instance folder's PDF cache (render/pdf.cached_pdf)."""
     attempt, unfinished = _submitted_attempt(public_id)
     if unfinished:
         return unfinished
     try:
-        from ..render.pdf import html_to_pdf
+        from ..render.pdf import cached_pdf
     except OSError:  # WeasyPrint's system libraries (Pango) are missing on this machine
         abort(503, "PDF export needs the Pango library on the server (apt-get install libpango-1.0-0); "
                    "use your browser's Print to PDF meanwhile.")
-    html = _report_page(attempt, problem_form=None, for_pdf=True)
-    response = current_app.response_class(html_to_pdf(html), mimetype="application/pdf")
+    report = build_report(attempt)
+    html = render_template("reports/report_pdf.html", **printout(attempt, report, *_pdf_extras(attempt, report)))
+    pdf, _ = cached_pdf(html, Path(current_app.instance_path) / "pdf-cache", str(attempt.id))
+    response = current_app.response_class(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="gap-report-{public_id}.pdf"'
     return response
 
 
+def _pdf_extras(attempt, report) -> tuple[dict | None, dict | None]:
+    """The next step and the learning plan the PDF shows (reports/plan.py: next_step, build_plan)."""
+    return None, None  # TODO(merge): plan.py
+
+
 def _report_page(attempt, **options) -> str:
-    """The report's HTML: for the page (a problem form under each answer) or for the PDF."""
+    """The report page's HTML (a problem form under each answer with problem_form=True)."""
     items = load_attempt_items(attempt)
     report = build_report(attempt)
     return render_template("reports/report.html", attempt=attempt, behaviour=behaviour_of(attempt), report=report,

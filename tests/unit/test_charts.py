@@ -3,7 +3,7 @@ from datetime import datetime
 
 import pytest
 
-from quizapp.render.charts import Sitting, progress_chart, sitting_labels, skills_chart, spread_labels
+from quizapp.render.charts import COLOURS, Sitting, progress_chart, sitting_labels, skills_chart, spread_labels
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 ROWS = [
@@ -108,3 +108,26 @@ def test_dates_under_the_axis_never_run_into_each_other_or_off_the_chart(n, labe
         extents.append((x - shift, x - shift + width))
     assert extents[0][0] >= 0 and extents[-1][1] <= 760
     assert all(right <= left for (_, right), (left, _) in zip(extents, extents[1:], strict=False))
+
+
+def test_every_mark_carries_its_colour_for_renderers_without_the_stylesheet():
+    """WeasyPrint applies no page CSS to an inline SVG: without these attributes bars are black, targets gone."""
+    root = ET.fromstring(str(skills_chart(ROWS)))
+    for g, row in zip(root.findall("svg:g", NS), ROWS, strict=True):
+        assert g.find("svg:rect", NS).get("fill") == COLOURS["band"]
+        assert g.find("svg:circle", NS).get("fill") == COLOURS["point"]
+        target = g.find("svg:line", NS)
+        assert target.get("stroke") == COLOURS["target"] and target.get("stroke-dasharray")
+        label, status = g.findall("svg:text", NS)
+        assert label.get("font-size") and status.get("fill") == COLOURS[row["status"]]
+
+
+def test_longer_labels_get_a_wider_margin_not_a_narrower_plot():
+    long = [{**ROWS[0], "name": "Data preprocessing and feature engineering"}]
+    short, whole = (ET.fromstring(str(skills_chart(long, **kw))) for kw in ({}, {"label_chars": 44}))
+    assert short.find("svg:g/svg:text", NS).text.endswith("…")
+    assert whole.find("svg:g/svg:text", NS).text == "Data preprocessing and feature engineering"
+    widths = [float(svg.get("viewBox").split()[2]) for svg in (short, whole)]
+    bands = [float(svg.find("svg:g/svg:rect", NS).get("width")) for svg in (short, whole)]
+    assert widths[1] - widths[0] == 7.5 * 12 and bands[0] == bands[1]
+    assert float(whole.find("svg:g/svg:text", NS).get("x")) >= 7.5 * 42
