@@ -1,0 +1,166 @@
+"""The learner's next step and paced study plan, from a report's plain data (view_model.build_report).
+
+Pure Python on the report dict, so the report page, the plan page, the calendar export and the PDF
+all say the same thing. The report lists, per gap or not-sure skill, its courses in the order a plan
+takes them (`report["resources"]`, scoring.recommend.courses_for_skill); this module picks from them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Iterable
+
+from icalendar import Calendar, Event
+
+from ..scoring.gaps import GAP, UNCERTAIN
+from ..scoring.recommend import cost_label, prerequisite_order
+
+PER_GAP = 3          # resources per gap in a plan: a choice, not a reading list
+PER_UNCERTAIN = 1    # a not-sure skill may well be no gap: one resource, then re-assess
+MORE_PER_GAP = 6     # "show more"
+FREE_COSTS = ("free", "free-audit")   # what "free only" keeps: the material costs nothing
+_EPS = 1e-9
+
+
+def reason(row: dict) -> str:
+    """Why a resource is in the plan, in one sentence that names the learner's own skill and call."""
+    pct = round(row["p_gap"] * 100)
+    if row["status"] == GAP:
+        return f"For your gap in {row['name']} ({pct} % sure)"
+    return f"To settle {row['name']}: not sure yet ({pct} % likely below the target)"
+
+
+def _weak(report: dict) -> list[dict]:
+    """The gap and not-sure skills, in the report's priority order."""
+    return [s for s in report["skills"] if s["status"] in (GAP, UNCERTAIN)]
+
+
+def _order(rows: list[dict]) -> list[dict]:
+    """The rows with every prerequisite among them first, otherwise in priority order."""
+    by_id = {r["skill_id"]: r for r in rows}
+    prereqs = {r["skill_id"]: r.get("prerequisites", []) for r in rows}
+    return [by_id[s] for s in prerequisite_order(list(by_id), prereqs)]
+
+
+def _resource(course: dict, row: dict) -> dict:
+    return {"id": course["id"], "title": course["title"], "provider": course["provider"], "url": course["url"],
+            "hours": course["hours"], "cost_label": cost_label(course["cost"]), "reason": reason(row)}
+
+
+def next_step(report: dict) -> dict | None:
+    """The one thing to do next: the first gap in study order (the highest-priority gap, or a gap it
+    builds on) with its first resource; with no gap, the highest-priority not-sure skill; else None."""
+    weak = _weak(report)
+    gaps = [r for r in weak if r["status"] == GAP]
+    pool = gaps or weak
+    if not pool:
+        return None
+    row = _order(pool)[0]
+    courses = report.get("resources", {}).get(row["skill_id"], [])
+    return {"skill_id": row["skill_id"], "skill_name": row["name"], "status_label": row["status_label"],
+            "p_gap": row["p_gap"], "resource": _resource(courses[0], row) if courses else None}
+
+
+def build_plan(report: dict, hours_per_week: float = 5.0, free_only: bool = False, *,
+               start: dt.date, done: Iterable[str] = frozenset(), per_gap: int = PER_GAP) -> dict:
+    """A study plan: resources prerequisites first (at most `per_gap` per gap, one per not-sure skill,
+    none twice), laid out in weeks of `hours_per_week` from `start`, each skill re-assessed in the week
+    its last resource ends. Resources already `done` (course ids) stay listed but take no time."""
+    if not (hours_per_week > 0 and math.isfinite(hours_per_week)):
+        raise ValueError("hours_per_week must be a positive number")
+    done = set(done)
+    catalogue = report.get("resources", {})
+    chosen: dict[str, dict] = {}
+    skills_of: dict[str, list[str]] = {}     # course id -> skill ids it is in the plan for
+    uncovered = []
+    for row in _order(_weak(report)):
+        quota = per_gap if row["status"] == GAP else min(per_gap, PER_UNCERTAIN)
+        courses = [c for c in catalogue.get(row["skill_id"], []) if not free_only or c["cost"] in FREE_COSTS]
+        for course in courses[:quota]:
+            if course["id"] not in chosen:
+                chosen[course["id"]] = _resource(course, row) | {"done": course["id"] in done}
+                skills_of[course["id"]] = []
+            skills_of[course["id"]].append(row["skill_id"])
+        if not courses:
+            uncovered.append(row["name"])
+    names = {s["skill_id"]: s["name"] for s in report["skills"]}
+    resources = [r | {"skills": [names[s] for s in skills_of[r["id"]]]} for r in chosen.values()]
+    weeks, last_week = _weeks(resources, hours_per_week, start)
+    # A skill is re-assessed when its last resource ends; with every resource done, in the first week.
+    for skill_id in dict.fromkeys(s for ids in skills_of.values() for s in ids):
+        ends = [last_week[cid] for cid, ids in skills_of.items() if skill_id in ids and cid in last_week]
+        week = max(ends, default=1)
+        while len(weeks) < week:
+            weeks.append(_week(len(weeks) + 1, start))
+        weeks[week - 1]["reassess"].append(names[skill_id])
+    total = sum(r["hours"] for r in resources)
+    return {"hours_per_week": hours_per_week, "free_only": free_only, "total_hours": round(total, 2),
+            "remaining_hours": round(sum(r["hours"] for r in resources if not r["done"]), 2),
+            "resources": resources, "weeks": weeks, "uncovered": uncovered,
+            "end": weeks[-1]["end"] if weeks else None}
+
+
+def _week(number: int, start: dt.date) -> dict:
+    first = start + dt.timedelta(weeks=number - 1)
+    return {"number": number, "start": first, "end": first + dt.timedelta(days=6), "items": [], "reassess": []}
+
+
+def _weeks(resources: list[dict], hours_per_week: float, start: dt.date) -> tuple[list[dict], dict[str, int]]:
+    """Fill weeks of `hours_per_week` with the resources not done, in order, splitting one across weeks
+    when it does not fit; also the week each resource ends."""
+    weeks: list[dict] = []
+    last_week: dict[str, int] = {}
+    left = 0.0
+    for r in resources:
+        if r["done"]:
+            continue
+        need = r["hours"]
+        while need > _EPS:
+            if left <= _EPS:
+                weeks.append(_week(len(weeks) + 1, start))
+                left = hours_per_week
+            take = min(need, left)
+            weeks[-1]["items"].append({"id": r["id"], "title": r["title"], "hours": round(take, 2), "done": False})
+            need -= take
+            left -= take
+        last_week[r["id"]] = len(weeks)
+    return weeks, last_week
+
+
+def plan_calendar(plan: dict, *, name: str, assessment_url: str, plan_url: str, uid_prefix: str,
+                  stamp: dt.datetime) -> bytes:
+    """The plan as an iCalendar file (RFC 5545): an all-day event per week's study block, and one per
+    re-assessment on the last day of its block. UIDs are stable, so importing again updates the events."""
+    cal = Calendar()
+    cal.add("prodid", "-//quizapp//learning plan//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    for week in plan["weeks"]:
+        if week["items"]:
+            hours = sum(i["hours"] for i in week["items"])
+            event = _event(f"{uid_prefix}-week-{week['number']}", stamp, week["start"], week["end"],
+                           f"Study week {week['number']}: {hours:g} h")
+            event.add("description", "\n".join(f"{i['title']}: {i['hours']:g} h" for i in week["items"])
+                      + f"\n\nYour plan: {plan_url}")
+            event.add("url", plan_url)
+            cal.add_component(event)
+        for skill in week["reassess"]:
+            event = _event(f"{uid_prefix}-reassess-{week['number']}-{skill}", stamp, week["end"], week["end"],
+                           f"Re-assess {skill}")
+            event.add("description", f"Take the assessment again to see whether {skill} is still a gap: "
+                                     f"{assessment_url}")
+            event.add("url", assessment_url)
+            cal.add_component(event)
+    return cal.to_ical()
+
+
+def _event(uid: str, stamp: dt.datetime, first: dt.date, last: dt.date, summary: str) -> Event:
+    event = Event()
+    event.add("uid", "".join(c if c.isalnum() or c in "-.@" else "-" for c in uid) + "@quizapp")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", first)
+    event.add("dtend", last + dt.timedelta(days=1))   # all-day events end the day after (exclusive)
+    event.add("summary", summary)
+    event.add("transp", "TRANSPARENT")   # a reminder of the plan, not a busy slot
+    return event
