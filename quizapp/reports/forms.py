@@ -3,6 +3,7 @@ import math
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 MIN_HOURS, MAX_HOURS, DEFAULT_HOURS = 0.5, 60.0, 5.0
@@ -22,7 +23,8 @@ class PlanForm(FlaskForm):
         csrf = False
 
     hours = StringField("Hours per week", default=f"{DEFAULT_HOURS:g}")
-    cost = RadioField("Cost", choices=[("any", "Any cost"), ("free", "Free only")], default="any")
+    cost = RadioField("Cost", choices=[SelectChoice("any", "Any cost"),
+                                          SelectChoice("free", "Free only (free to audit included)")], default="any")
     more = BooleanField("Show more resources per gap")
 
     def validate_hours(self, field):
