@@ -13,11 +13,15 @@ from typing import Iterable
 from icalendar import Calendar, Event
 
 from ..scoring.gaps import GAP, UNCERTAIN
-from ..scoring.recommend import cost_label, prerequisite_order
+from ..scoring.recommend import all_prerequisites, cost_label
 
 PER_GAP = 3          # resources per gap in a plan: a choice, not a reading list
 PER_UNCERTAIN = 1    # a not-sure skill may well be no gap: one resource, then re-assess
 MORE_PER_GAP = 6     # "show more"
+# A skill's further resources join its block only while it stays within this many hours: the first is
+# always taken, a 120-hour programme after it is not (that is what made the old list 800 hours). "Show
+# more" (per_gap above PER_GAP) lifts the cap.
+HOURS_PER_SKILL = 40.0
 FREE_COSTS = ("free", "free-audit")   # what "free only" keeps: the material costs nothing
 _EPS = 1e-9
 
@@ -35,11 +39,26 @@ def _weak(report: dict) -> list[dict]:
     return [s for s in report["skills"] if s["status"] in (GAP, UNCERTAIN)]
 
 
-def _order(rows: list[dict]) -> list[dict]:
-    """The rows with every prerequisite among them first, otherwise in priority order."""
-    by_id = {r["skill_id"]: r for r in rows}
-    prereqs = {r["skill_id"]: r.get("prerequisites", []) for r in rows}
-    return [by_id[s] for s in prerequisite_order(list(by_id), prereqs)]
+def _order(rows: list[dict], report: dict) -> list[dict]:
+    """Study order: each skill in priority order, right after those of its (transitive) prerequisites
+    among `rows` that come before it, so the highest-priority gap's chain comes first and a free-standing
+    skill of lower priority waits its turn."""
+    prereqs = {s["skill_id"]: s.get("prerequisites", []) for s in report["skills"]}
+    rank = {r["skill_id"]: n for n, r in enumerate(rows)}
+    ordered: dict[str, dict] = {}
+    visiting: set[str] = set()   # the bank refuses cycles; this only keeps a bad one from recursing
+
+    def visit(row: dict) -> None:
+        if row["skill_id"] in ordered or row["skill_id"] in visiting:
+            return
+        visiting.add(row["skill_id"])
+        for pre in sorted(all_prerequisites(row["skill_id"], prereqs) & rank.keys(), key=rank.get):
+            visit(rows[rank[pre]])
+        ordered[row["skill_id"]] = row
+
+    for row in rows:
+        visit(row)
+    return list(ordered.values())
 
 
 def _resource(course: dict, row: dict) -> dict:
@@ -50,12 +69,10 @@ def _resource(course: dict, row: dict) -> dict:
 def next_step(report: dict) -> dict | None:
     """The one thing to do next: the first gap in study order (the highest-priority gap, or a gap it
     builds on) with its first resource; with no gap, the highest-priority not-sure skill; else None."""
-    weak = _weak(report)
-    gaps = [r for r in weak if r["status"] == GAP]
-    pool = gaps or weak
-    if not pool:
+    order = _order(_weak(report), report)
+    row = next((r for r in order if r["status"] == GAP), order[0] if order else None)
+    if row is None:
         return None
-    row = _order(pool)[0]
     courses = report.get("resources", {}).get(row["skill_id"], [])
     return {"skill_id": row["skill_id"], "skill_name": row["name"], "status_label": row["status_label"],
             "p_gap": row["p_gap"], "resource": _resource(courses[0], row) if courses else None}
@@ -65,7 +82,8 @@ def build_plan(report: dict, hours_per_week: float = 5.0, free_only: bool = Fals
                start: dt.date, done: Iterable[str] = frozenset(), per_gap: int = PER_GAP) -> dict:
     """A study plan: resources prerequisites first (at most `per_gap` per gap, one per not-sure skill,
     none twice), laid out in weeks of `hours_per_week` from `start`, each skill re-assessed in the week
-    its last resource ends. Resources already `done` (course ids) stay listed but take no time."""
+    its last resource ends; a skill's further resources only within HOURS_PER_SKILL unless per_gap asks
+    for more. Resources already `done` (course ids) stay listed but take no time."""
     if not (hours_per_week > 0 and math.isfinite(hours_per_week)):
         raise ValueError("hours_per_week must be a positive number")
     done = set(done)
@@ -73,14 +91,22 @@ def build_plan(report: dict, hours_per_week: float = 5.0, free_only: bool = Fals
     chosen: dict[str, dict] = {}
     skills_of: dict[str, list[str]] = {}     # course id -> skill ids it is in the plan for
     uncovered = []
-    for row in _order(_weak(report)):
+    for row in _order(_weak(report), report):
         quota = per_gap if row["status"] == GAP else min(per_gap, PER_UNCERTAIN)
         courses = [c for c in catalogue.get(row["skill_id"], []) if not free_only or c["cost"] in FREE_COSTS]
-        for course in courses[:quota]:
+        cap = HOURS_PER_SKILL if per_gap <= PER_GAP else math.inf
+        hours, taken = 0.0, 0
+        for course in courses:
+            if taken == quota:
+                break
             if course["id"] not in chosen:
+                if taken and hours + course["hours"] > cap:
+                    continue
                 chosen[course["id"]] = _resource(course, row) | {"done": course["id"] in done}
                 skills_of[course["id"]] = []
+                hours += course["hours"]
             skills_of[course["id"]].append(row["skill_id"])
+            taken += 1
         if not courses:
             uncovered.append(row["name"])
     names = {s["skill_id"]: s["name"] for s in report["skills"]}
@@ -125,6 +151,22 @@ def _weeks(resources: list[dict], hours_per_week: float, start: dt.date) -> tupl
             left -= take
         last_week[r["id"]] = len(weeks)
     return weeks, last_week
+
+
+def week_runs(weeks: list[dict]) -> list[dict]:
+    """The weeks for reading: consecutive weeks spent on the same one resource at the same hours read as
+    one run ("Weeks 4-11"), so a long course is one line rather than eight; a re-assessment ends a run."""
+    runs: list[dict] = []
+    for week in weeks:
+        run = runs[-1] if runs else None
+        if (run and not run["reassess"] and len(week["items"]) == len(run["items"]) == 1
+                and week["items"][0]["id"] == run["items"][0]["id"]
+                and week["items"][0]["hours"] == run["items"][0]["hours"]):
+            run["last"], run["end"], run["reassess"] = week["number"], week["end"], list(week["reassess"])
+        else:
+            runs.append({"first": week["number"], "last": week["number"], "start": week["start"], "end": week["end"],
+                         "items": [dict(i) for i in week["items"]], "reassess": list(week["reassess"])})
+    return runs
 
 
 def plan_calendar(plan: dict, *, name: str, assessment_url: str, plan_url: str, uid_prefix: str,

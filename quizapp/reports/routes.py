@@ -17,7 +17,7 @@ from ..render.charts import skills_chart
 from ..scoring.gaps import GAP, UNCERTAIN
 from . import bp
 from .forms import PlanForm, PractiseGapsForm, ResourceDoneForm
-from .plan import MORE_PER_GAP, PER_GAP, build_plan, plan_calendar
+from .plan import MORE_PER_GAP, PER_GAP, build_plan, plan_calendar, week_runs
 from .view_model import build_report
 
 
@@ -116,7 +116,7 @@ def plan(public_id):
                                plan=None), 400
     report, plan = _plan_of(attempt, form)
     return render_template("reports/plan.html", attempt=attempt, form=form, report=report, plan=plan,
-                           done_form=ResourceDoneForm(), query=request.args.to_dict())
+                           runs=week_runs(plan["weeks"]), query=request.args.to_dict())
 
 
 @bp.route("/<public_id>/plan.ics")

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from icalendar import Calendar
 
-from quizapp.reports.plan import build_plan, next_step, plan_calendar
+from quizapp.reports.plan import build_plan, next_step, plan_calendar, week_runs
 from quizapp.scoring.recommend import CourseInfo, cost_label, courses_for_skill
 
 MONDAY = dt.date(2026, 12, 7)
@@ -48,6 +48,15 @@ def test_next_step_is_the_first_gap_in_study_order_with_its_first_resource():
                                 "hours": 5, "cost_label": "Free", "reason": "For your gap in Probability (78 % sure)"}
 
 
+def test_the_top_gaps_chain_comes_before_a_free_standing_skill_of_lower_priority():
+    skills = [skill("ml", "Machine learning", "gap", 0.9, ["stats"]), skill("sql", "SQL", "gap", 0.8),
+              skill("stats", "Statistics", "uncertain", 0.6, ["prob"]), skill("prob", "Probability", "gap", 0.7)]
+    resources = {s["skill_id"]: [course(f"{s['skill_id']}-1", 2)] for s in skills}
+    plan = build_plan(report(skills, resources), start=MONDAY)
+    assert [r["id"] for r in plan["resources"]] == ["prob-1", "stats-1", "ml-1", "sql-1"]
+    assert next_step(report(skills, resources))["skill_name"] == "Probability"  # the first gap of that chain
+
+
 def test_next_step_without_a_gap_is_the_not_sure_skill_and_none_without_either():
     only_unsure = [s for s in SKILLS if s["status"] != "gap"]
     step = next_step(report(only_unsure, RESOURCES))
@@ -60,16 +69,25 @@ def test_next_step_without_a_gap_is_the_not_sure_skill_and_none_without_either()
 def test_plan_puts_prerequisites_first_takes_three_per_gap_one_per_unsure_skill_and_no_duplicates():
     plan = build_plan(report(SKILLS, RESOURCES), start=MONDAY)
     ids = [r["id"] for r in plan["resources"]]
-    assert ids == ["prob-a", "shared", "prob-audit", "ml-paid", "ml-a", "stats-a"]
+    # Machine learning's first resource is 100 h: nothing more joins its block (HOURS_PER_SKILL)
+    assert ids == ["prob-a", "shared", "prob-audit", "ml-paid", "stats-a"]
     shared = plan["resources"][1]
     assert shared["skills"] == ["Probability", "Machine learning"]          # in the plan once, for both
     assert shared["reason"] == "For your gap in Probability (78 % sure)"    # one reason, the learner's own gap
     assert plan["resources"][2]["cost_label"] == "Free to audit, paid certificate"
     assert plan["resources"][3]["cost_label"] == "Paid"
-    assert plan["total_hours"] == plan["remaining_hours"] == 5 + 6 + 10 + 100 + 4 + 2
+    assert plan["total_hours"] == plan["remaining_hours"] == 5 + 6 + 10 + 100 + 2
     more = build_plan(report(SKILLS, RESOURCES), start=MONDAY, per_gap=6)
     assert [r["id"] for r in more["resources"]] == ["prob-a", "shared", "prob-audit", "prob-c", "ml-paid", "ml-a",
                                                     "ml-b", "ml-c", "stats-a"]
+
+
+def test_a_skills_further_resources_stay_within_its_hours_unless_more_is_asked():
+    skills = [skill("prob", "Probability", "gap", 0.78)]
+    resources = {"prob": [course("p1", 10), course("p2", 120), course("p3", 25), course("p4", 20)]}
+    assert [r["id"] for r in build_plan(report(skills, resources), start=MONDAY)["resources"]] == ["p1", "p3"]
+    assert [r["id"] for r in build_plan(report(skills, resources), start=MONDAY, per_gap=6)["resources"]] == [
+        "p1", "p2", "p3", "p4"]
 
 
 def test_free_only_keeps_free_and_free_to_audit_and_says_what_is_left_uncovered():
@@ -102,6 +120,16 @@ def test_done_resources_stay_listed_take_no_time_and_a_skill_all_done_is_reasses
     assert plan["total_hours"] == 15 and plan["remaining_hours"] == 12
     assert [i["id"] for w in plan["weeks"] for i in w["items"]] == ["s1"] * 3
     assert plan["weeks"][0]["reassess"] == ["Probability"] and plan["weeks"][2]["reassess"] == ["Statistics"]
+
+
+def test_weeks_on_one_long_resource_read_as_one_run_ended_by_a_reassessment():
+    skills = [skill("la", "Linear algebra", "gap", 0.9), skill("prob", "Probability", "gap", 0.8)]
+    plan = build_plan(report(skills, {"la": [course("long", 22)], "prob": [course("short", 3)]}), hours_per_week=5,
+                      start=MONDAY)
+    runs = week_runs(plan["weeks"])
+    assert [(r["first"], r["last"], [i["id"] for i in r["items"]], r["reassess"]) for r in runs] == [
+        (1, 4, ["long"], []), (5, 5, ["long", "short"], ["Linear algebra", "Probability"])]
+    assert runs[0]["start"] == MONDAY and runs[0]["end"] == dt.date(2027, 1, 3)
 
 
 @pytest.mark.parametrize("hours", [0, -3, float("nan"), float("inf")])
