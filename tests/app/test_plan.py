@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, ResourceDone
-from tests.helpers import csrf_token, items_of, right_answer, visible_text, wrong_answer
+from tests.helpers import AuthActions, Learner, csrf_token, items_of, right_answer, visible_text, wrong_answer
 
 
 def weak_report(app, client, learner) -> dict:
@@ -117,8 +117,12 @@ def test_the_calendar_file_parses_back_with_a_block_per_week_and_each_reassessme
     assert all("/attempt/new/everything" in str(e["URL"]) for e in events if str(e["SUMMARY"]).startswith("Re-"))
 
 
-def test_a_signed_in_learner_marks_a_resource_done_and_it_is_kept(app, client, learner, auth):
-    auth.register()
+def test_a_signed_in_learner_marks_a_resource_done_and_it_is_kept(app_on_each_database):
+    """On SQLite and PostgreSQL: the one table this part adds (resource_done)."""
+    app = app_on_each_database
+    client = app.test_client()
+    learner = Learner(client)
+    AuthActions(client).register()
     data = weak_report(app, client, learner)
     course = data["next_step"]["resource"]["id"]
     url = f"/report/{learner.public_id}/plan"
