@@ -129,6 +129,8 @@ def plan_ics(public_id):
     if not form.validate():
         return jsonify({"error": " ".join(e for errors in form.errors.values() for e in errors)}), 400
     report, plan = _plan_of(attempt, form)
+    if not plan["weeks"]:  # RFC 5545 wants at least one event in a calendar
+        return jsonify({"error": "Nothing to put in a calendar: this plan has no resource and no re-assessment."}), 404
     body = plan_calendar(
         plan, name=f"Study plan: {report['assessment']['name']}", uid_prefix=f"plan-{public_id}",
         assessment_url=url_for("quiz.start", assessment_id=attempt.assessment_id, _external=True),

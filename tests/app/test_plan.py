@@ -9,7 +9,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import Attempt, ResourceDone
+from quizapp.models import Attempt, Course, ResourceDone
 from tests.helpers import AuthActions, Learner, csrf_token, items_of, right_answer, visible_text, wrong_answer
 
 
@@ -171,3 +171,32 @@ def test_the_review_has_its_own_page_and_a_problem_report_returns_to_it(app, cli
     response = client.post(f"/attempt/{learner.public_id}/q/1/problem",
                            data={"csrf_token": csrf_token(review), "p1-reason": "typo", "p1-note": ""})
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/report/{learner.public_id}/review#q1")
+
+
+def test_a_plan_with_nothing_to_schedule_has_no_calendar_file(app, client, learner):
+    learner.start()
+    for position, definition, _ in items_of(app, learner.public_id):
+        learner.answer(position, right_answer(definition))
+    learner.submit()
+    with app.app_context():  # a learner who meets every target: no gap, nothing not sure
+        for result in db.session.scalar(select(Attempt).where(Attempt.public_id == learner.public_id)).results:
+            result.status = "no_gap"
+        db.session.commit()
+    assert "nothing to plan" in visible_text(client.get(f"/report/{learner.public_id}/plan").text)
+    response = client.get(f"/report/{learner.public_id}/plan.ics")
+    assert response.status_code == 404 and "Nothing to put in a calendar" in response.json["error"]
+    text = visible_text(client.get(f"/report/{learner.public_id}").text)
+    assert "No gap and nothing not sure" in text and "Practise" not in text
+
+
+def test_a_next_step_without_a_resource_says_so_rather_than_invent_one(app, client, learner):
+    weak_report(app, client, learner)
+    with app.app_context():
+        for course in db.session.scalars(select(Course)):
+            course.active = False
+        db.session.commit()
+    data = client.get(f"/report/{learner.public_id}.json").json
+    assert data["next_step"]["resource"] is None
+    text = visible_text(client.get(f"/report/{learner.public_id}").text)
+    assert f"No resource in the catalogue covers {data['next_step']['skill_name']} yet" in text
+    assert "No course in the catalogue covers your gap and not-sure skills yet" in text
