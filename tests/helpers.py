@@ -925,6 +925,8 @@ def build_untrusted(tmp_path: Path, database_uri: str | None = None) -> Untruste
     world.pages["submit"] = ("learner", f"/attempt/{assessment}/submit")
     assert post_form(learner, f"/attempt/{submitted}/submit", {}).status_code in (302, 303)
     world.pages["report with review"] = ("learner", f"/report/{submitted}")
+    world.pages["review"] = ("learner", f"/report/{submitted}/review")  # the answers, keys and feedback
+    world.pages["study plan"] = ("learner", f"/report/{submitted}/plan")
     world.pages["history"] = ("learner", "/history")
     report = learner.get(f"/report/{submitted}").text
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', report).group(1)
