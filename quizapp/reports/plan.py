@@ -30,8 +30,18 @@ def reason(row: dict) -> str:
     """Why a resource is in the plan, in one sentence that names the learner's own skill and call."""
     pct = round(row["p_gap"] * 100)
     if row["status"] == GAP:
-        return f"For your gap in {row['name']} ({pct} % sure)"
-    return f"To settle {row['name']}: not sure yet ({pct} % likely below the target)"
+        return f"For your gap in {row['name']} ({pct}\u00a0% sure)"
+    return f"To settle {row['name']}: not sure yet ({pct}\u00a0% likely below the target)"
+
+
+def _candidates(report: dict, row: dict, free_only: bool = False) -> list[dict]:
+    """A skill's courses in the order the plan takes them. A not-sure skill needs settling more than
+    study: the shortest of its first three comes first (not a 100-hour course before a re-assessment)."""
+    courses = [c for c in report.get("resources", {}).get(row["skill_id"], [])
+               if not free_only or c["cost"] in FREE_COSTS]
+    if row["status"] == UNCERTAIN:
+        courses = sorted(courses[:3], key=lambda c: c["hours"]) + courses[3:]
+    return courses
 
 
 def _weak(report: dict) -> list[dict]:
@@ -73,7 +83,7 @@ def next_step(report: dict) -> dict | None:
     row = next((r for r in order if r["status"] == GAP), order[0] if order else None)
     if row is None:
         return None
-    courses = report.get("resources", {}).get(row["skill_id"], [])
+    courses = _candidates(report, row)
     return {"skill_id": row["skill_id"], "skill_name": row["name"], "status_label": row["status_label"],
             "p_gap": row["p_gap"], "resource": _resource(courses[0], row) if courses else None}
 
@@ -87,13 +97,12 @@ def build_plan(report: dict, hours_per_week: float = 5.0, free_only: bool = Fals
     if not (hours_per_week > 0 and math.isfinite(hours_per_week)):
         raise ValueError("hours_per_week must be a positive number")
     done = set(done)
-    catalogue = report.get("resources", {})
     chosen: dict[str, dict] = {}
     skills_of: dict[str, list[str]] = {}     # course id -> skill ids it is in the plan for
     uncovered = []
     for row in _order(_weak(report), report):
         quota = per_gap if row["status"] == GAP else min(per_gap, PER_UNCERTAIN)
-        courses = [c for c in catalogue.get(row["skill_id"], []) if not free_only or c["cost"] in FREE_COSTS]
+        courses = _candidates(report, row, free_only)
         cap = HOURS_PER_SKILL if per_gap <= PER_GAP else math.inf
         hours, taken = 0.0, 0
         for course in courses:

@@ -27,7 +27,7 @@ def test_the_report_starts_with_the_one_next_step_and_the_json_has_it(app, clien
     step = data["next_step"]
     row = next(s for s in data["skills"] if s["skill_id"] == step["skill_id"])
     assert row["status"] == "gap" and step["status_label"] == "Gap" and step["skill_name"] == row["name"]
-    assert step["resource"]["reason"] == f"For your gap in {row['name']} ({round(row['p_gap'] * 100)} % sure)"
+    assert step["resource"]["reason"] == f"For your gap in {row['name']} ({round(row['p_gap'] * 100)}\u00a0% sure)"
     assert step["resource"]["cost_label"] in ("Free", "Paid")
     # the keys the report's JSON had before stay
     assert {"skills", "recommendations", "counts", "review", "project", "areas"} <= set(data)

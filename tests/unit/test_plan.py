@@ -45,7 +45,7 @@ def test_next_step_is_the_first_gap_in_study_order_with_its_first_resource():
     assert step["skill_id"] == "prob" and step["skill_name"] == "Probability" and step["status_label"] == "Gap"
     assert step["p_gap"] == 0.78
     assert step["resource"] == {"id": "prob-a", "title": "Prob-A", "provider": "Prov", "url": "https://example.org/prob-a",
-                                "hours": 5, "cost_label": "Free", "reason": "For your gap in Probability (78 % sure)"}
+                                "hours": 5, "cost_label": "Free", "reason": "For your gap in Probability (78\u00a0% sure)"}
 
 
 def test_the_top_gaps_chain_comes_before_a_free_standing_skill_of_lower_priority():
@@ -61,7 +61,7 @@ def test_next_step_without_a_gap_is_the_not_sure_skill_and_none_without_either()
     only_unsure = [s for s in SKILLS if s["status"] != "gap"]
     step = next_step(report(only_unsure, RESOURCES))
     assert step["skill_name"] == "Statistics" and step["status_label"] == "Not sure yet"
-    assert step["resource"]["reason"] == "To settle Statistics: not sure yet (50 % likely below the target)"
+    assert step["resource"]["reason"] == "To settle Statistics: not sure yet (50\u00a0% likely below the target)"
     assert next_step(report([SKILLS[3]], {})) is None
     assert next_step(report(only_unsure, {}))["resource"] is None  # no course for it: said, not invented
 
@@ -73,7 +73,7 @@ def test_plan_puts_prerequisites_first_takes_three_per_gap_one_per_unsure_skill_
     assert ids == ["prob-a", "shared", "prob-audit", "ml-paid", "stats-a"]
     shared = plan["resources"][1]
     assert shared["skills"] == ["Probability", "Machine learning"]          # in the plan once, for both
-    assert shared["reason"] == "For your gap in Probability (78 % sure)"    # one reason, the learner's own gap
+    assert shared["reason"] == "For your gap in Probability (78\u00a0% sure)"    # one reason, the learner's own gap
     assert plan["resources"][2]["cost_label"] == "Free to audit, paid certificate"
     assert plan["resources"][3]["cost_label"] == "Paid"
     assert plan["total_hours"] == plan["remaining_hours"] == 5 + 6 + 10 + 100 + 2
@@ -88,6 +88,14 @@ def test_a_skills_further_resources_stay_within_its_hours_unless_more_is_asked()
     assert [r["id"] for r in build_plan(report(skills, resources), start=MONDAY)["resources"]] == ["p1", "p3"]
     assert [r["id"] for r in build_plan(report(skills, resources), start=MONDAY, per_gap=6)["resources"]] == [
         "p1", "p2", "p3", "p4"]
+
+
+def test_a_not_sure_skill_gets_the_shortest_of_its_first_three_resources():
+    skills = [skill("stats", "Statistics", "uncertain", 0.55)]
+    resources = {"stats": [course("mit", 100), course("book", 30), course("video", 3), course("tiny", 1)]}
+    plan = build_plan(report(skills, resources), start=MONDAY)
+    assert [r["id"] for r in plan["resources"]] == ["video"]
+    assert next_step(report(skills, resources))["resource"]["id"] == "video"
 
 
 def test_free_only_keeps_free_and_free_to_audit_and_says_what_is_left_uncovered():
