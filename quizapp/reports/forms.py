@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 MIN_HOURS, MAX_HOURS, DEFAULT_HOURS = 0.5, 60.0, 5.0
+PLAN_KEYS = ("hours", "cost", "more")  # PlanForm's fields: what the plan's links carry over
 
 
 class PractiseGapsForm(FlaskForm):

@@ -4,6 +4,7 @@ import datetime as dt
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..attempts.access import get_own_attempt, guest_token
 from ..attempts.behaviours import behaviour_of
@@ -16,7 +17,7 @@ from ..questiontypes.review import review_entry
 from ..render.charts import skills_chart
 from ..scoring.gaps import GAP, UNCERTAIN
 from . import bp
-from .forms import PlanForm, PractiseGapsForm, ResourceDoneForm
+from .forms import PLAN_KEYS, PlanForm, PractiseGapsForm, ResourceDoneForm
 from .plan import MORE_PER_GAP, PER_GAP, build_plan, plan_calendar, week_runs
 from .view_model import build_report
 
@@ -97,6 +98,12 @@ def _done_ids() -> set[str]:
     return set(db.session.scalars(select(ResourceDone.course_id).where(ResourceDone.user_id == current_user.id)))
 
 
+def _plan_args() -> dict:
+    """The plan's settings from the query string, to carry over to its links: only its own keys, so a
+    stray `public_id` or `_external` cannot reach url_for."""
+    return {k: v for k, v in request.args.items() if k in PLAN_KEYS}
+
+
 def _plan_of(attempt, form: PlanForm) -> tuple[dict, dict]:
     report = build_report(attempt)
     plan = build_plan(report, form.hours_per_week, form.cost.data == "free", start=dt.date.today(),
@@ -116,7 +123,7 @@ def plan(public_id):
                                plan=None), 400
     report, plan = _plan_of(attempt, form)
     return render_template("reports/plan.html", attempt=attempt, form=form, report=report, plan=plan,
-                           runs=week_runs(plan["weeks"]), query=request.args.to_dict())
+                           runs=week_runs(plan["weeks"]), query=_plan_args())
 
 
 @bp.route("/<public_id>/plan.ics")
@@ -134,7 +141,7 @@ def plan_ics(public_id):
     body = plan_calendar(
         plan, name=f"Study plan: {report['assessment']['name']}", uid_prefix=f"plan-{public_id}",
         assessment_url=url_for("quiz.start", assessment_id=attempt.assessment_id, _external=True),
-        plan_url=url_for("reports.plan", public_id=public_id, _external=True, **request.args.to_dict()),
+        plan_url=url_for("reports.plan", public_id=public_id, _external=True, **_plan_args()),
         stamp=dt.datetime.now(dt.timezone.utc))
     response = current_app.response_class(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="study-plan-{public_id}.ics"'
@@ -148,7 +155,7 @@ def resource_done(public_id):
     if unfinished:
         return unfinished
     form = ResourceDoneForm()
-    back = url_for("reports.plan", public_id=public_id, **request.args.to_dict())
+    back = url_for("reports.plan", public_id=public_id, **_plan_args())
     if not form.validate_on_submit():
         abort(400, "The form expired; reload the plan and try again.")
     if not current_user.is_authenticated:
@@ -162,7 +169,10 @@ def resource_done(public_id):
         db.session.add(ResourceDone(user_id=current_user.id, course_id=course))
     elif form.done.data != "1" and row is not None:
         db.session.delete(row)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # a double click: the other request marked it done first
+        db.session.rollback()
     return redirect(back, 303)
 
 

@@ -200,3 +200,13 @@ def test_a_next_step_without_a_resource_says_so_rather_than_invent_one(app, clie
     text = visible_text(client.get(f"/report/{learner.public_id}").text)
     assert f"No resource in the catalogue covers {data['next_step']['skill_name']} yet" in text
     assert "No course in the catalogue covers your gap and not-sure skills yet" in text
+
+
+def test_stray_query_keys_are_ignored_not_a_server_error(app, client, learner):
+    weak_report(app, client, learner)
+    url = f"/report/{learner.public_id}/plan"
+    assert client.get(f"{url}?hours=4&public_id=x&_external=1&_anchor=y").status_code == 200
+    assert client.get(f"{url}.ics?hours=4&public_id=x&_external=1").status_code == 200
+    token = csrf_token(client.get(f"/report/{learner.public_id}").text)
+    response = client.post(f"{url}/done?hours=4&public_id=x", data={"csrf_token": token, "course": "x", "done": "1"})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"{url}?hours=4")
