@@ -78,7 +78,7 @@ def _resource(course: dict, row: dict) -> dict:
 
 def next_step(report: dict) -> dict | None:
     """The one thing to do next: the first gap in study order (the highest-priority gap, or a gap it
-    builds on) with its first resource; with no gap, the highest-priority not-sure skill; else None."""
+    builds on) with its first resource; with no gap, the first not-sure skill in study order; else None."""
     order = _order(_weak(report), report)
     row = next((r for r in order if r["status"] == GAP), order[0] if order else None)
     if row is None:
