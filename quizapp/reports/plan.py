@@ -199,8 +199,7 @@ def plan_calendar(plan: dict, *, name: str, assessment_url: str, plan_url: str, 
         for skill in week["reassess"]:
             event = _event(f"{uid_prefix}-reassess-{week['number']}-{skill}", stamp, week["end"], week["end"],
                            f"Re-assess {skill}")
-            event.add("description", f"Take the assessment again to see whether {skill} is still a gap: "
-                                     f"{assessment_url}")
+            event.add("description", f"Take the assessment again to see where {skill} stands now: {assessment_url}")
             event.add("url", assessment_url)
             cal.add_component(event)
     return cal.to_ical()
