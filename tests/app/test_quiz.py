@@ -70,7 +70,8 @@ def test_wrong_answers_make_gaps_and_recommend_courses_prerequisites_first(app, 
     assert all(r["reason"] for r in data["recommendations"])
     assert data["project"]["title"] in ("A small tool", "A notebook of sums")
     report = client.get(f"/report/{learner.public_id}").text
-    assert "What to study first" in report and "Not correct" in report
+    assert "Your study plan" in report and "Start here" in report
+    assert "Not correct" in client.get(f"/report/{learner.public_id}/review").text  # the review has its own page
     assert "A project to build next" in report
 
 

@@ -140,6 +140,9 @@ def test_the_pdf_of_a_real_23_skill_report(real_app, sitting, tmp_path):
     for area in report["areas"]:
         assert f"{area['name']} {area['status_label']} {area['score']}" in text
     assert "The test stopped after" in text and report["stop_reason"] in text
+    step = report["next_step"]   # reports/plan.py's next step and plan, as the report page has them
+    assert step and f"Next step {step['skill_name']}" in text and "Your learning plan 5 h a week" in text
+    assert f"/report/{sitting.public_id}/review" in text
     assert "Question review Left out of this PDF" in text and "Review of every question" not in text
     assert "csrf" not in text.lower() and "Log out" not in text  # the web page's chrome stays out
     assert_chart_in_colour(page_image(first.data, 1, tmp_path), len(names))
@@ -267,5 +270,5 @@ def test_the_report_page_says_what_the_pdf_holds(real_app, sitting):
             "recommendations"]
     assert f'<a href="/report/{sitting.public_id}.pdf">Download PDF</a>' in page
     what = ", what to study" if courses else ""  # as the PDF: courses when there is something to study
-    assert (f"(A4: the summary, the chart and all 23 skills{what}; the question review stays on this page)"
+    assert (f"(A4: the summary, the chart and all 23 skills{what}; the question review is on its own page)"
             in " ".join(page.split()))

@@ -541,7 +541,7 @@ projects:
     ([("    skills: [t.basics]\n", "    skills: []\n")], ["6: course 'c-intro': skills: must be a non-empty list of skill ids"], []),
     ([("    skills: [t.basics]\n", "    skills: [t.basic, zz.top]\n")], ["6: course 'c-intro': skills: unknown skill 't.basic' (did you mean 't.basics'?)", "6: course 'c-intro': skills: unknown skill 'zz.top'"], []),
     ([("    level: beginner\n", "    level: expert\n")], ["7: course 'c-intro': level: must be one of beginner, intermediate, advanced"], []),
-    ([("    cost: free\n", "    cost: cheap\n")], ["9: course 'c-intro': cost: must be one of free, paid"], []),
+    ([("    cost: free\n", "    cost: cheap\n")], ["9: course 'c-intro': cost: must be one of free, free-audit, paid"], []),
     ([("    cost: free\n", "    cost: free\n    format: podcast\n")], ["10: course 'c-intro': format: must be one of course, book, video, tutorial, documentation, practice"], []),
     ([("    hours: 10\n", "    hours: 0\n")], ["8: course 'c-intro': hours: must be a positive number"], []),
     ([("    hours: 10\n", "    hours: ten\n")], ["8: course 'c-intro': hours: must be a positive number"], []),
