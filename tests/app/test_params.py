@@ -147,7 +147,7 @@ def test_every_learner_sees_the_key_of_their_own_variant(param_app):
     assert f"Your answer: <code>{n * m + 1}</code>. Accepted: <code>{n * m}</code>." in feedback
     assert "computed" not in feedback
     learner.submit()
-    assert f"Accepted: <code>{n * m}</code>." in client.get(f"/report/{learner.public_id}").text
+    assert f"Accepted: <code>{n * m}</code>." in client.get(f"/report/{learner.public_id}/review").text
     [entry] = client.get(f"/report/{learner.public_id}.json").json["review"]
     assert entry["key"] == str(n * m)
 

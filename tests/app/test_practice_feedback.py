@@ -86,6 +86,6 @@ def test_a_pattern_alone_is_shown_by_its_example_never_as_a_regular_expression(a
     for position, definition, order in items_of(app, learner.public_id):
         learner.answer(position, right_answer(definition, order), action="check")
     learner.submit()
-    assert "Accepted, for example: <code>(3, 20)</code>." in client.get(f"/report/{learner.public_id}").text
+    assert "Accepted, for example: <code>(3, 20)</code>." in client.get(f"/report/{learner.public_id}/review").text
     review = client.get(f"/report/{learner.public_id}.json").json["review"]
     assert {r["question_id"]: r["key"] for r in review}["t-shape"] == "for example (3, 20)"

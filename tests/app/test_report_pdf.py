@@ -141,7 +141,10 @@ def test_the_pdf_of_a_real_23_skill_report(real_app, sitting, tmp_path):
         assert f"{area['name']} {area['status_label']} {area['score']}" in text
     assert "The test stopped after" in text and report["stop_reason"] in text
     step = report["next_step"]   # reports/plan.py's next step and plan, as the report page has them
-    assert step and f"Next step {step['skill_name']}" in text and "Your learning plan 5 h a week" in text
+    if step:
+        assert f"Next step {step['skill_name']}" in text and "Your learning plan 5 h a week" in text
+    else:                        # an adaptive sitting can end with every call "no gap": nothing to study
+        assert report["counts"]["gap"] == report["counts"]["uncertain"] == 0, report["counts"]
     assert f"/report/{sitting.public_id}/review" in text
     assert "Question review Left out of this PDF" in text and "Review of every question" not in text
     assert "csrf" not in text.lower() and "Log out" not in text  # the web page's chrome stays out
