@@ -15,7 +15,6 @@ import threading
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
-from sqlalchemy import select
 from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,24 +22,13 @@ HEIGHT = 1700  # the top of each page: on a 390 x 844 phone the first 844 px are
 sys.path.insert(0, str(ROOT))
 
 from quizapp.extensions import db  # noqa: E402
-from quizapp.models import Attempt  # noqa: E402
-from tests.helpers import Learner, make_app, right_answer, wrong_answer  # noqa: E402
+from tests.helpers import Learner, answer_to_the_end, make_app, right_answer, wrong_answer  # noqa: E402
 
 
 def sit(app, learner: Learner) -> str:
     learner.start("ml-readiness", mode="assessment", role="ml-engineer-entry")
-    position = 1
-    while True:
-        with app.app_context():
-            slot = db.session.scalar(select(Attempt).where(Attempt.public_id == learner.public_id)).items[position - 1]
-            definition, order = slot.definition, slot.choice_order
-        if definition["type"] == "short" and not definition.get("answers"):
-            response = learner.answer(position, None, dont_know="y")
-        else:
-            response = learner.answer(position, (right_answer if position % 2 == 0 else wrong_answer)(definition, order))
-        if not response.headers["Location"].endswith(f"/q/{position + 1}"):
-            break
-        position += 1
+    answer_to_the_end(app, learner, lambda position, definition, order, _: (
+        right_answer if position % 2 == 0 else wrong_answer)(definition, order))
     learner.submit()
     return learner.public_id
 

@@ -243,6 +243,25 @@ def wrong_answer(definition, order=None):
     return "definitely not it"
 
 
+def answer_to_the_end(app, learner: Learner, pick) -> int:
+    """Answer the learner's attempt page by page until it ends (an adaptive one stops by itself) and return how
+    many questions it asked. `pick(position, definition, order, question_id)` gives the form value, or None for
+    "I don't know", which is also the answer where a short question is keyed by a pattern with no example (no
+    value the helpers can write)."""
+    position = 1
+    while True:
+        with app.app_context():
+            slot = db.session.scalar(select(Attempt).where(Attempt.public_id == learner.public_id)).items[position - 1]
+            definition, order, question = slot.definition, slot.choice_order, slot.version.question_id
+        writable = definition["type"] != "short" or definition.get("answers") or definition.get("example")
+        value = pick(position, definition, order, question) if writable else None
+        response = learner.answer(position, None, dont_know="y") if value is None else learner.answer(position, value)
+        assert response.status_code == 303, response.status_code
+        if not response.headers["Location"].endswith(f"/q/{position + 1}"):
+            return position
+        position += 1
+
+
 STAMP_RE = re.compile(r'name="shown_at" type="hidden" value="([^"]*)"')
 
 

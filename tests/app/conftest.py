@@ -7,9 +7,10 @@ import pytest
 
 from quizapp.bank.loader import load_bank
 from quizapp.bank.sync import sync_bank
+from quizapp.config import PROJECT_ROOT
 from quizapp.extensions import db
 from quizapp.models import User
-from tests.helpers import FIXTURE_BANK, logged_in, make_app, new_postgres_database, with_fixture_bank
+from tests.helpers import FIXTURE_BANK, TEST_DATABASE_URL, logged_in, make_app, new_postgres_database, with_fixture_bank
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -73,3 +74,20 @@ def instructor_app(tmp_path, instructor_bank_dir):
 def teacher(instructor_app):
     """A client of instructor_app logged in as the instructor teach@example.org."""
     return logged_in(instructor_app, "teach@example.org")
+
+
+@pytest.fixture(scope="module")
+def real_app(tmp_path_factory):
+    """The shipped bank, imported as an operator does (`quizapp bank import`: parameterised keys computed), on the
+    run's database (SQLite in a file by default)."""
+    path = tmp_path_factory.mktemp("real")
+    database = {} if TEST_DATABASE_URL else {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path / 'real.sqlite'}"}
+    app = make_app(path, PROJECT_ROOT / "questions", **database)
+    with app.app_context():
+        db.create_all()
+    result = app.test_cli_runner().invoke(args=["bank", "import"])
+    assert result.exit_code == 0, result.output
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()

@@ -19,32 +19,15 @@ from flask import render_template
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from quizapp.config import PROJECT_ROOT
 from quizapp.extensions import db
 from quizapp.models import Attempt, User
 from quizapp.render.charts import COLOURS
 from quizapp.render.pdf import html_to_pdf
 from quizapp.reports.printout import printout
 from quizapp.reports.view_model import build_report
-from tests.helpers import TEST_DATABASE_URL, AuthActions, Learner, make_app, right_answer, wrong_answer
+from tests.helpers import AuthActions, Learner, answer_to_the_end, right_answer, wrong_answer
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils (pdftoppm)")
-
-
-@pytest.fixture(scope="module")
-def real_app(tmp_path_factory):
-    """The shipped bank, imported as an operator does, on the run's database (SQLite in a file by default)."""
-    path = tmp_path_factory.mktemp("real-pdf")
-    database = {} if TEST_DATABASE_URL else {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path / 'real.sqlite'}"}
-    app = make_app(path, PROJECT_ROOT / "questions", **database)
-    with app.app_context():
-        db.create_all()
-    result = app.test_cli_runner().invoke(args=["bank", "import"])
-    assert result.exit_code == 0, result.output
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
 
 
 @pytest.fixture(scope="module")
@@ -54,20 +37,8 @@ def sitting(real_app):
     assert AuthActions(client).register(email="ada@example.org", name="Ada Lovelace").status_code == 302
     learner = Learner(client)
     learner.start("ml-readiness", mode="assessment", role="ml-engineer-entry")
-    position = 1
-    while True:
-        with real_app.app_context():
-            slot = db.session.scalar(select(Attempt).where(Attempt.public_id == learner.public_id)).items[position - 1]
-            definition, order, question = slot.definition, slot.choice_order, slot.version.question_id
-        if definition["type"] == "short" and not definition.get("answers"):  # no value the helpers can write
-            response = learner.answer(position, None, dont_know="y")
-        else:
-            knows = zlib.crc32(question.encode()) % 3
-            response = learner.answer(position, (right_answer if knows else wrong_answer)(definition, order))
-        assert response.status_code == 303
-        if not response.headers["Location"].endswith(f"/q/{position + 1}"):
-            break
-        position += 1
+    answer_to_the_end(real_app, learner, lambda _, definition, order, question: (
+        right_answer if zlib.crc32(question.encode()) % 3 else wrong_answer)(definition, order))
     assert learner.submit().status_code in (302, 303)
     return learner
 

@@ -7,10 +7,9 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import select
 
-from quizapp.config import PROJECT_ROOT
 from quizapp.extensions import db
 from quizapp.models import Attempt
-from tests.helpers import Learner, make_app, right_answer, wrong_answer
+from tests.helpers import Learner, answer_to_the_end, right_answer, wrong_answer
 
 MAX_BYTES, MAX_ELEMENTS = 60_000, 1_500
 
@@ -42,34 +41,11 @@ class ElementCounter(HTMLParser):
             self.in_closed_details -= self.open_details.pop()
 
 
-@pytest.fixture(scope="module")
-def real_app(tmp_path_factory):
-    """The shipped bank, imported as an operator does (`quizapp bank import`)."""
-    path = tmp_path_factory.mktemp("real")
-    app = make_app(path, PROJECT_ROOT / "questions", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path / 'real.sqlite'}")
-    with app.app_context():
-        db.create_all()
-    result = app.test_cli_runner().invoke(args=["bank", "import"])
-    assert result.exit_code == 0, result.output
-    return app
-
-
 def sit(app, pick) -> str:
     """The report page of a sitting of ml-readiness answered by `pick(position)` to its end."""
     learner = Learner(app.test_client())
     learner.start("ml-readiness", mode="assessment", role="ml-engineer-entry")
-    position = 1
-    while True:
-        with app.app_context():
-            slot = db.session.scalar(select(Attempt).where(Attempt.public_id == learner.public_id)).items[position - 1]
-            definition, order = slot.definition, slot.choice_order
-        if definition["type"] == "short" and not definition.get("answers"):
-            response = learner.answer(position, None, dont_know="y")  # no value the helpers can write
-        else:
-            response = learner.answer(position, pick(position)(definition, order))
-        if not response.headers["Location"].endswith(f"/q/{position + 1}"):
-            break
-        position += 1
+    answer_to_the_end(app, learner, lambda position, definition, order, _: pick(position)(definition, order))
     assert learner.submit().status_code in (302, 303)
     with app.app_context():
         assert len(db.session.scalar(select(Attempt).where(Attempt.public_id == learner.public_id)).results) == 23
