@@ -24,6 +24,7 @@ Opt-in what-ifs (not the app):
                        adaptive: the pair measures what content balance costs
 
 Usage:
+  .venv/bin/python bench/measurement.py sittings --jobs 2   # issue #20: one and three sittings (bench/sittings.py)
   .venv/bin/python bench/measurement.py --learners 2000 --truth both --rho both --seed 1 \
       --out bench/out/measurement.json [--bank questions]
   .venv/bin/python bench/measurement.py --bank questions --learners 400 --strategies adaptive,adaptive_unbalanced \
@@ -885,7 +886,14 @@ def checks_table(items: list[dict]) -> str:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["sittings"]:   # issue #20's figures: one and three sittings of ml-readiness (bench/sittings.py)
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import sittings
+        return sittings.main(argv[1:])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                 epilog="`measurement.py sittings [options]` runs bench/sittings.py: one and three "
+                                        "sittings of the ml-readiness assessment with the deployed settings.")
     ap.add_argument("--learners", type=int, default=2000)
     ap.add_argument("--truth", choices=("T1", "T2", "both"), default="T2")
     ap.add_argument("--rho", choices=("0", "0.5", "both"), default="0.5")

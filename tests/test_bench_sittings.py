@@ -79,3 +79,12 @@ def test_what_if_areas_only_stops_no_later_than_the_app(tmp_path, capsys):
     for kind, far in runs["app"]["far"].items():
         assert runs["areas"]["far"][kind]["questions_mean"] <= far["questions_mean"]
     assert runs["areas"]["sitting 1"]["questions_mean"] <= runs["app"]["sitting 1"]["questions_mean"]
+
+
+def test_measurement_py_runs_the_sittings_benchmark(tmp_path, capsys):
+    """Issue #20 names bench/measurement.py: `measurement.py sittings …` is bench/sittings.py."""
+    out = tmp_path / "s.json"
+    assert load_bench("measurement").main(["sittings", "--quick", "--sittings", "1", "--learners", "2", "--far", "0",
+                                           "--jobs", "1", "--out", str(out)]) == 0
+    assert "## Sittings of `ml-readiness`" in capsys.readouterr().out
+    assert json.loads(out.read_text())["summaries"][0]["overall"]["sitting 1"]["learners"] == 2
