@@ -1,7 +1,7 @@
 // Progressive enhancement for the question page. Every flow works without this file.
 // - the current answer autosaves when it changes (the form's one-time token stays for the real submit)
 // - "I don't know" and an answer exclude each other: ticking it clears the answer, answering unticks it
-// - keyboard shortcuts: 1-9 choose an option, n next, p previous (not while typing in a field)
+// - keyboard shortcuts: 1-9 choose an option (where there are options), n next, p previous (not while typing in a field)
 // - a live countdown for timed assessments; at zero the page reloads and the server submits
 (function () {
   "use strict";
@@ -59,7 +59,7 @@
       if (typing) { return; }
       var button = null;
       if (/^[1-9]$/.test(event.key)) {
-        var options = form.querySelectorAll('input[name="answer"]');
+        var options = form.querySelectorAll('input[name="answer"][type="radio"], input[name="answer"][type="checkbox"]');
         var option = options[Number(event.key) - 1];
         if (option && !option.disabled) { option.click(); option.focus(); event.preventDefault(); }
         return;

@@ -67,6 +67,23 @@ def test_keyboard_only_completion(server, browser):
     page.close()
 
 
+@pytest.mark.parametrize("device", [{"viewport": {"width": 1280, "height": 800}, "has_touch": True, "is_mobile": True},
+                                    {"viewport": {"width": 390, "height": 844}}], ids=["touch", "narrow"])
+def test_no_keyboard_hint_on_a_touch_screen_or_a_phone(server, browser, device):
+    """quiz.js runs (its autosave works) but the hint stays hidden: there is no keyboard to press 1-9 on."""
+    context = browser.new_context(**device)
+    page = context.new_page()
+    page.goto(server + "/attempt/new/everything")
+    page.get_by_role("button", name="Begin").click()
+    group = page.get_by_role("group", name=re.compile("^Your answer"))
+    while not group.get_by_role("radio").count():  # a choice question, where 1-9 would apply
+        page.get_by_role("button", name="Save and next").click()
+    group.get_by_role("radio").first.check()
+    expect(page.locator("#save-status")).to_have_text("Answer saved.")
+    expect(page.get_by_text("Keyboard:")).to_be_hidden()
+    context.close()
+
+
 def test_answers_autosave_without_pressing_next(server, browser):
     page = browser.new_page()
     page.goto(server + "/attempt/new/everything")
