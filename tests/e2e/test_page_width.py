@@ -89,8 +89,12 @@ def test_the_main_pages_fit_a_small_phone(server, browser, live_app):
             too_wide.append((url, page.evaluate(WIDTH)))
         page.screenshot(path=SCREENSHOTS / f"{name}-320.png", full_page=True)
 
-    for url, name in (("/", "home"), ("/attempt/new/python", "start"), ("/method", "method"), ("/auth/login", "login")):
+    for url, name in (("/", "home"), ("/method", "method"), ("/auth/login", "login"), ("/attempt/new/python-timed", "start")):
         check(url, name)
+    page.get_by_role("button", name="Begin").click()  # the shipped timed assessment, as a guest
+    expect(page.get_by_role("heading", name="Question 1 of 15")).to_be_visible()
+    expect(page.get_by_role("timer")).to_contain_text(re.compile(r"Time left: (20 min 00|19 min [0-5]\d) s"))
+    check(page.url.removeprefix(server), "question-timed")
     log_in(page, server, LEARNER)
     expect(page.get_by_role("button", name=re.compile("^Log out"))).to_be_visible()
     check(f"/attempt/{public_id}/q/1", "question-wide-code")
