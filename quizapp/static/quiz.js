@@ -3,6 +3,7 @@
 // - "I don't know" and an answer exclude each other: ticking it clears the answer, answering unticks it
 // - keyboard shortcuts: 1-9 choose an option (where there are options), n next, p previous (not while typing in a field)
 // - a live countdown for timed assessments; at zero the page goes to the report (the server submits)
+// - a code block, formula or table that scrolls sideways can be scrolled by keyboard
 (function () {
   "use strict";
   var form = document.querySelector("form.answer-form");  // note: form.action is shadowed by the buttons named "action"
@@ -88,6 +89,20 @@
   // page's own monotonic clock. The visible role=timer is not announced on its own; the polite region says
   // the milestones only, not every second. Just before the limit an answer still being typed is saved; at the
   // limit the page goes to the attempt's resume URL, which submits it and redirects to the report.
+  // A code block, formula or table wider than the screen scrolls inside its own box (style.css): such a box
+  // takes keyboard focus, so that it can be scrolled without a pointer (and only such a box: no extra tab stops).
+  function scrollersFocusable() {
+    document.querySelectorAll(".prompt :is(pre, math, table), #feedback :is(pre, math, table)").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (!box.hasAttribute("tabindex")) { box.setAttribute("tabindex", "0"); box.setAttribute("data-scroller", ""); }
+      } else if (box.hasAttribute("data-scroller")) {
+        box.removeAttribute("tabindex"); box.removeAttribute("data-scroller");
+      }
+    });
+  }
+  scrollersFocusable();
+  window.addEventListener("resize", scrollersFocusable);
+
   var timer = document.querySelector(".timer[data-left-ms]");
   if (timer) {
     var end = performance.now() + Number(timer.getAttribute("data-left-ms"));

@@ -2,6 +2,7 @@
 main pages at 320 px. A long code line, a wide formula or a table scrolls inside its own box instead."""
 import re
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -15,6 +16,7 @@ from tests.helpers import BROWSER_PASSWORD, SCREENSHOTS, current_versions, inser
 pytestmark = pytest.mark.e2e
 LEARNER = "learner@example.org"
 FITS = "document.documentElement.scrollWidth <= window.innerWidth"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"  # as test_accessibility.py
 WIDTH = "document.documentElement.scrollWidth"
 
 
@@ -104,4 +106,31 @@ def test_the_main_pages_fit_a_small_phone(server, browser, live_app):
     check(f"/report/{public_id}", "report-wide-content")
     check("/history", "history")
     assert not too_wide, f"pages that scroll sideways at 320 px: {too_wide}"
+    context.close()
+
+
+def test_a_box_that_scrolls_sideways_takes_the_keyboard(server, browser, live_app):
+    """A code line, formula or table wider than a 320 px screen scrolls in its own box, which quiz.js makes
+    focusable (axe: scrollable-region-focusable) so that the arrow keys scroll it; a box that fits is no tab stop."""
+    [(public_id, ids)] = learners_attempts(live_app, WIDEST)
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    log_in(page, server, LEARNER)
+    boxes = page.locator(".prompt :is(pre, math, table)")
+    scrolled = 0
+    for position, qid in enumerate(ids, start=1):
+        page.goto(f"{server}/attempt/{public_id}/q/{position}")
+        for box in boxes.all():
+            wide = box.evaluate("b => b.scrollWidth > b.clientWidth + 1")
+            assert (box.get_attribute("tabindex") == "0") == wide, (qid, box.evaluate("b => b.outerHTML.slice(0, 80)"))
+            if wide:
+                box.focus()
+                page.keyboard.press("ArrowRight")
+                expect(box).not_to_have_js_property("scrollLeft", 0)
+                scrolled += 1
+        if AXE.exists():
+            page.evaluate(AXE.read_text())
+            found = page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
+            assert not found, (qid, [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in found])
+    assert scrolled >= len(WIDEST)  # each of them has a box too wide for 320 px
     context.close()
