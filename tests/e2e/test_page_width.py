@@ -128,6 +128,8 @@ def test_a_box_that_scrolls_sideways_takes_the_keyboard(server, browser, live_ap
                 page.keyboard.press("ArrowRight")
                 expect(box).not_to_have_js_property("scrollLeft", 0)
                 scrolled += 1
+        if qid == "stat-simpsons-paradox-4":  # a table scrolling in its own box is still a table to a screen reader
+            expect(page.get_by_role("table").get_by_role("columnheader", name="Mild cases")).to_have_count(1)
         if AXE.exists():
             page.evaluate(AXE.read_text())
             found = page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
