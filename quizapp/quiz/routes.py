@@ -198,17 +198,21 @@ def _question_page(page: QuestionPage, qtype, locked: bool, answer_data, *, flag
     behaviour = behaviour_of(attempt)
     review = (review_entry(get_own_item(attempt.public_id, slot.position))
               if locked and behaviour.shows_key_on_check else None)
-    timer = _countdown(attempt)
-    response = make_response(render_template(
-        "quiz/question.html", attempt=attempt, behaviour=behaviour, item=slot, qtype=qtype,
+    return _timed_page(
+        "quiz/question.html", attempt, status, behaviour=behaviour, item=slot, qtype=qtype,
         answer=qtype.view(definition, slot.choice_order, answer_data, answer_errors),
         # confidence keys a cached fragment (render/fragments.py): an unknown posted value checks no radio, so None
         flagged=flagged, dont_know=dont_know, confidence=confidence if confidence in CONFIDENCE_VALUES else None,
         confidence_errors=list(confidence_errors),
         error_summary=list(error_summary), shown_at=shown_stamp(slot.id), token=secrets.token_urlsafe(16),
         prompt_html=render_markdown(definition["prompt"]), question_list=question_list(page.nav, slot.position),
-        answered=page.answered, review=review, locked=locked, unit=definition.get("unit"), total=page.slots,
-        timer=timer), status)
+        answered=page.answered, review=review, locked=locked, unit=definition.get("unit"), total=page.slots)
+
+
+def _timed_page(template: str, attempt, status: int = 200, **context):
+    """A page of an attempt in progress, with its countdown if it is timed (quiz/_timer.html)."""
+    timer = _countdown(attempt)
+    response = make_response(render_template(template, attempt=attempt, timer=timer, **context), status)
     if timer:  # a copy from the browser's cache (the back button) would count down from a time long gone
         response.headers["Cache-Control"] = "no-store"
     return response
@@ -216,7 +220,7 @@ def _question_page(page: QuestionPage, qtype, locked: bool, answer_data, *, flag
 
 @dataclass(frozen=True)
 class Countdown:
-    """A timed attempt's countdown on its question page, and where the page goes at the limit."""
+    """A timed attempt's countdown on its question, overview and submit pages, and where they go at the limit."""
     text: str             # what is left as the page is made, "12 min 05 s"
     left_ms: int          # quiz.js counts down from this, not from the device's clock, which may be wrong
     refresh_seconds: int  # without JavaScript the page leaves just after the limit (a meta refresh)
@@ -268,8 +272,8 @@ def overview(public_id):
     if _time_is_up(attempt) or attempt.submitted:
         return redirect(url_for("reports.report", public_id=public_id))
     nav = _navigation(attempt.id)
-    return render_template("quiz/overview.html", attempt=attempt, nav=nav, form=SubmitForm(),
-                           unanswered=sum(not n.answered for n in nav), flagged=sum(n.flagged for n in nav))
+    return _timed_page("quiz/overview.html", attempt, nav=nav, form=SubmitForm(),
+                       unanswered=sum(not n.answered for n in nav), flagged=sum(n.flagged for n in nav))
 
 
 @bp.route("/<public_id>/submit", methods=["GET", "POST"])
@@ -287,8 +291,8 @@ def submit(public_id):
             flash("This attempt was already submitted; here is its report.")
         return redirect(url_for("reports.report", public_id=public_id), 303)
     nav = _navigation(attempt.id)
-    return render_template("quiz/submit.html", attempt=attempt, form=form,
-                           unanswered=sum(not n.answered for n in nav), flagged=sum(n.flagged for n in nav))
+    return _timed_page("quiz/submit.html", attempt, form=form,
+                       unanswered=sum(not n.answered for n in nav), flagged=sum(n.flagged for n in nav))
 
 
 @bp.route("/<public_id>/more/<skill_id>", methods=["POST"])

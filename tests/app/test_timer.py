@@ -91,11 +91,22 @@ def test_the_countdown_leaves_for_the_report_with_and_without_javascript(app, cl
     assert response.status_code == 302 and response.headers["Location"] == f"/report/{learner.public_id}"
 
 
+def test_the_overview_and_submit_pages_count_down_too(client, learner):
+    """A learner reviewing answers before submitting is still on the clock."""
+    learner.start("timed")
+    for url in (f"/attempt/{learner.public_id}/overview", f"/attempt/{learner.public_id}/submit"):
+        response = client.get(url)
+        assert '<p role="timer">Time left:' in response.text and "quiz.js" in response.text, url
+        assert f'url=/attempt/{learner.public_id}"></noscript>' in response.text, url
+        assert response.headers["Cache-Control"] == "no-store", url
+
+
 def test_an_untimed_page_has_no_countdown(client, learner):
     learner.start("everything")
-    response = client.get(learner.url(1))
-    assert "timer" not in response.text and "refresh" not in response.text
-    assert "no-store" not in response.headers.get("Cache-Control", "")
+    for url in (learner.url(1), f"/attempt/{learner.public_id}/overview", f"/attempt/{learner.public_id}/submit"):
+        response = client.get(url)
+        assert "timer" not in response.text and "refresh" not in response.text, url
+        assert "no-store" not in response.headers.get("Cache-Control", ""), url
 
 
 def test_home_and_start_pages_say_an_assessment_is_timed(client):

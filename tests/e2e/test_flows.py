@@ -135,6 +135,19 @@ def test_timer_expires_in_the_browser_and_submits(server, browser, live_app):
     page.close()
 
 
+def test_the_overview_leaves_for_the_report_at_the_limit_too(server, browser, live_app):
+    page = browser.new_page()
+    public_id = start_timed(page, server)
+    page.get_by_role("button", name="Overview and submit").click()
+    expect(page.get_by_role("heading", name=re.compile("^Overview"))).to_be_visible()
+    set_deadline(live_app, public_id, 3)
+    page.reload()
+    expect(page.get_by_role("timer")).to_contain_text("Time left: 0 min 0")
+    expect(page.get_by_role("heading", name="Your gap report")).to_be_visible(timeout=15_000)
+    assert page.url == f"{server}/report/{public_id}"
+    page.close()
+
+
 def test_the_countdown_says_milestones_politely_not_every_second(server, browser, live_app):
     page = browser.new_page()
     public_id = start_timed(page, server)
