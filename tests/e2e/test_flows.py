@@ -24,6 +24,14 @@ def answer(page):
         page.get_by_label(re.compile("Your answer")).fill("10")
 
 
+def next_question(page):
+    """Save and go to the next question, and wait until it is shown: counting controls right after the click
+    could still see the page being left (a race on a loaded machine)."""
+    url = page.url
+    page.get_by_role("button", name="Save and next").click()
+    page.wait_for_url(lambda new: new != url)
+
+
 def test_whole_assessment_with_javascript_off(server, browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -77,7 +85,7 @@ def test_no_keyboard_hint_on_a_touch_screen_or_a_phone(server, browser, device):
     page.get_by_role("button", name="Begin").click()
     group = page.get_by_role("group", name=re.compile("^Your answer"))
     while not group.get_by_role("radio").count():  # a choice question, where 1-9 would apply
-        page.get_by_role("button", name="Save and next").click()
+        next_question(page)
     group.get_by_role("radio").first.check()
     expect(page.locator("#save-status")).to_have_text("Answer saved.")
     expect(page.get_by_text("Keyboard:")).to_be_hidden()
@@ -90,7 +98,7 @@ def test_answers_autosave_without_pressing_next(server, browser):
     page.get_by_role("button", name="Begin").click()
     group = page.get_by_role("group", name=re.compile("^Your answer"))
     while not group.get_by_role("radio").count():  # find a choice question
-        page.get_by_role("button", name="Save and next").click()
+        next_question(page)
     radio = group.get_by_role("radio").nth(1)
     label = radio.get_attribute("id")
     radio.check()
@@ -172,7 +180,7 @@ def test_an_answer_still_being_typed_is_saved_before_the_limit(server, browser, 
     public_id = start_timed(page, server)
     box = page.get_by_role("textbox", name=re.compile("^Your answer"))
     while not box.count():  # a typed answer
-        page.get_by_role("button", name="Save and next").click()
+        next_question(page)
     set_deadline(live_app, public_id, 8)
     page.reload()
     page.get_by_role("textbox", name=re.compile("^Your answer")).fill("10")  # and the field is never left
