@@ -20,15 +20,25 @@ def test_a_questions_tab_title_says_what_its_heading_says(client, learner):
     assert title_and_heading(client.get(learner.url(2)).text) == ("Question 2 of 5", "Question 2 of 5")
 
 
+def hint(client, url) -> str:
+    return re.sub("<[^>]+>", "", HINT.search(client.get(url).text).group(1))
+
+
 def test_the_number_keys_are_offered_only_where_there_are_options_to_pick(app, client, learner):
     learner.start("everything")
-    hints = {definition["type"]: re.sub("<[^>]+>", "", HINT.search(client.get(learner.url(position)).text).group(1))
+    hints = {definition["type"]: (position, hint(client, learner.url(position)))
              for position, definition, _ in items_of(app, learner.public_id)}
-    for qtype, hint in hints.items():
+    for qtype, (position, text) in hints.items():
         picks = qtype in ("single", "multiple", "true_false")
-        assert hint.startswith("Keyboard: 1–9 choose, ") == picks, (qtype, hint)
-        assert hint.endswith("n next, p previous."), (qtype, hint)
+        assert text.startswith("Keyboard: 1–9 choose, ") == picks, (qtype, text)
+        assert text.endswith("n next, p previous." if position > 1 else "n next."), (qtype, text)  # no Previous on 1
     assert {"short", "numeric"} & set(hints) and {"single", "multiple", "true_false"} & set(hints)  # both kinds seen
+
+
+def test_in_practice_n_is_said_to_check_the_answer(app, client, learner):
+    """n presses the first of Check answer and next (quiz.js): in practice that is Check answer."""
+    learner.start("drill", mode="practice")
+    assert hint(client, learner.url(2)).endswith("n check your answer, p previous.")
 
 
 def test_the_history_link_is_named_as_the_page_it_opens(client, auth):
