@@ -73,7 +73,7 @@ import measurement  # noqa: E402  (puts the project root on sys.path)
 from quizapp.attempts.settings import ScoringSettings  # noqa: E402
 from quizapp.bank.loader import load_bank  # noqa: E402
 from quizapp.config import Config  # noqa: E402
-from quizapp.scoring import gaps  # noqa: E402
+from quizapp.scoring import adaptive, gaps  # noqa: E402
 from quizapp.scoring.ability import Observation  # noqa: E402
 from quizapp.scoring.adaptive import AdaptiveSettings, AdaptiveState, SkillTarget, select_next  # noqa: E402
 from quizapp.scoring.posterior import JointPosterior  # noqa: E402
@@ -167,6 +167,13 @@ def far_learners(n: int, tau: np.ndarray, seed: int) -> dict[str, np.ndarray]:
         out[name] = tau[None, :] + sign * rng.uniform(1.5, 2.5, size=(n, len(tau)))
         out[f"{name} 1.5"] = np.repeat(tau[None, :] + sign * 1.5, max(n // 3, 1), axis=0)
     return out
+
+
+def areas_only_decided(state: AdaptiveState, settings: AdaptiveSettings) -> bool:
+    """--what-if areas-only: adaptive.sitting_decided without its skills' calls (every area looked at and 90 %
+    sure is enough). Not the app: what it measures is how soon the area calls alone allow a stop."""
+    return all(state.looked_at(s, settings) for s in state.targets) and all(
+        p < settings.stop_low or p > settings.stop_high for p in state.area_p_gaps().values())
 
 
 # --- one learner's sittings ------------------------------------------------------------------
@@ -524,6 +531,9 @@ def main(argv=None) -> int:
     ap.add_argument("--sweep-far", type=int, default=10, help="with --sweep: far learners per direction and world")
     ap.add_argument("--merge", nargs="+", metavar="JSON",
                     help="print the sweep table of these --out files (parts of a sweep) and exit")
+    ap.add_argument("--what-if", choices=("areas-only",), default=None,
+                    help="not the app: areas-only stops a sitting once every area's call is 90 %% sure, whatever "
+                         "its skills' calls (a bound on how short an honest first sitting can be)")
     ap.add_argument("--quick", action="store_true", help="1 world, at most 8 learners and 3 far: seconds (the test)")
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--out", default="bench/out/sittings.json")
@@ -550,8 +560,14 @@ def main(argv=None) -> int:
         settings_list = [Setting()]
     data = load()
     bank = data["bank"]
-    sim = simulate(data, worlds, n_learners, n_far, settings_list, args.sittings, args.truth, args.truth_g,
-                   args.truth_area, args.days_apart, args.jobs)
+    app_rule = adaptive.sitting_decided
+    if args.what_if == "areas-only":
+        adaptive.sitting_decided = areas_only_decided     # the workers fork after this; put back below
+    try:
+        sim = simulate(data, worlds, n_learners, n_far, settings_list, args.sittings, args.truth, args.truth_g,
+                       args.truth_area, args.days_apart, args.jobs)
+    finally:
+        adaptive.sitting_decided = app_rule
     summaries = [summarize(data, sim, s, worlds, args.sittings) for s in settings_list]
     truth_words = (f"theta = sqrt({args.truth_g:g})·g + sqrt({args.truth_area:g})·a_area + "
                    f"sqrt({1 - args.truth_g - args.truth_area:.2g})·u" if args.truth == "bifactor"
@@ -561,6 +577,8 @@ def main(argv=None) -> int:
     print(f"Truth: {truth_words}; item worlds T2 seeds {', '.join(map(str, worlds))}; {n_learners} learners per world, "
           f"{args.sittings} sittings {args.days_apart:g} day(s) apart (half-life {Config.PROFILE_HALF_LIFE_DAYS:g} days); "
           f"far learners {n_far} per direction and world.\n")
+    if args.what_if:
+        print(f"What-if, not the app: {args.what_if} (a sitting stops once every area's call is 90 % sure).\n")
     if args.sweep:
         print(sweep_table(summaries, args.sittings))
         print()

@@ -394,6 +394,15 @@ class Cohort(db.Model):
     members: Mapped[list["CohortMember"]] = relationship(cascade="all, delete-orphan")
 
 
+class ResourceDone(db.Model):
+    """A course a learner marked done in a study plan (reports/plan.py): on the account, so every later
+    report's plan counts it done. No foreign key to the course: a course the bank drops stays done."""
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
+    course_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    done_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class CohortMember(db.Model):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)

@@ -223,7 +223,7 @@ def right_answer(definition, order=None):
     if t == "ordering":  # each shown place gets its item's position in the key
         shown = order if order is not None else list(range(len(definition["items"])))
         return [f"{k}:{item + 1}" for k, item in enumerate(shown)]
-    return definition["answers"][0]
+    return (definition.get("answers") or [definition.get("example")])[0]  # a pattern alone: its author's example
 
 
 def wrong_answer(definition, order=None):
@@ -786,6 +786,12 @@ EXPECTED: dict[str, list[tuple[str, dict, dict]]] = {
                            ("in progress", {"public_id": "@in_progress"}, OWNER_REDIRECT)],
     "reports.report_json": [("submitted", {"public_id": "@submitted"}, OWNER_ONLY),
                             ("in progress", {"public_id": "@in_progress"}, OWNER_CONFLICT)],
+    "reports.plan": [("submitted", {"public_id": "@submitted"}, OWNER_ONLY),
+                     ("in progress", {"public_id": "@in_progress"}, OWNER_REDIRECT)],
+    "reports.plan_ics": [("submitted", {"public_id": "@submitted"}, OWNER_ONLY),
+                         ("in progress", {"public_id": "@in_progress"}, OWNER_CONFLICT)],
+    "reports.review": [("submitted", {"public_id": "@submitted"}, OWNER_ONLY),
+                       ("in progress", {"public_id": "@in_progress"}, OWNER_REDIRECT)],
     "instructor.dashboard": [("dashboard", {}, STAFF)],
     "instructor.download": [("bank file", {"relpath": "topics/basics.yaml"}, STAFF)],
     "instructor.upload": [("form", {}, STAFF)],
@@ -920,6 +926,8 @@ def build_untrusted(tmp_path: Path, database_uri: str | None = None) -> Untruste
     world.pages["submit"] = ("learner", f"/attempt/{assessment}/submit")
     assert post_form(learner, f"/attempt/{submitted}/submit", {}).status_code in (302, 303)
     world.pages["report with review"] = ("learner", f"/report/{submitted}")
+    world.pages["review"] = ("learner", f"/report/{submitted}/review")  # the answers, keys and feedback
+    world.pages["study plan"] = ("learner", f"/report/{submitted}/plan")
     world.pages["history"] = ("learner", "/history")
     report = learner.get(f"/report/{submitted}").text
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', report).group(1)

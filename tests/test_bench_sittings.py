@@ -62,3 +62,20 @@ def test_sweep_covers_the_grid_of_one_band(tmp_path, capsys):
     assert "| rho | rho_area | band |" in capsys.readouterr().out
     assert bench.main(["--merge", str(out), str(out)]) == 0          # parts of a sweep, printed as one table
     assert capsys.readouterr().out.count("| 0.15/0.85 |") == 24
+
+
+def test_what_if_areas_only_stops_no_later_than_the_app(tmp_path, capsys):
+    """The what-if drops the skills' calls from the early stop, so each sitting ends at the app's stop or before it
+    (the same learners, answers and selections up to that point); the app's rule is put back afterwards."""
+    bench = load_bench("sittings")
+    from quizapp.scoring import adaptive
+    runs = {}
+    for name, extra in (("app", []), ("areas", ["--what-if", "areas-only"])):
+        out = tmp_path / f"{name}.json"
+        assert bench.main(["--quick", "--sittings", "1", "--learners", "3", "--jobs", "1", "--out", str(out), *extra]) == 0
+        runs[name] = json.loads(out.read_text())["summaries"][0]["overall"]
+    assert "What-if, not the app: areas-only" in capsys.readouterr().out
+    assert adaptive.sitting_decided.__module__ == "quizapp.scoring.adaptive"
+    for kind, far in runs["app"]["far"].items():
+        assert runs["areas"]["far"][kind]["questions_mean"] <= far["questions_mean"]
+    assert runs["areas"]["sitting 1"]["questions_mean"] <= runs["app"]["sitting 1"]["questions_mean"]

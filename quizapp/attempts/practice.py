@@ -45,9 +45,10 @@ def review_schedule(history: list[tuple[str, bool, datetime]], now: datetime) ->
 
 
 def start_gap_practice(source: Attempt, user_id: int | None, guest_token: str | None,
-                       length: int = PRACTICE_LENGTH) -> Attempt | None:
-    """A practice attempt over the source report's gap and not-sure skills, or None if it has none."""
-    skills = [r.skill_id for r in source.results if r.status in (GAP, UNCERTAIN)]
+                       length: int = PRACTICE_LENGTH, only: str | None = None) -> Attempt | None:
+    """A practice attempt over the source report's gap and not-sure skills (or the one skill `only` of
+    them: the report's next step), or None if there is none or no question on them."""
+    skills = [r.skill_id for r in source.results if r.status in (GAP, UNCERTAIN) and only in (None, r.skill_id)]
     if not skills:
         return None
     owner = Attempt.owned_by(user_id, guest_token)

@@ -1,9 +1,9 @@
 """Content lint: what a careful item reviewer would flag, beyond what the schema can reject.
 
 Errors break the rules every item must follow (feedback on wrong options, a proven key for
-numeric items, a review date, no "all/none of the above"); warnings point at patterns that
-let test-wise learners score without knowing the skill (key position, longest option) and
-at prompts that nearly repeat each other.
+numeric items, a key the review can show a learner, a review date, no "all/none of the above");
+warnings point at patterns that let test-wise learners score without knowing the skill (key
+position, longest option) and at prompts that nearly repeat each other.
 """
 from __future__ import annotations
 
@@ -59,8 +59,11 @@ def lint_question(q: QuestionDef, today: dt.date, max_age_days: int) -> list[Lin
             add(ERROR, f"choice {i} is an 'all/none of the above' option; write a real distractor")
         if not choice["correct"] and not choice.get("feedback"):
             add(ERROR, f"choice {i} is wrong but has no feedback naming the misconception")
-    if get_question_type(q.qtype).key_needs_check and not d.get("check"):
+    qtype = get_question_type(q.qtype)
+    if qtype.key_needs_check and not d.get("check"):
         add(ERROR, f"{q.qtype} item without a `check` to prove its key")
+    for problem in qtype.key_problems(d):
+        add(ERROR, problem)
     if "reviewed" not in d:
         add(ERROR, "no `reviewed:` date")
     elif (today - dt.date.fromisoformat(d["reviewed"])).days > max_age_days:

@@ -34,7 +34,7 @@ TARGET_KEYS_REQUIRED = {"level"}
 TARGET_KEYS_OPTIONAL = {"weight", "mastery_p"}
 
 COURSE_LEVELS = ("beginner", "intermediate", "advanced")
-COURSE_COSTS = ("free", "paid")
+COURSE_COSTS = ("free", "free-audit", "paid")  # free-audit: the material is free, the certificate paid
 COURSE_FORMATS = ("course", "book", "video", "tutorial", "documentation", "practice")
 COURSE_KEYS_REQUIRED = {"id", "title", "provider", "url", "skills", "level", "hours", "cost"}
 COURSE_KEYS_OPTIONAL = {"format", "description"}

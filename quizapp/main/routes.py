@@ -6,12 +6,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from ..attempts.access import owner_filter
-from ..attempts.behaviours import assessment_behaviour
+from ..attempts.behaviours import assessment_behaviour, behaviour_of
 from ..attempts.cohorts import normalise_code
 from ..attempts.settings import scoring_settings
 from ..extensions import db
 from ..models import Assessment, Attempt, Cohort, CohortMember, Skill
-from ..render.charts import progress_chart
+from ..render.charts import Sitting, progress_chart, sitting_labels
 from ..scoring.gaps import to_scale
 from . import bp
 from .forms import JoinCohortForm
@@ -36,24 +36,30 @@ def history():
         select(Attempt).options(joinedload(Attempt.assessment), joinedload(Attempt.role), joinedload(Attempt.results))
         .where(Attempt.owned_by(current_user.id, None)).order_by(Attempt.started_at.desc())).unique().all()
     names = dict(db.session.execute(select(Skill.id, Skill.name)).all())
-    series = progress_series(attempts, names)
-    return render_template("main/history.html", attempts=attempts, series=series,
-                           chart=progress_chart(series) if series else None)
+    sittings, series = progress_series(attempts, names)
+    practice = {a.id for a in attempts if behaviour_of(a).shows_key_on_check}  # keys seen along the way
+    return render_template("main/history.html", attempts=attempts, sittings=sittings, series=series,
+                           assessments=[a for a in attempts if a.id not in practice],
+                           practice=[a for a in attempts if a.id in practice],
+                           chart=progress_chart(sittings, series) if series else None)
 
 
-def progress_series(attempts, names, limit: int = 8) -> dict[str, list[tuple[str, int]]]:
-    """Per skill assessed in two or more submitted attempts: (attempt time, score) points."""
-    points: dict[str, list[tuple[str, int]]] = {}
-    for attempt in attempts:
-        if not attempt.submitted:
-            continue
-        label = f"{attempt.submitted_at:%Y-%m-%d %H:%M:%S} #{attempt.id}"  # unique even within a second
+def progress_series(attempts, names, limit: int = 8) -> tuple[list[Sitting], dict[str, list[tuple[int, int]]]]:
+    """The submitted attempts that place a point, oldest first, and per skill assessed in two or more of them
+    its (attempt's index, score) points: the `limit` skills with the most points."""
+    submitted = sorted((a for a in attempts if a.submitted), key=lambda a: (a.submitted_at, a.id))
+    points: dict[str, list[tuple[int, int]]] = {}
+    for index, attempt in enumerate(submitted):
         for r in attempt.results:
             if r.n_items:
-                points.setdefault(names.get(r.skill_id, r.skill_id), []).append((label, to_scale(r.theta)))
-    repeated = {k: v for k, v in points.items() if len({label for label, _ in v}) >= 2}
+                points.setdefault(names.get(r.skill_id, r.skill_id), []).append((index, to_scale(r.theta)))
+    repeated = {k: v for k, v in points.items() if len(v) >= 2}
     busiest = sorted(repeated, key=lambda k: (-len(repeated[k]), k))[:limit]
-    return {k: repeated[k] for k in busiest}
+    shown = sorted({index for k in busiest for index, _ in repeated[k]})
+    place = {index: n for n, index in enumerate(shown)}
+    labels = sitting_labels([submitted[i].submitted_at for i in shown])
+    sittings = [Sitting(label, behaviour_of(submitted[i]).shows_key_on_check) for label, i in zip(labels, shown, strict=True)]
+    return sittings, {k: [(place[index], score) for index, score in repeated[k]] for k in busiest}
 
 
 # What joining shares, said on the join page and after joining (instructor/data.shared_with_cohort does this).

@@ -40,6 +40,26 @@ def own_response(response: dict | None) -> dict | None:
 FEEDBACK_SCHEMA = {**TEXT_SCHEMA, "description": "Shown after a wrong answer: the misconception behind it."}
 
 
+# What the review says when a preview shows a parameterised question without one of its variants.
+PER_VARIANT = "computed for each variant by its check"
+
+
+@dataclass(frozen=True)
+class KeyText:
+    """What the review says a question's key is, so every learner sees an answer they could have given:
+    `answer` as they would write it (shown as code), one `example` among the answers of its form, or
+    only `words` when nothing better can be shown. str() is the one-line plain text (report JSON, PDF)."""
+
+    answer: str = ""
+    example: bool = False
+    words: str = ""
+
+    def __str__(self) -> str:
+        if not self.answer:
+            return self.words
+        return f"for example {self.answer}" if self.example else self.answer
+
+
 @dataclass(frozen=True)
 class AnswerView:
     """What a type's template draws: plain values, so the question page calls no WTForms widgets
@@ -143,6 +163,23 @@ class QuestionType(ABC):
     @abstractmethod
     def key(self, definition: dict) -> str:
         """Return the correct answer as plain text for the review."""
+
+    def key_text(self, definition: dict) -> KeyText:
+        """The key as the review shows it. A learner's definition is resolved for their variant
+        (bank.params.resolve), so it has its computed key; only a preview of a parameterised
+        question, with no variant drawn, has none to show."""
+        if definition.get("params") and self.parameterised_key not in definition:
+            return KeyText(words=PER_VARIANT)
+        return KeyText(self.key(definition))
+
+    def key_problems(self, definition: dict) -> list[str]:
+        """What keeps the review from showing a learner an answer they could have given (bank lint)."""
+        return []
+
+    def result_text(self, definition: dict, response: dict | None, grade: grading.Grade | None) -> str:
+        """What was right and what was not, in words, for a type that gives partial credit ("" if none):
+        "Partly correct" or "Not correct" alone does not say which part to look at again."""
+        return ""
 
     def feedback(self, definition: dict, response: dict | None, grade: grading.Grade | None) -> list[str]:
         """Feedback lines (Markdown) for a response: the type's line after a wrong answer."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..bank.check_results import strip_code, text_of
 from ..bank.checking import ItemChecker, line_of
-from ..scoring.grading import Grade
+from ..scoring.grading import CORRECT, Grade
 from .choice import ChoiceType, MultiCheckboxField, choice_index, plain
 
 
@@ -44,6 +44,17 @@ class MultipleChoice(ChoiceType):
 
     def key(self, definition):
         return "; ".join(plain(c["text"]) for c in definition["choices"] if c["correct"])
+
+    def result_text(self, definition, response, grade):
+        """How many right options were picked and how many wrong ones: what the credit is made of."""
+        if response is None or grade is None or grade.state == CORRECT:
+            return ""
+        picks = set(response["choices"])
+        right = {i for i, c in enumerate(definition["choices"]) if c["correct"]}
+        wrong = len(picks - right)
+        return (f"You picked {len(picks & right)} of the {len(right)} right "
+                f"{'option' if len(right) == 1 else 'options'} and "
+                f"{'no' if not wrong else wrong} wrong {'one' if wrong < 2 else 'ones'}.")
 
     def picks(self, definition, response):
         return None if response is None else tuple(response["choices"])

@@ -17,7 +17,7 @@ from ..bank.checking import ItemChecker, is_text, line_of, text_as_written
 from ..bank.yaml_lines import LineList
 from ..render.markdown import render_inline
 from ..scoring.exceptions import InvalidResponse
-from ..scoring.grading import Grade
+from ..scoring.grading import CORRECT, Grade
 from ..scoring.itemstats import ItemInfo
 from .base import FEEDBACK_SCHEMA, QuestionType
 from .choice import count_and_repeats, plain
@@ -126,6 +126,15 @@ class Ordering(QuestionType):
 
     def key(self, definition):
         return " → ".join(plain(text) for text in definition["items"])
+
+    def result_text(self, definition, response, grade):
+        """How many of the key's neighbouring pairs the order keeps: what the credit counts (see grade)."""
+        if response is None or grade is None or grade.state == CORRECT:
+            return ""
+        order, pairs = response["order"], len(definition["items"]) - 1
+        kept = sum(1 for a, b in zip(order, order[1:], strict=False) if b == a + 1)
+        return (f"{kept} of the {pairs} neighbouring pairs {'is' if kept == 1 else 'are'} together and in the "
+                "right order.")
 
     # --- measurement ---------------------------------------------------------------------
 

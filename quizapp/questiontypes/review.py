@@ -7,6 +7,7 @@ from ..models import AttemptItem
 from ..render.markdown import render_inline, render_markdown
 from ..scoring.grading import Grade
 from . import DONT_KNOW_TEXT, get_question_type, is_dont_know, own_response
+from .base import KeyText
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,7 @@ class ReviewEntry:
     qtype: str
     prompt_html: str
     response_text: str
-    key_text: str
+    key_text: str        # str(key): one line of plain text (the report JSON, the PDF)
     state: str
     credit: float | None
     feedback_html: list[str]
@@ -26,23 +27,27 @@ class ReviewEntry:
     skills: list[str]
     choices: list[dict]
     dont_know: bool = False  # the learner answered "I don't know"
+    key: KeyText = KeyText()  # the key as the type shows it: this learner's variant's, an example of a pattern's
+    result_text: str = ""     # what part was right, in words (types with partial credit)
 
 
 def question_review(definition: dict, *, question_id: str, version: int = 0, position: int = 0,
                     response: dict | None = None, order: list[int] | None = None, state: str = "unanswered",
                     credit: float | None = None) -> ReviewEntry:
     """The key, feedback and explanation of one question, with a response if there is one. "I don't know"
-    picks no option and gets no feedback line: the explanation is what it asked for."""
+    picks no option and gets no feedback line: the explanation is what it asked for. A slot's definition is
+    resolved for its variant (AttemptItem.definition), so the key is the one this learner was asked for."""
     qt = get_question_type(definition["type"])
     grade = Grade(credit, state) if credit is not None else None
     dont_know = is_dont_know(response)
     response = own_response(response)
     choices = qt.review_options(definition, response, order)
+    key = qt.key_text(definition)
     return ReviewEntry(
         position=position, question_id=question_id, version=version, qtype=definition["type"],
         prompt_html=render_markdown(definition["prompt"]),
         response_text=DONT_KNOW_TEXT if dont_know else qt.describe(definition, response),
-        key_text=qt.key(definition) if not definition.get("params") else "computed per variant by `check`",
+        key_text=str(key), key=key, result_text="" if dont_know else qt.result_text(definition, response, grade),
         state=state, credit=credit,
         feedback_html=[] if dont_know else [render_inline(f) for f in qt.feedback(definition, response, grade)],
         explanation_html=render_markdown(definition["explanation"]), references=list(definition.get("references", [])),

@@ -11,16 +11,22 @@ from ..bank.checking import ItemChecker, line_of, text_as_written
 from ..bank.yaml_lines import LineList
 from ..scoring.exceptions import InvalidResponse
 from ..scoring.grading import Grade, normalise_text
-from .base import FEEDBACK_SCHEMA, QuestionType
+from .base import FEEDBACK_SCHEMA, KeyText, QuestionType
+
+# The review's words for a pattern with no example: nothing better can be said (bank lint flags it).
+ANY_MATCH = "any answer matching the pattern described in the explanation"
 
 
 class ShortAnswer(QuestionType):
     name, label, template = "short", "Short answer", "text"
     max_length = 500
-    optional_keys = frozenset({"answers", "pattern", "case_sensitive", "feedback"})
+    optional_keys = frozenset({"answers", "pattern", "example", "case_sensitive", "feedback"})
     key_schemas = {"answers": {"type": "array", "items": {"type": ["string", "number"]}},
-                   "pattern": {"type": "string", "format": "regex"}, "case_sensitive": {"type": "boolean"},
-                   "feedback": FEEDBACK_SCHEMA}
+                   "pattern": {"type": "string", "format": "regex"},
+                   "example": {"type": ["string", "number"], "description": (
+                       "With a pattern and no answers: one answer the pattern accepts, written as a learner would; "
+                       "the review shows it as the key (a learner cannot read a regular expression as one).")},
+                   "case_sensitive": {"type": "boolean"}, "feedback": FEEDBACK_SCHEMA}
     parameterised_key = "answers"
     free_entry = True
     moodle_type = "shortanswer"
@@ -43,6 +49,22 @@ class ShortAnswer(QuestionType):
                 item.error(line_of(q, "case_sensitive"), "case_sensitive: must be true or false")
             else:
                 definition["case_sensitive"] = q["case_sensitive"]
+        if "example" in q:
+            self._example(q, item, definition)
+
+    def _example(self, q, item: ItemChecker, definition: dict) -> None:
+        """An example is what the review shows for a pattern alone, so it must be one the pattern accepts."""
+        example, why = text_as_written(q, "example", q["example"])
+        line = line_of(q, "example")
+        if not isinstance(example, str) or not example.strip():
+            item.error(line, "example: must be non-empty text" + (f": {why}" if why else ""))
+        elif "pattern" not in q or definition.get("answers"):
+            item.error(line, "example: only a question keyed by a pattern alone needs one (the review shows the "
+                             "listed answers)")
+        elif "pattern" in definition and self.grade(definition, {"text": example}).fraction < 1:
+            item.error(line, f"example: the pattern does not accept {example.strip()!r}")
+        else:
+            definition["example"] = example.strip()
 
     def _answers(self, q, item: ItemChecker) -> list[str]:
         answers = q.get("answers", LineList())
@@ -95,7 +117,22 @@ class ShortAnswer(QuestionType):
         answers = definition.get("answers") or []
         if answers:
             return " or ".join(answers)
-        return f"text matching /{definition['pattern']}/"
+        return str(self.key_text(definition))
+
+    def key_text(self, definition):
+        """The listed answers; for a pattern alone the author's example, never the regular expression
+        (learners read it as noise, and as a key it would reveal nothing they could have typed)."""
+        if definition.get("answers") or definition.get("params"):
+            return super().key_text(definition)
+        if definition.get("example"):
+            return KeyText(definition["example"], example=True)
+        return KeyText(words=ANY_MATCH)
+
+    def key_problems(self, definition):
+        if definition.get("pattern") and not definition.get("answers") and not definition.get("example"):
+            return [f"a pattern alone keys it and there is no `example:`, so the review can only say "
+                    f"'{ANY_MATCH}'; add an answer the pattern accepts as `example:`"]
+        return []
 
     def check_problem(self, definition, result, key=None):
         """The check's text is an answer the key accepts."""

@@ -248,7 +248,7 @@ def report_problem(public_id, position):
                                  user_id=current_user.id if current_user.is_authenticated else None))
     db.session.commit()
     flash("Thank you: your report is in the instructors' queue.")
-    target = (url_for("reports.report", public_id=public_id, _anchor=f"q{position}") if attempt.submitted
+    target = (url_for("reports.review", public_id=public_id, _anchor=f"q{position}") if attempt.submitted
               else url_for("quiz.question", public_id=public_id, position=position))
     return redirect(target, 303)
 

@@ -11,8 +11,9 @@ from ..models import AreaResult, Attempt, Course, Project, Skill, SkillResult
 from ..scoring import gaps as gap_model
 from ..scoring.ability import SkillEstimate
 from ..scoring.grading import CORRECT, DONT_KNOW
-from ..scoring.recommend import CourseInfo, ProjectInfo, recommend, suggest_project
+from ..scoring.recommend import CourseInfo, ProjectInfo, cost_label, courses_for_skill, recommend, suggest_project
 from .percentiles import area_order, learner_percentiles
+from .plan import next_step
 
 
 def build_report(attempt: Attempt) -> dict:
@@ -37,6 +38,7 @@ def build_report(attempt: Attempt) -> dict:
             "n_items": r.n_items, "this_sitting": r.this_sitting, "sittings": r.sittings,
             "based_on": based_on(r, skill.area if skill else ""),
             "theta": round(r.theta, 3), "sd": round(r.sd, 3), "priority": round(g.priority, 3),
+            "prerequisites": list(skill.prerequisites) if skill else [],
         })
     courses = [CourseInfo(c.id, c.title, c.provider, c.url, tuple(c.skills), c.level, c.hours, c.cost, c.format)
                for c in db.session.scalars(select(Course).where(Course.active.is_(True)).order_by(Course.position))]
@@ -46,8 +48,11 @@ def build_report(attempt: Attempt) -> dict:
     projects = [ProjectInfo(p.id, p.title, p.description, tuple(p.skills), p.level, p.hours, p.url)
                 for p in db.session.scalars(select(Project).where(Project.active.is_(True)).order_by(Project.position))]
     project = suggest_project(gaps, projects, names)
+    # per gap or not-sure skill, its courses in the order a study plan takes them (reports/plan.py)
+    resources = {g.skill_id: [course_row(c) for c in courses_for_skill(g.skill_id, g.estimate.theta, courses)[:RESOURCES_PER_SKILL]]
+                 for g in gaps if g.status in (gap_model.GAP, gap_model.UNCERTAIN)}
     answered = sum(1 for i in attempt.items if i.credit is not None)  # "I don't know" included: it is evidence
-    return {
+    report = {
         "areas": [area_row(a) for a in sorted(attempt.area_results, key=lambda a: area_order(a.area))],
         "profile": profile_summary(attempt),
         "stop_reason": attempt.stop_reason if behaviour_of(attempt).chooses_next_question else None,
@@ -70,14 +75,28 @@ def build_report(attempt: Attempt) -> dict:
         "recommendations": [{
             "id": rec.course.id, "title": rec.course.title, "provider": rec.course.provider, "url": rec.course.url,
             "level": rec.course.level, "hours": rec.course.hours, "cost": rec.course.cost, "format": rec.course.format,
+            "cost_label": cost_label(rec.course.cost),
             "skills": [names.get(s, s) for s in rec.skill_ids], "reason": rec.reason,
         } for rec in recs],
+        "resources": resources,
         "project": None if project is None else {
             "id": project.project.id, "title": project.project.title, "description": project.project.description,
             "level": project.project.level, "hours": project.project.hours, "url": project.project.url,
             "skills": [names.get(s, s) for s in project.project.skills], "reason": project.reason,
         },
     }
+    report["next_step"] = next_step(report)
+    return report
+
+
+RESOURCES_PER_SKILL = 8
+
+
+def course_row(course: CourseInfo) -> dict:
+    """One course as plain data, its cost in words too."""
+    return {"id": course.id, "title": course.title, "provider": course.provider, "url": course.url,
+            "level": course.level, "hours": course.hours, "cost": course.cost, "cost_label": cost_label(course.cost),
+            "format": course.format, "skill_ids": list(course.skills)}
 
 
 def area_row(result: AreaResult) -> dict:

@@ -7,6 +7,14 @@ from typing import Mapping, Sequence
 from .gaps import GAP, NO_GAP, UNCERTAIN, SkillGap
 
 LEVEL_RANK = {"beginner": 0, "intermediate": 1, "advanced": 2}
+# What a course costs, in the words every page uses (courses.yaml's `cost`), cheapest first.
+COST_LABELS = {"free": "Free", "free-audit": "Free to audit, paid certificate", "paid": "Paid"}
+COST_RANK = {cost: rank for rank, cost in enumerate(COST_LABELS)}
+
+
+def cost_label(cost: str) -> str:
+    """A course's cost as the learner reads it: a certificate-only fee is not hidden behind "free"."""
+    return COST_LABELS.get(cost, cost.capitalize())
 
 
 @dataclass(frozen=True)
@@ -67,10 +75,19 @@ def _course_rank(course: CourseInfo, level: str, targets: set[str]) -> tuple:
     return (
         abs(LEVEL_RANK.get(course.level, 1) - LEVEL_RANK[level]),  # right level first
         -len(targets & set(course.skills)),                          # covers more of what is needed
-        course.cost != "free",                                       # free before paid
+        COST_RANK.get(course.cost, len(COST_RANK)),                  # free, then free to audit, then paid
         course.hours,                                                # shorter first
         course.id,
     )
+
+
+def courses_for_skill(skill_id: str, theta: float, courses: Sequence[CourseInfo]) -> list[CourseInfo]:
+    """The courses for one skill in the order a study plan takes them: the learner's level, then free
+    before paid, then the shortest, so that a 100-hour paid programme is not the first thing to do."""
+    level = course_level_for(theta)
+    return sorted((c for c in courses if skill_id in c.skills),
+                  key=lambda c: (abs(LEVEL_RANK.get(c.level, 1) - LEVEL_RANK[level]),
+                                 COST_RANK.get(c.cost, len(COST_RANK)), c.hours, c.id))
 
 
 def recommend(gaps: Sequence[SkillGap], courses: Sequence[CourseInfo],
@@ -108,8 +125,7 @@ def _reason(gap: SkillGap, course: CourseInfo, skill_names: Mapping[str, str],
                if s != gap.skill_id and gap.skill_id in all_prerequisites(s, prerequisites)]
     if unlocks:
         why += f" and is a prerequisite of {', '.join(sorted(unlocks))}"
-    cost = "free" if course.cost == "free" else "paid"
-    return f"{why}; {course.level} level, about {course.hours:g} h, {cost}."
+    return f"{why}; {course.level} level, about {course.hours:g} h, {cost_label(course.cost).lower()}."
 
 
 @dataclass(frozen=True)

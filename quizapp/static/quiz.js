@@ -4,10 +4,15 @@
 // - keyboard shortcuts: 1-9 choose an option (where there are options), n next, p previous (not while typing in a field)
 // - a live countdown for timed assessments; at zero the page goes to the report (the server submits)
 // - a code block, formula or table that scrolls sideways can be scrolled by keyboard
+// - after "Check answer" (the page opens at #feedback) focus moves to the feedback's heading
 (function () {
   "use strict";
   var form = document.querySelector("form.answer-form");  // note: form.action is shadowed by the buttons named "action"
   var status = document.getElementById("save-status");
+
+  // The anchor scrolls to the heading; focusing it too makes a screen reader start at the verdict.
+  var feedback = window.location.hash === "#feedback" && document.getElementById("feedback");
+  if (feedback) { feedback.focus(); }
 
   function announce(text) {
     if (status) { status.textContent = text; }
@@ -92,7 +97,7 @@
   // A code block, formula or table wider than the screen scrolls inside its own box (style.css): such a box
   // takes keyboard focus, so that it can be scrolled without a pointer (and only such a box: no extra tab stops).
   function scrollersFocusable() {
-    document.querySelectorAll(".prompt :is(pre, math, table), #feedback :is(pre, math, table)").forEach(function (box) {
+    document.querySelectorAll(".prompt :is(pre, math, table), .practice-feedback :is(pre, math, table)").forEach(function (box) {
       if (box.scrollWidth > box.clientWidth + 1) {
         if (!box.hasAttribute("tabindex")) { box.setAttribute("tabindex", "0"); box.setAttribute("data-scroller", ""); }
       } else if (box.hasAttribute("data-scroller")) {

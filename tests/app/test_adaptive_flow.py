@@ -1,4 +1,6 @@
 """The adaptive attempt: one question at a time, chosen from the answers, resumable, extendable."""
+import re
+
 from sqlalchemy import select
 
 from quizapp.attempts.lifecycle import adaptive_state
@@ -127,7 +129,9 @@ def test_adaptive_practice_checks_each_answer_and_still_chooses_the_next(app, cl
     checked = learner.answer(1, right_answer(definition), action="check")
     assert checked.status_code == 303 and checked.headers["Location"].endswith("/q/1#feedback")
     page = client.get(learner.url(1)).text
-    assert "<h2>Feedback</h2>" in page and "Check answer" not in page
+    assert '<h2 id="feedback" tabindex="-1">Feedback</h2>' in page and "Check answer" not in page
+    # One way on, though this is the last slot so far: "next" chooses one more question.
+    assert re.findall(r'<button[^>]*class="primary"[^>]*>([^<]*)<', page) == ["Next question"]
     assert "Your answer here is final" not in page  # that notice is for keys shown on a report
     with app.app_context():
         assert attempt_of(app, learner.public_id).items[0].key_shown_at is not None
@@ -144,6 +148,6 @@ def test_an_adaptive_assessment_shows_no_key_before_the_report(app, client, lear
     definition = items(app, learner.public_id)[0][1]
     assert learner.answer(1, right_answer(definition)).headers["Location"].endswith("/q/2")
     page = client.get(learner.url(1)).text
-    assert "<h2>Feedback</h2>" not in page and "disabled" in page  # final once the next one was chosen
+    assert 'id="feedback"' not in page and "disabled" in page  # final once the next one was chosen
     with app.app_context():
         assert attempt_of(app, learner.public_id).items[0].key_shown_at is None

@@ -132,6 +132,26 @@ def test_attempt_shows_its_variant_and_grades_against_its_key(param_app):
     assert "Correct." in client.get(learner.url(1)).text and f"{n} × {m}" in client.get(learner.url(1)).text
 
 
+def test_every_learner_sees_the_key_of_their_own_variant(param_app):
+    """Practice feedback, the report's review and its JSON give the key computed for this learner's values,
+    never "computed per variant" (a slot's definition is resolved for its variant)."""
+    app, _ = param_app
+    freeze(app)
+    app.test_cli_runner().invoke(args=["bank", "import"])
+    client = app.test_client()
+    learner = Learner(client)
+    learner.start("p", mode="practice")
+    n, m = map(int, re.search(r"What is (\d) times (\d)\?", client.get(learner.url(1)).text).groups())
+    learner.answer(1, str(n * m + 1), action="check")
+    feedback = client.get(learner.url(1)).text
+    assert f"Your answer: <code>{n * m + 1}</code>. Accepted: <code>{n * m}</code>." in feedback
+    assert "computed" not in feedback
+    learner.submit()
+    assert f"Accepted: <code>{n * m}</code>." in client.get(f"/report/{learner.public_id}/review").text
+    [entry] = client.get(f"/report/{learner.public_id}.json").json["review"]
+    assert entry["key"] == str(n * m)
+
+
 def test_a_broken_generator_freezes_nothing(param_app):
     app, root = param_app
     (root / "topics" / "params.yaml").write_text(PARAM_FILE.replace("python: n * m", "python: n / (m - 5)"))

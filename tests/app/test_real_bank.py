@@ -53,7 +53,13 @@ def test_course_levels_cover_every_skill(bank):
     for skill in bank.skills:
         levels = [c["level"] for c in bank.courses if skill["id"] in c["skills"]]
         assert levels.count("beginner") >= 2 and levels.count("advanced") >= 1, skill["id"]
-    assert all(c["cost"] in ("free", "paid") and c["hours"] > 0 and c["format"] for c in bank.courses)
+    assert all(c["cost"] in ("free", "free-audit", "paid") and c["hours"] > 0 and c["format"] for c in bank.courses)
+
+
+def test_a_course_free_to_audit_says_so_in_its_cost(bank):
+    """The report's cost label comes from `cost`: a certificate-only fee must not read "Free"."""
+    audit = {c["id"] for c in bank.courses if "free to audit" in c["description"].lower()}
+    assert audit and audit == {c["id"] for c in bank.courses if c["cost"] == "free-audit"}
 
 
 def test_the_six_roles_exist(bank):

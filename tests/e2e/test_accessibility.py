@@ -41,6 +41,9 @@ def learner_pages(page, server):
     page.goto(server + f"/attempt/{attempt}/submit")
     page.get_by_role("button", name=re.compile("Yes, submit")).click()
     yield "report", f"/report/{attempt}"
+    yield "study plan", f"/report/{attempt}/plan"
+    yield "study plan, a bad value", f"/report/{attempt}/plan?hours=abc"
+    yield "review", f"/report/{attempt}/review"
     yield "history", "/history"
     yield "join cohort", "/cohorts/join"
 

@@ -50,9 +50,11 @@ def test_take_an_assessment_and_read_the_report(server, browser, viewport):
     page.get_by_role("button", name="Yes, submit and see my report").click()
 
     expect(page.get_by_role("heading", name="Your gap report")).to_be_visible()
+    expect(page.get_by_role("heading", name="Start here")).to_be_in_viewport()
+    page.get_by_text("Every skill in detail").click()  # the full table folds
     table = page.get_by_role("table")
     expect(table.first).to_contain_text("Basics")
-    expect(page.get_by_role("heading", name="What to study first")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your study plan")).to_be_visible()
     expect(page.get_by_role("heading", name="Review of every question")).to_be_visible()
     for status in ("gap", "not sure yet", "no gap"):
         expect(page.get_by_label("Summary")).to_contain_text(status)

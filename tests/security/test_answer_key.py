@@ -49,7 +49,7 @@ REAL_KEYS = 8  # parameterised items whose keys are computed by really running t
 SENTINEL_NUMBER = 4817.25
 SENTINEL_TEXT = "zqxkeyzqx"
 SENTINELS = ("zqxkeyzqx", "zqxexplanationzqx", "zqxfeedbackzqx", "zqxcheckzqx", "zqxreference", "zqxpatternzqx",
-             "zqxvariantzqx", "4817.25", "4818.25")
+             "zqxexamplezqx", "zqxvariantzqx", "4817.25", "4818.25")
 # Per-render values: the CSRF token, the time the page was shown, the form's idempotency token.
 RANDOM_FIELDS = ("csrf_token", "shown_at", "token")
 NORMALISE = [(re.compile(rf'(<input[^>]*name="{name}"[^>]*value=")[^"]*'), r"\1X") for name in RANDOM_FIELDS] + [
@@ -85,6 +85,8 @@ def twin_definition(d: dict) -> dict:
             t["answers"] = [SENTINEL_TEXT]
         if "pattern" in t:
             t["pattern"] = "^zqxpatternzqx$"
+        if "example" in t:
+            t["example"] = "zqxexamplezqx"
     elif t["type"] == "ordering":  # the reverse key; its attempt shows the items as the real one does
         t["items"] = t["items"][::-1]
     for variant in t.get("variants") or []:

@@ -105,6 +105,7 @@ def test_nobody_else_can_change_learner_as_attempts(world, who):
         (f"/attempt/{ids['submitted']}/q/1/problem", {"p1-reason": "typo", "p1-note": "not mine"}),
         (f"/report/{ids['submitted']}/practice", {}),
         (f"/report/{ids['adaptive']}/practice", {}),
+        (f"/report/{ids['submitted']}/plan/done", {"course": "basics-course", "done": "1"}),
     ]
     failures = []
     for url, data in requests:

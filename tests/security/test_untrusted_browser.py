@@ -30,6 +30,7 @@ def live(tmp_path_factory):
 
 # One page per template that shows hostile content (the HTML test covers every page).
 BROWSER_PAGES = {"home with the join message", "question single", "practice feedback multiple", "report with review",
+                 "review",
                  "instructor upload review", "instructor cohort", "instructor problem reports"}
 
 

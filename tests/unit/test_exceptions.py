@@ -37,6 +37,7 @@ BROAD = {"Exception", "BaseException", "ValueError", "TypeError", "KeyError", "I
          "RuntimeError", "AttributeError", "ArithmeticError", "AssertionError", "NotImplementedError"}
 ALLOWED_BROAD_CATCHES = {
     ("bank/checks.py", "run_snippet", ("ValueError",)): "json.loads of the sandbox's output",
+    ("reports/forms.py", "PlanForm.validate_hours", ("ValueError",)): "float() of the hours a learner typed",
     ("bank/check_results.py", "number_of", ("TypeError", "ValueError")): "float() of a check's result",
     ("bank/formats/_common.py", "numeric_question", ("ValueError",)): "float() of a source file's answer",
     ("bank/formats/_common.py", "_is_regex", ("re.error", "TypeError")): "re.compile of a source's pattern",

@@ -62,3 +62,26 @@ def test_check_importing_extra_packages_asks_for_requires():
     q = single("t")
     q.definition["check"] = {"python": "import torch\nprint(1)"}
     assert any("check imports torch" in m for _, _, m in findings(q))
+
+
+def short(qid, **keys):
+    d = {"type": "short", "prompt": f"Question {qid} about distinct topic {qid}?", "reviewed": "2026-11-01", **keys}
+    return QuestionDef(qid, "questions/f.yaml", 10, "short", 3, ("s.a",), d, qid)
+
+
+def test_a_pattern_alone_needs_an_example_a_learner_can_read_as_the_key():
+    out = findings(short("bare", pattern="^a+$"), short("shown", pattern="^a+$", example="aaa"),
+                   short("listed", answers=["a"], pattern="^a+$"))
+    assert [(level, qid) for level, qid, _ in out] == [(ERROR, "bare")]
+    assert "no `example:`" in out[0][2]
+
+
+def test_every_question_of_the_real_bank_shows_its_learners_a_key():
+    """No pattern-only question is left without an example (the review would show no accepted answer)."""
+    from quizapp.bank.loader import load_bank
+    from quizapp.config import PROJECT_ROOT
+    from quizapp.questiontypes import get_question_type
+
+    bank = load_bank(PROJECT_ROOT / "questions")
+    assert bank.ok
+    assert [q.id for q in bank.questions if get_question_type(q.qtype).key_problems(q.definition)] == []

@@ -129,6 +129,8 @@ def test_skill_cycle_is_an_error(bank_dir):
      "course 'c': url: must be an http(s) URL"),
     ("courses.yaml", "courses:\n  - {id: c, title: T, provider: P, url: https://x.org, skills: [t.basics], level: expert, hours: 1, cost: free}\n",
      "level: must be one of beginner, intermediate, advanced"),
+    ("courses.yaml", "courses:\n  - {id: c, title: T, provider: P, url: https://x.org, skills: [t.basics], level: beginner, hours: 1, cost: audit}\n",
+     "cost: must be one of free, free-audit, paid"),
     ("assessments.yaml", "assessments:\n  - {id: a, name: A, role: nobody, skills: all, questions: 3, mode: assessment}\n",
      "assessment 'a': role: unknown role 'nobody'"),
     ("assessments.yaml", "assessments:\n  - {id: a, name: A, role: tester, questions: 3, mode: assessment}\n",

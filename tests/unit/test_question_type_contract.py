@@ -2,6 +2,7 @@
 answer refilled, the review's texts and options, feedback, what item statistics read, the messages of a
 refused answer and the few format lines the other tests leave open. Before these tests only the app
 tests reached most of these methods, so mutation testing (docs/mutation.md) could not see them."""
+import itertools
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -12,6 +13,7 @@ from wtforms import Form
 from quizapp.bank.checking import FileChecker, ItemChecker
 from quizapp.bank.yaml_lines import LineList, LineMap
 from quizapp.questiontypes import get_question_type
+from quizapp.questiontypes.base import KeyText
 from quizapp.scoring.exceptions import InvalidResponse
 from quizapp.scoring.grading import CORRECT, PARTIAL, WRONG, Grade
 from quizapp.scoring.itemstats import ItemInfo
@@ -190,10 +192,76 @@ def test_describe_gives_the_response_as_plain_text(qtype, definition, response, 
     (NUMERIC, {**GRAVITY, "tolerance": {"kind": "abs", "value": 0.05}}, "9.81 (± 0.05)"),
     (NUMERIC, {**GRAVITY, "tolerance": {"kind": "rel", "value": 2.0}, "unit": "m/s²"}, "9.81 (± 2%) m/s²"),
     (SHORT, ACTIVATION, "ReLU or relu6"),                     # the listed answers before the pattern
-    (SHORT, {"type": "short", "pattern": "leaky.*"}, "text matching /leaky.*/"),
+    (SHORT, {"type": "short", "pattern": "leaky.*", "example": "leaky_relu"}, "for example leaky_relu"),
+    (SHORT, {"type": "short", "pattern": "leaky.*"}, "any answer matching the pattern described in the explanation"),
 ])
 def test_key_gives_the_right_answer_as_plain_text(qtype, definition, text):
     assert qtype.key(definition) == text
+
+
+@pytest.mark.parametrize("qtype, definition, key", [
+    (NUMERIC, GRAVITY, KeyText("9.81")),
+    (SHORT, ACTIVATION, KeyText("ReLU or relu6")),   # the answers; the pattern only widens them
+    (SHORT, {**ACTIVATION, "answers": []}, KeyText(words="any answer matching the pattern described in the explanation")),
+    (SHORT, {"type": "short", "pattern": "leaky.*", "example": "leaky_relu"}, KeyText("leaky_relu", example=True)),
+    # A learner's parameterised question is resolved for their variant (bank.params.resolve): its key is theirs.
+    (NUMERIC, {**GRAVITY, "params": {"g": [9, 10]}, "answer": 10.0}, KeyText("10")),
+    (SHORT, {"type": "short", "params": {"n": [1, 2]}, "answers": ["(2, 3)"]}, KeyText("(2, 3)")),
+    # Only a preview of the question itself, no variant drawn, has none to show.
+    (NUMERIC, {"type": "numeric", "params": {"g": [9, 10]}}, KeyText(words="computed for each variant by its check")),
+    (SHORT, {"type": "short", "params": {"n": [1, 2]}}, KeyText(words="computed for each variant by its check")),
+])
+def test_key_text_is_what_a_learner_could_have_written(qtype, definition, key):
+    assert qtype.key_text(definition) == key
+
+
+@pytest.mark.parametrize("definition, problems", [
+    ({"type": "short", "pattern": "leaky.*"}, 1),
+    ({"type": "short", "pattern": "leaky.*", "example": "leaky_relu"}, 0),
+    (ACTIVATION, 0),
+    ({"type": "short", "params": {"n": [1, 2]}}, 0),
+])
+def test_a_pattern_alone_without_an_example_is_a_key_problem(definition, problems):
+    assert len(SHORT.key_problems(definition)) == problems
+
+
+@pytest.mark.parametrize("qtype, definition, response, grade, text", [
+    (MULTIPLE, LIST_METHODS, {"choices": [0, 1]}, Grade(0.0, WRONG), "You picked 1 of the 2 right options and 1 wrong one."),
+    (MULTIPLE, LIST_METHODS, {"choices": [0]}, Grade(0.5, PARTIAL), "You picked 1 of the 2 right options and no wrong one."),
+    (MULTIPLE, LIST_METHODS, {"choices": [0, 1, 2, 3]}, Grade(0.0, WRONG),
+     "You picked 2 of the 2 right options and 2 wrong ones."),
+    (MULTIPLE, LIST_METHODS, {"choices": [0, 2]}, Grade(1.0, CORRECT), ""),
+    (MULTIPLE, LIST_METHODS, None, None, ""),
+    (ORDERING, STEPS, {"order": [0, 1, 3, 2]}, Grade(1 / 3, PARTIAL),
+     "1 of the 3 neighbouring pairs is together and in the right order."),
+    (ORDERING, STEPS, {"order": [1, 2, 3, 0]}, Grade(2 / 3, PARTIAL),
+     "2 of the 3 neighbouring pairs are together and in the right order."),
+    (ORDERING, STEPS, {"order": [3, 2, 1, 0]}, Grade(0.0, WRONG),
+     "0 of the 3 neighbouring pairs are together and in the right order."),
+    (ORDERING, STEPS, {"order": [0, 1, 2, 3]}, Grade(1.0, CORRECT), ""),
+    (SINGLE, TRANSPOSE, {"choice": 0}, Grade(0.0, WRONG), ""),      # all or nothing: the verdict says it all
+    (SHORT, ACTIVATION, {"text": "tanh"}, Grade(0.0, WRONG), ""),
+])
+def test_result_text_says_which_part_was_right(qtype, definition, response, grade, text):
+    assert qtype.result_text(definition, response, grade) == text
+
+
+@pytest.mark.parametrize("picks", [p for n in range(5) for p in itertools.combinations(range(4), n)])
+def test_the_words_of_a_multiple_choice_result_count_what_its_grade_counts(picks):
+    response = {"choices": list(picks)}
+    grade = MULTIPLE.grade(LIST_METHODS, response)
+    text = MULTIPLE.result_text(LIST_METHODS, response, grade)
+    right, wrong = len(set(picks) & {0, 2}), len(set(picks) - {0, 2})
+    assert (text == "") == (grade.state == CORRECT)
+    assert grade.state == CORRECT or text.startswith(f"You picked {right} of the 2 right options and {wrong or 'no'} wrong")
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(4))))
+def test_the_words_of_an_ordering_result_count_what_its_grade_counts(order):
+    grade = ORDERING.grade(STEPS, {"order": list(order)})
+    text = ORDERING.result_text(STEPS, {"order": list(order)}, grade)
+    assert (text == "") == (grade.state == CORRECT)
+    assert grade.state == CORRECT or text.startswith(f"{round(grade.fraction * 3)} of the 3 neighbouring pairs")
 
 
 # --- the options ------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ def test_review_texts():
     qt = get_question_type("numeric")
     assert qt.key(numeric) == "0.25 (± 1%) s"
     assert qt.describe(numeric, {"value": 0.3, "raw": "0.30"}) == "0.30 s"
-    assert get_question_type("short").key({"pattern": "^a+$"}) == "text matching /^a+$/"
+    assert get_question_type("short").key({"pattern": "^a+$", "example": "aaa"}) == "for example aaa"
 
 
 # --- how each type's check proves its key (results as bank.checks returns them; no sandbox) ----------
