@@ -78,7 +78,8 @@ WIDEST = {"cv-hwc-to-chw-1", "nn-forward-pass-p", "svm-dual-decision-value-4", "
 
 
 def test_the_main_pages_fit_a_small_phone(server, browser, live_app):
-    """Home, start, method and login; then, signed in, a question, the report of that attempt and the history."""
+    """Home, method, login and the start of the shipped timed assessment with its first question; then, signed in,
+    a question with the bank's widest content, the report, review and study plan of that attempt, and the history."""
     [(public_id, ids)] = learners_attempts(live_app, WIDEST)
     assert len(ids) == len(WIDEST)  # the bank still has them: else pick the new widest
     context = browser.new_context(viewport={"width": 320, "height": 640})
@@ -104,6 +105,8 @@ def test_the_main_pages_fit_a_small_phone(server, browser, live_app):
     page.get_by_role("button", name=re.compile("Yes, submit")).click()
     expect(page.get_by_role("heading", name="Your gap report")).to_be_visible()
     check(f"/report/{public_id}", "report-wide-content")
+    check(f"/report/{public_id}/review", "review-wide-content")  # every question's text again, with its key
+    check(f"/report/{public_id}/plan", "plan")
     check("/history", "history")
     assert not too_wide, f"pages that scroll sideways at 320 px: {too_wide}"
     context.close()
