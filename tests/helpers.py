@@ -783,6 +783,7 @@ EXPECTED: dict[str, list[tuple[str, dict, dict]]] = {
     "main.index": [("home", {}, EVERYONE)],
     "main.method": [("method", {}, EVERYONE)],
     "main.healthz": [("health check", {}, EVERYONE)],
+    "main.favicon": [("icon", {}, row(301, 301, 301, 301, 301))],
     "main.history": [("history", {}, LOGGED_IN)],
     "main.join_cohort": [("join form", {}, LOGGED_IN)],
     "auth.register": [("form", {}, LOGGED_OUT_ONLY)],

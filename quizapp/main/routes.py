@@ -93,6 +93,13 @@ def method():
     return render_template("main/method.html", settings=scoring_settings())
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    """The icon is an SVG (linked from every page); tools and browsers that ask for /favicon.ico on their own
+    (a JSON report, a PDF) are sent to it rather than to a 404."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
+
+
 @bp.route("/healthz")
 def healthz():
     """For load balancers: 200 when the app can reach its database, 503 when it cannot."""

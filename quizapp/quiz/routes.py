@@ -1,7 +1,9 @@
 """Taking an attempt: start, one question per page, overview, submit. Views stay thin."""
 import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -120,7 +122,10 @@ def _answer_question(public_id: str, position: int):
     attempt, slot = page.attempt, page.slot
     if attempt.expired:
         _time_is_up(get_own_attempt(public_id))
-        return render_template("quiz/closed.html", attempt=attempt, time_up=True), 409
+        if request.form.get("action") == "save":  # quiz.js's autosave: no page to show; it says "not saved"
+            return render_template("quiz/closed.html", attempt=attempt, time_up=True), 409
+        flash("This answer arrived after the time limit, so it was not saved.")
+        return redirect(url_for("reports.report", public_id=public_id), 303)  # the report at its own URL
     if attempt.submitted:
         return render_template("quiz/closed.html", attempt=attempt), 409
 
@@ -193,23 +198,42 @@ def _question_page(page: QuestionPage, qtype, locked: bool, answer_data, *, flag
     behaviour = behaviour_of(attempt)
     review = (review_entry(get_own_item(attempt.public_id, slot.position))
               if locked and behaviour.shows_key_on_check else None)
-    return render_template(
-        "quiz/question.html", attempt=attempt, behaviour=behaviour, item=slot, qtype=qtype,
+    return _timed_page(
+        "quiz/question.html", attempt, status, behaviour=behaviour, item=slot, qtype=qtype,
         answer=qtype.view(definition, slot.choice_order, answer_data, answer_errors),
         # confidence keys a cached fragment (render/fragments.py): an unknown posted value checks no radio, so None
         flagged=flagged, dont_know=dont_know, confidence=confidence if confidence in CONFIDENCE_VALUES else None,
         confidence_errors=list(confidence_errors),
         error_summary=list(error_summary), shown_at=shown_stamp(slot.id), token=secrets.token_urlsafe(16),
         prompt_html=render_markdown(definition["prompt"]), question_list=question_list(page.nav, slot.position),
-        answered=page.answered, review=review, locked=locked, unit=definition.get("unit"), total=page.slots,
-        time_left=_time_left(attempt)), status
+        answered=page.answered, review=review, locked=locked, unit=definition.get("unit"), total=page.slots)
 
 
-def _time_left(attempt) -> str | None:
+def _timed_page(template: str, attempt, status: int = 200, **context):
+    """A page of an attempt in progress, with its countdown if it is timed (quiz/_timer.html)."""
+    timer = _countdown(attempt)
+    response = make_response(render_template(template, attempt=attempt, timer=timer, **context), status)
+    if timer:  # a copy from the browser's cache (the back button) would count down from a time long gone
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """A timed attempt's countdown on its question, overview and submit pages, and where they go at the limit."""
+    text: str             # what is left as the page is made, "12 min 05 s"
+    left_ms: int          # quiz.js counts down from this, not from the device's clock, which may be wrong
+    refresh_seconds: int  # without JavaScript the page leaves just after the limit (a meta refresh)
+    expire_url: str       # quiz.resume: submits the expired attempt and redirects to the report's own URL
+
+
+def _countdown(attempt) -> Countdown | None:
     if attempt.deadline is None:
         return None
-    seconds = max(0, int((attempt.deadline - utcnow()).total_seconds()))
-    return f"{seconds // 60} min {seconds % 60:02d} s"
+    left_ms = max(0, (attempt.deadline - utcnow()) // timedelta(milliseconds=1))
+    seconds = left_ms // 1000
+    return Countdown(f"{seconds // 60} min {seconds % 60:02d} s", left_ms, -(-left_ms // 1000) + 1,
+                     url_for("quiz.resume", public_id=attempt.public_id))
 
 
 @bp.route("/<public_id>/q/<int:position>/problem", methods=["POST"])
@@ -248,8 +272,8 @@ def overview(public_id):
     if _time_is_up(attempt) or attempt.submitted:
         return redirect(url_for("reports.report", public_id=public_id))
     nav = _navigation(attempt.id)
-    return render_template("quiz/overview.html", attempt=attempt, nav=nav, form=SubmitForm(),
-                           unanswered=sum(not n.answered for n in nav), flagged=sum(n.flagged for n in nav))
+    return _timed_page("quiz/overview.html", attempt, nav=nav, form=SubmitForm(),
+                       unanswered=sum(not n.answered for n in nav), flagged=sum(n.flagged for n in nav))
 
 
 @bp.route("/<public_id>/submit", methods=["GET", "POST"])
@@ -267,8 +291,8 @@ def submit(public_id):
             flash("This attempt was already submitted; here is its report.")
         return redirect(url_for("reports.report", public_id=public_id), 303)
     nav = _navigation(attempt.id)
-    return render_template("quiz/submit.html", attempt=attempt, form=form,
-                           unanswered=sum(not n.answered for n in nav), flagged=sum(n.flagged for n in nav))
+    return _timed_page("quiz/submit.html", attempt, form=form,
+                       unanswered=sum(not n.answered for n in nav), flagged=sum(n.flagged for n in nav))
 
 
 @bp.route("/<public_id>/more/<skill_id>", methods=["POST"])

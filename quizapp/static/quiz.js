@@ -1,8 +1,9 @@
 // Progressive enhancement for the question page. Every flow works without this file.
 // - the current answer autosaves when it changes (the form's one-time token stays for the real submit)
 // - "I don't know" and an answer exclude each other: ticking it clears the answer, answering unticks it
-// - keyboard shortcuts: 1-9 choose an option, n next, p previous (not while typing in a field)
-// - a live countdown for timed assessments; at zero the page reloads and the server submits
+// - keyboard shortcuts: 1-9 choose an option (where there are options), n next, p previous (not while typing in a field)
+// - a live countdown for timed assessments; at zero the page goes to the report (the server submits)
+// - a code block, formula or table that scrolls sideways can be scrolled by keyboard
 // - after "Check answer" (the page opens at #feedback) focus moves to the feedback's heading
 (function () {
   "use strict";
@@ -38,18 +39,29 @@
     form.addEventListener("input", answerChanged);  // typing unticks it at once, not on leaving the field
   }
 
+  var edited = false;  // a typed answer changed since the last save (a text field saves when it is left)
+  function save() {
+    edited = false;
+    var data = new FormData(form);
+    data.set("action", "save");
+    data.delete("token");
+    fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin", redirect: "manual" })
+      .then(function (response) {
+        if (response.type === "opaqueredirect" || response.ok) { announce("Answer saved."); }
+        else if (response.status === 409) { announce("Not saved: this answer can no longer change. Reload the page to see why."); }
+        else { announce("Not saved yet: check your answer."); }
+      })
+      .catch(function () { announce("Not saved yet: you seem to be offline. Your answer is kept on this page."); });
+  }
+
   if (form) {
+    form.addEventListener("input", function (event) {
+      if (event.target && event.target.name === "answer") { edited = true; }
+    });
     form.addEventListener("change", function (event) {
       var name = event.target && event.target.name;
       if (name !== "answer" && name !== "flagged" && name !== "dont_know") { return; }
-      var data = new FormData(form);
-      data.set("action", "save");
-      data.delete("token");
-      fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin", redirect: "manual" })
-        .then(function (response) {
-          announce(response.type === "opaqueredirect" || response.ok ? "Answer saved." : "Not saved yet: check your answer.");
-        })
-        .catch(function () { announce("Not saved yet: you seem to be offline. Your answer is kept on this page."); });
+      save();
     });
 
     var hint = document.querySelector(".shortcuts");
@@ -64,7 +76,7 @@
       if (typing) { return; }
       var button = null;
       if (/^[1-9]$/.test(event.key)) {
-        var options = form.querySelectorAll('input[name="answer"]');
+        var options = form.querySelectorAll('input[name="answer"][type="radio"], input[name="answer"][type="checkbox"]');
         var option = options[Number(event.key) - 1];
         if (option && !option.disabled) { option.click(); option.focus(); event.preventDefault(); }
         return;
@@ -78,14 +90,47 @@
     });
   }
 
-  var timer = document.querySelector("[data-deadline]");
+  // The countdown runs from the time left as the server made the page (a device's clock may be wrong) on the
+  // page's own monotonic clock. The visible role=timer is not announced on its own; the polite region says
+  // the milestones only, not every second. Just before the limit an answer still being typed is saved; at the
+  // limit the page goes to the attempt's resume URL, which submits it and redirects to the report.
+  // A code block, formula or table wider than the screen scrolls inside its own box (style.css): such a box
+  // takes keyboard focus, so that it can be scrolled without a pointer (and only such a box: no extra tab stops).
+  function scrollersFocusable() {
+    document.querySelectorAll(".prompt :is(pre, math, table), .practice-feedback :is(pre, math, table)").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (!box.hasAttribute("tabindex")) { box.setAttribute("tabindex", "0"); box.setAttribute("data-scroller", ""); }
+      } else if (box.hasAttribute("data-scroller")) {
+        box.removeAttribute("tabindex"); box.removeAttribute("data-scroller");
+      }
+    });
+  }
+  scrollersFocusable();
+  window.addEventListener("resize", scrollersFocusable);
+
+  var timer = document.querySelector(".timer[data-left-ms]");
   if (timer) {
-    var end = Date.parse(timer.getAttribute("data-deadline"));
+    var end = performance.now() + Number(timer.getAttribute("data-left-ms"));
     var out = timer.querySelector(".timer-value");
+    var said = document.getElementById("timer-status");
+    var milestones = [[600, "10 minutes left."], [300, "5 minutes left."], [60, "1 minute left."]];
+    var lastLeft = null;
+    var savedLate = false;
     var tick = function () {
-      var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+      var left = Math.max(0, Math.ceil((end - performance.now()) / 1000));
       out.textContent = Math.floor(left / 60) + " min " + String(left % 60).padStart(2, "0") + " s";
-      if (left <= 0) { window.location.reload(); } else { window.setTimeout(tick, 1000); }
+      milestones.forEach(function (m) {
+        if (lastLeft !== null && lastLeft > m[0] && left <= m[0]) { said.textContent = m[1]; }
+      });
+      lastLeft = left;
+      timer.classList.toggle("ending", left <= 60);
+      if (left <= 5 && !savedLate && edited) { savedLate = true; save(); }
+      if (left <= 0) {
+        said.textContent = "Time is up: submitting your attempt.";
+        window.location.replace(timer.getAttribute("data-expire-url"));
+      } else {
+        window.setTimeout(tick, ((end - performance.now()) % 1000) + 20);  // just after the next whole second
+      }
     };
     tick();
   }

@@ -43,7 +43,7 @@ def test_login_logout(client, auth):
     assert "Log in" in client.get("/").text
     assert auth.login(password="wrong password").status_code == 400
     assert auth.login().status_code == 302
-    assert "My history" in client.get("/").text
+    assert ">My attempts</a>" in client.get("/").text
 
 
 def test_next_only_redirects_to_our_own_paths(client, auth):

@@ -90,6 +90,17 @@ def test_roles_and_assessments(bank):
         assert any(a["skills"] and all(s.startswith(area + ".") for s in a["skills"]) for a in bank.assessments), area
 
 
+def test_a_timed_assessment_is_shipped(bank):
+    """Issue #21: at least one assessment is timed, with a limit a learner can work in and enough questions to draw."""
+    timed = [a for a in bank.assessments if a.get("time_limit")]
+    assert timed
+    for a in timed:
+        assert a["mode"] == "assessment", a["id"]  # feedback at the end: a timed practice would be an odd thing
+        assert 1 <= a["time_limit"] / a["questions"] <= 3, a["id"]  # minutes a question
+        pool = [q for q in bank.questions if q.skills[0] in a["skills"]]
+        assert len(pool) >= 3 * a["questions"], a["id"]
+
+
 def test_every_skill_has_courses(bank):
     covered = {s for c in bank.courses for s in c["skills"]}
     assert {s["id"] for s in bank.skills} <= covered

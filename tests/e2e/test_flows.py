@@ -24,6 +24,14 @@ def answer(page):
         page.get_by_label(re.compile("Your answer")).fill("10")
 
 
+def next_question(page):
+    """Save and go to the next question, and wait until it is shown: counting controls right after the click
+    could still see the page being left (a race on a loaded machine)."""
+    url = page.url
+    page.get_by_role("button", name="Save and next").click()
+    page.wait_for_url(lambda new: new != url)
+
+
 def test_whole_assessment_with_javascript_off(server, browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -67,13 +75,30 @@ def test_keyboard_only_completion(server, browser):
     page.close()
 
 
+@pytest.mark.parametrize("device", [{"viewport": {"width": 1280, "height": 800}, "has_touch": True, "is_mobile": True},
+                                    {"viewport": {"width": 390, "height": 844}}], ids=["touch", "narrow"])
+def test_no_keyboard_hint_on_a_touch_screen_or_a_phone(server, browser, device):
+    """quiz.js runs (its autosave works) but the hint stays hidden: there is no keyboard to press 1-9 on."""
+    context = browser.new_context(**device)
+    page = context.new_page()
+    page.goto(server + "/attempt/new/everything")
+    page.get_by_role("button", name="Begin").click()
+    group = page.get_by_role("group", name=re.compile("^Your answer"))
+    while not group.get_by_role("radio").count():  # a choice question, where 1-9 would apply
+        next_question(page)
+    group.get_by_role("radio").first.check()
+    expect(page.locator("#save-status")).to_have_text("Answer saved.")
+    expect(page.get_by_text("Keyboard:")).to_be_hidden()
+    context.close()
+
+
 def test_answers_autosave_without_pressing_next(server, browser):
     page = browser.new_page()
     page.goto(server + "/attempt/new/everything")
     page.get_by_role("button", name="Begin").click()
     group = page.get_by_role("group", name=re.compile("^Your answer"))
     while not group.get_by_role("radio").count():  # find a choice question
-        page.get_by_role("button", name="Save and next").click()
+        next_question(page)
     radio = group.get_by_role("radio").nth(1)
     label = radio.get_attribute("id")
     radio.check()
@@ -83,24 +108,98 @@ def test_answers_autosave_without_pressing_next(server, browser):
     page.close()
 
 
-def test_timer_expires_in_the_browser_and_submits(server, browser, live_app):
-    page = browser.new_page()
+def start_timed(page, server):
+    """Start the fixture bank's timed assessment; answer and save question 1; return the attempt's public id."""
     page.goto(server + "/attempt/new/timed")
     page.get_by_role("button", name="Begin").click()
     expect(page.get_by_role("heading", name=re.compile("^Question 1 of"))).to_be_visible()
     answer(page)
     page.get_by_role("button", name="Save and next").click()
-    expect(page.get_by_role("timer")).to_contain_text("Time left")
-    public_id = page.url.split("/")[4]
+    expect(page.get_by_role("heading", name=re.compile("^Question 2 of"))).to_be_visible()
+    return page.url.split("/")[4]
+
+
+def set_deadline(live_app, public_id, seconds):
     with live_app.app_context():
         attempt = db.session.scalar(select(Attempt).where(Attempt.public_id == public_id))
-        attempt.deadline = utcnow() + timedelta(seconds=3)
+        attempt.deadline = utcnow() + timedelta(seconds=seconds)
         db.session.commit()
-    page.reload()  # the countdown now shows about 3 s and reloads itself at zero
+
+
+def test_timer_expires_in_the_browser_and_submits(server, browser, live_app):
+    page = browser.new_page(viewport={"width": 390, "height": 500})
+    public_id = start_timed(page, server)
+    expect(page.get_by_role("timer")).to_contain_text("Time left")
+    page.mouse.wheel(0, 5000)  # to the question list at the bottom: the countdown stays in view
+    expect(page.get_by_role("heading", name=re.compile("^Question 2 of"))).not_to_be_in_viewport()
+    expect(page.get_by_role("timer")).to_be_in_viewport()
+    assert page.get_by_role("timer").bounding_box()["y"] < 20  # stuck to the top
+    set_deadline(live_app, public_id, 3)
+    page.reload()  # the countdown now shows about 3 s and leaves at zero
     expect(page.get_by_role("heading", name="Your gap report")).to_be_visible(timeout=15_000)
+    assert page.url == f"{server}/report/{public_id}"  # the report's own URL, not the question's
     expect(page.get_by_text("Time is up: your attempt was submitted")).to_be_visible()
     assert "You answered 1 of 5 questions" in page.content()
     page.close()
+
+
+def test_the_overview_leaves_for_the_report_at_the_limit_too(server, browser, live_app):
+    page = browser.new_page()
+    public_id = start_timed(page, server)
+    page.get_by_role("button", name="Overview and submit").click()
+    expect(page.get_by_role("heading", name=re.compile("^Overview"))).to_be_visible()
+    set_deadline(live_app, public_id, 3)
+    page.reload()
+    expect(page.get_by_role("timer")).to_contain_text("Time left: 0 min 0")
+    expect(page.get_by_role("heading", name="Your gap report")).to_be_visible(timeout=15_000)
+    assert page.url == f"{server}/report/{public_id}"
+    page.close()
+
+
+def test_the_countdown_says_milestones_politely_not_every_second(server, browser, live_app):
+    page = browser.new_page()
+    public_id = start_timed(page, server)
+    set_deadline(live_app, public_id, 62)
+    page.reload()
+    timer = page.get_by_role("timer")
+    assert timer.get_attribute("aria-live") is None  # a timer is not announced on its own (implicit aria-live=off)
+    status = page.locator("#timer-status")
+    assert status.get_attribute("aria-live") == "polite"
+    page.evaluate("""() => { window.said = [];
+        new MutationObserver(() => window.said.push(document.getElementById('timer-status').textContent))
+          .observe(document.getElementById('timer-status'), {childList: true, characterData: true, subtree: true}); }""")
+    expect(status).to_have_text("1 minute left.", timeout=10_000)
+    expect(timer).to_contain_text("0 min 5")  # seconds on: the visible countdown went on ticking
+    assert page.evaluate("window.said") == ["1 minute left."]  # said once, in those seconds
+    page.close()
+
+
+def test_an_answer_still_being_typed_is_saved_before_the_limit(server, browser, live_app):
+    """A typed answer saves when its field is left; seconds before the limit quiz.js saves it anyway."""
+    page = browser.new_page()
+    public_id = start_timed(page, server)
+    box = page.get_by_role("textbox", name=re.compile("^Your answer"))
+    while not box.count():  # a typed answer
+        next_question(page)
+    set_deadline(live_app, public_id, 8)
+    page.reload()
+    page.get_by_role("textbox", name=re.compile("^Your answer")).fill("10")  # and the field is never left
+    expect(page.get_by_role("heading", name="Your gap report")).to_be_visible(timeout=20_000)
+    assert "You answered 2 of 5 questions" in page.content()
+    page.close()
+
+
+def test_without_javascript_the_page_leaves_for_the_report_at_the_limit(server, browser, live_app):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    public_id = start_timed(page, server)
+    set_deadline(live_app, public_id, 2)
+    page.reload()
+    expect(page.get_by_role("timer")).to_contain_text("Time left: 0 min 0")
+    expect(page.get_by_role("heading", name="Your gap report")).to_be_visible(timeout=15_000)  # the meta refresh
+    assert page.url == f"{server}/report/{public_id}"
+    expect(page.get_by_text("Time is up: your attempt was submitted")).to_be_visible()
+    context.close()
 
 
 @pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}], ids=["phone", "desktop"])
