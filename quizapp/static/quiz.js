@@ -3,7 +3,7 @@
 // - "I don't know" and an answer exclude each other: ticking it clears the answer, answering unticks it
 // - keyboard shortcuts: 1-9 choose an option (where there are options), n next, p previous (not while typing in a field)
 // - a live countdown for timed assessments; at zero the page goes to the report (the server submits)
-// - a code block, formula or table that scrolls sideways can be scrolled by keyboard
+// (scrollers.js, on every page, lets a code block, formula or table that scrolls sideways take keyboard focus)
 // - after "Check answer" (the page opens at #feedback) focus moves to the feedback's heading
 (function () {
   "use strict";
@@ -94,20 +94,6 @@
   // page's own monotonic clock. The visible role=timer is not announced on its own; the polite region says
   // the milestones only, not every second. Just before the limit an answer still being typed is saved; at the
   // limit the page goes to the attempt's resume URL, which submits it and redirects to the report.
-  // A code block, formula or table wider than the screen scrolls inside its own box (style.css): such a box
-  // takes keyboard focus, so that it can be scrolled without a pointer (and only such a box: no extra tab stops).
-  function scrollersFocusable() {
-    document.querySelectorAll(".prompt :is(pre, math, table), .practice-feedback :is(pre, math, table)").forEach(function (box) {
-      if (box.scrollWidth > box.clientWidth + 1) {
-        if (!box.hasAttribute("tabindex")) { box.setAttribute("tabindex", "0"); box.setAttribute("data-scroller", ""); }
-      } else if (box.hasAttribute("data-scroller")) {
-        box.removeAttribute("tabindex"); box.removeAttribute("data-scroller");
-      }
-    });
-  }
-  scrollersFocusable();
-  window.addEventListener("resize", scrollersFocusable);
-
   var timer = document.querySelector(".timer[data-left-ms]");
   if (timer) {
     var end = performance.now() + Number(timer.getAttribute("data-left-ms"));

@@ -113,7 +113,7 @@ def test_the_main_pages_fit_a_small_phone(server, browser, live_app):
 
 
 def test_a_box_that_scrolls_sideways_takes_the_keyboard(server, browser, live_app):
-    """A code line, formula or table wider than a 320 px screen scrolls in its own box, which quiz.js makes
+    """A code line, formula or table wider than a 320 px screen scrolls in its own box, which scrollers.js makes
     focusable (axe: scrollable-region-focusable) so that the arrow keys scroll it; a box that fits is no tab stop."""
     [(public_id, ids)] = learners_attempts(live_app, WIDEST)
     context = browser.new_context(viewport={"width": 320, "height": 640})
@@ -138,4 +138,18 @@ def test_a_box_that_scrolls_sideways_takes_the_keyboard(server, browser, live_ap
             found = page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
             assert not found, (qid, [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in found])
     assert scrolled >= len(WIDEST)  # each of them has a box too wide for 320 px
+    # the review shows the same texts with their keys: its wide boxes take the keyboard too (scrollers.js)
+    page.goto(f"{server}/attempt/{public_id}/submit")
+    submit = page.get_by_role("button", name=re.compile("Yes, submit"))
+    if submit.count():   # not yet submitted by the test of the main pages
+        submit.click()
+        expect(page.get_by_role("heading", name="Your gap report")).to_be_visible()
+    page.goto(f"{server}/report/{public_id}/review")
+    wide = page.locator("main :is(pre, math, table)").evaluate_all(
+        "boxes => boxes.filter(b => b.scrollWidth > b.clientWidth + 1).map(b => b.getAttribute('tabindex'))")
+    assert wide and set(wide) == {"0"}, wide
+    if AXE.exists():
+        page.evaluate(AXE.read_text())
+        found = page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
+        assert not found, [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in found]
     context.close()
