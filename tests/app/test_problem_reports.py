@@ -121,8 +121,13 @@ def test_a_note_reaches_only_its_learner(instructor_app, teacher):
     history = learner.get("/history").text
     assert (f"Your report on question <code>{question_id}</code>: resolved on {resolved_on} — "
             "Fixed the second key; thanks!") in history
-    other = logged_in(instructor_app, "other@example.org")  # anyone else's history: not there
-    assert "Fixed the second key" not in other.get("/history").text
+    with instructor_app.app_context():  # another learner's history: not there
+        second = User(email="second@example.org", display_name="second", role="learner")
+        second.set_password("correct horse battery")
+        db.session.add(second)
+        db.session.commit()
+    for email in ("second@example.org", "other@example.org"):
+        assert "Fixed the second key" not in logged_in(instructor_app, email).get("/history").text
     assert "Fixed the second key" in teacher.get("/instructor/reports?status=resolved").text
 
 
@@ -161,3 +166,10 @@ def test_only_instructors_resolve(instructor_app, teacher):
     assert anonymous.post("/instructor/reports/resolve", data={"report_id": str(ids[0])}).status_code in (400, 403)
     with instructor_app.app_context():
         assert db.session.get(ProblemReport, ids[0]).status == "open"
+
+
+def test_a_note_is_text_not_markup(instructor_app, teacher):
+    ids = add_reports(instructor_app, 1, user_email="learn@example.org")
+    assert resolve(teacher, ids[0], "<script>alert(1)</script>").status_code == 303
+    history = logged_in(instructor_app, "learn@example.org").get("/history").text
+    assert "<script>alert(1)</script>" not in history and "&lt;script&gt;alert(1)&lt;/script&gt;" in history
