@@ -319,8 +319,9 @@ def resolve_report():
     db.session.commit()
     flash(f"Report on {report.version.question_id} marked resolved"
           + ("; the learner sees your note on their history page." if reply else "."))
-    # back to the page the report was on (it may now be past the last one: then page 1)
-    return redirect(url_for("instructor.problem_reports", page=parse_id(request.form.get("page", "")) or 1), 303)
+    # back to the page the report was on, in the same question's list (past the end now: the queue redirects)
+    return redirect(url_for("instructor.problem_reports", question=request.form.get("question") or None,
+                            page=parse_id(request.form.get("page", "")) or 1), 303)
 
 
 @bp.route("/versions/<int:version_id>")

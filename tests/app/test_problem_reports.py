@@ -173,3 +173,16 @@ def test_a_note_is_text_not_markup(instructor_app, teacher):
     assert resolve(teacher, ids[0], "<script>alert(1)</script>").status_code == 303
     history = logged_in(instructor_app, "learn@example.org").get("/history").text
     assert "<script>alert(1)</script>" not in history and "&lt;script&gt;alert(1)&lt;/script&gt;" in history
+
+
+def test_resolving_returns_to_the_same_page_and_question(instructor_app, teacher):
+    ids = add_reports(instructor_app, REPORTS_PER_PAGE + 1, user_email="learn@example.org")
+    with instructor_app.app_context():
+        question_id = db.session.get(ProblemReport, ids[0]).version.question_id
+    page = teacher.get(f"/instructor/reports?question={question_id}&page=2").text
+    response = teacher.post("/instructor/reports/resolve", data={
+        "csrf_token": csrf_token(page), "report_id": str(ids[0]), "page": "2", "question": question_id})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/instructor/reports?question={question_id}&page=2"
+    # page 2 is now past the end: the queue sends the instructor to the last page
+    assert teacher.get(response.headers["Location"]).headers["Location"].endswith("page=1")
