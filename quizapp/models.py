@@ -366,6 +366,9 @@ PROBLEM_REASONS = {
 class ProblemReport(db.Model):
     """A learner's report that a question (version) is wrong or unclear: the instructors' queue."""
 
+    # The queue lists one status newest first, a page at a time (instructor/data.report_page).
+    __table_args__ = (Index("ix_problem_report_status_created_at", "status", "created_at"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -374,6 +377,8 @@ class ProblemReport(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="open")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # What the instructor tells the reporter on resolving; shown on that learner's history page only.
+    reply: Mapped[str | None] = mapped_column(Text)
 
     version: Mapped[QuestionVersion] = relationship()
 

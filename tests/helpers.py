@@ -757,6 +757,7 @@ def build_world(tmp_path: Path) -> World:
     with app.app_context():
         world.ids["skill"] = db.session.scalar(select(Attempt).where(
             Attempt.public_id == world.ids["adaptive"])).assessment.skills[0]
+        world.ids["version"] = db.session.scalar(select(QuestionVersion.id).order_by(QuestionVersion.id).limit(1))
     return world
 
 
@@ -821,6 +822,7 @@ EXPECTED: dict[str, list[tuple[str, dict, dict]]] = {
     "instructor.item_stats": [("stats", {}, STAFF)],
     "instructor.item_stats_csv": [("csv", {}, STAFF)],
     "instructor.problem_reports": [("queue", {}, STAFF)],
+    "instructor.question_preview": [("a question version", {"version_id": "@version"}, STAFF)],
     "instructor.cohorts": [("list", {}, STAFF)],
     "instructor.cohort": [("own cohort", {"cohort_id": "@cohort"}, STAFF)],
     "instructor.cohort_export": [("csv", {"cohort_id": "@cohort", "fmt": "csv"}, STAFF),

@@ -4,12 +4,12 @@ Every route here is for instructors and admins only: the check runs before any v
 new route cannot forget it.
 """
 from pathlib import Path
+from types import SimpleNamespace
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from ..attempts.cohorts import new_join_code
 from ..bank import frozen, provenance
@@ -33,8 +33,9 @@ from ..models import Cohort, ProblemReport, QuestionVersion, utcnow
 from ..questiontypes import get_question_type
 from ..questiontypes.review import question_review
 from ..render.markdown import render_markdown
+from ..web.ids import parse_id
 from . import bp
-from .data import MIN_RESPONSES, cohort_heatmap, cohort_responses, item_stat_rows
+from .data import MIN_RESPONSES, REPLY_MAX, cohort_heatmap, cohort_responses, item_stat_rows, report_page
 from .forms import CohortForm, PublishForm, ResolveForm, UploadForm
 
 
@@ -288,13 +289,17 @@ def problem_reports():
     status = request.args.get("status", "open")
     if status not in ("open", "resolved"):
         abort(400, "status must be open or resolved")
-    query = select(ProblemReport).options(joinedload(ProblemReport.version)).where(ProblemReport.status == status)
-    question = request.args.get("question")
-    if question:
-        query = query.join(QuestionVersion).where(QuestionVersion.question_id == question)
-    reports = db.session.scalars(query.order_by(ProblemReport.created_at.desc())).all()
-    return render_template("instructor/reports.html", reports=reports, status=status, question=question,
-                           form=ResolveForm())
+    question = request.args.get("question") or None
+    page = parse_id(request.args.get("page", "1"))
+    if page is None:  # the 404 page's usual text ("belongs to someone else") would mislead here
+        return render_template("errors/error.html", code=404, title="No such page",
+                               message=f"There is no page {request.args.get('page')!r} of {status} reports. "
+                                       "Pages are numbered from 1; the queue's links list them."), 404
+    listing = report_page(status, question, page)
+    if listing.page != page:  # past the end (say, after resolving the last report on the last page)
+        return redirect(url_for("instructor.problem_reports", status=status, question=question, page=listing.page))
+    return render_template("instructor/reports.html", listing=listing, status=status, question=question,
+                           form=ResolveForm(), reply_max=REPLY_MAX)
 
 
 @bp.route("/reports/resolve", methods=["POST"])
@@ -305,10 +310,33 @@ def resolve_report():
     report = db.session.get(ProblemReport, form.report_id.data)
     if report is None:
         abort(404)
-    report.status, report.resolved_at = "resolved", utcnow()
+    reply = form.reply.data or None
+    if reply and report.user_id is None:
+        abort(400, "This report came from a guest: nobody can read a note on it. Resolve it without one.")
+    if report.status == "resolved":
+        abort(400, "This report is already resolved.")
+    report.status, report.resolved_at, report.reply = "resolved", utcnow(), reply
     db.session.commit()
-    flash(f"Report on {report.version.question_id} marked resolved.")
-    return redirect(url_for("instructor.problem_reports"), 303)
+    flash(f"Report on {report.version.question_id} marked resolved"
+          + ("; the learner sees your note on their history page." if reply else "."))
+    # back to the page the report was on, in the same question's list (past the end now: the queue redirects)
+    return redirect(url_for("instructor.problem_reports", question=request.form.get("question") or None,
+                            page=parse_id(request.form.get("page", "")) or 1), 303)
+
+
+@bp.route("/versions/<int:version_id>")
+def question_preview(version_id):
+    """One question version as learners see it, with its key: where a report's link leads."""
+    version = db.session.get(QuestionVersion, version_id)
+    if version is None:
+        abort(404)
+    qtype = get_question_type(version.qtype)
+    entry = {"question": SimpleNamespace(id=version.question_id, difficulty=version.difficulty,
+                                         skills=version.skills, definition=version.definition),
+             "answer": qtype.view(version.definition, None, None), "qtype": qtype,
+             "prompt_html": render_markdown(version.definition["prompt"]),
+             "review": question_review(version.definition, question_id=version.question_id)}
+    return render_template("instructor/question.html", version=version, preview=[entry])
 
 
 # --- cohorts -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from ..models import Assessment, Attempt, Cohort, CohortMember, Skill
 from ..render.charts import Sitting, progress_chart, sitting_labels
 from ..scoring.gaps import to_scale
 from . import bp
+from .data import report_replies
 from .forms import JoinCohortForm
 
 
@@ -41,7 +42,8 @@ def history():
     return render_template("main/history.html", attempts=attempts, sittings=sittings, series=series,
                            assessments=[a for a in attempts if a.id not in practice],
                            practice=[a for a in attempts if a.id in practice],
-                           chart=progress_chart(sittings, series) if series else None)
+                           chart=progress_chart(sittings, series) if series else None,
+                           replies=report_replies(current_user.id))
 
 
 def progress_series(attempts, names, limit: int = 8) -> tuple[list[Sitting], dict[str, list[tuple[int, int]]]]:

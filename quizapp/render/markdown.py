@@ -6,7 +6,7 @@ result is cached per text because question content never changes within a versio
 from __future__ import annotations
 
 from functools import lru_cache
-from html import escape
+from html import escape, unescape
 
 import nh3
 from latex2mathml.converter import convert as latex_to_mathml
@@ -79,6 +79,23 @@ def render_markdown(text: str) -> str:
 def render_inline(text: str) -> str:
     """Render a one-line fragment (a choice, a feedback line) without wrapping <p>."""
     return sanitise(_MD.renderInline(text or ""))
+
+
+_PLAIN_MD = MarkdownIt("commonmark", {"html": False})
+
+
+@lru_cache(maxsize=8192)
+def plain_excerpt(text: str, limit: int = 120) -> str:
+    """Markdown as one line of plain text, cut at a word near `limit` characters: for lists that name
+    a question by its prompt (the problem-report queue) without rendering it."""
+    words = unescape(nh3.clean(_PLAIN_MD.render(text or ""), tags=set())).split()
+    line = " ".join(words)
+    if len(line) <= limit:
+        return line
+    cut = line[:limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ,.;:") + "…"
 
 
 def pygments_css() -> str:

@@ -139,6 +139,7 @@ def sample_arguments(world, principal: str) -> dict[str, list[str]]:
         "relpath": ["topics/basics.yaml"],
         "fmt": ["gift", "moodle-xml", "csv", "json"],
         "cohort_id": [str(ids["cohort"])],
+        "version_id": [str(ids["version"])],
         "filename": ["style.css"],
     }
 
