@@ -1,11 +1,14 @@
 """What the PDF of a report shows besides the report itself: whose it is, when it was sat, and the question
-review in counts (the review in full is the page's; with it a 23-skill report took 35 pages)."""
+review as one line per question (the review in full is the page's; with it a 23-skill report took 35 pages)."""
 from __future__ import annotations
 
+from ..attempts.lifecycle import load_attempt_items
 from ..attempts.settings import configured_settings
 from ..extensions import db
 from ..models import Attempt, User
+from ..questiontypes.review import review_entry
 from ..render.charts import COLOURS, skills_chart
+from ..render.markdown import plain_excerpt
 from ..scoring.grading import CORRECT, DONT_KNOW, PARTIAL, WRONG
 
 # The PDF's chart shows names whole up to this length (the shipped bank's longest has 42 characters); the
@@ -35,10 +38,38 @@ def review_counts(attempt: Attempt) -> dict:
             "unanswered": len(states) - sum(states.count(s) for s in (CORRECT, PARTIAL, WRONG, DONT_KNOW))}
 
 
+# The plan's part in the PDF: its first resources and weeks (what to do next), so that a weak learner's plan of
+# thirty resources over eighty weeks keeps the document to a few pages; the plan page has the rest.
+PDF_RESOURCES, PDF_WEEKS = 12, 12
+
+
+# A question's line in the PDF's review: the start of its prompt, the learner's answer and their key, each cut.
+PDF_PROMPT_CHARS, PDF_ANSWER_CHARS = 70, 40
+RESULT_WORDS = {CORRECT: "Right", PARTIAL: "Partly right", WRONG: "Wrong", DONT_KNOW: "I don't know"}
+
+
+def review_lines(items) -> list[dict]:
+    """One line per question: its prompt's start, the learner's answer and the key they could have given (their
+    variant's, or an example for a pattern: review_entry), and how it went."""
+    lines = []
+    for item in items:
+        entry = review_entry(item)
+        lines.append({"position": entry.position, "prompt": plain_excerpt(item.definition["prompt"], PDF_PROMPT_CHARS),
+                      "answer": "" if entry.dont_know else _cut(entry.response_text),
+                      "key": _cut(entry.key_text), "result": RESULT_WORDS.get(entry.state, "Not answered")})
+    return lines
+
+
+def _cut(text: str) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= PDF_ANSWER_CHARS else text[:PDF_ANSWER_CHARS - 1].rstrip() + "…"
+
+
 def printout(attempt: Attempt, report: dict, next_step: dict | None, plan: dict | None) -> dict:
     """The template variables of reports/report_pdf.html."""
     return {"attempt": attempt, "report": report, "learner": learner_name(attempt), "date": sitting_date(attempt),
             "review": review_counts(attempt), "next_step": next_step, "plan": plan, "colours": COLOURS,
+            "pdf_resources": PDF_RESOURCES, "pdf_weeks": PDF_WEEKS, "review_lines": review_lines(load_attempt_items(attempt)),
             "settings": configured_settings(),
             "chart": skills_chart(report["skills"], row_height=24.0, label_chars=min(
                 PDF_LABEL_CHARS, max([20, *(len(s["name"]) for s in report["skills"])])))}

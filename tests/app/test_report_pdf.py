@@ -19,11 +19,12 @@ from flask import render_template
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from quizapp.attempts.lifecycle import load_attempt_items
 from quizapp.extensions import db
 from quizapp.models import Attempt, User
 from quizapp.render.charts import COLOURS
 from quizapp.render.pdf import html_to_pdf
-from quizapp.reports.printout import printout
+from quizapp.reports.printout import PDF_RESOURCES, PDF_WEEKS, printout, review_lines
 from quizapp.reports.view_model import build_report
 from tests.helpers import AuthActions, Learner, answer_to_the_end, right_answer, wrong_answer
 
@@ -117,7 +118,15 @@ def test_the_pdf_of_a_real_23_skill_report(real_app, sitting, tmp_path):
     else:                        # an adaptive sitting can end with every call "no gap": nothing to study
         assert report["counts"]["gap"] == report["counts"]["uncertain"] == 0, report["counts"]
     assert f"/report/{sitting.public_id}/review" in text
-    assert "Question review Left out of this PDF" in text and "Review of every question" not in text
+    assert "Review of every question" not in text   # the review in full is the page's; here a line per question
+    with real_app.app_context():
+        attempt = db.session.scalar(select(Attempt).where(Attempt.public_id == sitting.public_id))
+        lines = review_lines(load_attempt_items(attempt))
+    assert len(lines) == report["questions"] and "Question review Of the" in text
+    one_line = " ".join(text.split())
+    for line in lines:   # each question's key as this learner could have given it (their variant's)
+        assert line["key"].split()[0] in one_line, line
+    assert "computed per variant" not in one_line and "computed for each variant" not in one_line
     assert "csrf" not in text.lower() and "Log out" not in text  # the web page's chrome stays out
     assert_chart_in_colour(page_image(first.data, 1, tmp_path), len(names))
 
@@ -207,9 +216,12 @@ def test_with_a_next_step_and_a_plan_23_skills_still_fit_in_4_pages(real_app, si
     assert f"Next step {next_step['skill_name']} {next_step['status_label']}" in text
     assert "Your learning plan 5 h a week: 100 h in all, 80 h still to do, over 20 weeks from 7 Dec to 25 Apr 2027" \
         in text
-    for resource in plan["resources"]:
-        assert resource["title"] in text and resource["url"] in text
-    for week in plan["weeks"]:  # each week's row on one page: its number, dates and study together
+    links = {annotation.get_object()["/A"]["/URI"] for page in PdfReader(io.BytesIO(pdf)).pages
+             for annotation in page.get("/Annots", []) if "/A" in annotation.get_object()}
+    for resource in plan["resources"][:PDF_RESOURCES]:   # the first ones, each title a link to the resource
+        assert resource["title"] in text and resource["url"] in links
+    assert "The first 12 of 20 weeks are below" in " ".join(text.split()) or len(plan["weeks"]) <= PDF_WEEKS
+    for week in plan["weeks"][:PDF_WEEKS]:  # each week's row on one page: its number, dates and study together
         start = f"{week['start'].day} {week['start']:%b}"
         assert any(f"{week['number']} {start} – " in page for page in pages), week["number"]
     for skill in report["skills"]:
@@ -244,5 +256,22 @@ def test_the_report_page_says_what_the_pdf_holds(real_app, sitting):
             "recommendations"]
     assert f'<a href="/report/{sitting.public_id}.pdf">Download PDF</a>' in page
     what = ", what to study" if courses else ""  # as the PDF: courses when there is something to study
-    assert (f"(A4: the summary, the chart and all 23 skills{what}; the question review is on its own page)"
+    assert (f"(A4: the summary, the chart and all 23 skills{what}, a line per question; the full review is on its own "
+            "page)"
             in " ".join(page.split()))
+
+
+def test_a_weak_learners_pdf_with_the_whole_plan_still_fits_in_4_pages(real_app):
+    """Every answer wrong: every skill a gap and a plan of some thirty resources over more than a year. The PDF
+    keeps the first resources and weeks, says where the rest is, and stays within 4 pages."""
+    client = real_app.test_client()
+    assert AuthActions(client).register(email="weak@example.org", name="Weak Learner").status_code == 302
+    learner = Learner(client)
+    learner.start("ml-readiness", mode="assessment", role="ml-engineer-entry")
+    answer_to_the_end(real_app, learner, lambda _, definition, order, __: wrong_answer(definition, order))
+    assert learner.submit().status_code in (302, 303)
+    pages = pdf_text(client.get(f"/report/{learner.public_id}.pdf").data)
+    text = " ".join(" ".join(pages).split())
+    assert len(pages) <= 4, len(pages)
+    assert f"The first {PDF_RESOURCES} of " in text and f"/report/{learner.public_id}/plan" in text
+    assert "Question review Of the" in text
