@@ -1012,3 +1012,26 @@ def observations_by_skill(items) -> dict:
         for skill in answer.skills:
             out.setdefault(skill, []).append(answer.observation)
     return out
+
+
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on a browser page, one line each (none checked where npm did not install axe)."""
+    if not AXE.exists():
+        return []
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']}: {v['help']}: " + "; ".join(n["target"][0] for n in v["nodes"][:3]) for v in result["violations"]]
+
+
+def answer_any(page):
+    """Give some answer to the question on a browser page: the last option, the first box, or "10" typed."""
+    group = page.get_by_role("group", name=re.compile("^Your answer"))
+    if group.get_by_role("radio").count():
+        group.get_by_role("radio").last.check()
+    elif group.get_by_role("checkbox").count():
+        group.get_by_role("checkbox").first.check()
+    else:
+        page.get_by_label(re.compile("Your answer")).fill("10")

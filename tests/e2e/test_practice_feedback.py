@@ -2,7 +2,6 @@
 and the one primary action (the next question, at the end the overview) is in view with it, on a phone
 and on a desktop."""
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -10,7 +9,7 @@ from playwright.sync_api import expect
 from quizapp.bank.loader import load_bank
 from quizapp.bank.sync import sync_bank
 from quizapp.extensions import db
-from tests.helpers import SCREENSHOTS, extended_fixture_bank, make_app
+from tests.helpers import SCREENSHOTS, answer_any, axe_violations, extended_fixture_bank, make_app
 
 pytestmark = pytest.mark.e2e
 LONG_FILE = """\
@@ -27,18 +26,6 @@ questions:
               "two numbers; NumPy prints it with a space after the comma.\n\n" for i in range(10)) + """\
     references: [https://numpy.org/doc/stable/reference/generated/numpy.zeros.html]
 """
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def axe_violations(page) -> list[str]:
-    """axe-core's violations on the page, as test_accessibility reports them (none checked without axe)."""
-    if not AXE.exists():
-        return []
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']}: {v['help']}: " + "; ".join(n["target"][0] for n in v["nodes"][:3]) for v in result["violations"]]
-
-
 @pytest.fixture(scope="module")
 def live_app(tmp_path_factory):
     """The fixture bank and one question whose explanation is longer than a phone's screen."""
@@ -53,16 +40,6 @@ def live_app(tmp_path_factory):
     return app
 
 
-def answer(page):
-    group = page.get_by_role("group", name=re.compile("^Your answer"))
-    if group.get_by_role("radio").count():
-        group.get_by_role("radio").last.check()
-    elif group.get_by_role("checkbox").count():
-        group.get_by_role("checkbox").first.check()
-    else:
-        page.get_by_label(re.compile("Your answer")).fill("10")
-
-
 @pytest.mark.parametrize("name, viewport", [("phone", {"width": 390, "height": 844}),
                                             ("desktop", {"width": 1280, "height": 800})])
 def test_the_feedback_and_the_one_way_on_are_seen_together(server, browser, name, viewport):
@@ -72,7 +49,7 @@ def test_the_feedback_and_the_one_way_on_are_seen_together(server, browser, name
     page.get_by_role("button", name="Begin").click()
     for n in range(1, 4):
         expect(page.get_by_role("heading", name=f"Question {n} of 3")).to_be_visible()
-        answer(page)
+        answer_any(page)
         page.get_by_role("button", name="Check answer").click()
         heading = page.get_by_role("heading", name="Feedback")
         expect(heading).to_be_focused()
