@@ -6,7 +6,7 @@ from ..attempts.lifecycle import load_attempt_items
 from ..attempts.settings import configured_settings
 from ..extensions import db
 from ..models import Attempt, User
-from ..questiontypes.review import review_entry
+from ..questiontypes import get_question_type, is_dont_know, own_response
 from ..render.charts import COLOURS, skills_chart
 from ..render.markdown import plain_excerpt
 from ..scoring.grading import CORRECT, DONT_KNOW, PARTIAL, WRONG
@@ -50,13 +50,15 @@ RESULT_WORDS = {CORRECT: "Right", PARTIAL: "Partly right", WRONG: "Wrong", DONT_
 
 def review_lines(items) -> list[dict]:
     """One line per question: its prompt's start, the learner's answer and the key they could have given (their
-    variant's, or an example for a pattern: review_entry), and how it went."""
+    variant's, or an example for a pattern: the type's key_text, as the review shows it), and how it went. Only
+    what the line needs is computed: the review's Markdown of every prompt and explanation is not."""
     lines = []
     for item in items:
-        entry = review_entry(item)
-        lines.append({"position": entry.position, "prompt": plain_excerpt(item.definition["prompt"], PDF_PROMPT_CHARS),
-                      "answer": "" if entry.dont_know else _cut(entry.response_text),
-                      "key": _cut(entry.key_text), "result": RESULT_WORDS.get(entry.state, "Not answered")})
+        qt = get_question_type(item.definition["type"])
+        answer = "" if is_dont_know(item.response) else qt.describe(item.definition, own_response(item.response))
+        lines.append({"position": item.position, "prompt": plain_excerpt(item.definition["prompt"], PDF_PROMPT_CHARS),
+                      "answer": _cut(answer), "key": _cut(str(qt.key_text(item.definition))),
+                      "result": RESULT_WORDS.get(item.state, "Not answered")})
     return lines
 
 
