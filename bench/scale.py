@@ -585,9 +585,12 @@ SHAPE_QUERIES = {
     "skill_result": (_KIND, "r.*", "skill_result r JOIN attempt a ON a.id = r.attempt_id"),
     "area_result": (_KIND, "r.*", "area_result r JOIN attempt a ON a.id = r.attempt_id"),
     "cohort_member": ("'member'", "m.*", "cohort_member m"),
+    "problem_report": ("'report'", "p.*", "problem_report p"),
+    "user": ("'learner'", "x.*", '"user" x'),
 }
+OWNER = {"cohort_member": "m.user_id", "problem_report": "p.user_id", "user": "x.id"}
 # Values whose differences are the point of the data, not its shape.
-FREE_COLUMNS = {"id", "attempt_id", "user_id", "version_id", "position"}
+FREE_COLUMNS = {"id", "attempt_id", "user_id", "version_id", "position", "email", "display_name"}
 
 
 def shape_check(db_url: str, sample: int = 3000) -> tuple[bool, list[str]]:
@@ -600,11 +603,11 @@ def shape_check(db_url: str, sample: int = 3000) -> tuple[bool, list[str]]:
     with psycopg.connect(db_url) as conn:
         conn.execute("SELECT setseed(0.5)")
         for table, (part, cols, source) in SHAPE_QUERIES.items():
-            owner = "m.user_id" if table == "cohort_member" else "a.user_id"
+            owner = OWNER.get(table, "a.user_id")
             profiles: dict[str, dict] = {}
             for origin, domain, limit in (("app", APP_DOMAIN, None), ("gen", GEN_DOMAIN, sample)):
                 sql = (f"SELECT {part} AS part, {cols} FROM {source} JOIN \"user\" u ON u.id = {owner} "
-                       f"WHERE u.email LIKE %s" + ("" if table == "cohort_member" else " AND a.status = 'submitted'")
+                       f"WHERE u.email LIKE %s" + ("" if table in OWNER else " AND a.status = 'submitted'")
                        + (f" ORDER BY random() LIMIT {limit}" if limit else ""))
                 cur = conn.execute(sql, (f"%@{domain}",))
                 names = [d.name for d in cur.description][1:]
@@ -612,7 +615,7 @@ def shape_check(db_url: str, sample: int = 3000) -> tuple[bool, list[str]]:
                 for row in cur:
                     p = prof.setdefault(row[0], {n: set() for n in names})
                     for n, v in zip(names, row[1:], strict=True):
-                        if n in ("status", "state", "mode", "area"):
+                        if n in DOMAINS:
                             p[n].add(f"{_kind(v)}={v}")
                         else:
                             p[n].add(_kind(v) if n not in ("response", "choice_order") or v is None
@@ -621,6 +624,10 @@ def shape_check(db_url: str, sample: int = 3000) -> tuple[bool, list[str]]:
             app_prof, gen_prof = profiles["app"], profiles["gen"]
             if not gen_prof:
                 problems.append(f"{table}: no generated rows")
+            anywhere: dict[str, set] = {}
+            for prof in app_prof.values():
+                for column, kinds in prof.items():
+                    anywhere.setdefault(column, set()).update(kinds)
             for key, gen in gen_prof.items():
                 app = app_prof.get(key)
                 if app is None:
@@ -629,7 +636,7 @@ def shape_check(db_url: str, sample: int = 3000) -> tuple[bool, list[str]]:
                 for column, kinds in gen.items():
                     if column in FREE_COLUMNS:
                         continue
-                    want = app[column]
+                    want = anywhere[column] if column in CHANCE_COLUMNS else app[column]
                     if column == "response":  # "I don't know" is the same response on every type
                         kinds = kinds - {_kind(DONT_KNOW_RESPONSE)}
                         want = want - {_kind(DONT_KNOW_RESPONSE)}
@@ -651,15 +658,20 @@ def _values(want: set) -> set:
 # every one) what the app's code can write there.
 DOMAINS = {
     "mode": lambda table, want: _values(want),
+    "role": lambda table, want: _values(want),
     "status": lambda table, want: _values(want) | ({"gap", "no_gap", "uncertain"} if "result" in table else set()),
     "state": lambda table, want: _values(want) | {"correct", "partial", "wrong", "dont_know"},
     "area": lambda table, want: _values(want) | {"math", "python", "algorithms", "frameworks"},
 }
 
 
+# Null or not by the learner's choice (saying how sure): compared with the app's rows of any kind, and
+# either side may lack the nulls or the values.
+CHANCE_COLUMNS = {"confidence"}
+
+
 def _nullness_free(column: str, kinds: set, want: set) -> bool:
-    """Columns null on some rows and not others by chance (the learner's choice): either side may lack one."""
-    return column in ("confidence", "reason") and bool(kinds - {"null"}) and bool(want - {"null"})
+    return column in CHANCE_COLUMNS and bool(kinds - {"null"}) and bool(want - {"null"})
 
 
 # --- timing ------------------------------------------------------------------------------------
@@ -771,8 +783,9 @@ def table(results: dict) -> list[str]:
             continue
         ttfb = _ms(r["ttfb_ms"]) if key in ("stats_csv", "cohort_csv", "cohort_json") else "–"
         rss = f"{r['rss_mb']:.0f} MB" + (" (max RSS)" if key == "calibrate" else "")
+        size = "–" if key == "calibrate" else f"{r['bytes'] / 1024:,.0f} kB"
         lines.append(f"| {label} | {_ms(r['ms'])} | {ttfb} | {rss} | {'/'.join(map(str, r['status']))} | "
-                     f"{r['bytes'] / 1024:.0f} kB | {r['n']} |")
+                     f"{size} | {r['n']} |")
     return lines
 
 
