@@ -9,12 +9,9 @@ stored exactly once, every acknowledged submit scored, and no response may be a 
 """
 from __future__ import annotations
 
-import os
-
-import psycopg
 import pytest
 
-from tests.helpers import load_bench
+from tests.helpers import load_bench, require_postgres
 
 pytestmark = pytest.mark.postgres
 
@@ -25,12 +22,7 @@ def _load_bench():
 
 def test_load_with_a_killed_worker_loses_nothing(capsys):
     bench = _load_bench()
-    try:
-        psycopg.connect(bench.ADMIN_URL, connect_timeout=3).close()
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL not reachable at {bench.ADMIN_URL} under CI: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {bench.ADMIN_URL}")
+    require_postgres(bench.ADMIN_URL)
     code = bench.main(["--learners", "20", "--workers", "2", "--kill-worker", "--drop-connections",
                        "--assessment", "math", "--seconds-limit", "300"])  # a safety net: most of it is the import
     out = capsys.readouterr().out

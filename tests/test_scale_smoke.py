@@ -6,13 +6,12 @@ fails). About 20-30 s on 2 cores, most of it `quizapp bank import`.
 """
 from __future__ import annotations
 
-import os
 import re
 
 import psycopg
 import pytest
 
-from tests.helpers import load_bench
+from tests.helpers import load_bench, require_postgres
 
 pytestmark = pytest.mark.postgres
 
@@ -23,12 +22,7 @@ def scale():
 
 
 def _reachable(bench) -> None:
-    try:
-        psycopg.connect(bench.ADMIN_URL, connect_timeout=3).close()
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL not reachable at {bench.ADMIN_URL} under CI: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {bench.ADMIN_URL}")
+    require_postgres(bench.ADMIN_URL)
 
 
 def _databases(bench) -> set[str]:
