@@ -84,8 +84,11 @@ def next_step(report: dict) -> dict | None:
     if row is None:
         return None
     courses = _candidates(report, row)
+    top = next((r for r in _weak(report) if r["status"] == GAP), None)
     return {"skill_id": row["skill_id"], "skill_name": row["name"], "status_label": row["status_label"],
-            "p_gap": row["p_gap"], "resource": _resource(courses[0], row) if courses else None}
+            "p_gap": row["p_gap"], "resource": _resource(courses[0], row) if courses else None,
+            # the highest-priority gap, when the step is a gap it builds on: the page says why this one comes first
+            "builds_toward": top["name"] if top is not None and top is not row else None}
 
 
 def build_plan(report: dict, hours_per_week: float = 5.0, free_only: bool = False, *,

@@ -35,6 +35,11 @@ def test_the_report_starts_with_the_one_next_step_and_the_json_has_it(app, clien
     text = visible_text(page)
     assert page.index('id="next-heading"') < page.index('aria-label="Summary"')
     assert f"Practise {step['skill_name']} now" in page and step["resource"]["title"] in text
+    top = next(s for s in data["skills"] if s["status"] == "gap")   # the highest-priority gap
+    if top["skill_id"] == step["skill_id"]:
+        assert step["builds_toward"] is None and "builds on it" not in text
+    else:                                                           # a gap it builds on comes first, and says so
+        assert f"{top['name']}, your highest-priority gap, builds on it." in text
 
 
 def test_practising_the_next_step_asks_about_that_skill_only(app, client, learner):

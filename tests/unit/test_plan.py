@@ -44,6 +44,8 @@ def test_next_step_is_the_first_gap_in_study_order_with_its_first_resource():
     # Machine learning has the higher priority, but it builds on Probability: that comes first
     assert step["skill_id"] == "prob" and step["skill_name"] == "Probability" and step["status_label"] == "Gap"
     assert step["p_gap"] == 0.78
+    assert step["builds_toward"] == "Machine learning"   # why it comes before the highest-priority gap
+    assert next_step(report(SKILLS[1:], RESOURCES))["builds_toward"] is None   # the top gap itself
     assert step["resource"] == {"id": "prob-a", "title": "Prob-A", "provider": "Prov", "url": "https://example.org/prob-a",
                                 "hours": 5, "cost_label": "Free", "reason": "For your gap in Probability (78\u00a0% sure)"}
 
