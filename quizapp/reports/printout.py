@@ -40,7 +40,7 @@ def review_counts(attempt: Attempt) -> dict:
 
 # The plan's part in the PDF: its first resources and weeks (what to do next), so that a weak learner's plan of
 # thirty resources over eighty weeks keeps the document to a few pages; the plan page has the rest.
-PDF_RESOURCES, PDF_WEEKS = 12, 12
+PDF_RESOURCES, PDF_WEEKS = 10, 10
 
 
 # A question's line in the PDF's review: the start of its prompt, the learner's answer and their key, each cut.
