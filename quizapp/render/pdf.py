@@ -1,5 +1,5 @@
 """HTML → PDF with WeasyPrint; static files are read from disk, nothing is fetched over the network.
-Made PDFs are kept on disk (cached_pdf), since WeasyPrint takes about a second for a report."""
+Made PDFs are kept on disk (cached_pdf): WeasyPrint is slow next to rendering the HTML the cache is keyed on."""
 from __future__ import annotations
 
 import hashlib

@@ -79,23 +79,23 @@ def report_pdf(public_id):
         abort(503, "PDF export needs the Pango library on the server (apt-get install libpango-1.0-0); "
                    "use your browser's Print to PDF meanwhile.")
     report = build_report(attempt)
-    html = render_template("reports/report_pdf.html", **printout(attempt, report, *_pdf_extras(attempt, report)))
+    extras = printout(attempt, report, report.get("next_step"), _default_plan(report))
+    html = render_template("reports/report_pdf.html", **extras)
     pdf, _ = cached_pdf(html, Path(current_app.instance_path) / "pdf-cache", str(attempt.id))
     response = current_app.response_class(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="gap-report-{public_id}.pdf"'
     return response
 
 
-def _pdf_extras(attempt, report) -> tuple[dict | None, dict | None]:
-    """The next step and the learning plan the PDF shows: the plan with its defaults (reports/plan.py) and what
-    the learner has marked done, as the report page shows it."""
-    return report.get("next_step"), build_plan(report, start=dt.date.today(), done=_done_ids())
+def _default_plan(report: dict) -> dict:
+    """The plan at its defaults with what the learner marked done, as the report page and the PDF show it."""
+    return build_plan(report, start=dt.date.today(), done=_done_ids())
 
 
 def _report_page(attempt) -> str:
     """The report page's HTML: the next step, the summary, the plan's outline; the review has a page of its own."""
     report = build_report(attempt)
-    plan = build_plan(report, start=dt.date.today(), done=_done_ids())
+    plan = _default_plan(report)
     return render_template("reports/report.html", attempt=attempt, behaviour=behaviour_of(attempt), report=report,
                            settings=configured_settings(), chart=skills_chart(report["skills"]), plan=plan)
 
