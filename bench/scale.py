@@ -849,6 +849,11 @@ def run_size(args, attempts: int, database: str | None) -> tuple[bool, dict | No
                   f"results {t3 - t2:.1f} s ({counts['items'] / max(t3 - t2, 1e-9):,.0f} answers/s)")
         else:
             print(f"reusing {name} (built before; --attempts is not applied to it)")
+            done = subprocess.run([_bin("quizapp"), "db", "upgrade"], cwd=ROOT, env=env, capture_output=True,
+                                  text=True, timeout=600)  # a kept database follows the migrations made since
+            if done.returncode:
+                print(f"quizapp db upgrade failed:\n{done.stdout}{done.stderr}")
+                return False, None
         with psycopg.connect(db_url) as conn:
             cohort_id = conn.execute(
                 'SELECT c.id FROM cohort c JOIN "user" u ON u.id = c.owner_id WHERE u.email = %s ORDER BY c.id LIMIT 1',
