@@ -34,15 +34,18 @@ def shared(statement: Select, cohort_id: int) -> Select:
             .where(CohortMember.cohort_id == cohort_id))
 
 
-def latest_results(cohort_id: int, user_ids: list[int] | None = None):
+def latest_results(cohort_id: int, user_ids=None, skill: str | None = None):
     """Each member's latest shared result per skill (the rows with `rank` 1), as a subquery: a
-    learner's profile is cumulative, so the most recent call on a skill is the one that counts."""
+    learner's profile is cumulative, so the most recent call on a skill is the one that counts.
+    `user_ids` (a list or a SELECT of ids) and `skill` narrow it before the ranking."""
     rank = func.row_number().over(partition_by=(Attempt.user_id, SkillResult.skill_id),
                                   order_by=(Attempt.submitted_at.desc(), Attempt.id.desc()))
     statement = shared(select(Attempt.user_id, SkillResult.skill_id, SkillResult.status, Attempt.submitted_at,
                               rank.label("rank")), cohort_id).join(SkillResult, SkillResult.attempt_id == Attempt.id)
     if user_ids is not None:
         statement = statement.where(CohortMember.user_id.in_(user_ids))
+    if skill is not None:
+        statement = statement.where(SkillResult.skill_id == skill)
     return statement.subquery("ranked")
 
 
@@ -114,46 +117,69 @@ def grid_skills() -> list[tuple[str, str]]:
         select(Skill.id, Skill.name).where(Skill.active).order_by(Skill.position, Skill.id))]
 
 
+def _members(cohort_id: int, skill: str | None, call: str) -> Select:
+    """The ids of the cohort's members the filter keeps: those whose latest shared call on `skill` is
+    one of `call`'s statuses, or who have no shared result on it ("none"); everyone without a skill."""
+    members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
+    if skill is None:
+        return members
+    statuses = GRID_CALLS[call][1]
+    if not statuses:
+        assessed = shared(select(Attempt.user_id), cohort_id).join(
+            SkillResult, and_(SkillResult.attempt_id == Attempt.id, SkillResult.skill_id == skill))
+        return members.where(CohortMember.user_id.not_in(assessed))
+    ranked = latest_results(cohort_id, skill=skill)
+    return members.where(CohortMember.user_id.in_(
+        select(ranked.c.user_id).where(ranked.c.rank == 1, ranked.c.status.in_(statuses))))
+
+
+def _latest_submissions(cohort_id: int, user_ids=None):
+    """Per member, the latest attempt they share (a subquery of user_id, latest)."""
+    statement = shared(select(Attempt.user_id, func.max(Attempt.submitted_at).label("latest")), cohort_id)
+    if user_ids is not None:
+        statement = statement.where(CohortMember.user_id.in_(user_ids))
+    return statement.group_by(Attempt.user_id).subquery("latest_submissions")
+
+
 def grid_page(cohort_id: int, page: int, sort: str = "gaps", skill: str | None = None,
               call: str = "gap-or-unsure", per_page: int = LEARNERS_PER_PAGE) -> GridPage:
     """One page of the cohort's members with their latest shared call per skill, filtered, sorted and
-    paged in SQL. Past the last page: no rows and `page` set to the last one (page 1 always exists)."""
-    ranked = latest_results(cohort_id)
-    latest = ranked.c.rank == 1
-    columns = [ranked.c.user_id,
-               func.sum(case((ranked.c.status == GAP, 1), else_=0)).label("gaps"),
-               func.sum(case((ranked.c.status == UNCERTAIN, 1), else_=0)).label("uncertain"),
-               func.max(ranked.c.submitted_at).label("latest")]
-    if skill is not None:
-        columns.append(func.max(case((ranked.c.skill_id == skill, ranked.c.status))).label("call"))
-    per_user = select(*columns).where(latest).group_by(ranked.c.user_id).subquery("per_user")
-    gaps, uncertain = func.coalesce(per_user.c.gaps, 0), func.coalesce(per_user.c.uncertain, 0)
-    name = func.lower(User.display_name)
-    order = {"gaps": (gaps.desc(), uncertain.desc(), name, User.id),
-             "name": (name, User.id),
-             "latest": (per_user.c.latest.desc().nulls_last(), name, User.id)}[sort]
-    statement = (select(User.id, User.display_name, User.email, gaps, uncertain, per_user.c.latest,
-                        func.count().over().label("total"))
-                 .select_from(CohortMember).join(User, User.id == CohortMember.user_id)
-                 .outerjoin(per_user, per_user.c.user_id == CohortMember.user_id)
-                 .where(CohortMember.cohort_id == cohort_id))
-    if skill is not None:
-        statuses = GRID_CALLS[call][1]
-        statement = statement.where(per_user.c.call.in_(statuses) if statuses else per_user.c.call.is_(None))
-    rows = db.session.execute(statement.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
+    paged in SQL. Only sorting by gaps ranks every member's results; by name or latest submission, the
+    page's 50 are chosen first. Past the last page: no rows and `page` set to the last one."""
+    members = _members(cohort_id, skill, call)
+    total = db.session.scalar(select(func.count()).select_from(members.subquery()))
+    pages = max(1, math.ceil(total / per_page))
     skills = grid_skills()
-    if not rows:
-        total = db.session.scalar(select(func.count()).select_from(statement.subquery())) if page > 1 else 0
-        pages = max(1, math.ceil(total / per_page))
-        return GridPage(skills, [], total, min(page, pages), pages, per_page)
-    calls: dict[int, dict[str, str]] = {r.id: {} for r in rows}
-    page_ranked = latest_results(cohort_id, list(calls))
+    if page > pages:
+        return GridPage(skills, [], total, pages, pages, per_page)
+    name = func.lower(User.display_name)
+    statement = select(User.id).where(User.id.in_(members))
+    if sort == "gaps":
+        ranked = latest_results(cohort_id, members if skill is not None else None)
+        per_user = (select(ranked.c.user_id,
+                           func.sum(case((ranked.c.status == GAP, 1), else_=0)).label("gaps"),
+                           func.sum(case((ranked.c.status == UNCERTAIN, 1), else_=0)).label("uncertain"))
+                    .where(ranked.c.rank == 1).group_by(ranked.c.user_id).subquery("per_user"))
+        statement = statement.outerjoin(per_user, per_user.c.user_id == User.id).order_by(
+            func.coalesce(per_user.c.gaps, 0).desc(), func.coalesce(per_user.c.uncertain, 0).desc(), name, User.id)
+    elif sort == "latest":
+        latest = _latest_submissions(cohort_id)
+        statement = statement.outerjoin(latest, latest.c.user_id == User.id).order_by(
+            latest.c.latest.desc().nulls_last(), name, User.id)
+    else:
+        statement = statement.order_by(name, User.id)
+    ids = list(db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)))
+    users = {u.id: u for u in db.session.execute(select(User.id, User.display_name, User.email).where(User.id.in_(ids)))}
+    latest = _latest_submissions(cohort_id, ids)
+    when = dict(db.session.execute(select(latest.c.user_id, latest.c.latest)).all())
+    calls: dict[int, dict[str, str]] = {i: {} for i in ids}
+    ranked = latest_results(cohort_id, ids)
     for user_id, skill_id, status in db.session.execute(
-            select(page_ranked.c.user_id, page_ranked.c.skill_id, page_ranked.c.status).where(page_ranked.c.rank == 1)):
+            select(ranked.c.user_id, ranked.c.skill_id, ranked.c.status).where(ranked.c.rank == 1)):
         calls[user_id][skill_id] = status
-    total = rows[0].total
-    return GridPage(skills, [GridRow(r.id, r.display_name, r.email, r.gaps, r.uncertain, r.latest, calls[r.id])
-                             for r in rows], total, page, max(1, math.ceil(total / per_page)), per_page)
+    rows = [GridRow(i, users[i].display_name, users[i].email, sum(s == GAP for s in calls[i].values()),
+                    sum(s == UNCERTAIN for s in calls[i].values()), when.get(i), calls[i]) for i in ids]
+    return GridPage(skills, rows, total, page, pages, per_page)
 
 
 # --- the response exports ----------------------------------------------------------------------

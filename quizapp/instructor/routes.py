@@ -401,8 +401,11 @@ def cohort_learners(cohort_id):
                            skill=skill, call=call, sorts=GRID_SORTS, calls=GRID_CALLS)
 
 
-def _csv_chunks(rows, size: int = 64 * 1024):
-    """The export as CSV text in chunks of about `size` characters, formula-safe (csv_safe)."""
+EXPORT_CHUNK = 64 * 1024  # characters of an export's body sent at a time
+
+
+def _csv_chunks(rows):
+    """The export as CSV text in chunks of about EXPORT_CHUNK characters, formula-safe (csv_safe)."""
     import csv
     import io
 
@@ -411,14 +414,14 @@ def _csv_chunks(rows, size: int = 64 * 1024):
     writer.writeheader()
     for row in rows:
         writer.writerow({k: csv_safe(v) for k, v in {**row, "skills": " ".join(row["skills"])}.items()})
-        if out.tell() >= size:
+        if out.tell() >= EXPORT_CHUNK:
             yield out.getvalue()
             out.seek(0)
             out.truncate()
     yield out.getvalue()
 
 
-def _json_chunks(name: str, rows, size: int = 64 * 1024):
+def _json_chunks(name: str, rows):
     """`{"cohort": name, "responses": [...]}` in chunks, one response at a time: valid JSON however it ends."""
     dumps = current_app.json.dumps
     parts, length = ['{"cohort":' + dumps(name) + ',"responses":['], 0
@@ -426,7 +429,7 @@ def _json_chunks(name: str, rows, size: int = 64 * 1024):
         part = ("," if n else "") + dumps(row, separators=(",", ":"))
         parts.append(part)
         length += len(part)
-        if length >= size:
+        if length >= EXPORT_CHUNK:
             yield "".join(parts)
             parts, length = [], 0
     parts.append("]}")
