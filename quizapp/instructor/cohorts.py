@@ -155,13 +155,23 @@ def grid_page(cohort_id: int, page: int, sort: str = "gaps", skill: str | None =
     name = func.lower(User.display_name)
     statement = select(User.id).where(User.id.in_(members))
     if sort == "gaps":
-        ranked = latest_results(cohort_id, members if skill is not None else None)
-        per_user = (select(ranked.c.user_id,
-                           func.sum(case((ranked.c.status == GAP, 1), else_=0)).label("gaps"),
-                           func.sum(case((ranked.c.status == UNCERTAIN, 1), else_=0)).label("uncertain"))
-                    .where(ranked.c.rank == 1).group_by(ranked.c.user_id).subquery("per_user"))
-        statement = statement.outerjoin(per_user, per_user.c.user_id == User.id).order_by(
-            func.coalesce(per_user.c.gaps, 0).desc(), func.coalesce(per_user.c.uncertain, 0).desc(), name, User.id)
+        # One ranking of every member's results gives the counts and, with a skill, the call that filters
+        # (the same rule as _members, which only counts): ranking only the filtered members would nest
+        # the skill's ranking inside this one, and the planner misjudges that badly.
+        ranked = latest_results(cohort_id)
+        columns = [ranked.c.user_id, func.sum(case((ranked.c.status == GAP, 1), else_=0)).label("gaps"),
+                   func.sum(case((ranked.c.status == UNCERTAIN, 1), else_=0)).label("uncertain")]
+        if skill is not None:
+            columns.append(func.max(case((ranked.c.skill_id == skill, ranked.c.status))).label("call"))
+        per_user = select(*columns).where(ranked.c.rank == 1).group_by(ranked.c.user_id).subquery("per_user")
+        statement = (select(User.id).select_from(CohortMember).join(User, User.id == CohortMember.user_id)
+                     .outerjoin(per_user, per_user.c.user_id == CohortMember.user_id)
+                     .where(CohortMember.cohort_id == cohort_id)
+                     .order_by(func.coalesce(per_user.c.gaps, 0).desc(), func.coalesce(per_user.c.uncertain, 0).desc(),
+                               name, User.id))
+        if skill is not None:
+            statuses = GRID_CALLS[call][1]
+            statement = statement.where(per_user.c.call.in_(statuses) if statuses else per_user.c.call.is_(None))
     elif sort == "latest":
         latest = _latest_submissions(cohort_id)
         statement = statement.outerjoin(latest, latest.c.user_id == User.id).order_by(
