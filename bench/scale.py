@@ -20,7 +20,8 @@ statuses) and fails the run loudly if they differ.
 Then it times in-process, with the app's test client logged in as the instructor, the median of
 --repeat requests and the peak RSS growth of each (Linux: VmHWM after resetting it through
 /proc/self/clear_refs): the learner pages as the baseline, the item statistics page and CSV (time to
-first byte and total), the cohort page (heatmap), the cohort CSV and JSON exports, the problem-report
+first byte and total), the cohort page (heatmap), its learner grid, the cohort CSV and JSON exports (first
+byte and peak RSS growth while the streamed body is read), the problem-report
 queue; and `quizapp calibrate` as a subprocess (wall time, max RSS from wait4). A route the app does
 not have is reported as missing, not timed. It prints one markdown table per size and, with several
 sizes, the growth per 10x of each row. The database is dropped afterwards unless --keep/--database.
@@ -78,6 +79,7 @@ ROWS = [
     ("stats", "item statistics page", "instructor"),
     ("stats_csv", "item statistics CSV", "instructor"),
     ("cohort", "cohort page (heatmap)", "instructor"),
+    ("cohort_grid", "cohort learners grid (most gaps)", "instructor"),
     ("cohort_csv", "cohort responses CSV", "instructor"),
     ("cohort_json", "cohort responses JSON", "instructor"),
     ("reports", "problem-report queue (open)", "instructor"),
@@ -696,9 +698,13 @@ def time_requests(call, repeat: int) -> dict:
         with PeakRss() as peak:
             t0 = time.perf_counter()
             response = call()
-            t1 = time.perf_counter()
-            size = sum(len(chunk) for chunk in response.response)
+            t1, size = None, 0
+            for chunk in response.response:  # a streamed body is produced while it is read: its first byte
+                if t1 is None and chunk:     # and the memory it takes are measured here, chunk by chunk
+                    t1 = time.perf_counter()
+                size += len(chunk)
             t2 = time.perf_counter()
+            t1 = t1 or t2
             response.close()
         walls.append(t2 - t0)
         firsts.append(t1 - t0)
@@ -752,6 +758,7 @@ def measure(app, env: dict, cohort_id: int, repeat: int, rng: random.Random, ski
         "stats": ("GET", "/instructor/stats", None),
         "stats_csv": ("GET", "/instructor/stats.csv", None),
         "cohort": ("GET", f"/instructor/cohorts/{cohort_id}", None),
+        "cohort_grid": ("GET", f"/instructor/cohorts/{cohort_id}/learners", None),
         "cohort_csv": ("GET", f"/instructor/cohorts/{cohort_id}/responses.csv", None),
         "cohort_json": ("GET", f"/instructor/cohorts/{cohort_id}/responses.json", None),
         "reports": ("GET", "/instructor/reports?status=open", None),

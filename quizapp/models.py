@@ -293,7 +293,9 @@ class SkillResult(db.Model):
     """The learner's profile for one skill as of one submitted attempt (one row per skill, ever): every
     scored answer up to then, older ones faded (attempts/profile.py)."""
 
-    __table_args__ = (UniqueConstraint("attempt_id", "skill_id"),)
+    # The index: a cohort's pages rank members' latest call per skill from it alone (instructor/cohorts.py).
+    __table_args__ = (UniqueConstraint("attempt_id", "skill_id"),
+                      Index("ix_skill_result_attempt_id_skill_id_status", "attempt_id", "skill_id", "status"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"), index=True)

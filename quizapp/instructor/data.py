@@ -2,18 +2,15 @@
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Attempt, AttemptItem, CohortMember, ProblemReport, QuestionVersion, Skill, SkillResult, User
+from ..models import Attempt, AttemptItem, ProblemReport, QuestionVersion, User
 from ..questiontypes import get_question_type, is_dont_know
 from ..render.markdown import plain_excerpt
-from ..scoring.gaps import GAP, NO_GAP, UNCERTAIN
 from ..scoring.grading import DONT_KNOW
 from ..scoring.itemstats import ItemInfo, ItemResponse, item_statistics, summary_flags_text
 
@@ -57,71 +54,6 @@ def item_stat_rows(min_responses: int = MIN_RESPONSES) -> list[dict]:
             "dont_know_rate": stats.dont_know_rate,
             "flags": list(stats.flags), "flag_texts": [summary_flags_text(f) for f in stats.flags],
             "hidden": stats.hidden, "reports": reports.get(v.id, 0),
-        })
-    return out
-
-
-def shared_with_cohort(cohort_id: int):
-    """A WHERE clause for the attempts a cohort's members share with it: what the join page promises,
-    the attempts each submits after joining (not those from before, not unfinished ones)."""
-    joined = (select(CohortMember.joined_at)
-              .where(CohortMember.cohort_id == cohort_id, CohortMember.user_id == Attempt.user_id)
-              .correlate(Attempt).scalar_subquery())
-    return (Attempt.status == "submitted") & (Attempt.submitted_at > joined)
-
-
-def cohort_heatmap(cohort_id: int) -> tuple[list[dict], int]:
-    """Per skill, how many members are gap / not sure / no gap on their latest result shared with the cohort."""
-    member_ids = [m for (m,) in db.session.execute(select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id))]
-    latest: dict[tuple[int, str], tuple] = {}
-    rows = db.session.execute(
-        select(Attempt.user_id, SkillResult.skill_id, SkillResult.status, Attempt.submitted_at)
-        .join(SkillResult, SkillResult.attempt_id == Attempt.id)
-        .where(shared_with_cohort(cohort_id))).all()
-    for user_id, skill_id, status, when in rows:
-        key = (user_id, skill_id)
-        if key not in latest or when > latest[key][1]:
-            latest[key] = (status, when)
-    counts: dict[str, Counter] = defaultdict(Counter)
-    for (_, skill_id), (status, _) in latest.items():
-        counts[skill_id][status] += 1
-    names = dict(db.session.execute(select(Skill.id, Skill.name)).all())
-    order = {sid: i for i, (sid,) in enumerate(db.session.execute(select(Skill.id).order_by(Skill.position)))}
-    table = [{"skill_id": sid, "name": names.get(sid, sid), GAP: c[GAP], UNCERTAIN: c[UNCERTAIN], NO_GAP: c[NO_GAP],
-              "assessed": sum(c.values())} for sid, c in counts.items()]
-    table.sort(key=lambda r: order.get(r["skill_id"], len(order)))
-    return table, len(member_ids)
-
-
-def cohort_responses(cohort_id: int) -> list[dict]:
-    """Every response of the attempts members share with the cohort: its raw data for CSV and JSON."""
-    member_ids = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
-    attempts = db.session.scalars(
-        select(Attempt).options(joinedload(Attempt.assessment))
-        .where(shared_with_cohort(cohort_id))
-        .order_by(Attempt.user_id, Attempt.started_at)).all()
-    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(member_ids)))}
-    items = db.session.scalars(
-        select(AttemptItem).options(joinedload(AttemptItem.version))
-        .where(AttemptItem.attempt_id.in_([a.id for a in attempts])).order_by(AttemptItem.attempt_id,
-                                                                               AttemptItem.position)).all()
-    by_attempt = {a.id: a for a in attempts}
-    out = []
-    for item in items:
-        attempt = by_attempt[item.attempt_id]
-        user = users[attempt.user_id]
-        d = item.definition
-        out.append({
-            "learner": user.display_name, "email": user.email, "attempt": attempt.public_id,
-            "assessment": attempt.assessment.name, "status": attempt.status,
-            "submitted_at": attempt.submitted_at.isoformat() + "Z" if attempt.submitted_at else None,
-            "position": item.position, "question_id": item.version.question_id, "version": item.version.version,
-            "type": d["type"], "skills": d["skills"],
-            # "I don't know" is a column of its own, not text a typed answer could equal
-            "response": (get_question_type(d["type"]).describe(d, item.response)
-                         if item.response is not None and not is_dont_know(item.response) else None),
-            "dont_know": is_dont_know(item.response),
-            "state": item.state, "credit": item.credit, "seconds": round(item.seconds or 0.0, 1),
         })
     return out
 

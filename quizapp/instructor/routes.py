@@ -6,7 +6,7 @@ new route cannot forget it.
 from pathlib import Path
 from types import SimpleNamespace
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -35,7 +35,8 @@ from ..questiontypes.review import question_review
 from ..render.markdown import render_markdown
 from ..web.ids import parse_id
 from . import bp
-from .data import MIN_RESPONSES, REPLY_MAX, cohort_heatmap, cohort_responses, item_stat_rows, report_page
+from .cohorts import EXPORT_COLUMNS, GRID_CALLS, GRID_SORTS, cohort_heatmap, cohort_responses, grid_page, grid_skills
+from .data import MIN_RESPONSES, REPLY_MAX, item_stat_rows, report_page
 from .forms import CohortForm, PublishForm, ResolveForm, UploadForm
 
 
@@ -373,25 +374,78 @@ def cohort(cohort_id):
     return render_template("instructor/cohort.html", cohort=cohort, table=table, members=members)
 
 
-@bp.route("/cohorts/<int:cohort_id>/responses.<fmt>")
-def cohort_export(cohort_id, fmt):
+@bp.route("/cohorts/<int:cohort_id>/learners")
+def cohort_learners(cohort_id):
+    """The learner × skill grid: each member's latest shared call per skill, 50 learners a page."""
     cohort = _own_cohort(cohort_id)
-    rows = cohort_responses(cohort.id)
-    if fmt == "json":
-        return jsonify({"cohort": cohort.name, "responses": rows})
-    if fmt != "csv":
-        abort(404)
+    sort = request.args.get("sort", "gaps")
+    if sort not in GRID_SORTS:
+        abort(400, f"Cannot sort learners by {sort!r}; use one of {', '.join(GRID_SORTS)}.")
+    skills = grid_skills()
+    skill = request.args.get("skill") or None
+    if skill is not None and skill not in dict(skills):
+        abort(400, f"No skill {skill!r} in the bank; choose one from the list.")
+    call = request.args.get("call", "gap-or-unsure")
+    if call not in GRID_CALLS:
+        abort(400, f"Cannot filter by the call {call!r}; use one of {', '.join(GRID_CALLS)}.")
+    page = parse_id(request.args.get("page", "1"))
+    if page is None:  # the 404 page's usual text ("belongs to someone else") would mislead here
+        return render_template("errors/error.html", code=404, title="No such page",
+                               message=f"There is no page {request.args.get('page')!r} of this cohort's learners. "
+                                       "Pages are numbered from 1; the grid's links list them."), 404
+    listing = grid_page(cohort.id, page, sort, skill, call)
+    if listing.page != page:  # past the end (say, after changing the filter)
+        return redirect(url_for("instructor.cohort_learners", cohort_id=cohort.id, sort=sort, skill=skill,
+                                call=call if skill else None, page=listing.page))
+    return render_template("instructor/cohort_learners.html", cohort=cohort, listing=listing, sort=sort,
+                           skill=skill, call=call, sorts=GRID_SORTS, calls=GRID_CALLS)
+
+
+EXPORT_CHUNK = 64 * 1024  # characters of an export's body sent at a time
+
+
+def _csv_chunks(rows):
+    """The export as CSV text in chunks of about EXPORT_CHUNK characters, formula-safe (csv_safe)."""
     import csv
     import io
 
     out = io.StringIO()
-    columns = ["learner", "email", "attempt", "assessment", "status", "submitted_at", "position", "question_id",
-               "version", "type", "skills", "response", "dont_know", "state", "credit", "seconds"]
-    writer = csv.DictWriter(out, fieldnames=columns)
+    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
     writer.writeheader()
     for row in rows:
         writer.writerow({k: csv_safe(v) for k, v in {**row, "skills": " ".join(row["skills"])}.items()})
-    response = current_app.response_class(out.getvalue(), mimetype="text/csv")
+        if out.tell() >= EXPORT_CHUNK:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
+
+
+def _json_chunks(name: str, rows):
+    """`{"cohort": name, "responses": [...]}` in chunks, one response at a time: valid JSON however it ends."""
+    dumps = current_app.json.dumps
+    parts, length = ['{"cohort":' + dumps(name) + ',"responses":['], 0
+    for n, row in enumerate(rows):
+        part = ("," if n else "") + dumps(row, separators=(",", ":"))
+        parts.append(part)
+        length += len(part)
+        if length >= EXPORT_CHUNK:
+            yield "".join(parts)
+            parts, length = [], 0
+    parts.append("]}")
+    yield "".join(parts)
+
+
+@bp.route("/cohorts/<int:cohort_id>/responses.<fmt>")
+def cohort_export(cohort_id, fmt):
+    """Every shared response as CSV or JSON, streamed while it is read (cohorts.cohort_responses)."""
+    cohort = _own_cohort(cohort_id)
+    if fmt not in ("csv", "json"):
+        abort(404)
+    rows = cohort_responses(cohort.id)
+    if fmt == "json":
+        return current_app.response_class(stream_with_context(_json_chunks(cohort.name, rows)),
+                                          mimetype="application/json")
+    response = current_app.response_class(stream_with_context(_csv_chunks(rows)), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="cohort-{cohort.id}-responses.csv"'
     return response
-

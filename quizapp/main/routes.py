@@ -64,7 +64,7 @@ def progress_series(attempts, names, limit: int = 8) -> tuple[list[Sitting], dic
     return sittings, {k: [(place[index], score) for index, score in repeated[k]] for k in busiest}
 
 
-# What joining shares, said on the join page and after joining (instructor/data.shared_with_cohort does this).
+# What joining shares, said on the join page and after joining (instructor/cohorts.shared does this).
 COHORT_SHARING = ("Your instructor sees the attempts you submit from now on: their results and every answer in them. "
                   "Attempts you submitted before joining, and attempts you have not submitted, stay private.")
 

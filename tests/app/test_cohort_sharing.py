@@ -57,7 +57,7 @@ def test_only_attempts_submitted_after_joining_are_shared(instructor_app, teache
 def test_the_heatmap_counts_the_latest_shared_result_not_an_earlier_private_one(instructor_app, teacher):
     """Joining between two attempts: the heatmap's counts come from the attempt after joining only, even on
     a skill only the earlier (private) attempt assessed."""
-    from quizapp.instructor.data import cohort_heatmap
+    from quizapp.instructor.cohorts import cohort_heatmap
 
     cohort_id, code = _cohort(instructor_app, teacher)
     client = logged_in(instructor_app, "learn@example.org")
