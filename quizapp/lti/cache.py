@@ -2,6 +2,7 @@
 nonce and launch data written by one gunicorn worker are read by another."""
 from __future__ import annotations
 
+import itertools
 import json
 import time
 
@@ -11,15 +12,13 @@ from ..extensions import db
 from .models import LtiCache
 
 DEFAULT_LIFETIME = 3600
-PURGE_EVERY = 50  # writes between purges of expired rows
+PURGE_EVERY = 50  # writes (in this worker) between purges of expired rows
+_WRITES = itertools.count(1)
 
 
 class DatabaseCache:
     """get/set/delete, as pylti1p3's FlaskCacheDataStorage calls them; values are JSON. Each write
     commits at once: the value must be visible to the next request whichever worker answers it."""
-
-    def __init__(self):
-        self._writes = 0
 
     def get(self, key: str):
         row = db.session.get(LtiCache, key)
@@ -34,8 +33,7 @@ class DatabaseCache:
             db.session.add(LtiCache(key=key, value=json.dumps(value), expires_at=expires))
         else:
             row.value, row.expires_at = json.dumps(value), expires
-        self._writes += 1
-        if self._writes % PURGE_EVERY == 0:
+        if next(_WRITES) % PURGE_EVERY == 0:
             purge_expired()
         db.session.commit()
 

@@ -39,7 +39,16 @@ def score_of(attempt_id: int) -> tuple[float, float]:
 
 def on_submitted(attempt: Attempt) -> None:
     """attempt_submitted's receiver: owe the platform a score for a launched attempt, and send it after
-    the response (or now, outside a request: `quizapp attempts close-expired`)."""
+    the response (or now, outside a request: `quizapp attempts close-expired`). The attempt is submitted
+    already: nothing here may turn its submit into an error page."""
+    try:
+        _owe_score(attempt)
+    except Exception:
+        db.session.rollback()
+        log.exception("LTI score for attempt %s not recorded", attempt.id)
+
+
+def _owe_score(attempt: Attempt) -> None:
     row = db.session.get(LtiGrade, attempt.id)
     if row is None:
         return

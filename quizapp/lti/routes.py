@@ -17,7 +17,7 @@ from sqlalchemy import select
 from ..attempts.behaviours import assessment_behaviour
 from ..attempts.lifecycle import EmptyForm, start_attempt
 from ..extensions import db
-from ..models import Assessment, Attempt, Role, User
+from ..models import Assessment, Attempt, Cohort, Role, User
 from ..web.security import CONTENT_SECURITY_POLICY
 from . import bp
 from .accounts import AGS, CONTEXT, NRPS, account_for, context_for, is_instructor, join, resource_link_for
@@ -111,7 +111,9 @@ def _resource_launch(claims: dict, platform):
     link = resource_link_for(platform, claims, context)
     db.session.commit()
     if instructor:
-        destination = (url_for("instructor.cohort", cohort_id=context.cohort_id) if context and context.cohort_id
+        owner = context is not None and context.cohort_id is not None and \
+            db.session.get(Cohort, context.cohort_id).owner_id == user.id
+        destination = (url_for("instructor.cohort", cohort_id=context.cohort_id) if owner
                        else url_for("instructor.dashboard"))
     else:
         if link is None or link.assessment_id is None:

@@ -8,9 +8,21 @@ import responses
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
-from quizapp.lti.models import LtiContext, LtiKey, LtiPlatform, LtiUser
+from quizapp.lti.models import LtiCache, LtiContext, LtiGrade, LtiKey, LtiPlatform, LtiUser
 from quizapp.models import Attempt, Cohort, CohortMember, User
-from tests.app.lti_platform import CLIENT_ID, INSTRUCTOR, ISSUER, LOGIN_URL, Platform
+from tests.app.lti_platform import (
+    CLIENT_ID,
+    INSTRUCTOR,
+    ISSUER,
+    LOGIN_URL,
+    RETURN_URL,
+    SCORE_SCOPE,
+    TOKEN_URL,
+    Platform,
+    ags_claim,
+    deep_linking_claims,
+    nrps_claim,
+)
 
 
 @pytest.fixture
@@ -214,3 +226,168 @@ def test_rotation_keeps_the_previous_key_published_and_signs_with_the_new_one(ap
         token = jwt.encode({"x": 1}, newest.private_pem, algorithm="RS256")
         jwk = jwt.PyJWK(third[0])
         assert jwt.decode(token, jwk.key, algorithms=["RS256"]) == {"x": 1}
+
+
+# --- deep linking -------------------------------------------------------------------------------------
+
+def test_an_instructor_picks_the_assessment_and_the_platform_gets_a_signed_link(app, client, platform):
+    response = platform.full_launch(client, sub="teacher-1", roles=INSTRUCTOR, **deep_linking_claims(), **ags_claim())
+    assert response.status_code == 200, response.text
+    assert "frame-ancestors https://lms.example.org" in response.headers["Content-Security-Policy"]
+    assert 'value="everything"' in response.text
+    launch_id = response.text.split('name="launch_id" value="')[1].split('"')[0]
+    chosen = client.post("/lti/deep-link", data={"launch_id": launch_id, "assessment": "everything"})
+    assert chosen.status_code == 200, chosen.text
+    assert f'action="{RETURN_URL}"' in chosen.text
+    assert "form-action https://lms.example.org" in chosen.headers["Content-Security-Policy"]
+    token = chosen.text.split('name="JWT" value="')[1].split('"')[0]
+    keys = {k["kid"]: jwt.PyJWK(k).key for k in client.get("/lti/jwks").get_json()["keys"]}
+    body = jwt.decode(token, keys[jwt.get_unverified_header(token)["kid"]], algorithms=["RS256"], audience=ISSUER)
+    assert body["iss"] == CLIENT_ID
+    (item,) = body["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+    assert item["type"] == "ltiResourceLink" and item["custom"] == {"assessment": "everything"}
+    assert item["url"] == "http://localhost/lti/launch" and item["lineItem"]["scoreMaximum"] == 100
+    # the platform then launches the new link with the custom parameter: the learner lands on the assessment
+    landed = platform.full_launch(app.test_client(), **{"https://purl.imsglobal.org/spec/lti/claim/resource_link":
+                                                        {"id": "link-new"}})
+    assert landed.status_code == 303 and landed.headers["Location"].endswith("/q/1")
+
+
+def test_learners_cannot_deep_link_and_launch_ids_are_not_guessable(client, platform):
+    response = platform.full_launch(client, **deep_linking_claims())
+    _refused(response, 403, "Instructors only")
+    teacher = platform.full_launch(client, sub="teacher-1", roles=INSTRUCTOR, **deep_linking_claims())
+    assert teacher.status_code == 200
+    for data in ({"launch_id": "lti1p3-launch-00000000-0000-0000-0000-000000000000", "assessment": "everything"},
+                 {"launch_id": teacher.text.split('name="launch_id" value="')[1].split('"')[0], "assessment": "nope"}):
+        assert client.post("/lti/deep-link", data=data).status_code == 400
+
+
+def test_a_resource_launch_id_cannot_be_used_to_deep_link(app, client, platform):
+    response = platform.full_launch(client, sub="teacher-1", roles=INSTRUCTOR)
+    assert response.status_code == 303
+    with app.app_context():
+        launch_keys = [row.key for row in db.session.scalars(select(LtiCache)) if "launch-" in row.key]
+    assert launch_keys
+    launch_id = launch_keys[0][launch_keys[0].index("lti1p3-launch-"):]
+    _refused(client.post("/lti/deep-link", data={"launch_id": launch_id, "assessment": "everything"}), 403,
+             "Instructors only")
+
+
+# --- scores back (AGS) --------------------------------------------------------------------------------
+
+def _answer_and_submit(app, client, location):
+    from tests.helpers import Learner, answer_to_the_end, right_answer
+
+    learner = Learner(client)
+    learner.public_id = location.split("/")[2]
+    answer_to_the_end(app, learner, lambda position, definition, order, question: right_answer(definition, order))
+    response = learner.submit()
+    assert response.status_code == 303, response.status_code
+    response.close()  # the server has sent the response: what it deferred until then (the score) runs
+    return response
+
+
+def test_submitting_a_launched_attempt_sends_the_share_of_correct_credit(app, client, platform):
+    response = platform.full_launch(client, **ags_claim())
+    public_id = response.headers["Location"].split("/")[2]
+    _answer_and_submit(app, client, response.headers["Location"])
+    (score,) = platform.scores
+    with app.app_context():
+        attempt = db.session.scalar(select(Attempt).where(Attempt.public_id == public_id))
+        assert attempt.status == "submitted"
+        grade = db.session.get(LtiGrade, attempt.id)
+        assert grade.status == "sent" and grade.tries == 1
+        count = len(attempt.items)
+    body = score["body"]
+    assert body["userId"] == "learner-1" and body["scoreMaximum"] == count and body["scoreGiven"] == count
+    assert body["activityProgress"] == "Completed" and body["gradingProgress"] == "FullyGraded"
+    assert score["headers"]["Authorization"] == "Bearer platform-access-token"
+    assert score["headers"]["Content-Type"] == "application/vnd.ims.lis.v1.score+json"
+    # the token request is a client assertion signed with the tool's key, for the score scope
+    (token_request,) = platform.token_requests
+    assert token_request["scope"] == SCORE_SCOPE
+    keys = {k["kid"]: jwt.PyJWK(k).key for k in client.get("/lti/jwks").get_json()["keys"]}
+    assertion = token_request["client_assertion"]
+    claims = jwt.decode(assertion, keys[jwt.get_unverified_header(assertion)["kid"]], algorithms=["RS256"],
+                        audience=TOKEN_URL)
+    assert claims["iss"] == claims["sub"] == CLIENT_ID
+
+
+def test_a_failed_send_is_kept_and_retried_by_the_cli(app, client):
+    lms = Platform()
+    lms.register(app)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        lms.serve(mock, score_status=503)
+        response = lms.full_launch(client, **ags_claim())
+        _answer_and_submit(app, client, response.headers["Location"])
+        assert len(lms.scores) == 1
+        with app.app_context():
+            grade = db.session.scalar(select(LtiGrade))
+            assert grade.status == "failed" and "503" in (grade.error or "")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        lms.serve(mock)
+        result = app.test_cli_runner().invoke(args=["lti", "send-scores"])
+        assert result.exit_code == 0 and "1 score(s) sent" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(LtiGrade)).status == "sent"
+
+
+def test_no_score_without_a_line_item_and_none_for_ordinary_attempts(app, client, platform, learner):
+    response = platform.full_launch(client)  # no AGS claim
+    _answer_and_submit(app, client, response.headers["Location"])
+    learner.start()
+    learner.submit()
+    assert platform.scores == []
+    with app.app_context():
+        assert [g.status for g in db.session.scalars(select(LtiGrade))] == ["no_line_item"]
+
+
+# --- the roster (NRPS) --------------------------------------------------------------------------------
+
+def test_the_roster_fills_the_cohort(app, client, platform):
+    platform.members = [
+        {"user_id": "teacher-1", "roles": INSTRUCTOR, "name": "Teacher", "status": "Active"},
+        {"user_id": "s-1", "roles": ["Learner"], "name": "Grace Hopper", "status": "Active"},
+        {"user_id": "s-2", "roles": ["Learner"], "name": "Alan Turing", "status": "Active"},
+        {"user_id": "s-3", "roles": ["Learner"], "name": "Gone", "status": "Inactive"},
+    ]
+    assert platform.full_launch(client, sub="teacher-1", roles=INSTRUCTOR, **nrps_claim()).status_code == 303
+    result = app.test_cli_runner().invoke(args=["lti", "sync-roster"])
+    assert result.exit_code == 0, result.output
+    assert "4 member(s) read" in result.output
+
+    def member_names():
+        with app.app_context():
+            cohort_id = db.session.scalar(select(LtiContext)).cohort_id
+            return sorted(db.session.get(User, m.user_id).display_name
+                          for m in db.session.scalars(select(CohortMember).where(CohortMember.cohort_id == cohort_id)))
+
+    assert member_names() == ["Alan Turing", "Grace Hopper"]
+    platform.members[2]["status"] = "Deleted"
+    assert app.test_cli_runner().invoke(args=["lti", "sync-roster"]).exit_code == 0
+    assert member_names() == ["Grace Hopper"]
+    # a roster member who launches later is the same account
+    platform.full_launch(app.test_client(), sub="s-1")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LtiUser)) == 4
+
+
+def test_a_second_instructor_lands_on_the_dashboard(app, client, platform):
+    assert "/instructor/cohorts/" in platform.full_launch(client, sub="teacher-1", roles=INSTRUCTOR).headers["Location"]
+    other = app.test_client()
+    response = platform.full_launch(other, sub="teacher-2", roles=INSTRUCTOR)
+    assert response.status_code == 303 and response.headers["Location"] == "/instructor/"
+    assert other.get(response.headers["Location"]).status_code == 200
+
+
+def test_a_score_that_cannot_be_recorded_never_breaks_the_submit(app, client, platform, monkeypatch):
+    import quizapp.lti.grades as grades
+
+    def broken(attempt):
+        raise RuntimeError("database hiccup")
+
+    monkeypatch.setattr(grades, "_owe_score", broken)
+    response = platform.full_launch(client, **ags_claim())
+    submitted = _answer_and_submit(app, client, response.headers["Location"])
+    assert submitted.status_code == 303 and "/report/" in submitted.headers["Location"]
