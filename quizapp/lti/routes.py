@@ -129,7 +129,7 @@ def _learner_destination(user: User, link: LtiResourceLink, subject: str) -> str
     """The learner's attempt from this placement: the one in progress, else the report of the one submitted,
     else a new attempt (the first submitted attempt of a placement is the graded one)."""
     attempt = db.session.scalar(select(Attempt).join(LtiGrade, LtiGrade.attempt_id == Attempt.id)
-                                .where(LtiGrade.resource_link_id == link.id, Attempt.user_id == user.id)
+                                .where(LtiGrade.resource_link_id == link.id, Attempt.owned_by(user.id, None))
                                 .order_by(Attempt.id.desc()).limit(1))
     if attempt is not None and attempt.status == "in_progress":
         return url_for("quiz.resume", public_id=attempt.public_id)
