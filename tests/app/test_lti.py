@@ -391,3 +391,42 @@ def test_a_score_that_cannot_be_recorded_never_breaks_the_submit(app, client, pl
     response = platform.full_launch(client, **ags_claim())
     submitted = _answer_and_submit(app, client, response.headers["Location"])
     assert submitted.status_code == 303 and "/report/" in submitted.headers["Location"]
+
+
+# --- the cache is shared by every worker ------------------------------------------------------------------
+
+def test_login_on_one_worker_and_launch_on_another(tmp_path):
+    """Two apps on one database stand for two gunicorn workers: the state and nonce written by the one that
+    answered the login initiation are found by the one that answers the launch."""
+    from tests.helpers import TEST_DATABASE_URL, make_app, with_fixture_bank
+
+    url = TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    first = with_fixture_bank(make_app(tmp_path, SQLALCHEMY_DATABASE_URI=url))
+    second = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=url)
+    lms = Platform()
+    lms.register(first)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        lms.serve(mock)
+        response, state, nonce, _ = lms.login(first.test_client())
+        other_worker = second.test_client()  # the same browser: its cookies, another worker
+        for header in response.headers.getlist("Set-Cookie"):
+            name, value = header.split(";")[0].split("=", 1)
+            other_worker.set_cookie(name, value)
+        launched = other_worker.post("/lti/launch", data={"id_token": lms.sign(lms.claims(nonce)), "state": state})
+        assert launched.status_code == 303, launched.text
+    with first.app_context():
+        db.drop_all()
+
+
+def test_the_cache_forgets_expired_values_and_gives_a_popped_value_once(app):
+    from quizapp.lti.cache import DatabaseCache, purge_expired
+
+    with app.app_context():
+        cache = DatabaseCache()
+        cache.set("k", {"v": 1}, 60)
+        cache.set("old", True, 60)
+        db.session.get(LtiCache, "old").expires_at = 0
+        db.session.commit()
+        assert cache.get("old") is None and cache.get("k") == {"v": 1}
+        assert cache.pop("k") == {"v": 1} and cache.pop("k") is None
+        assert purge_expired() == 1
