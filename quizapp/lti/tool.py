@@ -15,6 +15,7 @@ from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import ToolConfAbstract
 from sqlalchemy import select
 
+from ..exceptions import QuizappError
 from ..extensions import db
 from .cache import DatabaseCache
 from .keys import signing_key
@@ -39,7 +40,7 @@ def http_session() -> requests.Session:
     return current_app.extensions.get("lti_requests_session") or TimeoutSession()
 
 
-class LaunchRefused(Exception):
+class LaunchRefused(QuizappError):
     """A launch or login that is refused, with the status and the sentence the page shows."""
 
     def __init__(self, status: int, title: str, reason: str):
