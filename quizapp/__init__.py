@@ -75,6 +75,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(quiz_bp, url_prefix="/attempt")
     app.register_blueprint(reports_bp, url_prefix="/report")
     app.register_blueprint(instructor_bp, url_prefix="/instructor")
+    from .lti import init_lti
+
+    init_lti(app)  # /lti: LTI 1.3 launches (docs/lti.md)
 
     from .cli import register_cli
 

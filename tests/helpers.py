@@ -827,6 +827,11 @@ EXPECTED: dict[str, list[tuple[str, dict, dict]]] = {
     "instructor.cohort": [("own cohort", {"cohort_id": "@cohort"}, STAFF)],
     "instructor.cohort_export": [("csv", {"cohort_id": "@cohort", "fmt": "csv"}, STAFF),
                                  ("json", {"cohort_id": "@cohort", "fmt": "json"}, STAFF)],
+    # LTI 1.3 (tests/app/test_lti.py runs the launches): the tool's public keys are public; login initiation
+    # without a platform's parameters and a used or made-up one-time link are refused alike for everyone.
+    "lti.jwks": [("keyset", {}, EVERYONE)],
+    "lti.login": [("no parameters", {}, row(400, 400, 400, 400, 400))],
+    "lti.go": [("unknown link", {"token": "made-up"}, row(400, 400, 400, 400, 400))],
 }
 
 

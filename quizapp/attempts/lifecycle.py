@@ -8,6 +8,7 @@ import weakref
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
+from blinker import Namespace
 from flask import current_app
 from itsdangerous import BadSignature, TimestampSigner
 from sqlalchemy import bindparam, func, select, update
@@ -385,6 +386,10 @@ def assessed_skills(attempt: Attempt) -> list[str]:
     return sorted(measured, key=lambda s: (order.get(s, len(order)), s))
 
 
+# Sent with the attempt once submit_attempt has committed its results (the LTI tool sends the score back).
+attempt_submitted = Namespace().signal("attempt-submitted")
+
+
 def submit_attempt(attempt: Attempt) -> bool:
     """Score and close the attempt exactly once; False when it was already submitted."""
     settings = scoring_settings()  # read before the claim below, which locks the attempt's row until the commit
@@ -418,6 +423,7 @@ def submit_attempt(attempt: Attempt) -> bool:
         db.session.rollback()
         return False
     db.session.refresh(attempt)
+    attempt_submitted.send(attempt)  # after the commit: receivers (lti/grades.py) read the stored attempt
     return True
 
 

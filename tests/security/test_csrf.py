@@ -11,6 +11,12 @@ from quizapp.extensions import csrf
 from tests.helpers import login, new_client, token_of
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+# The only exempt views: an LTI platform's cross-site POSTs, which carry no session token. What authenticates
+# them is the platform's signed message (state cookie, one-time nonce, signature: SECURITY.md "LTI launches");
+# tests/app/test_lti.py refuses each forgery, and test_lti_endpoints_refuse_requests_without_a_platform_message
+# below checks them with everything else's bodies.
+LTI_EXEMPT = {"quizapp.lti.routes.login": "lti.login", "quizapp.lti.routes.launch": "lti.launch",
+              "quizapp.lti.routes.deep_link": "lti.deep_link"}
 
 
 def sample_arguments(world) -> dict:
@@ -35,7 +41,7 @@ def state_changing_requests(world) -> list[tuple[str, str, str]]:
     out, unknown = [], []
     for rule in world.app.url_map.iter_rules():
         methods = sorted(rule.methods & STATE_CHANGING)
-        if not methods:
+        if not methods or rule.endpoint in LTI_EXEMPT.values():
             continue
         missing = sorted(set(rule.arguments) - set(samples))
         if missing:
@@ -61,8 +67,19 @@ def test_csrf_protection_is_global_and_nothing_is_exempt(world):
     assert app.config.get("WTF_CSRF_ENABLED", True) is True
     assert app.config.get("WTF_CSRF_CHECK_DEFAULT", True) is True
     assert set(app.config.get("WTF_CSRF_METHODS", STATE_CHANGING)) >= STATE_CHANGING
-    assert not csrf._exempt_views, f"CSRF-exempt views: {sorted(csrf._exempt_views)}"
+    assert csrf._exempt_views == set(LTI_EXEMPT), f"CSRF-exempt views: {sorted(csrf._exempt_views)}"
     assert not csrf._exempt_blueprints, f"CSRF-exempt blueprints: {sorted(csrf._exempt_blueprints)}"
+
+
+@pytest.mark.parametrize("who", ["anonymous", "instructor"])
+def test_lti_endpoints_refuse_requests_without_a_platform_message(world, who):
+    client = new_client(world.app) if who == "anonymous" else login(world.app, "teach@example.org")
+    for endpoint in LTI_EXEMPT.values():
+        url = world.app.url_map.bind("localhost").build(endpoint)
+        for data in ({}, {"csrf_token": token_of(client)}, {"state": "x", "id_token": "a.b.c"},
+                     {"launch_id": "lti1p3-launch-made-up", "assessment": "everything"}):
+            response = client.post(url, data=data)
+            assert response.status_code == 400, (endpoint, data, response.status_code)
 
 
 def _form_for(endpoint: str) -> dict:

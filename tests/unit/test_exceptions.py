@@ -66,6 +66,15 @@ ALLOWED_BROAD_CATCHES = {
     ("render/markdown.py", "_math", ("Exception",)): "latex2mathml raises many types on bad input",
     ("web/accesslog.py", "JsonAccessLogger.access", ("Exception",)): "a log line must never fail a request",
     ("hotpath/urls.py", "memoized_url_for.url_for", ("TypeError",)): "the cache's hash() of unhashable values",
+    # LTI: pylti1p3 raises LtiException, OIDCException, KeyError, requests' and jwcrypto's errors on a forged or
+    # malformed message; each becomes a fixed refusal page (tool.refusal), never a 500 (tests/app/test_lti.py)
+    ("lti/routes.py", "login", ("Exception",)): "pylti1p3's OIDC login on any request: a refusal page",
+    ("lti/routes.py", "launch", ("Exception",)): "pylti1p3's launch validation on any request: a refusal page",
+    ("lti/routes.py", "deep_link", ("Exception",)): "pylti1p3's cached launch and deep-link JWT: a refusal page",
+    ("lti/grades.py", "on_submitted", ("Exception",)): "after a committed submit: a score must never fail it",
+    ("lti/grades.py", "send_score", ("Exception",)): "requests and pylti1p3 talking to a platform: kept to retry",
+    ("lti/cli.py", "sync_roster_command", ("Exception",)): "one platform's outage must not stop the others",
+    ("lti/cli.py", "list_command", ("RuntimeError",)): "url_for outside a request without SERVER_NAME",
 }
 
 
