@@ -1,7 +1,7 @@
 """LTI 1.3: platform registrations, the tool's keys, user/context/resource-link links, scores owed, the cache
 
 Revision ID: 3b1f7c9d2e84
-Revises: 9e3f5a1c2b7d
+Revises: c3a7e1d9b5f2
 Create Date: 2026-12-07 19:30:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3b1f7c9d2e84'
-down_revision = '9e3f5a1c2b7d'
+down_revision = "c3a7e1d9b5f2"
 branch_labels = None
 depends_on = None
 
