@@ -825,6 +825,7 @@ EXPECTED: dict[str, list[tuple[str, dict, dict]]] = {
     "instructor.question_preview": [("a question version", {"version_id": "@version"}, STAFF)],
     "instructor.cohorts": [("list", {}, STAFF)],
     "instructor.cohort": [("own cohort", {"cohort_id": "@cohort"}, STAFF)],
+    "instructor.cohort_learners": [("own cohort", {"cohort_id": "@cohort"}, STAFF)],
     "instructor.cohort_export": [("csv", {"cohort_id": "@cohort", "fmt": "csv"}, STAFF),
                                  ("json", {"cohort_id": "@cohort", "fmt": "json"}, STAFF)],
     # LTI 1.3 (tests/app/test_lti.py runs the launches): the tool's public keys are public; login initiation
