@@ -122,7 +122,7 @@ def _longest_is_correct(q: QuestionDef) -> bool:
 
 def _bank_path(questions: Sequence[QuestionDef]) -> str:
     try:
-        return os.path.commonpath([q.path for q in questions]) or "questions"
+        return os.path.commonpath([os.path.dirname(q.path) for q in questions]) or "questions"
     except ValueError:  # mixed absolute and relative paths
         return "questions"
 
