@@ -102,7 +102,6 @@ def lint_file(path: str, questions: Sequence[QuestionDef]) -> list[LintFinding]:
 TF_MIN, TF_BAND = 10, (0.40, 0.60)       # share of `true` keys among true/false items
 LONGEST_MIN, LONGEST_MARGIN = 10, 0.10   # "the longest option is right" vs its no-cue rate
 POSITION_MIN, POSITION_RATIO = 30, 1.5   # single choice: no file position above 1.5× its fair share
-CUE_LEVEL = WARNING  # an error once the bank passes
 
 
 def _key_is_longest(q: QuestionDef) -> bool:
@@ -145,7 +144,7 @@ def lint_answer_cues(questions: Sequence[QuestionDef]) -> list[LintFinding]:
     path = _bank_path(questions) if questions else "questions"
 
     def add(message):
-        out.append(LintFinding(path, 1, CUE_LEVEL, message))
+        out.append(LintFinding(path, 1, ERROR, message))
 
     tf = [q for q in questions if q.qtype == "true_false"]
     if len(tf) >= TF_MIN:

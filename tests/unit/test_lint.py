@@ -108,6 +108,7 @@ def bank_errors(*questions):
 
 def test_true_false_keys_must_be_balanced():
     skewed = [true_false(f"t{i}", i < 3) for i in range(10)]  # 3 of 10 true
+    assert [(level, qid) for level, qid, _ in findings(*skewed)] == [(ERROR, None)]
     (message,) = bank_errors(*skewed)
     assert "3 of 10 are true (30%), outside 40%–60%" in message and "answering 'false' always scores 70%" in message
     assert "so that they are true" in message
@@ -146,3 +147,13 @@ def test_single_choice_longest_key_and_key_position_are_checked_over_the_bank():
     rotated[15] = single("s15", key=0, texts=("alpha", "beta", "gamma"))
     assert "the key is choice 1 in 16 of 30" in bank_errors(*rotated)[0]
     assert bank_errors(*stuck[:29]) == []  # below 30 items the position rule does not apply
+
+
+def test_the_real_bank_gives_no_answer_cues():
+    from quizapp.bank.lint import lint_answer_cues
+    from quizapp.bank.loader import load_bank
+    from quizapp.config import PROJECT_ROOT
+
+    bank = load_bank(PROJECT_ROOT / "questions")
+    assert bank.ok
+    assert [str(f) for f in lint_answer_cues(bank.questions)] == []
