@@ -120,10 +120,9 @@ def _longest_is_correct(q: QuestionDef) -> bool:
 
 
 def _bank_path(questions: Sequence[QuestionDef]) -> str:
-    try:
-        return os.path.commonpath([os.path.dirname(q.path) for q in questions]) or "questions"
-    except ValueError:  # mixed absolute and relative paths
-        return "questions"
+    """The folder all question files share (where bank-wide findings point)."""
+    common = os.path.commonprefix([os.path.dirname(q.path).split(os.sep) for q in questions])
+    return os.sep.join(common) or "questions"
 
 
 def lint_answer_cues(questions: Sequence[QuestionDef]) -> list[LintFinding]:
