@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..questiontypes import get_question_type
+from ..questiontypes.choice import ChoiceType
 from .definitions import Bank, QuestionDef
 
 ERROR, WARNING = "error", "warning"
@@ -145,7 +146,7 @@ def lint_answer_cues(questions: Sequence[QuestionDef]) -> list[LintFinding]:
     def add(message):
         out.append(LintFinding(path, 1, ERROR, message))
 
-    tf = [q for q in questions if q.qtype == "true_false"]
+    tf = [q for q in questions if get_question_type(q.qtype).boolean_key]
     if len(tf) >= TF_MIN:
         true = sum(q.definition.get("answer") is True for q in tf)
         share = true / len(tf)
@@ -155,8 +156,12 @@ def lint_answer_cues(questions: Sequence[QuestionDef]) -> list[LintFinding]:
             add(f"true/false keys: {true} of {len(tf)} are true ({share:.0%}), outside {low:.0%}–{high:.0%}: "
                 f"answering '{blind}' always scores {max(share, 1 - share):.0%}; rewrite some statements so that "
                 f"they are {wanted} (negate or replace the claim)")
-    for label, kind in (("multiple-answer", "multiple"), ("single-choice", "single")):
-        items = [q for q in questions if q.qtype == kind]
+    choice_items: dict[str, list[QuestionDef]] = defaultdict(list)  # by choice type, in bank order
+    for q in questions:
+        if isinstance(get_question_type(q.qtype), ChoiceType):
+            choice_items[q.qtype].append(q)
+    for kind, items in choice_items.items():
+        label = "single-choice" if get_question_type(kind).one_key else "multiple-answer"
         if len(items) < LONGEST_MIN:
             continue
         longest = sum(_longest_is_correct(q) for q in items)
@@ -167,7 +172,7 @@ def lint_answer_cues(questions: Sequence[QuestionDef]) -> list[LintFinding]:
             add(f"{label} items: the longest option is a correct one in {longest} of {len(items)} ({rate:.0%}) "
                 f"against {base:.0%} if length said nothing (margin {LONGEST_MARGIN:.0%}): shorten correct options "
                 "or lengthen distractors with a real misconception")
-    singles = [q for q in questions if q.qtype == "single"]
+    singles = [q for q in questions if get_question_type(q.qtype).one_key]
     if len(singles) >= POSITION_MIN:
         positions = Counter(next(i for i, c in enumerate(q.definition["choices"]) if c.get("correct")) for q in singles)
         for position in sorted(positions):
