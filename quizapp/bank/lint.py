@@ -135,7 +135,8 @@ def lint_answer_cues(questions: Sequence[QuestionDef]) -> list[LintFinding]:
     - multiple and single choice, each with ≥ 10 items: "the longest option is right" holds no more
       than 10 points above the rate it would have if length said nothing (the mean, over items, of
       correct options / options; 1/k for single choice). 10 points is about 1.5 standard errors
-      for the bank's ~50 multiple-answer items, so a rate above it is a habit, not chance.
+      for the bank's ~50 multiple-answer items, so a rate above it is a habit, not chance. A rate
+      more than 10 points *below* it ("never pick the longest") is a warning.
     - single choice in file order (≥ 30 items): no key position holds more than 1.5× its fair share
       (the sum of 1/k over items with at least that many options); with 4 options that is 37.5 %
       instead of 25 %.
@@ -172,6 +173,11 @@ def lint_answer_cues(questions: Sequence[QuestionDef]) -> list[LintFinding]:
             add(f"{label} items: the longest option is a correct one in {longest} of {len(items)} ({rate:.0%}) "
                 f"against {base:.0%} if length said nothing (margin {LONGEST_MARGIN:.0%}): shorten correct options "
                 "or lengthen distractors with a real misconception")
+        elif rate < base - LONGEST_MARGIN:  # the reverse habit is a cue too, but a weaker one: a warning
+            out.append(LintFinding(path, 1, WARNING,
+                                   f"{label} items: the longest option is a correct one in only {longest} of "
+                                   f"{len(items)} ({rate:.0%}) against {base:.0%} if length said nothing, so "
+                                   "'never pick the longest' pays: let some keys be the longest option"))
     singles = [q for q in questions if get_question_type(q.qtype).one_key]
     if len(singles) >= POSITION_MIN:
         positions = Counter(next(i for i, c in enumerate(q.definition["choices"]) if c.get("correct")) for q in singles)

@@ -157,3 +157,11 @@ def test_the_real_bank_gives_no_answer_cues():
     bank = load_bank(PROJECT_ROOT / "questions")
     assert bank.ok
     assert [str(f) for f in lint_answer_cues(bank.questions)] == []
+
+
+def test_a_longest_option_that_is_almost_never_the_key_warns():
+    shy = [single(f"s{i}", key=i % 3, texts=tuple("x" if j == i % 3 else f"long wrong {j}" for j in range(3)))
+           for i in range(30)]  # the key is the shortest option: no item has a unique longest key
+    out = [f for f in lint_bank(Bank(questions=shy), TODAY) if f.path == "questions"]
+    assert [(f.level, f.message.split(":")[0]) for f in out] == [(WARNING, "single-choice items")]
+    assert "in only 0 of 30 (0%) against 33%" in out[0].message
