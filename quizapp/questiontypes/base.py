@@ -94,6 +94,7 @@ class QuestionType(ABC):
     free_entry: ClassVar[bool] = False       # a typed answer, not a pick among options
     key_needs_check: ClassVar[bool] = False  # lint: an unchecked key of this type is an error
     one_key: ClassVar[bool] = False          # exactly one right option among several (lint, item statistics)
+    boolean_key: ClassVar[bool] = False      # the key is `answer: true|false` (lint: its balance over the bank)
 
     # --- the question file ---------------------------------------------------------------
 

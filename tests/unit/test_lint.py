@@ -85,3 +85,84 @@ def test_every_question_of_the_real_bank_shows_its_learners_a_key():
     bank = load_bank(PROJECT_ROOT / "questions")
     assert bank.ok
     assert [q.id for q in bank.questions if get_question_type(q.qtype).key_problems(q.definition)] == []
+
+
+def true_false(qid, answer):
+    d = {"type": "true_false", "answer": answer, "prompt": f"Statement {qid} on its own topic {qid}.",
+         "reviewed": "2026-11-01"}
+    return QuestionDef(qid, "questions/f.yaml", 10, "true_false", 2, ("s.a",), d, qid)
+
+
+def multiple(qid, texts, correct):
+    choices = [{"text": t, "correct": i in correct, **({} if i in correct else {"feedback": "why not"})}
+               for i, t in enumerate(texts)]
+    d = {"type": "multiple", "choices": choices, "prompt": f"Select all for {qid} on its own topic {qid}.",
+         "reviewed": "2026-11-01"}
+    return QuestionDef(qid, "questions/f.yaml", 10, "multiple", 3, ("s.a",), d, qid)
+
+
+def bank_errors(*questions):
+    """The bank-wide errors (path: the questions folder), not the per-file or bank-wide warnings."""
+    return [str(f) for f in lint_bank(Bank(questions=list(questions)), TODAY)
+            if f.path == "questions" and f.level == ERROR]
+
+
+def test_true_false_keys_must_be_balanced():
+    skewed = [true_false(f"t{i}", i < 3) for i in range(10)]  # 3 of 10 true
+    assert [(level, qid) for level, qid, _ in findings(*skewed)] == [(ERROR, None)]
+    (message,) = bank_errors(*skewed)
+    assert "3 of 10 are true (30%), outside 40%–60%" in message and "answering 'false' always scores 70%" in message
+    assert "so that they are true" in message
+    assert "so that they are false" in bank_errors(*[true_false(f"t{i}", i < 7) for i in range(10)])[0]
+    assert bank_errors(*[true_false(f"t{i}", i < 4) for i in range(10)]) == []  # 40 %: the band's edge
+    assert bank_errors(*[true_false(f"t{i}", i < 6) for i in range(10)]) == []
+    assert bank_errors(*[true_false(f"t{i}", False) for i in range(9)]) == []  # too few to judge
+
+
+def test_multiple_answer_longest_option_must_not_be_the_key_more_than_its_base_rate():
+    # 2 of 4 correct (base rate 50 %); the correct option is the longest in every item
+    cued = [multiple(f"m{i}", ("a long correct option", "b", "c", "right"), {0, 3}) for i in range(10)]
+    (message,) = bank_errors(*cued)
+    assert "multiple-answer items: the longest option is a correct one in 10 of 10 (100%) against 50%" in message
+    # the longest option is right in 6 of 10 (60 %): within 10 points of 50 %
+    fair = [multiple(f"m{i}", ("a long correct option", "b", "c", "right") if i < 6
+                     else ("right", "b", "an even longer wrong option", "ok"), {0, 3}) for i in range(10)]
+    assert bank_errors(*fair) == []
+    # 7 of 10 (70 %) is over the margin
+    over = [multiple(f"m{i}", ("a long correct option", "b", "c", "right") if i < 7
+                     else ("right", "b", "an even longer wrong option", "ok"), {0, 3}) for i in range(10)]
+    assert "in 7 of 10 (70%)" in bank_errors(*over)[0]
+
+
+def test_single_choice_longest_key_and_key_position_are_checked_over_the_bank():
+    cued = [single(f"s{i}", key=i % 3, texts=tuple("the long key" if j == i % 3 else "x" for j in range(3)))
+            for i in range(30)]
+    (message,) = bank_errors(*cued)
+    assert "single-choice items: the longest option is a correct one in 30 of 30 (100%) against 33%" in message
+    stuck = [single(f"s{i}", key=1, texts=("alpha", "beta", "gamma")) for i in range(30)]  # no length cue
+    (message,) = bank_errors(*stuck)
+    assert "the key is choice 2 in 30 of 30 (fair share 10, limit 1.5×)" in message
+    # 15 of 30 in position 1 is exactly 1.5× the fair share of 10: allowed; 16 is not
+    rotated = [single(f"s{i}", key=0 if i < 15 else 1 + i % 2, texts=("alpha", "beta", "gamma")) for i in range(30)]
+    assert bank_errors(*rotated) == []
+    rotated[15] = single("s15", key=0, texts=("alpha", "beta", "gamma"))
+    assert "the key is choice 1 in 16 of 30" in bank_errors(*rotated)[0]
+    assert bank_errors(*stuck[:29]) == []  # below 30 items the position rule does not apply
+
+
+def test_the_real_bank_gives_no_answer_cues():
+    from quizapp.bank.lint import lint_answer_cues
+    from quizapp.bank.loader import load_bank
+    from quizapp.config import PROJECT_ROOT
+
+    bank = load_bank(PROJECT_ROOT / "questions")
+    assert bank.ok
+    assert [str(f) for f in lint_answer_cues(bank.questions) if f.level == ERROR] == []
+
+
+def test_a_longest_option_that_is_almost_never_the_key_warns():
+    shy = [single(f"s{i}", key=i % 3, texts=tuple("x" if j == i % 3 else f"long wrong {j}" for j in range(3)))
+           for i in range(30)]  # the key is the shortest option: no item has a unique longest key
+    out = [f for f in lint_bank(Bank(questions=shy), TODAY) if f.path == "questions"]
+    assert [(f.level, f.message.split(":")[0]) for f in out] == [(WARNING, "single-choice items")]
+    assert "in only 0 of 30 (0%) against 33%" in out[0].message
