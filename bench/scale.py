@@ -35,6 +35,7 @@ import random
 import re
 import resource
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -818,6 +819,137 @@ def growth_table(runs: list[tuple[int, dict]]) -> list[str]:
     return lines
 
 
+# --- bank size: starts on a big bank ----------------------------------------------------------
+
+# (key, label, target ms at 10,000 questions): the starts a bank's size could slow down
+BANK_ROWS = [
+    ("fixed_start", "fixed-form start (`math`): POST + first question", 30.0),
+    ("adaptive_start", "first adaptive start (`ml-readiness`): POST + first question", 150.0),
+    ("adaptive_cold", "first adaptive start, item pool not cached (a new worker)", None),
+]
+
+
+def bank_database(name: str, generated: int, workdir: Path, seed: int) -> tuple[str, int] | None:
+    """A migrated database holding the real bank, plus `generated` questions from bench/import_speed.py's
+    generator beside it (same skills and assessments), imported with the app's CLI; (URL, live questions)."""
+    from import_speed import generate_bank
+
+    root = workdir / f"questions-{generated}"
+    shutil.copytree(ROOT / "questions", root)
+    if generated:
+        generate_bank(root, generated, files=min(100, max(25, generated // 100)), seed=seed)
+    create_database(name)
+    sa_url, db_url = database_urls(name)
+    env = app_env(sa_url, secrets.token_hex(32)) | {"QUIZAPP_QUESTIONS_DIR": str(root)}
+    if not migrate_and_import(env, timeout=900):
+        return None
+    with psycopg.connect(db_url) as conn:
+        live = conn.execute("SELECT count(*) FROM question WHERE NOT retired").fetchone()[0]
+    return sa_url, live
+
+
+def start_timer(app, email: str, assessment: str):
+    """A learner's start of `assessment` as one call: the start POST, then the first question it redirects
+    to; returns (POST seconds, total seconds)."""
+    client = login(app, email)
+    page = client.get(f"/attempt/new/{assessment}").text
+    data = {"csrf_token": _csrf(page), "role": _select_first(page, "role"), "mode": _checked_or_first(page, "mode")}
+
+    def call() -> tuple[float, float]:
+        t0 = time.perf_counter()
+        done = client.post(f"/attempt/new/{assessment}", data=data)
+        t1 = time.perf_counter()
+        if done.status_code != 303:
+            raise RuntimeError(f"start of {assessment}: {done.status_code}")
+        shown = client.get(_path(done.headers["Location"]))
+        t2 = time.perf_counter()
+        if shown.status_code != 200 or answer_form(shown.text) is None:
+            raise RuntimeError(f"first question of {assessment}: {shown.status_code}")
+        return t1 - t0, t2 - t0
+    return call
+
+
+def measure_starts(apps: dict[str, object], repeat: int) -> dict[str, dict[str, dict]]:
+    """Per bank, per BANK_ROWS key: the median start (POST and total), interleaved between the banks so
+    both see the same machine load, after a warm-up start each. The cold row empties the per-worker item
+    pool cache (attempts/lifecycle.py) before each start."""
+    from quizapp.attempts import lifecycle
+
+    calls = {}
+    for bank, app in apps.items():
+        emails = {key: f"{key}-{bank}@{APP_DOMAIN}" for key, _, _ in BANK_ROWS}
+        add_users(app, list(emails.values()))
+        assessments = {"fixed_start": "math", "adaptive_start": "ml-readiness", "adaptive_cold": "ml-readiness"}
+        calls[bank] = {key: start_timer(app, emails[key], assessments[key]) for key, _, _ in BANK_ROWS}
+        for call in calls[bank].values():
+            call()  # warm: templates, the pool, the definitions of the first questions
+    times = {bank: {key: [] for key, _, _ in BANK_ROWS} for bank in apps}
+    for _ in range(repeat):
+        for bank, app in apps.items():
+            for key, _, _ in BANK_ROWS:
+                if key == "adaptive_cold":
+                    with app.app_context():
+                        lifecycle._POOLS.pop(lifecycle.db.engine, None)
+                times[bank][key].append(calls[bank][key]())
+    return {bank: {key: {"post_ms": statistics.median(t[0] for t in ts) * 1000,
+                         "ms": statistics.median(t[1] for t in ts) * 1000, "n": len(ts)}
+                   for key, ts in rows.items()} for bank, rows in times.items()}
+
+
+def bank_table(results: dict, live: dict[str, int]) -> tuple[list[str], bool]:
+    """The starts on the real bank and the big one, their ratio, and the verdict against the targets."""
+    small, big = live["real"], live["big"]
+    lines = [f"| start | real bank ({small:,} questions) | big bank ({big:,} questions) | POST alone (big) "
+             f"| ratio | target | verdict |", "|---|---|---|---|---|---|---|"]
+    ok = True
+    for key, label, target in BANK_ROWS:
+        a, b = results["real"][key], results["big"][key]
+        verdict = "–"
+        if target is not None:
+            passed = b["ms"] <= target
+            ok &= passed
+            verdict = "PASS" if passed else "FAIL"
+        lines.append(f"| {label} | {_ms(a['ms'])} | {_ms(b['ms'])} | {_ms(b['post_ms'])} | × {b['ms'] / a['ms']:.2f} "
+                     f"| {f'≤ {target:.0f} ms' if target else '–'} | {verdict} |")
+    return lines, ok
+
+
+def run_bank_size(args) -> int:
+    """The bank-size section: the real bank and one with --bank-size generated questions beside it, each in
+    its own scratch database (dropped afterwards), starts timed on both in one process."""
+    names = {bank: f"quizapp_scale_bank_{bank}_{secrets.token_hex(3)}" for bank in ("real", "big")}
+    workdir = Path(tempfile.mkdtemp(prefix="quizapp-bank-size-"))
+    try:
+        apps, live = {}, {}
+        for bank, generated in (("real", 0), ("big", args.bank_size)):
+            t0 = time.perf_counter()
+            built = bank_database(names[bank], generated, workdir, args.seed)
+            if built is None:
+                return 1
+            sa_url, live[bank] = built
+            print(f"built {names[bank]}: {live[bank]:,} live questions ({generated:,} generated), "
+                  f"migrate + import {time.perf_counter() - t0:.1f} s")
+            apps[bank] = make_app(sa_url, secrets.token_hex(32))
+        results = measure_starts(apps, args.repeat)
+        for app in apps.values():
+            with app.app_context():
+                from quizapp.extensions import db
+                db.engine.dispose()
+        lines, ok = bank_table(results, live)
+        print(f"\n### starts: the real bank and {args.bank_size:,} generated questions beside it "
+              f"(median of {args.repeat}, after a warm-up)\n")
+        print("\n".join(lines))
+        target_size = 10_000
+        if live["big"] < target_size:
+            print(f"\n(targets are for {target_size:,} questions; this bank has {live['big']:,}: verdicts are indicative)")
+        print("RESULT: " + ("PASS" if ok else "FAIL"))
+        return 0 if ok else 1
+    finally:
+        for name in names.values():
+            drop_scratch_database(name)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 # --- driver ------------------------------------------------------------------------------------
 
 def run_size(args, attempts: int, database: str | None) -> tuple[bool, dict | None]:
@@ -907,6 +1039,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"rows not to measure (shown as such), comma-separated: {', '.join(k for k, _, _ in ROWS)}")
     parser.add_argument("--keep", action="store_true", help="keep the database(s) afterwards")
     parser.add_argument("--database", help="build into this database and keep it, or reuse it if it exists")
+    parser.add_argument("--bank-size", type=int, metavar="N",
+                        help="instead: time starts with N generated questions beside the real bank (bank size)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [args.attempts]
     unknown = set(args.skip) - {k for k, _, _ in ROWS}
@@ -919,6 +1053,8 @@ def main(argv: list[str] | None = None) -> int:
     except psycopg.OperationalError as exc:
         print(f"PostgreSQL not reachable at {ADMIN_URL}: {exc}".strip())
         return 2
+    if args.bank_size is not None:
+        return run_bank_size(args)
     runs = []
     for n in sizes:
         ok, results = run_size(args, n, args.database)

@@ -6,7 +6,7 @@ import random
 import secrets
 import weakref
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from flask import current_app
 from itsdangerous import BadSignature, TimestampSigner
@@ -26,6 +26,7 @@ from ..models import (
     AttemptItem,
     ItemCalibration,
     Question,
+    QuestionSkill,
     QuestionVersion,
     Role,
     Skill,
@@ -59,19 +60,31 @@ class EmptyForm(AttemptError):
 
 # --- starting --------------------------------------------------------------------------------
 
-def live_versions(skills: set[str]) -> list[tuple[int, str, list, int]]:
-    """(version id, primary skill, skills, difficulty) of every live question on these skills."""
+class LiveVersion(NamedTuple):
+    id: int
+    primary: str        # the first of its skills that the start asked for
+    skills: list
+    difficulty: int
+    question_id: str
+
+
+def live_versions(skills: set[str]) -> list[LiveVersion]:
+    """The current version of every live question on these skills, by version id. The skill filter is in
+    SQL (question_skill): a start reads its own skills' versions, never the whole bank's."""
+    if not skills:
+        return []
+    on_skills = select(QuestionSkill.version_id).where(QuestionSkill.skill_id.in_(sorted(skills)))
     rows = db.session.execute(
-        select(QuestionVersion.id, QuestionVersion.skills, QuestionVersion.difficulty)
+        select(QuestionVersion.id, QuestionVersion.skills, QuestionVersion.difficulty, QuestionVersion.question_id)
         .join(Question, Question.current_version_id == QuestionVersion.id)
-        .where(Question.retired.is_(False))
+        .where(Question.retired.is_(False), QuestionVersion.id.in_(on_skills))
         .order_by(QuestionVersion.id)
     ).all()
     out = []
-    for version_id, version_skills, difficulty in rows:
+    for version_id, version_skills, difficulty, question_id in rows:
         primary = next((s for s in version_skills if s in skills), None)
         if primary:
-            out.append((version_id, primary, version_skills, difficulty))
+            out.append(LiveVersion(version_id, primary, version_skills, difficulty, question_id))
     return out
 
 
@@ -101,7 +114,7 @@ def start_attempt(assessment: Assessment, role: Role, behaviour: Behaviour, user
             db.session.rollback()
             raise EmptyForm(assessment.id)
         return attempt
-    candidates = [Candidate(v, primary, d) for v, primary, _, d in live_versions(set(assessment.skills))]
+    candidates = [Candidate(v.id, v.primary, v.difficulty) for v in live_versions(set(assessment.skills))]
     chosen = draw_fixed_form(candidates, assessment.question_count, rng)
     if not chosen:
         raise EmptyForm(assessment.id)
@@ -170,14 +183,14 @@ def item_pool(skills: tuple[str, ...]) -> tuple[dict[str, list[AdaptiveItem]], d
     if cached and cached[0] == stamp:
         return cached[1]
     live = live_versions(set(skills))
-    calibrations = calibrations_for([v for v, *_ in live])
+    calibrations = calibrations_for([v.id for v in live])
     definitions = dict(db.session.execute(select(QuestionVersion.id, QuestionVersion.definition)
-                                          .where(QuestionVersion.id.in_([v for v, *_ in live]))).all())
+                                          .where(QuestionVersion.id.in_([v.id for v in live]))).all())
     pool: dict[str, list[AdaptiveItem]] = {sid: [] for sid in skills}
-    for version_id, primary, _, _ in live:
-        definition = definitions[version_id]
-        pool[primary].append(AdaptiveItem(version_id, primary, calibrated_params(definition, calibrations.get(version_id)),
-                                          get_question_type(definition["type"]).free_entry))
+    for v in live:
+        definition = definitions[v.id]
+        pool[v.primary].append(AdaptiveItem(v.id, v.primary, calibrated_params(definition, calibrations.get(v.id)),
+                                            get_question_type(definition["type"]).free_entry))
     rows = db.session.execute(select(Skill.id, Skill.name, Skill.area)).all()
     names, areas = {sid: name for sid, name, _ in rows}, {sid: area for sid, _, area in rows}
     pools[skills] = (stamp, (pool, names, areas))
