@@ -165,8 +165,11 @@ class QuestionVersion(db.Model):
 class QuestionSkill(db.Model):
     """Which skills a version measures (for drawing forms by skill)."""
 
+    # A start's skills → their versions from the index alone (attempts.lifecycle.live_versions).
+    __table_args__ = (Index("ix_question_skill_skill_id_version_id", "skill_id", "version_id"),)
+
     version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"), primary_key=True)
-    skill_id: Mapped[str] = mapped_column(ForeignKey("skill.id"), primary_key=True, index=True)
+    skill_id: Mapped[str] = mapped_column(ForeignKey("skill.id"), primary_key=True)
 
 
 # --- attempts -------------------------------------------------------------------------------
