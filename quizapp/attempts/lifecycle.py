@@ -63,29 +63,37 @@ class EmptyForm(AttemptError):
 class LiveVersion(NamedTuple):
     id: int
     primary: str        # the first of its skills that the start asked for
-    skills: list
     difficulty: int
     question_id: str
 
 
 def live_versions(skills: set[str]) -> list[LiveVersion]:
     """The current version of every live question on these skills, by version id. The skill filter is in
-    SQL (question_skill): a start reads its own skills' versions, never the whole bank's."""
+    SQL, on question_skill's index: a start reads its own skills' versions, never the whole bank's, and
+    decodes a version's skills list only when it has several of the asked skills (to find the first)."""
     if not skills:
         return []
-    on_skills = select(QuestionSkill.version_id).where(QuestionSkill.skill_id.in_(sorted(skills)))
     rows = db.session.execute(
-        select(QuestionVersion.id, QuestionVersion.skills, QuestionVersion.difficulty, QuestionVersion.question_id)
-        .join(Question, Question.current_version_id == QuestionVersion.id)
-        .where(Question.retired.is_(False), QuestionVersion.id.in_(on_skills))
-        .order_by(QuestionVersion.id)
+        select(QuestionSkill.version_id, QuestionSkill.skill_id, QuestionVersion.difficulty, QuestionVersion.question_id)
+        .join(QuestionVersion, QuestionVersion.id == QuestionSkill.version_id)
+        .join(Question, Question.current_version_id == QuestionSkill.version_id)
+        .where(Question.retired.is_(False), QuestionSkill.skill_id.in_(sorted(skills)))
+        .order_by(QuestionSkill.version_id)
     ).all()
-    out = []
-    for version_id, version_skills, difficulty, question_id in rows:
-        primary = next((s for s in version_skills if s in skills), None)
-        if primary:
-            out.append(LiveVersion(version_id, primary, version_skills, difficulty, question_id))
-    return out
+    found: dict[int, LiveVersion] = {}
+    several = []
+    for version_id, skill_id, difficulty, question_id in rows:
+        if version_id in found:
+            several.append(version_id)
+        else:
+            found[version_id] = LiveVersion(version_id, skill_id, difficulty, question_id)
+    if several:
+        listed = db.session.execute(select(QuestionVersion.id, QuestionVersion.skills)
+                                    .where(QuestionVersion.id.in_(several))).all()
+        for version_id, version_skills in listed:
+            primary = next(s for s in version_skills if s in skills)
+            found[version_id] = found[version_id]._replace(primary=primary)
+    return list(found.values())
 
 
 def new_attempt_item(position: int, version: QuestionVersion, rng: random.Random, reason: str | None = None) -> AttemptItem:
