@@ -829,16 +829,23 @@ BANK_ROWS = [
 ]
 
 
-def bank_database(name: str, generated: int, workdir: Path, seed: int) -> tuple[str, int] | None:
+def bank_database(name: str, generated: int, workdir: Path, seed: int, template: str | None = None
+                  ) -> tuple[str, int] | None:
     """A migrated database holding the real bank, plus `generated` questions from bench/import_speed.py's
-    generator beside it (same skills and assessments), imported with the app's CLI; (URL, live questions)."""
+    generator beside it (same skills and assessments), imported with the app's CLI; (URL, live questions).
+    From a copy of `template` (the real bank's database) when given: its questions are then unchanged, so
+    only the generated ones are written."""
     from import_speed import generate_bank
 
     root = workdir / f"questions-{generated}"
     shutil.copytree(ROOT / "questions", root)
     if generated:
         generate_bank(root, generated, files=min(100, max(25, generated // 100)), seed=seed)
-    create_database(name)
+    if template:
+        with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3) as admin:
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    else:
+        create_database(name)
     sa_url, db_url = database_urls(name)
     env = app_env(sa_url, secrets.token_hex(32)) | {"QUIZAPP_QUESTIONS_DIR": str(root)}
     if not migrate_and_import(env, timeout=900):
@@ -896,9 +903,14 @@ def measure_starts(apps: dict[str, object], repeat: int) -> dict[str, dict[str, 
                    for key, ts in rows.items()} for bank, rows in times.items()}
 
 
+BANK_TARGET_SIZE = 10_000  # the targets' bank size: a smaller bank's verdicts are shown, not counted
+
+
 def bank_table(results: dict, live: dict[str, int]) -> tuple[list[str], bool]:
-    """The starts on the real bank and the big one, their ratio, and the verdict against the targets."""
+    """The starts on the real bank and the big one, their ratio, and the verdict against the targets
+    (counted from BANK_TARGET_SIZE questions on)."""
     small, big = live["real"], live["big"]
+    counted = big >= BANK_TARGET_SIZE
     lines = [f"| start | real bank ({small:,} questions) | big bank ({big:,} questions) | POST alone (big) "
              f"| ratio | target | verdict |", "|---|---|---|---|---|---|---|"]
     ok = True
@@ -907,8 +919,8 @@ def bank_table(results: dict, live: dict[str, int]) -> tuple[list[str], bool]:
         verdict = "–"
         if target is not None:
             passed = b["ms"] <= target
-            ok &= passed
-            verdict = "PASS" if passed else "FAIL"
+            ok &= passed or not counted
+            verdict = ("PASS" if passed else "FAIL") + ("" if counted else " (not counted)")
         lines.append(f"| {label} | {_ms(a['ms'])} | {_ms(b['ms'])} | {_ms(b['post_ms'])} | × {b['ms'] / a['ms']:.2f} "
                      f"| {f'≤ {target:.0f} ms' if target else '–'} | {verdict} |")
     return lines, ok
@@ -920,16 +932,16 @@ def run_bank_size(args) -> int:
     names = {bank: f"quizapp_scale_bank_{bank}_{secrets.token_hex(3)}" for bank in ("real", "big")}
     workdir = Path(tempfile.mkdtemp(prefix="quizapp-bank-size-"))
     try:
-        apps, live = {}, {}
-        for bank, generated in (("real", 0), ("big", args.bank_size)):
+        urls, live = {}, {}
+        for bank, generated, template in (("real", 0, None), ("big", args.bank_size, names["real"])):
             t0 = time.perf_counter()
-            built = bank_database(names[bank], generated, workdir, args.seed)
+            built = bank_database(names[bank], generated, workdir, args.seed, template)
             if built is None:
                 return 1
-            sa_url, live[bank] = built
+            urls[bank], live[bank] = built
             print(f"built {names[bank]}: {live[bank]:,} live questions ({generated:,} generated), "
                   f"migrate + import {time.perf_counter() - t0:.1f} s")
-            apps[bank] = make_app(sa_url, secrets.token_hex(32))
+        apps = {bank: make_app(url, secrets.token_hex(32)) for bank, url in urls.items()}
         results = measure_starts(apps, args.repeat)
         for app in apps.values():
             with app.app_context():
@@ -939,9 +951,9 @@ def run_bank_size(args) -> int:
         print(f"\n### starts: the real bank and {args.bank_size:,} generated questions beside it "
               f"(median of {args.repeat}, after a warm-up)\n")
         print("\n".join(lines))
-        target_size = 10_000
-        if live["big"] < target_size:
-            print(f"\n(targets are for {target_size:,} questions; this bank has {live['big']:,}: verdicts are indicative)")
+        if live["big"] < BANK_TARGET_SIZE:
+            print(f"\n(the targets are for {BANK_TARGET_SIZE:,} questions; this bank has {live['big']:,}, so its "
+                  "verdicts are not counted)")
         print("RESULT: " + ("PASS" if ok else "FAIL"))
         return 0 if ok else 1
     finally:
