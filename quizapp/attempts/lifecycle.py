@@ -36,6 +36,7 @@ from ..models import (
 from ..questiontypes import get_question_type
 from ..questiontypes import grade as grade_response
 from ..scoring import gaps as gap_model
+from ..scoring.ability import ItemParams
 from ..scoring.adaptive import AdaptiveItem, AdaptiveState, SkillTarget, select_next, stop_reason
 from ..scoring.fixed_form import Candidate, draw_fixed_form
 from ..scoring.posterior import JointPosterior
@@ -145,7 +146,7 @@ def adaptive_state(attempt: Attempt, settings: ScoringSettings) -> AdaptiveState
     """Rebuild the selection state from the saved answers (so it survives restarts), starting from the
     learner's profile: their earlier sittings' answers, faded by age."""
     skills = list(attempt.assessment.skills)
-    pool, names, areas = item_pool(tuple(skills))
+    pool, names, areas, live = item_pool(tuple(skills))
     targets = {sid: SkillTarget(t.theta, t.weight, names.get(sid, sid)) for sid, t in role_targets(attempt.role, skills).items()}
     posterior = JointPosterior(skills, settings.rho, areas, settings.rho_area)
     earlier: dict[str, int] = {}
@@ -154,7 +155,6 @@ def adaptive_state(attempt: Attempt, settings: ScoringSettings) -> AdaptiveState
         for o in observations:
             posterior.update(sid, o)
         earlier[sid] = len(observations)
-    live = {item.key: item for items in pool.values() for item in items}
     history = []  # in the order asked: the content rules (the share of choice items, runs) read it
     for item in attempt.items:
         asked = live.get(item.version_id) or _retired_item(item.version_id, item.definition, skills)
@@ -175,11 +175,15 @@ def _retired_item(version_id: int, definition: dict, skills: list[str]) -> Adapt
 
 # per database engine: skills → (bank stamp, pool); the bank changes only on import or calibration
 _POOLS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# per database engine: version id → (day-one parameters, free entry); a version never changes, so a pool
+# rebuilt after an import or a calibration reads only the definitions of versions it has not seen
+_DAY_ONE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def item_pool(skills: tuple[str, ...]) -> tuple[dict[str, list[AdaptiveItem]], dict[str, str], dict[str, str]]:
-    """The live items of these skills with their 3PL parameters (and every skill's name and area), rebuilt
-    only when the bank changes."""
+def item_pool(skills: tuple[str, ...]) -> tuple[dict[str, list[AdaptiveItem]], dict[str, str], dict[str, str],
+                                                 dict[int, AdaptiveItem]]:
+    """The live items of these skills with their 3PL parameters (and every skill's name and area, and the
+    items by version id), rebuilt only when the bank changes."""
     stamp = tuple(db.session.execute(select(
         select(func.max(QuestionVersion.id)).scalar_subquery(),
         select(func.count()).select_from(Question).where(Question.retired.is_(True)).scalar_subquery(),
@@ -191,18 +195,28 @@ def item_pool(skills: tuple[str, ...]) -> tuple[dict[str, list[AdaptiveItem]], d
     if cached and cached[0] == stamp:
         return cached[1]
     live = live_versions(set(skills))
-    calibrations = calibrations_for([v.id for v in live])
-    definitions = dict(db.session.execute(select(QuestionVersion.id, QuestionVersion.definition)
-                                          .where(QuestionVersion.id.in_([v.id for v in live]))).all())
+    # the skills' versions as a subquery, not thousands of bound ids
+    on_skills = select(QuestionSkill.version_id).where(QuestionSkill.skill_id.in_(sorted(skills)))
+    calibrations = calibrations_for(on_skills)
+    day_one = _DAY_ONE.setdefault(db.engine, {})
+    unseen = [v.id for v in live if v.id not in day_one]
+    if unseen:
+        ids = (on_skills.join(Question, Question.current_version_id == QuestionSkill.version_id)
+               .where(Question.retired.is_(False))) if len(unseen) == len(live) else unseen
+        for version_id, definition in db.session.execute(select(QuestionVersion.id, QuestionVersion.definition)
+                                                         .where(QuestionVersion.id.in_(ids))):
+            day_one[version_id] = (calibrated_params(definition), get_question_type(definition["type"]).free_entry)
     pool: dict[str, list[AdaptiveItem]] = {sid: [] for sid in skills}
     for v in live:
-        definition = definitions[v.id]
-        pool[v.primary].append(AdaptiveItem(v.id, v.primary, calibrated_params(definition, calibrations.get(v.id)),
-                                            get_question_type(definition["type"]).free_entry))
+        labelled, free_entry = day_one[v.id]
+        fitted = calibrations.get(v.id)
+        params = ItemParams(fitted["a"], fitted["b"], fitted["c"]) if fitted else labelled
+        pool[v.primary].append(AdaptiveItem(v.id, v.primary, params, free_entry))
     rows = db.session.execute(select(Skill.id, Skill.name, Skill.area)).all()
     names, areas = {sid: name for sid, name, _ in rows}, {sid: area for sid, _, area in rows}
-    pools[skills] = (stamp, (pool, names, areas))
-    return pool, names, areas
+    by_key = {item.key: item for items in pool.values() for item in items}
+    pools[skills] = (stamp, (pool, names, areas, by_key))
+    return pool, names, areas, by_key
 
 
 def _recently_seen(attempt: Attempt) -> set[int]:

@@ -8,6 +8,7 @@ import contextlib
 import pytest
 from sqlalchemy import event, select
 
+from quizapp.attempts import lifecycle
 from quizapp.attempts.lifecycle import live_versions
 from quizapp.bank.loader import load_bank
 from quizapp.bank.sync import sync_bank
@@ -105,6 +106,9 @@ def test_a_start_reads_the_same_rows_however_many_questions_other_skills_have(ba
     for others in (1, 41):
         app = bank(others)
         client = app.test_client()
+        with app.app_context():  # as in a new worker: the adaptive item pool is built from the database
+            lifecycle._POOLS.pop(db.engine, None)
+            lifecycle._DAY_ONE.pop(db.engine, None)
         with rows_read(app) as rows:
             response = start(client, assessment, mode)
         assert response.status_code == 303, response.text
@@ -157,3 +161,19 @@ def test_the_candidates_are_the_live_versions_with_one_of_the_skills(bank):
         assert {v.question_id for v in live_versions({"t.math"})} >= {"other-0", "other-3"}
         assert "other-2" not in {v.question_id for v in live_versions({"t.other"})}
         assert db.session.scalar(select(Attempt.id)) is None
+
+
+def test_a_pool_rebuilt_after_an_import_equals_a_new_workers(bank):
+    """The adaptive pool keeps each version's day-one parameters across rebuilds (a version never changes):
+    after an import that adds and changes questions, it equals a pool built from nothing."""
+    app = bank(6, shared=2)
+    with app.app_context():
+        lifecycle.item_pool(("t.math", "t.other"))
+    app = bank(9, shared=5)  # three new questions, and other-2..4 gain t.math: new versions
+    with app.app_context():
+        rebuilt = lifecycle.item_pool(("t.math", "t.other"))
+        lifecycle._POOLS.pop(db.engine, None)
+        lifecycle._DAY_ONE.pop(db.engine, None)
+        fresh = lifecycle.item_pool(("t.math", "t.other"))
+    assert rebuilt == fresh
+    assert len(rebuilt[0]["t.other"]) == 9 and rebuilt[0]["t.math"]  # a shared question's first skill is t.other
