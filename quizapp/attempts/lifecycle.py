@@ -178,6 +178,8 @@ _POOLS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 # per database engine: version id → (day-one parameters, free entry); a version never changes, so a pool
 # rebuilt after an import or a calibration reads only the definitions of versions it has not seen
 _DAY_ONE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# one object per distinct day-one parameters: selection computes each object's information once
+_LABELS: dict[ItemParams, ItemParams] = {}
 
 
 def item_pool(skills: tuple[str, ...]) -> tuple[dict[str, list[AdaptiveItem]], dict[str, str], dict[str, str],
@@ -205,7 +207,8 @@ def item_pool(skills: tuple[str, ...]) -> tuple[dict[str, list[AdaptiveItem]], d
                .where(Question.retired.is_(False))) if len(unseen) == len(live) else unseen
         for version_id, definition in db.session.execute(select(QuestionVersion.id, QuestionVersion.definition)
                                                          .where(QuestionVersion.id.in_(ids))):
-            day_one[version_id] = (calibrated_params(definition), get_question_type(definition["type"]).free_entry)
+            labelled = calibrated_params(definition)
+            day_one[version_id] = (_LABELS.setdefault(labelled, labelled), get_question_type(definition["type"]).free_entry)
     pool: dict[str, list[AdaptiveItem]] = {sid: [] for sid in skills}
     for v in live:
         labelled, free_entry = day_one[v.id]

@@ -135,10 +135,11 @@ def fisher_information(params: ItemParams, theta=THETA_GRID):
 
 
 def _information(items: Sequence[AdaptiveItem], theta=THETA_GRID) -> np.ndarray:
-    """fisher_information of many items at once: one row per item. Each distinct set of parameters is
-    computed once: uncalibrated items share their label's, so a big bank has a few dozen of them."""
+    """fisher_information of many items at once: one row per item. Each parameters object is computed
+    once: the app's pool gives uncalibrated items of one label the same object (attempts.item_pool), so a
+    big bank has a few dozen of them. By identity, as hashing thousands of dataclasses costs more."""
     params = [i.params for i in items]
-    distinct = list(dict.fromkeys(params))
+    distinct = list({id(q): q for q in params}.values())
     a = np.array([p.a for p in distinct])[:, None]
     b = np.array([p.b for p in distinct])[:, None]
     c = np.array([p.c for p in distinct])[:, None]
@@ -146,8 +147,8 @@ def _information(items: Sequence[AdaptiveItem], theta=THETA_GRID) -> np.ndarray:
     info = a ** 2 * ((1 - p) / p) * ((p - c) / (1 - c)) ** 2
     if len(distinct) == len(params):
         return info
-    row = {q: k for k, q in enumerate(distinct)}
-    return info[[row[q] for q in params]]
+    row = {id(q): k for k, q in enumerate(distinct)}
+    return info[[row[id(q)] for q in params]]
 
 
 def skill_stopped(p_gap: float, n: int, settings: AdaptiveSettings, sd: float = float("inf"), area_n: int = 0,
