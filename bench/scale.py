@@ -857,7 +857,13 @@ def bank_database(name: str, generated: int, workdir: Path, seed: int, template:
         create_database(name)
     sa_url, db_url = database_urls(name)
     env = app_env(sa_url, secrets.token_hex(32)) | {"QUIZAPP_QUESTIONS_DIR": str(root)}
-    if not migrate_and_import(env, timeout=900):
+    if template:  # migrated already: only the import
+        done = subprocess.run([_bin("quizapp"), "bank", "import"], cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=900)
+        if done.returncode:
+            print(f"quizapp bank import failed:\n{done.stdout}{done.stderr}")
+            return None
+    elif not migrate_and_import(env, timeout=900):
         return None
     with psycopg.connect(db_url) as conn:
         live = conn.execute("SELECT count(*) FROM question WHERE NOT retired").fetchone()[0]
