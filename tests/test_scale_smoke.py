@@ -3,7 +3,8 @@ the COPY bulk in their shape (the shape check must pass), and a table with every
 bank-size section (--bank-size) with 300 generated questions beside the real bank.
 
 Needs the PostgreSQL server at 127.0.0.1:5432 (skipped without it, except under CI=true, where it
-fails). About 20-30 s on 2 cores, most of it `quizapp bank import`.
+fails). About 20-30 s on 2 cores, most of it `quizapp bank import`; the bank-size test imports twice
+(the real bank, then 300 questions into a copy of it).
 """
 from __future__ import annotations
 
