@@ -92,8 +92,8 @@ def live_versions(skills: set[str]) -> list[LiveVersion]:
         listed = db.session.execute(select(QuestionVersion.id, QuestionVersion.skills)
                                     .where(QuestionVersion.id.in_(several))).all()
         for version_id, version_skills in listed:
-            primary = next(s for s in version_skills if s in skills)
-            found[version_id] = found[version_id]._replace(primary=primary)
+            first = found[version_id]
+            found[version_id] = first._replace(primary=next((s for s in version_skills if s in skills), first.primary))
     return list(found.values())
 
 
