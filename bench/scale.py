@@ -4,6 +4,7 @@
     .venv/bin/python bench/scale.py --sizes 1000,10000               # and the growth per 10x
     .venv/bin/python bench/scale.py --attempts 10000 --database quizapp_scale_10k --keep   # build once ...
     .venv/bin/python bench/scale.py --attempts 10000 --database quizapp_scale_10k --keep   # ... time again
+    .venv/bin/python bench/scale.py --bank-size 10000 --repeat 7     # instead: starts on a big bank
 
 Why: the instructor pages read every stored answer, so they grow with the data while the learner
 pages must not; only a database of a real size shows which ones fall over first.
@@ -25,6 +26,11 @@ byte and peak RSS growth while the streamed body is read), the problem-report
 queue; and `quizapp calibrate` as a subprocess (wall time, max RSS from wait4). A route the app does
 not have is reported as missing, not timed. It prints one markdown table per size and, with several
 sizes, the growth per 10x of each row. The database is dropped afterwards unless --keep/--database.
+
+--bank-size N is a section of its own: the starts a bank's size could slow down (a fixed form, the first
+adaptive question, also with the item pool rebuilt and in a new worker), timed in-process on the real
+bank and on a copy with N questions from bench/import_speed.py's generator beside it, with the ratio and
+PASS/FAIL against the targets for 10,000 questions (both scratch databases are dropped).
 """
 from __future__ import annotations
 
@@ -36,6 +42,7 @@ import random
 import re
 import resource
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -825,6 +832,161 @@ def growth_table(runs: list[tuple[int, dict]]) -> list[str]:
     return lines
 
 
+# --- bank size: starts on a big bank ----------------------------------------------------------
+
+# (key, label, target ms at 10,000 questions): the starts a bank's size could slow down
+BANK_ROWS = [
+    ("fixed_start", "fixed-form start (`math`): POST + first question", 30.0),
+    ("adaptive_start", "first adaptive start (`ml-readiness`): POST + first question", 150.0),
+    ("adaptive_rebuilt", "first adaptive start after an import (item pool rebuilt)", None),
+    ("adaptive_cold", "first adaptive start in a new worker (nothing cached)", None),
+]
+# what each start's call forgets first: the per-worker caches of attempts/lifecycle.py
+FORGETS = {"adaptive_rebuilt": ("_POOLS",), "adaptive_cold": ("_POOLS", "_DAY_ONE")}
+
+
+def bank_database(name: str, generated: int, workdir: Path, seed: int, template: str | None = None
+                  ) -> tuple[str, int] | None:
+    """A migrated database holding the real bank, plus `generated` questions from bench/import_speed.py's
+    generator beside it (same skills and assessments), imported with the app's CLI; (URL, live questions).
+    From a copy of `template` (the real bank's database) when given: its questions are then unchanged, so
+    only the generated ones are written."""
+    from import_speed import generate_bank
+
+    root = workdir / f"questions-{generated}"
+    shutil.copytree(ROOT / "questions", root)
+    if generated:
+        generate_bank(root, generated, files=min(100, max(25, generated // 100)), seed=seed)
+    if template:
+        with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3) as admin:
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    else:
+        create_database(name)
+    sa_url, db_url = database_urls(name)
+    env = app_env(sa_url, secrets.token_hex(32)) | {"QUIZAPP_QUESTIONS_DIR": str(root)}
+    if template:  # migrated already: only the import
+        done = subprocess.run([_bin("quizapp"), "bank", "import"], cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=900)
+        if done.returncode:
+            print(f"quizapp bank import failed:\n{done.stdout}{done.stderr}")
+            return None
+    elif not migrate_and_import(env, timeout=900):
+        return None
+    with psycopg.connect(db_url) as conn:
+        live = conn.execute("SELECT count(*) FROM question WHERE NOT retired").fetchone()[0]
+    return sa_url, live
+
+
+def start_timer(app, email: str, assessment: str):
+    """A learner's start of `assessment` as one call: the start POST, then the first question it redirects
+    to; returns (POST seconds, total seconds, this process's CPU seconds)."""
+    client = login(app, email)
+    page = client.get(f"/attempt/new/{assessment}").text
+    data = {"csrf_token": _csrf(page), "role": _select_first(page, "role"), "mode": _checked_or_first(page, "mode")}
+
+    def call() -> tuple[float, float, float]:
+        cpu = time.process_time()
+        t0 = time.perf_counter()
+        done = client.post(f"/attempt/new/{assessment}", data=data)
+        t1 = time.perf_counter()
+        if done.status_code != 303:
+            raise RuntimeError(f"start of {assessment}: {done.status_code}")
+        shown = client.get(_path(done.headers["Location"]))
+        t2 = time.perf_counter()
+        if shown.status_code != 200 or answer_form(shown.text) is None:
+            raise RuntimeError(f"first question of {assessment}: {shown.status_code}")
+        return t1 - t0, t2 - t0, time.process_time() - cpu
+    return call
+
+
+def measure_starts(apps: dict[str, object], repeat: int) -> dict[str, dict[str, dict]]:
+    """Per bank, per BANK_ROWS key: the median start (POST, total, and this process's CPU), interleaved between the banks so
+    both see the same machine load, after a warm-up start each. The rebuilt and cold rows empty the
+    per-worker caches FORGETS names before each start."""
+    from quizapp.attempts import lifecycle
+
+    calls = {}
+    for bank, app in apps.items():
+        emails = {key: f"{key}-{bank}@{APP_DOMAIN}" for key, _, _ in BANK_ROWS}
+        add_users(app, list(emails.values()))
+        calls[bank] = {key: start_timer(app, emails[key], "math" if key == "fixed_start" else "ml-readiness")
+                       for key, _, _ in BANK_ROWS}
+        for call in calls[bank].values():
+            call()  # warm: templates, the pool, the definitions of the first questions
+    times = {bank: {key: [] for key, _, _ in BANK_ROWS} for bank in apps}
+    for _ in range(repeat):
+        for bank, app in apps.items():
+            for key, _, _ in BANK_ROWS:
+                with app.app_context():
+                    for cache in FORGETS.get(key, ()):
+                        getattr(lifecycle, cache).pop(lifecycle.db.engine, None)
+                times[bank][key].append(calls[bank][key]())
+    return {bank: {key: {"post_ms": statistics.median(t[0] for t in ts) * 1000,
+                         "ms": statistics.median(t[1] for t in ts) * 1000,
+                         "cpu_ms": statistics.median(t[2] for t in ts) * 1000, "n": len(ts)}
+                   for key, ts in rows.items()} for bank, rows in times.items()}
+
+
+BANK_TARGET_SIZE = 10_000  # the targets' bank size: a smaller bank's verdicts are shown, not counted
+
+
+def bank_table(results: dict, live: dict[str, int]) -> tuple[list[str], bool]:
+    """The starts on the real bank and the big one, their ratio, and the verdict against the targets
+    (counted from BANK_TARGET_SIZE questions on)."""
+    small, big = live["real"], live["big"]
+    counted = big >= BANK_TARGET_SIZE
+    lines = [f"| start | real bank ({small:,} questions) | big bank ({big:,} questions) | ratio | app CPU, real "
+             f"| app CPU, big | target | verdict |", "|---|---|---|---|---|---|---|---|"]
+    ok = True
+    for key, label, target in BANK_ROWS:
+        a, b = results["real"][key], results["big"][key]
+        verdict = "–"
+        if target is not None:
+            passed = b["ms"] <= target
+            ok &= passed or not counted
+            verdict = ("PASS" if passed else "FAIL") + ("" if counted else " (not counted)")
+        lines.append(f"| {label} | {_ms(a['ms'])} | {_ms(b['ms'])} | × {b['ms'] / a['ms']:.2f} | {_ms(a['cpu_ms'])} "
+                     f"| {_ms(b['cpu_ms'])} "
+                     f"| {f'≤ {target:.0f} ms' if target else '–'} | {verdict} |")
+    return lines, ok
+
+
+def run_bank_size(args) -> int:
+    """The bank-size section: the real bank and one with --bank-size generated questions beside it, each in
+    its own scratch database (dropped afterwards), starts timed on both in one process."""
+    names = {bank: f"quizapp_scale_bank_{bank}_{secrets.token_hex(3)}" for bank in ("real", "big")}
+    workdir = Path(tempfile.mkdtemp(prefix="quizapp-bank-size-"))
+    try:
+        urls, live = {}, {}
+        for bank, generated, template in (("real", 0, None), ("big", args.bank_size, names["real"])):
+            t0 = time.perf_counter()
+            built = bank_database(names[bank], generated, workdir, args.seed, template)
+            if built is None:
+                return 1
+            urls[bank], live[bank] = built
+            print(f"built {names[bank]}: {live[bank]:,} live questions ({generated:,} generated), "
+                  f"migrate + import {time.perf_counter() - t0:.1f} s")
+        apps = {bank: make_app(url, secrets.token_hex(32)) for bank, url in urls.items()}
+        results = measure_starts(apps, args.repeat)
+        for app in apps.values():
+            with app.app_context():
+                from quizapp.extensions import db
+                db.engine.dispose()
+        lines, ok = bank_table(results, live)
+        print(f"\n### starts: the real bank and {args.bank_size:,} generated questions beside it "
+              f"(median of {args.repeat}, after a warm-up)\n")
+        print("\n".join(lines))
+        if live["big"] < BANK_TARGET_SIZE:
+            print(f"\n(the targets are for {BANK_TARGET_SIZE:,} questions; this bank has {live['big']:,}, so its "
+                  "verdicts are not counted)")
+        print("RESULT: " + ("PASS" if ok else "FAIL"))
+        return 0 if ok else 1
+    finally:
+        for name in names.values():
+            drop_scratch_database(name)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 # --- driver ------------------------------------------------------------------------------------
 
 def run_size(args, attempts: int, database: str | None) -> tuple[bool, dict | None]:
@@ -914,6 +1076,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"rows not to measure (shown as such), comma-separated: {', '.join(k for k, _, _ in ROWS)}")
     parser.add_argument("--keep", action="store_true", help="keep the database(s) afterwards")
     parser.add_argument("--database", help="build into this database and keep it, or reuse it if it exists")
+    parser.add_argument("--bank-size", type=int, metavar="N",
+                        help="instead: time starts with N generated questions beside the real bank (bank size)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [args.attempts]
     unknown = set(args.skip) - {k for k, _, _ in ROWS}
@@ -926,6 +1090,8 @@ def main(argv: list[str] | None = None) -> int:
     except psycopg.OperationalError as exc:
         print(f"PostgreSQL not reachable at {ADMIN_URL}: {exc}".strip())
         return 2
+    if args.bank_size is not None:
+        return run_bank_size(args)
     runs = []
     for n in sizes:
         ok, results = run_size(args, n, args.database)

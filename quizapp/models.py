@@ -137,6 +137,9 @@ class Assessment(db.Model):
 class Question(db.Model):
     """A stable question id; its content lives in versions, the newest being current."""
 
+    # The live current versions, from the index alone: what a start joins its skills' versions with.
+    __table_args__ = (Index("ix_question_current_version_id_retired", "current_version_id", "retired"),)
+
     id: Mapped[str] = mapped_column(String(100), primary_key=True)
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("question_version.id", use_alter=True))
@@ -165,8 +168,11 @@ class QuestionVersion(db.Model):
 class QuestionSkill(db.Model):
     """Which skills a version measures (for drawing forms by skill)."""
 
+    # A start's skills → their versions from the index alone (attempts.lifecycle.live_versions).
+    __table_args__ = (Index("ix_question_skill_skill_id_version_id", "skill_id", "version_id"),)
+
     version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"), primary_key=True)
-    skill_id: Mapped[str] = mapped_column(ForeignKey("skill.id"), primary_key=True, index=True)
+    skill_id: Mapped[str] = mapped_column(ForeignKey("skill.id"), primary_key=True)
 
 
 # --- attempts -------------------------------------------------------------------------------

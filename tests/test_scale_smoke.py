@@ -1,8 +1,10 @@
 """Smoke run of bench/scale.py (issue #22) at a tiny size against PostgreSQL: the app-made attempts,
-the COPY bulk in their shape (the shape check must pass), and a table with every row timed.
+the COPY bulk in their shape (the shape check must pass), and a table with every row timed; and the
+bank-size section (--bank-size) with 300 generated questions beside the real bank.
 
 Needs the PostgreSQL server at 127.0.0.1:5432 (skipped without it, except under CI=true, where it
-fails). About 20-30 s on 2 cores, most of it `quizapp bank import`.
+fails). About 20-30 s on 2 cores, most of it `quizapp bank import`; the bank-size test imports twice
+(the real bank, then 300 questions into a copy of it).
 """
 from __future__ import annotations
 
@@ -67,3 +69,22 @@ def test_the_shape_check_fails_on_a_row_unlike_the_apps(scale, capsys):
         assert any("reason" in p for p in problems) and any("response" in p and "picked" in p for p in problems), problems
     finally:
         scale.drop_scratch_database(name)
+
+
+def test_bank_size_at_a_tiny_size_times_the_starts_on_both_banks(scale, capsys):
+    """--bank-size: the real bank and a generated one beside it, each start timed on both, the ratio
+    printed; a bank under the targets' size shows its verdicts without counting them."""
+    _reachable(scale)
+    before = _databases(scale)
+    code = scale.main(["--bank-size", "300", "--repeat", "1"])
+    out = capsys.readouterr().out
+    print(out)
+    assert code == 0, out
+    assert re.search(r"\| real bank \(\d+ questions\) \| big bank \(\d+ questions\) \|", out), out
+    for _, label, target in scale.BANK_ROWS:  # each start timed on both banks, with the ratio
+        row = next((line for line in out.splitlines() if line.startswith(f"| {label} |")), None)
+        assert row is not None, f"no row for {label}"
+        assert re.match(rf"\| {re.escape(label)} \|( [\d.]+ m?s \|){{2}} × [\d.]+ \|( [\d.]+ m?s \|){{2}}", row), row
+        assert ("(not counted)" in row) == (target is not None), row
+    assert "RESULT: PASS" in out
+    assert _databases(scale) == before  # both scratch databases are dropped

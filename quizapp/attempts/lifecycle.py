@@ -6,7 +6,7 @@ import random
 import secrets
 import weakref
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from blinker import Namespace
 from flask import current_app
@@ -27,6 +27,7 @@ from ..models import (
     AttemptItem,
     ItemCalibration,
     Question,
+    QuestionSkill,
     QuestionVersion,
     Role,
     Skill,
@@ -36,6 +37,7 @@ from ..models import (
 from ..questiontypes import get_question_type
 from ..questiontypes import grade as grade_response
 from ..scoring import gaps as gap_model
+from ..scoring.ability import ItemParams
 from ..scoring.adaptive import AdaptiveItem, AdaptiveState, SkillTarget, select_next, stop_reason
 from ..scoring.fixed_form import Candidate, draw_fixed_form
 from ..scoring.posterior import JointPosterior
@@ -60,20 +62,40 @@ class EmptyForm(AttemptError):
 
 # --- starting --------------------------------------------------------------------------------
 
-def live_versions(skills: set[str]) -> list[tuple[int, str, list, int]]:
-    """(version id, primary skill, skills, difficulty) of every live question on these skills."""
+class LiveVersion(NamedTuple):
+    id: int
+    primary: str        # the first of its skills that the start asked for
+    difficulty: int
+    question_id: str
+
+
+def live_versions(skills: set[str]) -> list[LiveVersion]:
+    """The current version of every live question on these skills, by version id. The skill filter is in
+    SQL, on question_skill's index: a start reads its own skills' versions, never the whole bank's, and
+    decodes a version's skills list only when it has several of the asked skills (to find the first)."""
+    if not skills:
+        return []
     rows = db.session.execute(
-        select(QuestionVersion.id, QuestionVersion.skills, QuestionVersion.difficulty)
-        .join(Question, Question.current_version_id == QuestionVersion.id)
-        .where(Question.retired.is_(False))
-        .order_by(QuestionVersion.id)
+        select(QuestionSkill.version_id, QuestionSkill.skill_id, QuestionVersion.difficulty, QuestionVersion.question_id)
+        .join(QuestionVersion, QuestionVersion.id == QuestionSkill.version_id)
+        .join(Question, Question.current_version_id == QuestionSkill.version_id)
+        .where(Question.retired.is_(False), QuestionSkill.skill_id.in_(sorted(skills)))
+        .order_by(QuestionSkill.version_id)
     ).all()
-    out = []
-    for version_id, version_skills, difficulty in rows:
-        primary = next((s for s in version_skills if s in skills), None)
-        if primary:
-            out.append((version_id, primary, version_skills, difficulty))
-    return out
+    found: dict[int, LiveVersion] = {}
+    several = []
+    for version_id, skill_id, difficulty, question_id in rows:
+        if version_id in found:
+            several.append(version_id)
+        else:
+            found[version_id] = LiveVersion(version_id, skill_id, difficulty, question_id)
+    if several:
+        listed = db.session.execute(select(QuestionVersion.id, QuestionVersion.skills)
+                                    .where(QuestionVersion.id.in_(several))).all()
+        for version_id, version_skills in listed:
+            first = found[version_id]
+            found[version_id] = first._replace(primary=next((s for s in version_skills if s in skills), first.primary))
+    return list(found.values())
 
 
 def new_attempt_item(position: int, version: QuestionVersion, rng: random.Random, reason: str | None = None) -> AttemptItem:
@@ -102,7 +124,7 @@ def start_attempt(assessment: Assessment, role: Role, behaviour: Behaviour, user
             db.session.rollback()
             raise EmptyForm(assessment.id)
         return attempt
-    candidates = [Candidate(v, primary, d) for v, primary, _, d in live_versions(set(assessment.skills))]
+    candidates = [Candidate(v.id, v.primary, v.difficulty) for v in live_versions(set(assessment.skills))]
     chosen = draw_fixed_form(candidates, assessment.question_count, rng)
     if not chosen:
         raise EmptyForm(assessment.id)
@@ -125,7 +147,7 @@ def adaptive_state(attempt: Attempt, settings: ScoringSettings) -> AdaptiveState
     """Rebuild the selection state from the saved answers (so it survives restarts), starting from the
     learner's profile: their earlier sittings' answers, faded by age."""
     skills = list(attempt.assessment.skills)
-    pool, names, areas = item_pool(tuple(skills))
+    pool, names, areas, live = item_pool(tuple(skills))
     targets = {sid: SkillTarget(t.theta, t.weight, names.get(sid, sid)) for sid, t in role_targets(attempt.role, skills).items()}
     posterior = JointPosterior(skills, settings.rho, areas, settings.rho_area)
     earlier: dict[str, int] = {}
@@ -134,7 +156,6 @@ def adaptive_state(attempt: Attempt, settings: ScoringSettings) -> AdaptiveState
         for o in observations:
             posterior.update(sid, o)
         earlier[sid] = len(observations)
-    live = {item.key: item for items in pool.values() for item in items}
     history = []  # in the order asked: the content rules (the share of choice items, runs) read it
     for item in attempt.items:
         asked = live.get(item.version_id) or _retired_item(item.version_id, item.definition, skills)
@@ -155,11 +176,17 @@ def _retired_item(version_id: int, definition: dict, skills: list[str]) -> Adapt
 
 # per database engine: skills → (bank stamp, pool); the bank changes only on import or calibration
 _POOLS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# per database engine: version id → (day-one parameters, free entry); a version never changes, so a pool
+# rebuilt after an import or a calibration reads only the definitions of versions it has not seen
+_DAY_ONE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# one object per distinct day-one parameters: selection computes each object's information once
+_LABELS: dict[ItemParams, ItemParams] = {}
 
 
-def item_pool(skills: tuple[str, ...]) -> tuple[dict[str, list[AdaptiveItem]], dict[str, str], dict[str, str]]:
-    """The live items of these skills with their 3PL parameters (and every skill's name and area), rebuilt
-    only when the bank changes."""
+def item_pool(skills: tuple[str, ...]) -> tuple[dict[str, list[AdaptiveItem]], dict[str, str], dict[str, str],
+                                                 dict[int, AdaptiveItem]]:
+    """The live items of these skills with their 3PL parameters (and every skill's name and area, and the
+    items by version id), rebuilt only when the bank changes."""
     stamp = tuple(db.session.execute(select(
         select(func.max(QuestionVersion.id)).scalar_subquery(),
         select(func.count()).select_from(Question).where(Question.retired.is_(True)).scalar_subquery(),
@@ -171,18 +198,29 @@ def item_pool(skills: tuple[str, ...]) -> tuple[dict[str, list[AdaptiveItem]], d
     if cached and cached[0] == stamp:
         return cached[1]
     live = live_versions(set(skills))
-    calibrations = calibrations_for([v for v, *_ in live])
-    definitions = dict(db.session.execute(select(QuestionVersion.id, QuestionVersion.definition)
-                                          .where(QuestionVersion.id.in_([v for v, *_ in live]))).all())
+    # the skills' versions as a subquery, not thousands of bound ids
+    on_skills = select(QuestionSkill.version_id).where(QuestionSkill.skill_id.in_(sorted(skills)))
+    calibrations = calibrations_for(on_skills)
+    day_one = _DAY_ONE.setdefault(db.engine, {})
+    unseen = [v.id for v in live if v.id not in day_one]
+    if unseen:
+        ids = (on_skills.join(Question, Question.current_version_id == QuestionSkill.version_id)
+               .where(Question.retired.is_(False))) if len(unseen) == len(live) else unseen
+        for version_id, definition in db.session.execute(select(QuestionVersion.id, QuestionVersion.definition)
+                                                         .where(QuestionVersion.id.in_(ids))):
+            labelled = calibrated_params(definition)
+            day_one[version_id] = (_LABELS.setdefault(labelled, labelled), get_question_type(definition["type"]).free_entry)
     pool: dict[str, list[AdaptiveItem]] = {sid: [] for sid in skills}
-    for version_id, primary, _, _ in live:
-        definition = definitions[version_id]
-        pool[primary].append(AdaptiveItem(version_id, primary, calibrated_params(definition, calibrations.get(version_id)),
-                                          get_question_type(definition["type"]).free_entry))
+    for v in live:
+        labelled, free_entry = day_one[v.id]
+        fitted = calibrations.get(v.id)
+        params = ItemParams(fitted["a"], fitted["b"], fitted["c"]) if fitted else labelled
+        pool[v.primary].append(AdaptiveItem(v.id, v.primary, params, free_entry))
     rows = db.session.execute(select(Skill.id, Skill.name, Skill.area)).all()
     names, areas = {sid: name for sid, name, _ in rows}, {sid: area for sid, _, area in rows}
-    pools[skills] = (stamp, (pool, names, areas))
-    return pool, names, areas
+    by_key = {item.key: item for items in pool.values() for item in items}
+    pools[skills] = (stamp, (pool, names, areas, by_key))
+    return pool, names, areas, by_key
 
 
 def _recently_seen(attempt: Attempt) -> set[int]:

@@ -62,11 +62,10 @@ def start_gap_practice(source: Attempt, user_id: int | None, guest_token: str | 
     due = review_schedule(history, now)
     missed = {qid for qid, correct, _ in history if not correct}
     seen = {qid for qid, _, _ in history}
-    question_of = dict(db.session.execute(select(QuestionVersion.id, QuestionVersion.question_id)).all())
+    question_of = {v.id: v.question_id for v in live_versions(set(skills))}
     by_kind: dict[str, list[int]] = defaultdict(list)
     rng = random.Random(secrets.randbits(32))
-    for version_id, _, _, _ in live_versions(set(skills)):
-        qid = question_of[version_id]
+    for version_id, qid in question_of.items():
         if qid in missed and due.get(qid, now) <= now:
             by_kind["due"].append(version_id)
         elif qid not in seen:

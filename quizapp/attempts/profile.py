@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Callable
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from ..extensions import db
 from ..models import Attempt, AttemptItem, ItemCalibration, Skill
@@ -33,9 +33,10 @@ def observation(params: ItemParams, item: AttemptItem) -> Observation:
 
 
 def calibrations_for(version_ids) -> dict[int, dict]:
-    """Fitted parameters of the versions that have enough responses to trust them."""
+    """Fitted parameters of the versions (ids, or a SELECT of them) that have enough responses to trust them."""
     minimum = current_app.config["CALIBRATION_MIN_RESPONSES"]
-    rows = db.session.scalars(select(ItemCalibration).where(ItemCalibration.version_id.in_(list(version_ids)),
+    ids = version_ids if isinstance(version_ids, Select) else list(version_ids)
+    rows = db.session.scalars(select(ItemCalibration).where(ItemCalibration.version_id.in_(ids),
                                                             ItemCalibration.responses >= minimum))
     return {r.version_id: {"a": r.a, "b": r.b, "c": r.c} for r in rows}
 

@@ -135,12 +135,20 @@ def fisher_information(params: ItemParams, theta=THETA_GRID):
 
 
 def _information(items: Sequence[AdaptiveItem], theta=THETA_GRID) -> np.ndarray:
-    """fisher_information of many items at once: one row per item."""
-    a = np.array([i.params.a for i in items])[:, None]
-    b = np.array([i.params.b for i in items])[:, None]
-    c = np.array([i.params.c for i in items])[:, None]
+    """fisher_information of many items at once: one row per item. Each parameters object is computed
+    once: the app's pool gives uncalibrated items of one label the same object (attempts.item_pool), so a
+    big bank has a few dozen of them. By identity, as hashing thousands of dataclasses costs more."""
+    params = [i.params for i in items]
+    distinct = list({id(q): q for q in params}.values())
+    a = np.array([p.a for p in distinct])[:, None]
+    b = np.array([p.b for p in distinct])[:, None]
+    c = np.array([p.c for p in distinct])[:, None]
     p = np.clip(c + (1.0 - c) / (1.0 + np.exp(-a * (np.asarray(theta)[None, :] - b))), 1e-9, 1 - 1e-9)
-    return a ** 2 * ((1 - p) / p) * ((p - c) / (1 - c)) ** 2
+    info = a ** 2 * ((1 - p) / p) * ((p - c) / (1 - c)) ** 2
+    if len(distinct) == len(params):
+        return info
+    row = {id(q): k for k, q in enumerate(distinct)}
+    return info[[row[id(q)] for q in params]]
 
 
 def skill_stopped(p_gap: float, n: int, settings: AdaptiveSettings, sd: float = float("inf"), area_n: int = 0,

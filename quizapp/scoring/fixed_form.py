@@ -32,13 +32,12 @@ def allocate(counts: dict[str, int], total: int, rng: random.Random) -> dict[str
 
 
 def draw_fixed_form(candidates: Sequence[Candidate], total: int, rng: random.Random) -> list[Candidate]:
-    """Pick `total` candidates stratified by skill, then by difficulty; return them shuffled."""
+    """Pick `total` candidates stratified by skill, then by difficulty; return them shuffled. Each pick is
+    uniform among its group's remaining items (a random pop, as from a shuffled group, without shuffling
+    groups of thousands to take a few)."""
     by_skill: dict[str, dict[int, list[Candidate]]] = {}
     for c in candidates:
         by_skill.setdefault(c.skill, {}).setdefault(c.difficulty, []).append(c)
-    for groups in by_skill.values():
-        for items in groups.values():
-            rng.shuffle(items)
     share = allocate({s: sum(len(v) for v in g.values()) for s, g in by_skill.items()}, total, rng)
     chosen: list[Candidate] = []
     for skill in sorted(share):
@@ -46,7 +45,7 @@ def draw_fixed_form(candidates: Sequence[Candidate], total: int, rng: random.Ran
         while len(picked) < share[skill]:
             for level in DIFFICULTY_ROTATION:
                 if groups.get(level) and len(picked) < share[skill]:
-                    picked.append(groups[level].pop())
+                    picked.append(groups[level].pop(rng.randrange(len(groups[level]))))
         chosen.extend(picked)
     rng.shuffle(chosen)
     return chosen
