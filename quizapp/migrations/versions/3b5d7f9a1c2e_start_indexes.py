@@ -3,7 +3,7 @@ on (current_version_id, retired), so a start finds its skills' live versions fro
 (index-only scans on PostgreSQL; EXPLAIN in bench/README.md, bank size)
 
 Revision ID: 3b5d7f9a1c2e
-Revises: 9e3f5a1c2b7d
+Revises: 3b1f7c9d2e84
 Create Date: 2026-12-07 19:35:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3b5d7f9a1c2e'
-down_revision = '9e3f5a1c2b7d'
+down_revision = '3b1f7c9d2e84'
 branch_labels = None
 depends_on = None
 
