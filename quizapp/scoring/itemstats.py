@@ -61,7 +61,7 @@ import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 TOO_EASY_ABOVE = 0.9
 CHANCE_MARGIN = 0.05
@@ -299,6 +299,29 @@ def item_statistics(items: Sequence[ItemInfo], responses: Sequence[ItemResponse]
     for r in answered:
         by_version[r.version_id].append(r)
     return [_item_stats(item, by_version.get(item.version_id, []), rest, min_responses) for item in items]
+
+
+def version_statistics(item: ItemInfo, responses: Sequence[ItemResponse],
+                       attempt_credits: Mapping[int, Sequence[float]], min_responses: int = 20) -> ItemStats:
+    """One item's statistics from its own responses, given every answered credit of their attempts:
+    exactly what item_statistics() gives for it, so a refresh can stream one version at a time
+    instead of holding every response.
+
+    `attempt_credits[a]` lists the credits of all answered responses of attempt `a` (this item's
+    included). The rest score is fsum(all, -own), which equals fsum(others) bit for bit (fsum is
+    exact, then rounded once), so ties and "no variance" come out as in item_statistics().
+    """
+    _check_item(item)
+    answered = _answered(responses)
+    rest = {}
+    for r in answered:
+        if r.version_id != item.version_id:
+            raise ValueError(f"attempt {r.attempt_id}: a response to version {r.version_id} among version "
+                             f"{item.version_id}'s")
+        credits = attempt_credits.get(r.attempt_id, ())
+        if len(credits) >= 2:
+            rest[(r.attempt_id, r.version_id)] = math.fsum([*credits, -r.credit])
+    return _item_stats(item, answered, rest, min_responses)
 
 
 _FLAG_TEXT = {
