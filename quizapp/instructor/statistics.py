@@ -219,11 +219,12 @@ def _row(stat: ItemStatistic, question_id: str, version: int, qtype: str, skills
 
 
 def stats_page(sort: str, descending: bool, page: int, flagged_only: bool = False,
-               per_page: int = STATS_PER_PAGE) -> StatsPage:
+               per_page: int | None = None) -> StatsPage:
     """One page of the stored statistics sorted in SQL (NULLs last, then by question and version). Past the
     last page: no rows and `page` set to the last one (page 1 of an empty list exists)."""
     if sort not in SORT_COLUMNS:
         raise ValueError(f"cannot sort by {sort!r}")
+    per_page = per_page or STATS_PER_PAGE
     reports = _open_reports()
     query, n_reports = _listing(reports)
     where = [ItemStatistic.flagged.is_(True)] if flagged_only else []
@@ -231,7 +232,8 @@ def stats_page(sort: str, descending: bool, page: int, flagged_only: bool = Fals
     pages = max(1, math.ceil(total / per_page))
     if page > pages:
         return StatsPage([], total, pages, pages, per_page)
-    key = {"question": QuestionVersion.question_id, "reports": n_reports}.get(sort) or getattr(ItemStatistic, sort)
+    special = {"question": QuestionVersion.question_id, "reports": n_reports}
+    key = special[sort] if sort in special else getattr(ItemStatistic, sort)
     ordered = key.desc() if descending else key.asc()
     tiebreak = [QuestionVersion.question_id.desc() if descending and sort == "question" else QuestionVersion.question_id,
                 QuestionVersion.version.desc() if descending and sort == "question" else QuestionVersion.version]
