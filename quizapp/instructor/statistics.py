@@ -9,6 +9,7 @@ definitions stay in scoring.itemstats; this module only feeds it and stores what
 """
 from __future__ import annotations
 
+import json
 import math
 import time
 from array import array
@@ -17,7 +18,7 @@ from datetime import datetime
 from itertools import groupby
 from typing import Iterator
 
-from sqlalchemy import case, delete, func, insert, select, text
+from sqlalchemy import Text, case, cast, delete, func, insert, select, text
 from sqlalchemy.engine import Connection
 
 from ..extensions import db
@@ -34,7 +35,7 @@ from ..models import (
 )
 from ..questiontypes import get_question_type, is_dont_know
 from ..scoring.grading import DONT_KNOW
-from ..scoring.itemstats import ItemResponse, summary_flags_text, version_statistics
+from ..scoring.itemstats import ItemResponse, RestScores, summary_flags_text, version_statistics
 
 MIN_RESPONSES = 20              # responses before a version's figures are shown
 SMALL_DATABASE_ANSWERS = 20_000  # at most this many submitted slots: pages recompute before showing
@@ -73,29 +74,40 @@ def _compute(conn: Connection, min_responses: int) -> tuple[list[dict], datetime
     the attempts and slots read. Memory: one array of credits per attempt and one version's responses."""
     through, attempts = conn.execute(select(func.max(Attempt.submitted_at), func.count())
                                      .where(_submitted())).one()
-    stream = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH)
+    stream = {"stream_results": True, "yield_per": STREAM_BATCH}  # per statement: the writes below cannot stream
     credits: dict[int, array] = {}
-    for attempt_id, credit in stream.execute(
+    for attempt_id, credit in conn.execute(
             select(AttemptItem.attempt_id, AttemptItem.credit).join(Attempt, Attempt.id == AttemptItem.attempt_id)
-            .where(_submitted(), AttemptItem.credit.is_not(None))):
+            .where(_submitted(), AttemptItem.credit.is_not(None)), execution_options=stream):
         credits.setdefault(attempt_id, array("d")).append(credit)
+    rest_scores = RestScores(credits)
     versions = {vid: (qtype, definition) for vid, qtype, definition in conn.execute(
         select(QuestionVersion.id, QuestionVersion.qtype, QuestionVersion.definition))}
     now = utcnow()
     out, slots = [], 0
-    rows = stream.execute(
-        select(AttemptItem.version_id, AttemptItem.attempt_id, AttemptItem.credit, AttemptItem.response,
+    # The response as text: only answered choice items need it parsed (for their picks).
+    rows = conn.execute(
+        select(AttemptItem.version_id, AttemptItem.attempt_id, AttemptItem.credit, cast(AttemptItem.response, Text),
                AttemptItem.seconds, AttemptItem.state)
-        .join(Attempt, Attempt.id == AttemptItem.attempt_id).where(_submitted()).order_by(AttemptItem.version_id))
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id).where(_submitted()).order_by(AttemptItem.version_id),
+        execution_options=stream)
     for version_id, group in groupby(rows, key=lambda r: r[0]):
         qtype, definition = versions[version_id]
-        responses = [ItemResponse(attempt_id, version_id, credit,
-                                  _picks(definition, response) if credit is not None else None,
-                                  seconds or None, state == DONT_KNOW)
-                     for _, attempt_id, credit, response, seconds, state in group]
-        slots += len(responses)
         info = get_question_type(qtype).item_info(version_id, definition)
-        stats = version_statistics(info, responses, credits, min_responses)
+        if info.n_options:
+            picks: dict[str | None, tuple[int, ...] | None] = {}  # a choice item's responses repeat: parse each once
+            responses = []
+            for _, attempt_id, credit, response, seconds, state in group:
+                if credit is not None and response not in picks:
+                    picks[response] = _picks(definition, json.loads(response) if response is not None else None)
+                responses.append(ItemResponse(attempt_id, version_id, credit,
+                                              picks[response] if credit is not None else None,
+                                              seconds or None, state == DONT_KNOW))
+        else:  # free entry: no picks (QuestionType.picks gives None), nothing to parse
+            responses = [ItemResponse(attempt_id, version_id, credit, None, seconds or None, state == DONT_KNOW)
+                         for _, attempt_id, credit, _, seconds, state in group]
+        slots += len(responses)
+        stats = version_statistics(info, responses, rest_scores, min_responses)
         out.append({"version_id": version_id, "responses": stats.responses, "facility": stats.facility,
                     "discrimination": stats.discrimination, "median_seconds": stats.median_seconds,
                     "dont_know_rate": stats.dont_know_rate,

@@ -5,7 +5,14 @@ from collections import defaultdict
 
 import pytest
 
-from quizapp.scoring.itemstats import ItemInfo, ItemResponse, item_statistics, version_statistics
+from quizapp.scoring.itemstats import (
+    ItemInfo,
+    ItemResponse,
+    RestScores,
+    item_statistics,
+    rest_scores,
+    version_statistics,
+)
 
 # credits with rounding traps (thirds, tenths): rest scores summed in another order would differ in the last bit
 CREDITS = (0.0, 1.0, 0.5, 1 / 3, 2 / 3, 0.1, 0.2, 0.7)
@@ -58,7 +65,7 @@ def test_one_version_at_a_time_equals_all_at_once(seed):
         if r.credit is not None:
             credits[r.attempt_id].append(r.credit)
     for item in items:
-        got = version_statistics(item, by_version[item.version_id], credits, min_responses=20)
+        got = version_statistics(item, by_version[item.version_id], RestScores(credits), min_responses=20)
         assert got == expected[item.version_id]
         assert got.option_rates == expected[item.version_id].option_rates  # not compared by ==: hash=False only
     assert any(s.flags for s in expected.values()) and any(s.hidden for s in expected.values())
@@ -78,10 +85,25 @@ def test_ties_at_the_kelley_boundary_share_the_upper_group_the_same_way():
                               for a in range(1, 41) for k, c in enumerate(credits[a][1:])]
     infos = [item] + [ItemInfo(v, 0, (), None) for v in (10, 11, 12)]
     expected = item_statistics(infos, everything, min_responses=20)[0]
-    assert version_statistics(item, responses, credits, min_responses=20) == expected
+    assert version_statistics(item, responses, RestScores(credits), min_responses=20) == expected
 
 
 def test_a_response_of_another_version_is_refused():
     item = ItemInfo(1, 0, (), None)
     with pytest.raises(ValueError, match="version 2"):
-        version_statistics(item, [ItemResponse(1, 2, 1.0, None, None)], {1: [1.0]})
+        version_statistics(item, [ItemResponse(1, 2, 1.0, None, None)], RestScores({1: [1.0]}))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_rest_scores_from_totals_equal_the_sums_of_the_others(seed):
+    """Exact totals (whole credits) and inexact ones (thirds, tenths) both give fsum(others) bit for bit."""
+    rng = random.Random(seed)
+    responses = [ItemResponse(a, v, rng.choice(CREDITS if a % 2 else (0.0, 1.0)), None, None)
+                 for a in range(1, 30) for v in range(1, rng.randint(1, 25))]
+    credits = defaultdict(list)
+    for r in responses:
+        credits[r.attempt_id].append(r.credit)
+    scores = RestScores(credits)
+    expected = rest_scores(responses)
+    for r in responses:
+        assert scores.rest(r.attempt_id, r.credit) == expected.get((r.attempt_id, r.version_id))
