@@ -16,6 +16,7 @@ from array import array
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
+from operator import itemgetter
 from typing import Iterator
 
 from sqlalchemy import Text, case, cast, delete, func, insert, select, text
@@ -69,6 +70,12 @@ def _picks(definition: dict, response: dict | None) -> tuple[int, ...] | None:
     return get_question_type(definition["type"]).picks(definition, response)
 
 
+def _streamed(result) -> Iterator:
+    """A streamed result's rows, fetched a batch at a time (cheaper than row by row)."""
+    for batch in result.partitions():
+        yield from batch
+
+
 def _compute(conn: Connection, min_responses: int) -> tuple[list[dict], datetime | None, int, int]:
     """Stream the submitted answers and return the rows to store, the latest submit time included, and
     the attempts and slots read. Memory: one array of credits per attempt and one version's responses."""
@@ -76,9 +83,9 @@ def _compute(conn: Connection, min_responses: int) -> tuple[list[dict], datetime
                                      .where(_submitted())).one()
     stream = {"stream_results": True, "yield_per": STREAM_BATCH}  # per statement: the writes below cannot stream
     credits: dict[int, array] = {}
-    for attempt_id, credit in conn.execute(
+    for attempt_id, credit in _streamed(conn.execute(
             select(AttemptItem.attempt_id, AttemptItem.credit).join(Attempt, Attempt.id == AttemptItem.attempt_id)
-            .where(_submitted(), AttemptItem.credit.is_not(None)), execution_options=stream):
+            .where(_submitted(), AttemptItem.credit.is_not(None)), execution_options=stream)):
         credits.setdefault(attempt_id, array("d")).append(credit)
     rest_scores = RestScores(credits)
     versions = {vid: (qtype, definition) for vid, qtype, definition in conn.execute(
@@ -86,12 +93,12 @@ def _compute(conn: Connection, min_responses: int) -> tuple[list[dict], datetime
     now = utcnow()
     out, slots = [], 0
     # The response as text: only answered choice items need it parsed (for their picks).
-    rows = conn.execute(
+    rows = _streamed(conn.execute(
         select(AttemptItem.version_id, AttemptItem.attempt_id, AttemptItem.credit, cast(AttemptItem.response, Text),
                AttemptItem.seconds, AttemptItem.state)
         .join(Attempt, Attempt.id == AttemptItem.attempt_id).where(_submitted()).order_by(AttemptItem.version_id),
-        execution_options=stream)
-    for version_id, group in groupby(rows, key=lambda r: r[0]):
+        execution_options=stream))
+    for version_id, group in groupby(rows, key=itemgetter(0)):
         qtype, definition = versions[version_id]
         info = get_question_type(qtype).item_info(version_id, definition)
         if info.n_options:
