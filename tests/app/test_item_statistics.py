@@ -212,7 +212,7 @@ def test_the_page_of_one_question(instructor_app, teacher):
     # the distractor chart: every option as learners see it (inline Markdown), the key said in words, a share each
     table = html[html.index('<table class="distractors">'):html.index("</table>", html.index('<table class="distractors">'))]
     assert "1. <code>\"bcd\"</code>" in table and "3. <code>\"abcd\"</code>" in table
-    assert table.count(">Correct<") == 1 and table.count(">Wrong<") == 2
+    assert table.count("(correct answer)") == 1 and '<code>"bcd"</code> <span class="key-label">(correct answer)' in table
     assert len(re.findall(r'<span class="bar-value">\d+ %</span>', table)) == 4  # three options and "I don't know"
     assert "<em>I don't know</em>" in table
     # its reports, open and resolved, with reporter and links to the queue
