@@ -369,6 +369,9 @@ class ItemStatisticsRun(db.Model):
     computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     through: Mapped[datetime | None] = mapped_column(DateTime)  # the latest submit time the figures include
     attempts: Mapped[int] = mapped_column(Integer)  # submitted attempts read (all submitted at or before `through`)
+    # of them, those submitted in the LATE_COMMIT_WINDOW before `through`: a page counts that window again to
+    # find an attempt committed after the refresh read with an earlier submit time (an index range, not every attempt)
+    recent: Mapped[int] = mapped_column(Integer, default=0)
     answers: Mapped[int] = mapped_column(Integer)   # their question slots, answered or not
 
 

@@ -14,7 +14,7 @@ import math
 import time
 from array import array
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import groupby
 from operator import itemgetter
 from typing import Iterator
@@ -44,6 +44,9 @@ STATS_PER_PAGE = 50
 STREAM_BATCH = 5_000            # rows fetched at a time from the server-side cursor
 REPORTS_SHOWN = 50              # a question page lists this many reports, newest first
 _LOCK_KEY = 2_200_122           # PostgreSQL advisory lock: one refresh at a time
+# A submit commits within moments of the time it records; an attempt committed later than this after its
+# submit time could be missed by the freshness count (never by the figures' next refresh).
+LATE_COMMIT_WINDOW = timedelta(minutes=10)
 
 # What the page sorts by: the column names of the old page (and its links), mapped to SQL.
 SORT_COLUMNS = ("question", "responses", "facility", "discrimination", "median_seconds", "dont_know_rate", "reports")
@@ -76,11 +79,14 @@ def _streamed(result) -> Iterator:
         yield from batch
 
 
-def _compute(conn: Connection, min_responses: int) -> tuple[list[dict], datetime | None, int, int]:
+def _compute(conn: Connection, min_responses: int) -> tuple[list[dict], datetime | None, int, int, int]:
     """Stream the submitted answers and return the rows to store, the latest submit time included, and
-    the attempts and slots read. Memory: one array of credits per attempt and one version's responses."""
+    the attempts (all, and those in the LATE_COMMIT_WINDOW before it) and slots read. Memory: one array of credits per attempt and one version's responses."""
     through, attempts = conn.execute(select(func.max(Attempt.submitted_at), func.count())
                                      .where(_submitted())).one()
+    recent = 0 if through is None else conn.scalar(
+        select(func.count()).select_from(Attempt)
+        .where(_submitted(), Attempt.submitted_at > through - LATE_COMMIT_WINDOW, Attempt.submitted_at <= through))
     stream = {"stream_results": True, "yield_per": STREAM_BATCH}  # per statement: the writes below cannot stream
     credits: dict[int, array] = {}
     for attempt_id, credit in _streamed(conn.execute(
@@ -121,7 +127,7 @@ def _compute(conn: Connection, min_responses: int) -> tuple[list[dict], datetime
                     "option_rates": [stats.option_rates[i] for i in sorted(stats.option_rates)],
                     "flags": list(stats.flags), "flagged": bool(stats.flags) and not stats.hidden,
                     "hidden": stats.hidden, "computed_at": now})
-    return out, through, attempts, slots
+    return out, through, attempts, recent, slots
 
 
 def _replace(conn: Connection, started: datetime, min_responses: int) -> RefreshSummary:
@@ -129,11 +135,11 @@ def _replace(conn: Connection, started: datetime, min_responses: int) -> Refresh
     # Deleting first opens the write transaction on SQLite too, so every read below sees one state.
     conn.execute(delete(ItemStatistic))
     conn.execute(delete(ItemStatisticsRun))
-    rows, through, attempts, slots = _compute(conn, min_responses)
+    rows, through, attempts, recent, slots = _compute(conn, min_responses)
     if rows:
         conn.execute(insert(ItemStatistic), rows)
     conn.execute(insert(ItemStatisticsRun).values(id=1, computed_at=started, through=through, attempts=attempts,
-                                                  answers=slots))
+                                                  recent=recent, answers=slots))
     return RefreshSummary(attempts, slots, len(rows), time.perf_counter() - t0)
 
 
@@ -180,14 +186,15 @@ def _small_database() -> bool:
 
 def _pending(run: ItemStatisticsRun) -> int:
     """Submitted attempts the figures do not include: those submitted after the latest one they include,
-    plus any committed late with an earlier submit time (more at or before it now than were read)."""
+    plus any committed late with an earlier submit time (more in the window before it now than were read).
+    Both counts read a range of ix_attempt_status_submitted_at, not every attempt."""
     if run.through is None:
         return db.session.scalar(select(func.count()).select_from(Attempt).where(_submitted()))
-    later, upto = db.session.execute(
+    later, recent = db.session.execute(
         select(func.count(case((Attempt.submitted_at > run.through, 1))),
                func.count(case((Attempt.submitted_at <= run.through, 1))))
-        .where(_submitted())).one()
-    return later + max(0, upto - run.attempts)
+        .where(_submitted(), Attempt.submitted_at > run.through - LATE_COMMIT_WINDOW)).one()
+    return later + max(0, recent - run.recent)
 
 
 def current_statistics() -> Freshness:

@@ -39,6 +39,7 @@ def upgrade():
         sa.Column('through', sa.DateTime(), nullable=True),
         sa.Column('attempts', sa.Integer(), nullable=False),
         sa.Column('answers', sa.Integer(), nullable=False),
+        sa.Column('recent', sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint('id'),
     )
     with op.batch_alter_table('attempt', schema=None) as batch_op:
