@@ -301,31 +301,31 @@ def _chart(version: QuestionVersion, stat: ItemStatistic | None) -> list[ChartBa
 def question_detail(question_id: str) -> dict | None:
     """A question's versions (newest first) with their stored statistics and distractor charts, and its
     newest problem reports, open and resolved; None for an unknown question."""
-    question = db.session.get(Question, question_id)
-    if question is None:
-        return None
-    reports = _open_reports()
-    pairs = db.session.execute(
-        select(QuestionVersion, ItemStatistic, func.coalesce(reports.c.n, 0))
+    n_open = (select(func.count()).select_from(ProblemReport)
+              .where(ProblemReport.version_id == QuestionVersion.id, ProblemReport.status == "open")
+              .correlate(QuestionVersion).scalar_subquery())
+    rows = db.session.execute(
+        select(Question, QuestionVersion, ItemStatistic, n_open)
+        .join(QuestionVersion, QuestionVersion.question_id == Question.id)
         .outerjoin(ItemStatistic, ItemStatistic.version_id == QuestionVersion.id)
-        .outerjoin(reports, reports.c.version_id == QuestionVersion.id)
-        .where(QuestionVersion.question_id == question_id).order_by(QuestionVersion.version.desc())).all()
+        .where(Question.id == question_id).order_by(QuestionVersion.version.desc())).all()
+    if not rows:  # every question has a version: no rows, no question
+        return None
+    question = rows[0][0]
     versions = []
-    for version, stat, n_open in pairs:
-        row = _row(stat, question_id, version.version, version.qtype, version.skills, n_open) if stat else None
-        versions.append({"version": version, "stats": row, "chart": _chart(version, stat), "open_reports": n_open,
+    for _, version, stat, n in rows:
+        row = _row(stat, question_id, version.version, version.qtype, version.skills, n) if stat else None
+        versions.append({"version": version, "stats": row, "chart": _chart(version, stat), "open_reports": n,
                          "current": version.id == question.current_version_id,
                          "type_label": get_question_type(version.qtype).label})
     report_rows = db.session.execute(
-        select(ProblemReport, QuestionVersion.version, User.display_name, User.email)
+        select(ProblemReport, QuestionVersion.version, User.display_name, User.email, func.count().over())
         .join(QuestionVersion, QuestionVersion.id == ProblemReport.version_id)
         .outerjoin(User, User.id == ProblemReport.user_id)
         .where(QuestionVersion.question_id == question_id)
         .order_by(ProblemReport.created_at.desc(), ProblemReport.id.desc()).limit(REPORTS_SHOWN)).all()
-    total_reports = db.session.scalar(
-        select(func.count()).select_from(ProblemReport).join(QuestionVersion, QuestionVersion.id == ProblemReport.version_id)
-        .where(QuestionVersion.question_id == question_id))
+    total_reports = report_rows[0][-1] if report_rows else 0
     return {"question": question, "versions": versions, "total_reports": total_reports,
             "reports": [{"report": r, "version": v,
                          "reporter": (name or email or f"user {r.user_id}") if r.user_id is not None else None}
-                        for r, v, name, email in report_rows]}
+                        for r, v, name, email, _ in report_rows]}

@@ -268,3 +268,16 @@ def test_the_queue_links_each_report_to_its_question_page(instructor_app, teache
         db.session.commit()
     queue = teacher.get("/instructor/reports").text
     assert f'href="/instructor/questions/t-single#version-{version_id}"' in queue
+
+
+def test_a_question_with_many_reports_lists_the_newest_and_points_to_the_queue(instructor_app, teacher, monkeypatch):
+    monkeypatch.setattr(statistics, "REPORTS_SHOWN", 2)
+    with instructor_app.app_context():
+        version_id = db.session.scalar(select(QuestionVersion.id).where(QuestionVersion.question_id == "t-single"))
+        for k in range(3):
+            db.session.add(ProblemReport(version_id=version_id, reason="other", note=f"note {k}",
+                                         created_at=utcnow() - timedelta(days=3 - k)))
+        db.session.commit()
+    html = teacher.get("/instructor/questions/t-single").text
+    assert "3 reports, open and resolved; the newest 2 are listed here" in " ".join(html.split())
+    assert "note 2" in html and "note 1" in html and "note 0" not in html
