@@ -315,7 +315,9 @@ def question_detail(question_id: str) -> dict | None:
     versions = []
     for _, version, stat, n in rows:
         row = _row(stat, question_id, version.version, version.qtype, version.skills, n) if stat else None
-        versions.append({"version": version, "stats": row, "chart": _chart(version, stat), "open_reports": n,
+        chart = _chart(version, stat)
+        versions.append({"version": version, "stats": row, "chart": chart, "open_reports": n,
+                         "several": sum(bar.rate for bar in chart) > 1 + 1e-9,  # picks of several options
                          "current": version.id == question.current_version_id,
                          "type_label": get_question_type(version.qtype).label})
     report_rows = db.session.execute(
