@@ -21,7 +21,8 @@ statuses) and fails the run loudly if they differ.
 Then it times in-process, with the app's test client logged in as the instructor, the median of
 --repeat requests and the peak RSS growth of each (Linux: VmHWM after resetting it through
 /proc/self/clear_refs): the learner pages as the baseline, the item statistics page and CSV (time to
-first byte and total), the cohort page (heatmap), its learner grid, the cohort CSV and JSON exports (first
+first byte and total) and one question's page, after `quizapp stats refresh` (a subprocess, as
+calibrate), the cohort page (heatmap), its learner grid, the cohort CSV and JSON exports (first
 byte and peak RSS growth while the streamed body is read), the problem-report
 queue; and `quizapp calibrate` as a subprocess (wall time, max RSS from wait4). A route the app does
 not have is reported as missing, not timed. It prints one markdown table per size and, with several
@@ -83,8 +84,10 @@ ROWS = [
     ("question_page", "learner: question page GET", "learner"),
     ("answer_post", "learner: answer POST (save)", "learner"),
     ("report_post", "learner: problem report POST", "learner"),
+    ("stats_refresh", "`quizapp stats refresh` (subprocess)", "command"),
     ("stats", "item statistics page", "instructor"),
     ("stats_csv", "item statistics CSV", "instructor"),
+    ("stats_question", "one question's statistics page", "instructor"),
     ("cohort", "cohort page (heatmap)", "instructor"),
     ("cohort_grid", "cohort learners grid (most gaps)", "instructor"),
     ("cohort_csv", "cohort responses CSV", "instructor"),
@@ -724,9 +727,14 @@ def time_requests(call, repeat: int) -> dict:
 
 def run_calibrate(env: dict) -> dict:
     """`quizapp calibrate` as the operator runs it: wall time and the child's own max RSS (wait4)."""
+    return run_command(env, "calibrate")
+
+
+def run_command(env: dict, *args: str) -> dict:
+    """A `quizapp` command as the operator runs it: wall time and the child's own max RSS (wait4)."""
     with tempfile.TemporaryFile("w+") as out:
         t0 = time.perf_counter()
-        proc = subprocess.Popen([_bin("quizapp"), "calibrate"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([_bin("quizapp"), *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -734,6 +742,24 @@ def run_calibrate(env: dict) -> dict:
         text = out.read()
     return {"ms": wall * 1000, "ttfb_ms": None, "rss_mb": usage.ru_maxrss / 1024, "status": [proc.returncode],
             "bytes": len(text), "n": 1, "output": text.strip().splitlines()[:1]}
+
+
+def busiest_question(app) -> str:
+    """The question whose version has the most responses (its page is the largest), or any question."""
+    from sqlalchemy import text
+
+    from quizapp.extensions import db
+
+    with app.app_context():
+        try:
+            found = db.session.scalar(text("SELECT v.question_id FROM item_statistic s JOIN question_version v "
+                                           "ON v.id = s.version_id ORDER BY s.responses DESC LIMIT 1"))
+        except Exception:  # an app without stored statistics: its route is reported missing anyway
+            db.session.rollback()
+            found = None
+        found = found or db.session.scalar(text("SELECT id FROM question ORDER BY id LIMIT 1"))
+        db.session.remove()
+    return found or "none"
 
 
 def measure(app, env: dict, cohort_id: int, repeat: int, rng: random.Random, skip: frozenset = frozenset()) -> dict:
@@ -758,12 +784,17 @@ def measure(app, env: dict, cohort_id: int, repeat: int, rng: random.Random, ski
             "csrf_token": token, "p1-csrf_token": token, "p1-reason": "typo", "p1-note": "bench"})
 
     teacher = login(app, INSTRUCTOR)
+    # the stored item statistics first: the pages below read them (a cron job keeps them in production)
+    results["stats_refresh"] = ({"skipped": True, "path": "quizapp stats refresh"} if "stats_refresh" in skip
+                                else run_command(env, "stats", "refresh") | {"path": "quizapp stats refresh"})
+    question = busiest_question(app)
     calls = {
         "question_page": ("GET", path, lambda: learner.get(path, buffered=False)),
         "answer_post": ("POST", path, post_answer),
         "report_post": ("POST", f"{path}/problem", post_report),
         "stats": ("GET", "/instructor/stats", None),
         "stats_csv": ("GET", "/instructor/stats.csv", None),
+        "stats_question": ("GET", f"/instructor/questions/{question}", None),
         "cohort": ("GET", f"/instructor/cohorts/{cohort_id}", None),
         "cohort_grid": ("GET", f"/instructor/cohorts/{cohort_id}/learners", None),
         "cohort_csv": ("GET", f"/instructor/cohorts/{cohort_id}/responses.csv", None),
@@ -797,7 +828,7 @@ def _ms(value) -> str:
 def table(results: dict) -> list[str]:
     lines = ["| what | median | first byte | peak RSS growth | status | response | requests |",
              "|---|---|---|---|---|---|---|"]
-    for key, label, _ in ROWS:
+    for key, label, kind in ROWS:
         r = results.get(key)
         if r is not None and r.get("skipped"):
             lines.append(f"| {label} | not measured in this run (--skip {key}) | – | – | – | – | – |")
@@ -806,8 +837,8 @@ def table(results: dict) -> list[str]:
             lines.append(f"| {label} | not in the app (no route {r['path'] if r else '?'}) | – | – | – | – | – |")
             continue
         ttfb = _ms(r["ttfb_ms"]) if key in ("stats_csv", "cohort_csv", "cohort_json") else "–"
-        rss = f"{r['rss_mb']:.0f} MB" + (" (max RSS)" if key == "calibrate" else "")
-        size = "–" if key == "calibrate" else f"{r['bytes'] / 1024:,.0f} kB"
+        rss = f"{r['rss_mb']:.0f} MB" + (" (max RSS)" if kind == "command" else "")
+        size = "–" if kind == "command" else f"{r['bytes'] / 1024:,.0f} kB"
         lines.append(f"| {label} | {_ms(r['ms'])} | {ttfb} | {rss} | {'/'.join(map(str, r['status']))} | "
                      f"{size} | {r['n']} |")
     return lines
@@ -1047,9 +1078,10 @@ def run_size(args, attempts: int, database: str | None) -> tuple[bool, dict | No
         print(f"\n### {sizes[0]:,} submitted attempts ({sizes[1]:,} answers), cohort of {sizes[2]:,} members, "
               f"{sizes[3]:,} open reports, {sizes[4]:,} users, {sizes[5]:,} live questions\n")
         print("\n".join(table(results)))
-        if results["calibrate"].get("output"):  # not there when skipped
-            print(f"\ncalibrate said: {results['calibrate']['output'][0]}")
-        bad = [k for k, r in results.items() if not r.get("missing") and not r.get("skipped") and any(s >= 400 or s < 0 or (k == "calibrate" and s)
+        for command in ("stats_refresh", "calibrate"):
+            if results[command].get("output"):  # not there when skipped
+                print(f"\n{results[command]['path']} said: {results[command]['output'][0]}")
+        bad = [k for k, r in results.items() if not r.get("missing") and not r.get("skipped") and any(s >= 400 or s < 0 or (k in ("calibrate", "stats_refresh") and s)
                                                                          for s in r["status"])]
         if bad:
             print(f"FAIL: error statuses from {', '.join(bad)}")

@@ -192,7 +192,9 @@ class AttemptStatus:
 
 class Attempt(AttemptStatus, db.Model):
     # The submitted attempts of one assessment: what the report's percentiles rank (reports/percentiles.py).
-    __table_args__ = (Index("ix_attempt_assessment_id_status", "assessment_id", "status"),)
+    # The item statistics count the attempts submitted since their last refresh (instructor/statistics.py).
+    __table_args__ = (Index("ix_attempt_assessment_id_status", "assessment_id", "status"),
+                      Index("ix_attempt_status_submitted_at", "status", "submitted_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
@@ -348,6 +350,37 @@ class ItemCalibration(db.Model):
     responses: Mapped[int] = mapped_column(Integer)
     misfit: Mapped[bool] = mapped_column(Boolean, default=False)
     fitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ItemStatistic(db.Model):
+    """Item statistics of one question version (scoring.itemstats), stored so the instructor pages sort
+    and page them in SQL instead of reading every answer (`quizapp stats refresh`)."""
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"), primary_key=True)
+    responses: Mapped[int] = mapped_column(Integer)                   # answered responses
+    facility: Mapped[float | None] = mapped_column(Float)
+    discrimination: Mapped[float | None] = mapped_column(Float)
+    median_seconds: Mapped[float | None] = mapped_column(Float)
+    dont_know_rate: Mapped[float | None] = mapped_column(Float)
+    option_rates: Mapped[list] = mapped_column(JSON, default=list)    # share per option, by question-file index
+    flags: Mapped[list] = mapped_column(JSON, default=list)           # scoring.itemstats flag codes
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)     # shown with at least one flag
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)      # fewer responses than the page shows
+    computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ItemStatisticsRun(db.Model):
+    """What the stored item statistics cover (one row): the pages compare it with the attempts
+    submitted since, to say how many are not counted yet."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    through: Mapped[datetime | None] = mapped_column(DateTime)  # the latest submit time the figures include
+    attempts: Mapped[int] = mapped_column(Integer)  # submitted attempts read (all submitted at or before `through`)
+    # of them, those submitted in the LATE_COMMIT_WINDOW before `through`: a page counts that window again to
+    # find an attempt committed after the refresh read with an earlier submit time (an index range, not every attempt)
+    recent: Mapped[int] = mapped_column(Integer, default=0)
+    answers: Mapped[int] = mapped_column(Integer)   # their question slots, answered or not
 
 
 class ModelSetting(db.Model):

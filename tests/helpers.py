@@ -758,6 +758,7 @@ def build_world(tmp_path: Path) -> World:
         world.ids["skill"] = db.session.scalar(select(Attempt).where(
             Attempt.public_id == world.ids["adaptive"])).assessment.skills[0]
         world.ids["version"] = db.session.scalar(select(QuestionVersion.id).order_by(QuestionVersion.id).limit(1))
+        world.ids["question"] = db.session.scalar(select(QuestionVersion.question_id).order_by(QuestionVersion.id).limit(1))
     return world
 
 
@@ -821,6 +822,7 @@ EXPECTED: dict[str, list[tuple[str, dict, dict]]] = {
                           ("moodle", {"fmt": "moodle-xml", "relpath": "topics/basics.yaml"}, STAFF)],
     "instructor.item_stats": [("stats", {}, STAFF)],
     "instructor.item_stats_csv": [("csv", {}, STAFF)],
+    "instructor.question_stats": [("a question", {"question_id": "@question"}, STAFF)],
     "instructor.problem_reports": [("queue", {}, STAFF)],
     "instructor.question_preview": [("a question version", {"version_id": "@version"}, STAFF)],
     "instructor.cohorts": [("list", {}, STAFF)],
@@ -972,6 +974,8 @@ def build_untrusted(tmp_path: Path, database_uri: str | None = None) -> Untruste
     world.pages["instructor cohort"] = ("teacher", cohort_url)
     world.pages["instructor problem reports"] = ("teacher", "/instructor/reports")
     world.pages["instructor item statistics"] = ("teacher", "/instructor/stats")
+    for question in ("x-single", "x-multiple", "x-true-false"):
+        world.pages[f"instructor question statistics {question}"] = ("teacher", f"/instructor/questions/{question}")
     return world
 
 

@@ -54,9 +54,11 @@ def calibrate_command() -> None:
 def register_cli(app: Flask) -> None:
     from .attempts import attempts_cli
     from .bank import bank_cli
+    from .stats import stats_cli
     from .users import user_cli
 
     app.cli.add_command(bank_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(calibrate_command)
     app.cli.add_command(attempts_cli)
+    app.cli.add_command(stats_cli)

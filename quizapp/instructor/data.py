@@ -1,4 +1,4 @@
-"""Queries behind the instructor pages, turning rows into the plain data scoring/ works on."""
+"""Queries behind the problem-report queue (item statistics: statistics.py; cohorts: cohorts.py)."""
 from __future__ import annotations
 
 import math
@@ -8,55 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Attempt, AttemptItem, ProblemReport, QuestionVersion, User
-from ..questiontypes import get_question_type, is_dont_know
+from ..models import ProblemReport, QuestionVersion, User
 from ..render.markdown import plain_excerpt
-from ..scoring.grading import DONT_KNOW
-from ..scoring.itemstats import ItemInfo, ItemResponse, item_statistics, summary_flags_text
-
-MIN_RESPONSES = 20
-
-
-def _picks(definition: dict, response: dict | None) -> tuple[int, ...] | None:
-    """The options a response picked; "I don't know" picks none (it has its own row: dont_know_rate)."""
-    if is_dont_know(response):
-        return None
-    return get_question_type(definition["type"]).picks(definition, response)
-
-
-def _item_info(version: QuestionVersion) -> ItemInfo:
-    return get_question_type(version.definition["type"]).item_info(version.id, version.definition)
-
-
-def item_stat_rows(min_responses: int = MIN_RESPONSES) -> list[dict]:
-    """One row per question version that submitted attempts have seen, with its statistics and flags.
-    "I don't know" counts as a wrong answer (credit 0) and as its own row beside the options
-    (scoring.itemstats)."""
-    rows = db.session.execute(
-        select(AttemptItem.attempt_id, AttemptItem.version_id, AttemptItem.credit, AttemptItem.response,
-               AttemptItem.seconds, AttemptItem.state)
-        .join(Attempt, Attempt.id == AttemptItem.attempt_id).where(Attempt.status == "submitted")).all()
-    versions = {v.id: v for v in db.session.scalars(
-        select(QuestionVersion).where(QuestionVersion.id.in_({r.version_id for r in rows})))}
-    responses = [ItemResponse(r.attempt_id, r.version_id, r.credit,
-                              _picks(versions[r.version_id].definition, r.response) if r.credit is not None else None,
-                              r.seconds or None, r.state == DONT_KNOW) for r in rows]
-    reports = dict(db.session.execute(select(ProblemReport.version_id, func.count())
-                                      .where(ProblemReport.status == "open").group_by(ProblemReport.version_id)).all())
-    out = []
-    for stats in item_statistics([_item_info(v) for v in versions.values()], responses, min_responses):
-        v = versions[stats.version_id]
-        out.append({
-            "version_id": v.id, "question": v.question_id, "version": v.version, "qtype": v.qtype,
-            "type_label": get_question_type(v.qtype).label, "skills": v.skills, "responses": stats.responses,
-            "facility": stats.facility, "discrimination": stats.discrimination,
-            "median_seconds": stats.median_seconds, "option_rates": stats.option_rates,
-            "dont_know_rate": stats.dont_know_rate,
-            "flags": list(stats.flags), "flag_texts": [summary_flags_text(f) for f in stats.flags],
-            "hidden": stats.hidden, "reports": reports.get(v.id, 0),
-        })
-    return out
-
 
 # --- problem reports -----------------------------------------------------------------------
 

@@ -36,8 +36,17 @@ from ..render.markdown import render_markdown
 from ..web.ids import parse_id
 from . import bp
 from .cohorts import EXPORT_COLUMNS, GRID_CALLS, GRID_SORTS, cohort_heatmap, cohort_responses, grid_page, grid_skills
-from .data import MIN_RESPONSES, REPLY_MAX, item_stat_rows, report_page
+from .data import REPLY_MAX, report_page
 from .forms import CohortForm, PublishForm, ResolveForm, UploadForm
+from .statistics import (
+    MIN_RESPONSES,
+    REPORTS_SHOWN,
+    SORT_COLUMNS,
+    all_stat_rows,
+    current_statistics,
+    question_detail,
+    stats_page,
+)
 
 
 @bp.before_request
@@ -235,41 +244,80 @@ def export(fmt, relpath):
 
 # --- item statistics -----------------------------------------------------------------------
 
-STAT_COLUMNS = ("question", "responses", "facility", "discrimination", "median_seconds", "dont_know_rate", "reports")
+STAT_COLUMNS = SORT_COLUMNS
+
+
+def _no_such_page(message: str):
+    # the 404 page's usual text ("belongs to someone else") would mislead here
+    return render_template("errors/error.html", code=404, title="No such page", message=message), 404
 
 
 @bp.route("/stats")
 def item_stats():
-    rows = item_stat_rows()
     sort = request.args.get("sort", "discrimination")
     if sort not in STAT_COLUMNS:
         abort(400, f"Cannot sort by {sort!r}; use one of {', '.join(STAT_COLUMNS)}.")
-    descending = request.args.get("order", "asc") == "desc"
-    present = [r for r in rows if r[sort] is not None]
-    missing = [r for r in rows if r[sort] is None]
-    rows = sorted(present, key=lambda r: r[sort], reverse=descending) + missing
-    return render_template("instructor/stats.html", rows=rows, sort=sort, descending=descending,
+    order = request.args.get("order", "asc")
+    if order not in ("asc", "desc"):
+        abort(400, f"order must be asc or desc, not {order!r}.")
+    flagged = request.args.get("flagged") == "1"
+    page = parse_id(request.args.get("page", "1"))
+    if page is None:
+        return _no_such_page(f"There is no page {request.args.get('page')!r} of item statistics. Pages are numbered "
+                             "from 1; the page's links list them.")
+    freshness = current_statistics()
+    listing = stats_page(sort, order == "desc", page, flagged)
+    if listing.page != page:
+        return _no_such_page(f"There is no page {page} of item statistics{' (flagged only)' if flagged else ''}: "
+                             f"there {'is 1 page' if listing.pages == 1 else f'are {listing.pages} pages'}.")
+    return render_template("instructor/stats.html", listing=listing, rows=listing.rows, sort=sort,
+                           descending=order == "desc", flagged=flagged, freshness=freshness,
                            min_responses=MIN_RESPONSES, columns=STAT_COLUMNS)
+
+
+CSV_COLUMNS = ["question", "version", "type", "skills", "responses", "facility", "discrimination", "median_seconds",
+               "option_rates", "dont_know_rate", "flags", "open_reports", "hidden"]
 
 
 @bp.route("/stats.csv")
 def item_stats_csv():
+    """Every stored row, written as it is read: the first bytes leave before the last row is fetched."""
     import csv
     import io
 
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["question", "version", "type", "skills", "responses", "facility", "discrimination",
-                     "median_seconds", "option_rates", "dont_know_rate", "flags", "open_reports", "hidden"])
-    for r in item_stat_rows():
-        writer.writerow([csv_safe(r["question"]), r["version"], r["qtype"], " ".join(r["skills"]), r["responses"],
-                         _fmt(r["facility"]), _fmt(r["discrimination"]), _fmt(r["median_seconds"]),
-                         " ".join(f"{k + 1}:{v:.3f}" for k, v in sorted(r["option_rates"].items())),
-                         _fmt(r["dont_know_rate"]),
-                         " ".join(r["flags"]), r["reports"], r["hidden"]])
-    response = current_app.response_class(out.getvalue(), mimetype="text/csv")
+    current_statistics()
+
+    def lines():
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(CSV_COLUMNS)
+        for n, r in enumerate(all_stat_rows(), start=1):
+            writer.writerow([csv_safe(r["question"]), r["version"], r["qtype"], csv_safe(" ".join(r["skills"])),
+                             r["responses"], _fmt(r["facility"]), _fmt(r["discrimination"]),
+                             _fmt(r["median_seconds"]),
+                             " ".join(f"{k + 1}:{v:.3f}" for k, v in sorted(r["option_rates"].items())),
+                             _fmt(r["dont_know_rate"]), " ".join(r["flags"]), r["reports"], r["hidden"]])
+            if n % 100 == 0:
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
+        yield out.getvalue()
+
+    response = current_app.response_class(stream_with_context(lines()), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="item-statistics.csv"'
     return response
+
+
+@bp.route("/questions/<question_id>")
+def question_stats(question_id):
+    """One question: its versions with their statistics and distractor charts, and its problem reports."""
+    freshness = current_statistics()
+    detail = question_detail(question_id)
+    if detail is None:
+        return render_template("errors/error.html", code=404, title="No such question",
+                               message=f"There is no question {question_id!r} in the bank."), 404
+    return render_template("instructor/question_stats.html", freshness=freshness, min_responses=MIN_RESPONSES,
+                           reports_shown=REPORTS_SHOWN, **detail)
 
 
 def csv_safe(value):

@@ -61,7 +61,7 @@ import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 TOO_EASY_ABOVE = 0.9
 CHANCE_MARGIN = 0.05
@@ -300,6 +300,49 @@ def item_statistics(items: Sequence[ItemInfo], responses: Sequence[ItemResponse]
         by_version[r.version_id].append(r)
     return [_item_stats(item, by_version.get(item.version_id, []), rest, min_responses) for item in items]
 
+
+class RestScores:
+    """Every attempt's answered credits, giving the rest score of one of its responses as _rest_scores
+    does, bit for bit, without summing the other credits again for each response.
+
+    fsum is exact, then rounded once, so fsum(others) = round(exact sum - own). When an attempt's
+    fsum(all) is its exact sum (whole credits: nearly always), ``total - own`` is that same rounding
+    of the same exact value; otherwise fsum(all, -own) is.
+    """
+
+    def __init__(self, credits: Mapping[int, Sequence[float]]):
+        self._credits = credits
+        self._totals: dict[int, float | None] = {}  # the exact sum, or None when fsum had to round
+
+    def rest(self, attempt_id: int, own: float) -> float | None:
+        """The credit the attempt earned on its other answered questions; None if it answered no other."""
+        credits = self._credits.get(attempt_id, ())
+        if len(credits) < 2:
+            return None
+        if attempt_id not in self._totals:
+            total = math.fsum(credits)
+            self._totals[attempt_id] = total if math.fsum([*credits, -total]) == 0.0 else None
+        total = self._totals[attempt_id]
+        return total - own if total is not None else math.fsum([*credits, -own])
+
+
+def version_statistics(item: ItemInfo, responses: Sequence[ItemResponse], rest_scores: RestScores,
+                       min_responses: int = 20) -> ItemStats:
+    """One item's statistics from its own responses and every attempt's credits: exactly what
+    item_statistics() gives for it, so a refresh can stream one version at a time instead of holding
+    every response. The credits behind `rest_scores` are those of all answered responses of the
+    attempts (this item's included)."""
+    _check_item(item)
+    answered = _answered(responses)
+    rest = {}
+    for r in answered:
+        if r.version_id != item.version_id:
+            raise ValueError(f"attempt {r.attempt_id}: a response to version {r.version_id} among version "
+                             f"{item.version_id}'s")
+        score = rest_scores.rest(r.attempt_id, r.credit)
+        if score is not None:
+            rest[(r.attempt_id, r.version_id)] = score
+    return _item_stats(item, answered, rest, min_responses)
 
 _FLAG_TEXT = {
     TOO_EASY: "Almost everyone gets this right, so it tells strong and weak candidates apart very little.",

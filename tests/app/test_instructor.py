@@ -29,7 +29,8 @@ questions:
 
 def instructor_urls(app):
     """Every instructor route, with sample arguments, straight from the URL map."""
-    samples = {"relpath": "topics/basics.yaml", "token": "x" * 24, "cohort_id": 1, "fmt": "gift", "version_id": 1}
+    samples = {"relpath": "topics/basics.yaml", "token": "x" * 24, "cohort_id": 1, "fmt": "gift", "version_id": 1,
+               "question_id": "t-single"}
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("instructor."):

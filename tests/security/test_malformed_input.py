@@ -140,6 +140,7 @@ def sample_arguments(world, principal: str) -> dict[str, list[str]]:
         "fmt": ["gift", "moodle-xml", "csv", "json"],
         "cohort_id": [str(ids["cohort"])],
         "version_id": [str(ids["version"])],
+        "question_id": [ids["question"]],
         "filename": ["style.css"],
     }
 
