@@ -197,11 +197,18 @@ def _pending(run: ItemStatisticsRun) -> int:
     return later + max(0, recent - run.recent)
 
 
+def _changed(run: ItemStatisticsRun) -> bool:
+    """Attempts submitted since, or fewer submitted than were counted (one was reopened): the figures
+    would not be what the answers say now."""
+    submitted = db.session.scalar(select(func.count()).select_from(Attempt).where(_submitted()))
+    return submitted != run.attempts or _pending(run) > 0
+
+
 def current_statistics() -> Freshness:
     """Make sure the stored statistics can be shown, and say how current they are: a small database is
     recomputed now; a large one shows the last refresh and how many attempts came in since."""
     run = db.session.get(ItemStatisticsRun, 1)
-    if (run is None or run.answers <= SMALL_DATABASE_ANSWERS) and _small_database():
+    if (run is None or run.answers <= SMALL_DATABASE_ANSWERS) and _small_database() and (run is None or _changed(run)):
         refresh_item_statistics()
         run = db.session.get(ItemStatisticsRun, 1, populate_existing=True)
         return Freshness(run.computed_at, run.attempts, 0, True)

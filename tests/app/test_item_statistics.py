@@ -12,7 +12,16 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.instructor import statistics
-from quizapp.models import Attempt, AttemptItem, ItemStatistic, ProblemReport, QuestionVersion, User, utcnow
+from quizapp.models import (
+    Attempt,
+    AttemptItem,
+    ItemStatistic,
+    ItemStatisticsRun,
+    ProblemReport,
+    QuestionVersion,
+    User,
+    utcnow,
+)
 from quizapp.scoring.itemstats import ItemResponse, item_statistics
 
 CHOICE_TYPES = ("single", "multiple", "true_false")
@@ -122,11 +131,25 @@ def test_the_refresh_command_and_what_the_page_says_on_a_large_database(instruct
     assert "from 29 submitted attempts; every submitted attempt is counted" in teacher.get("/instructor/stats").text
 
 
-def test_a_small_database_is_recomputed_on_every_view(instructor_app, teacher):
+def _computed_at(app):
+    with app.app_context():
+        run = db.session.get(ItemStatisticsRun, 1)
+        return run.computed_at, run.attempts
+
+
+def test_a_small_database_is_recomputed_when_its_attempts_changed(instructor_app, teacher):
     seed_random_attempts(instructor_app, 5)
     assert "Computed just now from all 5 submitted attempts" in teacher.get("/instructor/stats").text
+    first = _computed_at(instructor_app)
+    page = teacher.get("/instructor/stats").text       # nothing changed: the stored figures are shown
+    assert _computed_at(instructor_app) == first and "5 submitted attempt" in page
     seed_random_attempts(instructor_app, 2, seed=3, start=50)
     assert "Computed just now from all 7 submitted attempts" in teacher.get("/instructor/stats").text
+    with instructor_app.app_context():                  # one reopened: it no longer counts
+        db.session.scalars(select(Attempt).where(Attempt.public_id == "rnd50")).one().status = "in_progress"
+        db.session.commit()
+    assert "Computed just now from all 6 submitted attempts" in teacher.get("/instructor/stats").text
+    assert _computed_at(instructor_app)[1] == 6
 
 
 def _row_questions(html):
