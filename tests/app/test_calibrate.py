@@ -100,9 +100,14 @@ def test_calibrate_passes_dont_know_as_a_failure_without_guessing(app, monkeypat
         db.session.commit()
         declined = {(i.attempt_id, i.version_id) for i in db.session.scalars(
             select(AttemptItem).where(AttemptItem.state == "dont_know"))}
-    seen, fit = [], item_parameters.fit_3pl
-    monkeypatch.setattr(item_parameters, "fit_3pl", lambda items, responses: seen.extend(responses) or fit(items, responses))
+    seen, fit = [], item_parameters.fit_3pl_arrays
+
+    def spy(items, attempt, index, credit, declined):
+        seen.extend(zip(attempt.tolist(), [items[j].key for j in index], credit.tolist(), declined.tolist(), strict=True))
+        return fit(items, attempt, index, credit, declined)
+
+    monkeypatch.setattr(item_parameters, "fit_3pl_arrays", spy)
     with app.app_context():
         item_parameters.calibrate()
-    assert declined and {(a, v) for a, v, x, guessing in seen if not guessing} == declined
-    assert all(x == 0.0 for a, v, x, guessing in seen if not guessing)
+    assert declined and {(a, v) for a, v, x, dont_know in seen if dont_know} == declined
+    assert all(x == 0.0 for a, v, x, dont_know in seen if dont_know)
