@@ -223,3 +223,18 @@ def test_streamed_calibrate_equals_the_row_by_row_reference(app_on_each_database
             want = estimates[answers.skill]
             assert got.attempt.tolist() == sorted(want)
             assert np.allclose(np.column_stack([got.theta, got.sd]), [want[a] for a in sorted(want)], rtol=0, atol=1e-12)
+
+
+def test_answers_arrive_in_bounded_blocks(app_on_each_database, monkeypatch):
+    """The answers are read a block at a time (a server-side cursor, or COPY parsed per block), never as
+    one list of every row: each block holds at most STREAM_ROWS rows, or COPY_BLOCK_BYTES and one row."""
+    from quizapp.bank import item_parameters
+
+    app = app_on_each_database
+    simulate(app, 30)
+    monkeypatch.setattr(item_parameters, "STREAM_ROWS", 25)
+    monkeypatch.setattr(item_parameters, "COPY_BLOCK_BYTES", 25 * 43)
+    with app.app_context():
+        sizes = [block[0].size for block in item_parameters._answer_blocks()]
+    assert sum(sizes) == 30 * 6 and len(sizes) >= 30 * 6 // 50
+    assert max(sizes) <= 50
