@@ -132,3 +132,52 @@ def estimate(observations: Sequence[Observation], target: float, prior_mean: flo
         target=target,
         n_items=len(observations),
     )
+
+
+EAP_BLOCK = 4096   # persons per block of eap_by_person: a block's grid rows stay a few MB
+
+
+def eap_by_person(person: np.ndarray, item: np.ndarray, credit: np.ndarray, guessing: np.ndarray,
+                  items: Sequence[ItemParams], prior_mean: float = 0.0, prior_sd: float = 1.0,
+                  grid: np.ndarray = GRID) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`estimate`'s EAP and posterior SD for many persons at once, each from their own responses, so
+    thousands of persons need no Observation per response: ``person`` ids (sortable), ``item``
+    indices into ``items``, ``credit`` 0..1, ``guessing`` (False: "I don't know", no floor).
+
+    Returns (the distinct persons in ascending order, their EAPs, their SDs). A block of persons'
+    log-likelihoods is one product: their summed credit and failures per item and flag times the
+    grid rows of `observation_log_likelihood`, so memory stays bounded however many persons there are.
+    """
+    person, item = np.asarray(person), np.asarray(item, dtype=np.intp)
+    credit, guessing = np.asarray(credit, dtype=float), np.asarray(guessing, dtype=bool)
+    if person.size == 0:
+        return person, np.empty(0), np.empty(0)
+    # Grid rows per item and guessing flag (column 2j + flag; flag 0 is the floorless 2PL):
+    # log P and log(1 - P), clipped as in observation_log_likelihood.
+    a = np.array([it.a for it in items], dtype=float)[:, None]
+    b = np.array([it.b for it in items], dtype=float)[:, None]
+    c = np.array([it.c for it in items], dtype=float)[:, None]
+    s = 1.0 / (1.0 + np.exp(-a * (grid[None, :] - b)))
+    p = np.clip(np.stack([s, c + (1.0 - c) * s], axis=1).reshape(2 * len(items), grid.size), 1e-12, 1 - 1e-12)
+    log_p, log_q = np.log(p), np.log1p(-p)
+    n_cols = 2 * len(items)
+    persons, person_idx = np.unique(person, return_inverse=True)
+    person_idx = person_idx.ravel()
+    order = np.argsort(person_idx, kind="stable")
+    person_idx, col, credit = person_idx[order], 2 * item[order] + guessing[order], credit[order]
+    log_prior = -0.5 * ((grid - prior_mean) / prior_sd) ** 2
+    theta, sd = np.empty(persons.size), np.empty(persons.size)
+    bounds = np.searchsorted(person_idx, np.arange(0, persons.size + EAP_BLOCK, EAP_BLOCK))
+    for k0, lo, hi in zip(range(0, persons.size, EAP_BLOCK), bounds[:-1], bounds[1:]):
+        k1 = min(k0 + EAP_BLOCK, persons.size)
+        cell = (person_idx[lo:hi] - k0) * n_cols + col[lo:hi]
+        size = (k1 - k0) * n_cols
+        right = np.bincount(cell, weights=credit[lo:hi], minlength=size).reshape(k1 - k0, n_cols)
+        wrong = np.bincount(cell, weights=1.0 - credit[lo:hi], minlength=size).reshape(k1 - k0, n_cols)
+        log_post = right @ log_p + wrong @ log_q + log_prior
+        weights = np.exp(log_post - log_post.max(axis=1, keepdims=True))
+        weights /= weights.sum(axis=1, keepdims=True)
+        mean = weights @ grid
+        theta[k0:k1] = mean
+        sd[k0:k1] = np.sqrt(np.sum(weights * (grid[None, :] - mean[:, None]) ** 2, axis=1))
+    return persons, theta, sd

@@ -278,14 +278,7 @@ def fit_3pl(items: Sequence[CalibrationItem], responses: Sequence[tuple], *,
     """
     items = list(items)
     _check_inputs(items, a_prior_sd, b_prior_sd, quadrature, max_iter, tol)
-    n_items = len(items)
-    if n_items == 0:
-        return []
     index = {it.key: j for j, it in enumerate(items)}
-    c = np.array([it.c for it in items], dtype=float)
-    b0 = np.array([it.b_prior for it in items], dtype=float)
-    inv_va, inv_vb = 1.0 / a_prior_sd ** 2, 1.0 / b_prior_sd ** 2
-
     persons, item_list, credit_list, declined_list = [], [], [], []
     for person, key, x, *guessing in responses:
         j = index.get(key)
@@ -300,17 +293,49 @@ def fit_3pl(items: Sequence[CalibrationItem], responses: Sequence[tuple], *,
         persons.append(person)
         item_list.append(j)
         credit_list.append(x)
-        declined_list.append(float(declined))
-    if not credit_list:
-        return [ItemFit(it.key, 1.0, it.b_prior, it.c, 0, None, False, ()) for it in items]
+        declined_list.append(declined)
+    return fit_3pl_arrays(items, np.asarray(persons), np.asarray(item_list, dtype=np.intp),
+                          np.asarray(credit_list, dtype=float), np.asarray(declined_list, dtype=bool),
+                          a_prior_sd=a_prior_sd, b_prior_sd=b_prior_sd, quadrature=quadrature,
+                          max_iter=max_iter, tol=tol)
 
-    _, person_idx = np.unique(np.asarray(persons), return_inverse=True)
-    item_idx = np.asarray(item_list, dtype=np.intp)
-    credit = np.asarray(credit_list, dtype=float)
+
+def fit_3pl_arrays(items: Sequence[CalibrationItem], person: np.ndarray, item: np.ndarray, credit: np.ndarray,
+                   declined: np.ndarray | None = None, *, a_prior_sd: float = 0.5, b_prior_sd: float = 0.5,
+                   quadrature: int = 41, max_iter: int = 200, tol: float = 1e-4) -> list[ItemFit]:
+    """``fit_3pl`` on responses already in columns, so a caller holding many of them builds no tuple
+    per response: ``person`` ids (sortable), ``item`` indices into ``items``, ``credit`` 0..1 and
+    ``declined`` (True for "I don't know"; None: none declined). Same result as ``fit_3pl``.
+    """
+    items = list(items)
+    _check_inputs(items, a_prior_sd, b_prior_sd, quadrature, max_iter, tol)
+    n_items = len(items)
+    if n_items == 0:
+        return []
+    credit = np.asarray(credit, dtype=float)
+    item_idx = np.asarray(item, dtype=np.intp)
+    declined = np.zeros(credit.size, dtype=bool) if declined is None else np.asarray(declined, dtype=bool)
+    if not (item_idx.size == credit.size == declined.size == np.size(person)):
+        raise ValueError("person, item, credit and declined must have one entry per response")
+    if item_idx.size and (item_idx.min() < 0 or item_idx.max() >= n_items):
+        raise ValueError(f"item indices must be in [0, {n_items})")
+    bad = np.flatnonzero(~((credit >= 0.0) & (credit <= 1.0)) | (declined & (credit != 0.0)))
+    if bad.size:                           # the first offender, as fit_3pl names it
+        k = int(bad[0])
+        who, key, x = np.asarray(person)[k].item(), items[item_idx[k]].key, float(credit[k])
+        what = f"credit {x!r} not in [0, 1]" if not 0.0 <= x <= 1.0 else f"\"I don't know\" with credit {x!r}"
+        raise ValueError(f"person {who!r}, item {key}: {what}")
+    if credit.size == 0:
+        return [ItemFit(it.key, 1.0, it.b_prior, it.c, 0, None, False, ()) for it in items]
+    c = np.array([it.c for it in items], dtype=float)
+    b0 = np.array([it.b_prior for it in items], dtype=float)
+    inv_va, inv_vb = 1.0 / a_prior_sd ** 2, 1.0 / b_prior_sd ** 2
+
+    _, person_idx = np.unique(np.asarray(person), return_inverse=True)
     n_resp = np.bincount(item_idx, minlength=n_items)
     fractional = np.bincount(item_idx, weights=((credit > 0.0) & (credit < 1.0)).astype(float),
                              minlength=n_items) > 0
-    pairs = _Pairs(person_idx.ravel(), item_idx, credit, n_items, np.asarray(declined_list, dtype=float))
+    pairs = _Pairs(person_idx.ravel(), item_idx, credit, n_items, declined.astype(float))
 
     theta = np.linspace(-THETA_RANGE, THETA_RANGE, quadrature)
     log_prior_theta = -0.5 * theta ** 2

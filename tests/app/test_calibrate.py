@@ -1,12 +1,13 @@
 """`quizapp calibrate` on simulated responses: parameters stored, misfits flagged, scoring uses them."""
 import numpy as np
+import pytest
 from sqlalchemy import select
 
 from quizapp.bank.item_parameters import prior_rho
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, ItemCalibration, Question, QuestionVersion, utcnow
 from quizapp.questiontypes import get_question_type
-from quizapp.scoring.ability import DIFFICULTY_B
+from quizapp.scoring.ability import DIFFICULTY_B, item_params
 from tests.helpers import observations_by_skill
 
 
@@ -100,9 +101,140 @@ def test_calibrate_passes_dont_know_as_a_failure_without_guessing(app, monkeypat
         db.session.commit()
         declined = {(i.attempt_id, i.version_id) for i in db.session.scalars(
             select(AttemptItem).where(AttemptItem.state == "dont_know"))}
-    seen, fit = [], item_parameters.fit_3pl
-    monkeypatch.setattr(item_parameters, "fit_3pl", lambda items, responses: seen.extend(responses) or fit(items, responses))
+    seen, fit = [], item_parameters.fit_3pl_arrays
+
+    def spy(items, attempt, index, credit, declined):
+        seen.extend(zip(attempt.tolist(), [items[j].key for j in index], credit.tolist(), declined.tolist(), strict=True))
+        return fit(items, attempt, index, credit, declined)
+
+    monkeypatch.setattr(item_parameters, "fit_3pl_arrays", spy)
     with app.app_context():
         item_parameters.calibrate()
-    assert declined and {(a, v) for a, v, x, guessing in seen if not guessing} == declined
-    assert all(x == 0.0 for a, v, x, guessing in seen if not guessing)
+    assert declined and {(a, v) for a, v, x, dont_know in seen if dont_know} == declined
+    assert all(x == 0.0 for a, v, x, dont_know in seen if dont_know)
+
+
+# --- the streamed, vectorised calibrate against the row-by-row one it replaced -------------------------------
+
+def reference_calibrate():
+    """The calibrate of before the streaming (every row in a list, one `estimate` per attempt and skill),
+    kept here as the reference: its fits and correlations, without storing anything."""
+    from collections import defaultdict
+    from itertools import combinations
+
+    from quizapp.models import Skill
+    from quizapp.scoring.ability import Observation, estimate, item_params
+    from quizapp.scoring.calibration import CalibrationItem, fit_3pl
+
+    rows = db.session.execute(
+        select(AttemptItem.attempt_id, AttemptItem.version_id, AttemptItem.credit, AttemptItem.state)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .where(Attempt.status == "submitted", AttemptItem.credit.is_not(None))).all()
+    versions = {v.id: v for v in db.session.scalars(select(QuestionVersion).where(
+        QuestionVersion.id.in_({r.version_id for r in rows})))}
+    floor = {k: get_question_type(v.qtype).guessing_floor(v.definition) for k, v in versions.items()}
+    fits = {}
+    for skill in sorted({v.skills[0] for v in versions.values()}):
+        keys = sorted(k for k, v in versions.items() if v.skills[0] == skill)
+        items = [CalibrationItem(k, floor[k], DIFFICULTY_B[versions[k].difficulty]) for k in keys]
+        for fit in fit_3pl(items, [(r.attempt_id, r.version_id, r.credit, r.state != "dont_know")
+                                   for r in rows if r.version_id in set(keys)]):
+            fits[fit.key] = fit
+    per_attempt = defaultdict(lambda: defaultdict(list))
+    for r in rows:
+        v = versions[r.version_id]
+        per_attempt[r.attempt_id][v.skills[0]].append(
+            Observation(item_params(v.difficulty, floor[v.id]), r.credit, guessing=r.state != "dont_know"))
+    estimates = defaultdict(dict)
+    for attempt_id, skills in per_attempt.items():
+        for skill, obs in skills.items():
+            if len(obs) >= 2:
+                e = estimate(obs, 0.0)
+                estimates[skill][attempt_id] = (e.theta, e.sd)
+    areas = dict(db.session.execute(select(Skill.id, Skill.area)).all())
+    within, across = [], []
+    for s, t in combinations(sorted(estimates), 2):
+        shared = sorted(set(estimates[s]) & set(estimates[t]))
+        xs, ys = np.array([estimates[s][a] for a in shared]), np.array([estimates[t][a] for a in shared])
+        r = np.corrcoef(xs[:, 0], ys[:, 0])[0, 1]
+        reliability = [x[:, 0].var() / (x[:, 0].var() + (x[:, 1] ** 2).mean()) for x in (xs, ys)]
+        (within if areas[s] == areas[t] else across).append(r / np.sqrt(reliability[0] * reliability[1]))
+    return len(per_attempt), fits, estimates, within, across
+
+
+def messy(app):
+    """What real data has beyond simulate's: "I don't know", partial credit, an item answered twice in
+    one attempt, unanswered items and an attempt in progress (both left out)."""
+    with app.app_context():
+        items = db.session.scalars(select(AttemptItem).order_by(AttemptItem.id)).all()
+        for k, item in enumerate(items):
+            if k % 7 == 0 and item.credit == 0.0:
+                item.response, item.state = {"dont_know": True}, "dont_know"
+            elif k % 11 == 0:
+                item.credit, item.state = 0.5, "partial"
+            elif k % 97 == 0:
+                item.credit, item.state = None, "unanswered"
+        first = db.session.get(Attempt, items[0].attempt_id)
+        first.items.append(AttemptItem(position=len(first.items) + 1, version_id=items[0].version_id,
+                                       credit=1.0, state="correct"))
+        db.session.add(Attempt(public_id="open", assessment_id="everything", role_id="tester", mode="assessment",
+                               question_count=1, status="in_progress",
+                               items=[AttemptItem(position=1, version_id=items[0].version_id, credit=1.0,
+                                                  state="correct")]))
+        db.session.commit()
+
+
+def test_streamed_calibrate_equals_the_row_by_row_reference(app_on_each_database, monkeypatch):
+    """Same fits (the same EM on the same answers: float rounding only) and the same correlations (each
+    attempt's EAP computed as one matrix product instead of one `estimate` call): equal to 1e-9, on SQLite
+    and PostgreSQL (its binary COPY), with the stream cut into blocks of a few rows to cross block edges."""
+    from quizapp.bank import item_parameters
+
+    app = app_on_each_database
+    add_items(app, per_skill=4)
+    simulate(app, 230, seed=5)
+    messy(app)
+    monkeypatch.setattr(item_parameters, "STREAM_ROWS", 37)
+    monkeypatch.setattr(item_parameters, "COPY_BLOCK_BYTES", 1000)
+    with app.app_context():
+        attempts, fits, estimates, within, across = reference_calibrate()
+        summary = item_parameters.calibrate()
+        assert summary.attempts == attempts == 230
+        assert [f.key for f in summary.fits] == sorted(fits, key=lambda k: (
+            db.session.get(QuestionVersion, k).skills[0], k))
+        for new in summary.fits:
+            old = fits[new.key]
+            assert (new.n, new.misfit, new.reasons) == (old.n, old.misfit, old.reasons)
+            assert np.allclose([new.a, new.b, new.se_b, new.infit, new.point_biserial],
+                               [old.a, old.b, old.se_b, old.infit, old.point_biserial], rtol=0, atol=1e-9)
+        assert summary.rho == pytest.approx(np.clip(np.mean(across), 0, 0.9), abs=1e-9)
+        assert summary.rho + summary.rho_area == pytest.approx(np.clip(np.mean(within), 0, 0.9), abs=1e-9)
+        assert summary.rho_note == f"from {len(across)} skill pairs across areas and {len(within)} within one"
+        db.session.commit()
+        stored = {c.version_id: c for c in db.session.scalars(select(ItemCalibration))}
+        assert {k: (c.a, c.b, c.responses, c.misfit) for k, c in stored.items()} == {
+            f.key: (f.a, f.b, f.n, f.misfit) for f in summary.fits}
+        # the per-attempt estimates themselves, skill by skill
+        for answers in item_parameters._skill_answers({v.id: v.skills[0] for v in db.session.scalars(select(QuestionVersion))}):
+            keys = np.unique(answers.version)
+            versions = [db.session.get(QuestionVersion, int(k)) for k in keys]
+            params = [item_params(v.difficulty, get_question_type(v.qtype).guessing_floor(v.definition)) for v in versions]
+            got = item_parameters.skill_estimates(answers, params, np.searchsorted(keys, answers.version))
+            want = estimates[answers.skill]
+            assert got.attempt.tolist() == sorted(want)
+            assert np.allclose(np.column_stack([got.theta, got.sd]), [want[a] for a in sorted(want)], rtol=0, atol=1e-12)
+
+
+def test_answers_arrive_in_bounded_blocks(app_on_each_database, monkeypatch):
+    """The answers are read a block at a time (a server-side cursor, or COPY parsed per block), never as
+    one list of every row: each block holds at most STREAM_ROWS rows, or COPY_BLOCK_BYTES and one row."""
+    from quizapp.bank import item_parameters
+
+    app = app_on_each_database
+    simulate(app, 30)
+    monkeypatch.setattr(item_parameters, "STREAM_ROWS", 25)
+    monkeypatch.setattr(item_parameters, "COPY_BLOCK_BYTES", 25 * 43)
+    with app.app_context():
+        sizes = [block[0].size for block in item_parameters._answer_blocks()]
+    assert sum(sizes) == 30 * 6 and len(sizes) >= 30 * 6 // 50
+    assert max(sizes) <= 50

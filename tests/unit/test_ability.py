@@ -157,3 +157,28 @@ def test_probability_below_spreads_each_point_over_its_own_cell(grid):
     point[k] = 1.0
     assert probability_below(point, float(grid[k]) + step / 4, grid) == pytest.approx(0.75, abs=1e-12)
     assert probability_below(point, float(grid[k]) - step / 4, grid) == pytest.approx(0.25, abs=1e-12)
+
+
+def test_eap_by_person_is_estimate_per_person(monkeypatch):
+    """The batch EAP behind `quizapp calibrate`'s correlation gives each person what `estimate` gives
+    them from an Observation per answer: partial credit, "I don't know" (no floor) and an item answered
+    twice included, persons in any order and across blocks."""
+    from quizapp.scoring import ability
+
+    monkeypatch.setattr(ability, "EAP_BLOCK", 3)
+    rng = np.random.default_rng(4)
+    items = [ItemParams(a, b, c) for a, b, c in [(1.0, -1.5, 0.2), (0.6, 0.0, 0.0), (2.0, 0.75, 0.5), (1.3, 1.5, 0.25)]]
+    person = rng.integers(100, 111, 60)
+    item = rng.integers(0, len(items), 60)
+    credit = rng.choice([0.0, 1.0, 0.5, 1 / 3], 60)
+    guessing = rng.random(60) < 0.8
+    credit[~guessing] = 0.0
+    persons, theta, sd = ability.eap_by_person(person, item, credit, guessing, items)
+    assert persons.tolist() == sorted(set(person.tolist()))
+    for k, who in enumerate(persons):
+        mine = person == who
+        e = estimate([Observation(items[j], x, guessing=g) for j, x, g in zip(item[mine], credit[mine], guessing[mine],
+                                                                             strict=True)], 0.0)
+        assert (theta[k], sd[k]) == pytest.approx((e.theta, e.sd), abs=1e-12)
+    empty = ability.eap_by_person(np.array([], dtype=int), np.array([], dtype=int), np.array([]), np.array([], dtype=bool), items)
+    assert [a.size for a in empty] == [0, 0, 0]

@@ -648,3 +648,24 @@ def test_point_biserial_helper_keeps_1e_12_and_clamps_rounding_to_plus_or_minus_
     x = np.array([-0.74, -0.92, -0.46, 0.22, -1.01])
     assert calibration._pearson(x, x * 0.1 + 0.3) == 1.0
     assert calibration._pearson(x, -(x * 0.1 + 0.3)) == -1.0
+
+
+def test_fit_from_columns_is_fit_from_tuples():
+    """fit_3pl_arrays (what `quizapp calibrate` calls, with columns from the database) gives what fit_3pl
+    gives from one tuple per response, and refuses what fit_3pl refuses with the same message."""
+    from quizapp.scoring.calibration import fit_3pl_arrays
+
+    rng = np.random.default_rng(2)
+    items = [CalibrationItem(10 + j, 0.25 * (j % 2), b) for j, b in enumerate((-1.0, 0.0, 0.5, 1.0))]
+    person, item = rng.integers(0, 80, 300), rng.integers(0, 4, 300)
+    credit = (rng.random(300) < 0.6).astype(float)
+    declined = (credit == 0.0) & (rng.random(300) < 0.3)
+    tuples = [(p, items[j].key, x, not d) for p, j, x, d in zip(person, item, credit, declined, strict=True)]
+    assert fit_3pl_arrays(items, person, item, credit, declined) == fit_3pl(items, tuples)
+    assert fit_3pl_arrays(items, person[:0], item[:0], credit[:0]) == fit_3pl(items, [])
+    credit[5], declined[7], credit[7] = 1.5, True, 1.0
+    for bad, message in ((credit[:6], "person .*: credit 1.5 not in \\[0, 1\\]"),
+                         (np.where(np.arange(300) == 5, 0.0, credit)[:8], "\"I don't know\" with credit 1.0")):
+        n = bad.size
+        with pytest.raises(ValueError, match=message):
+            fit_3pl_arrays(items, person[:n], item[:n], bad, declined[:n])
