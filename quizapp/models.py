@@ -50,6 +50,8 @@ class User(UserMixin, db.Model):
     # accounts start unconfirmed and cannot log in with their password until confirmed (auth/routes.py);
     # accounts made by the CLI or an admin, and those from before confirmation existed, count as confirmed.
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Set by an admin (auth/admin.py): a disabled account cannot log in; its sessions were revoked.
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     ROLES = ("learner", "instructor", "admin")
 
@@ -81,6 +83,18 @@ class User(UserMixin, db.Model):
     def is_verified(self) -> bool:
         """Whether the address was confirmed (or the account predates confirmation)."""
         return self.email_verified_at is not None
+
+
+class AuditEntry(db.Model):
+    """Who changed what about an account in the admin pages (a role, disabled or enabled): kept when
+    either account is deleted, with the emails as they were."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor_email: Mapped[str] = mapped_column(String(254))
+    target_email: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(20))  # role | disable | enable
+    detail: Mapped[str] = mapped_column(String(200), default="")
 
 
 # --- the bank: taxonomy and catalogue -------------------------------------------------------

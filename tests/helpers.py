@@ -821,6 +821,7 @@ EXPECTED: dict[str, list[tuple[str, dict, dict]]] = {
     "auth.confirm_email": [("bad token", {"token": "not-a-token"}, row(400, 400, 400, 400, 400))],
     "auth.account": [("page", {}, LOGGED_IN)],
     "auth.guest_data": [("page", {}, LOGGED_OUT_ONLY)],
+    "auth.admin_users": [("list", {}, row(403, 403, 403, 403, 200))],
     "quiz.start": [("start form", {"assessment_id": "everything"}, EVERYONE)],
     "quiz.resume": [("in progress", {"public_id": "@in_progress"}, OWNER_REDIRECT),
                     ("submitted", {"public_id": "@submitted"}, OWNER_REDIRECT)],

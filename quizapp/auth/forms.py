@@ -1,5 +1,6 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 
@@ -60,3 +61,16 @@ class DeleteAccountForm(FlaskForm):
     delete_password = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
     understood = BooleanField("I understand that this cannot be undone",
                               validators=[DataRequired("Tick the box to confirm.")])
+
+
+class UserSearchForm(FlaskForm):
+    """The admin's search: a GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Email or name contains", validators=[Length(max=254)])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=[SelectChoice(r, r.capitalize()) for r in ("learner", "instructor", "admin")])

@@ -96,6 +96,9 @@ def login():
             pass
         elif not user.is_verified:
             _mail_confirmation(user)  # the usual failure below: a fresh link, nothing said here
+        elif user.disabled_at is not None:  # only said to whoever knows the password
+            form.password.errors.append("This account is disabled. Ask the site's admin.")
+            return render_template("auth/login.html", form=form), 403
         else:
             guest = session.get(GUEST_KEY)
             session.clear()  # a fresh session on login: nothing from before it carries over
@@ -175,7 +178,7 @@ def check_inbox():
 def confirm(token: str):
     """The confirmation link: a page with a button, which confirms the address and logs in."""
     user = _token_user(token, tokens.CONFIRM, "VERIFY_TOKEN_MAX_AGE")
-    if user is None:
+    if user is None or user.disabled_at is not None:
         return _bad_link()
     form = ConfirmForm()
     if form.validate_on_submit():

@@ -141,6 +141,7 @@ def sample_arguments(world, principal: str) -> dict[str, list[str]]:
         "cohort_id": [str(ids["cohort"])],
         "version_id": [str(ids["version"])],
         "filename": ["style.css"],
+        "user_id": ["1", "2"],
     }
 
 
