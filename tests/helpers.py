@@ -950,6 +950,7 @@ def build_untrusted(tmp_path: Path, database_uri: str | None = None) -> Untruste
     response = post_form(learner, "/auth/register", {"email": "x@example.org", "display_name": HOSTILE_NAME,
                                                       "password": PASSWORD, "confirm": PASSWORD})
     assert response.status_code == 302, response.text
+    assert follow_confirmation(learner, "x@example.org").status_code == 302  # confirms and logs in
     teacher = login(app, "teach@example.org")
     world = Untrusted(app, learner, teacher)
 

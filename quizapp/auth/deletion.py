@@ -52,7 +52,7 @@ def _forget_attempts(session: Session, owned) -> int:
 def delete_account(session: Session, user: User) -> int:
     """Delete `user` and their personal data (the caller commits); returns how many answered attempts
     were kept anonymised."""
-    kept = _forget_attempts(session, Attempt.user_id == user.id)
+    kept = _forget_attempts(session, Attempt.owned_by(user.id, None))
     session.execute(delete(CohortMember).where(CohortMember.user_id == user.id))
     session.execute(delete(ResourceDone).where(ResourceDone.user_id == user.id))
     session.execute(update(ProblemReport).where(ProblemReport.user_id == user.id).values(user_id=None))

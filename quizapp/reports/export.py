@@ -55,7 +55,7 @@ def _answers(attempt: Attempt) -> list[dict]:
 
 def collect(user: User, done: set[str]) -> tuple[dict, list[tuple[Attempt, dict, dict]]]:
     """Everything stored about `user`, as plain data, and (attempt, report, plan) of each submitted attempt."""
-    attempts = db.session.scalars(select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.started_at)).all()
+    attempts = db.session.scalars(select(Attempt).where(Attempt.owned_by(user.id, None)).order_by(Attempt.started_at)).all()
     exported, submitted = [], []
     for attempt in attempts:
         entry = {"id": attempt.public_id, "assessment": attempt.assessment_id, "role": attempt.role_id,
