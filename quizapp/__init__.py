@@ -55,7 +55,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .web.security import register_security
 
     init_throttle(app)
-    from .mail import init_mail
+    from .web.mail import init_mail
 
     init_mail(app)
     register_security(app)

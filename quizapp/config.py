@@ -28,7 +28,7 @@ class Config:
     RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
     SESSION_COOKIE_HTTPONLY = True
-    # Outgoing email (mail.py): SMTP when set (smtp://user:password@host:587, smtps://…), otherwise
+    # Outgoing email (web/mail.py): SMTP when set (smtp://user:password@host:587, smtps://…), otherwise
     # each message is written to the log; the sender address; how long one delivery may wait on the server.
     SMTP_URL = os.environ.get("QUIZAPP_SMTP_URL") or None
     MAIL_SENDER = os.environ.get("QUIZAPP_MAIL_FROM", "quizapp <noreply@localhost>")

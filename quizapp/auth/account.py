@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..hotpath.identity import GUEST_KEY
-from ..mail import send_mail
 from ..models import User
+from ..web.mail import send_mail
 from ..web.security import password_problem
 from . import bp, tokens
 from .deletion import clear_guest_data, delete_account, owns_cohorts

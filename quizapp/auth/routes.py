@@ -19,8 +19,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..attempts.access import claim_guest_attempts
 from ..extensions import db
 from ..hotpath.identity import GUEST_KEY
-from ..mail import send_mail
 from ..models import User, utcnow
+from ..web.mail import send_mail
 from ..web.security import password_problem
 from . import bp, tokens
 from .forms import ConfirmForm, EmailForm, LoginForm, LogoutForm, NewPasswordForm, RegisterForm

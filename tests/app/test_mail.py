@@ -11,7 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from quizapp.exceptions import ConfigurationError
-from quizapp.mail import parse_smtp_url
+from quizapp.web.mail import parse_smtp_url
 from tests.helpers import make_app
 
 

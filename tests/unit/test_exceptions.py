@@ -66,6 +66,10 @@ ALLOWED_BROAD_CATCHES = {
     ("render/markdown.py", "_math", ("Exception",)): "latex2mathml raises many types on bad input",
     ("web/accesslog.py", "JsonAccessLogger.access", ("Exception",)): "a log line must never fail a request",
     ("hotpath/urls.py", "memoized_url_for.url_for", ("TypeError",)): "the cache's hash() of unhashable values",
+    ("auth/tokens.py", "read_token", ("BadSignature", "UnicodeError", "ValueError", "TypeError")):
+        "itsdangerous' loads of a link's token: a forged or cut token is a bad link, never a 500",
+    ("web/mail.py", "Mailer._run", ("Exception",)): "one message that cannot be built or logged must not stop the outbox",
+    ("web/mail.py", "parse_smtp_url", ("ValueError",)): "urllib's .port of a bad QUIZAPP_SMTP_URL, re-raised as ConfigurationError",
 }
 
 

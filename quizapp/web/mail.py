@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import Flask, current_app
 
-from .exceptions import ConfigurationError
+from ..exceptions import ConfigurationError
 
 log = logging.getLogger("quizapp.mail")
 SCHEMES = ("smtp", "smtps", "smtp+plain")
