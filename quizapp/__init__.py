@@ -55,6 +55,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .web.security import register_security
 
     init_throttle(app)
+    from .web.mail import init_mail
+
+    init_mail(app)
     register_security(app)
 
     from . import models  # noqa: F401  (registers the tables on db.metadata)

@@ -28,6 +28,14 @@ class Config:
     RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
     SESSION_COOKIE_HTTPONLY = True
+    # Outgoing email (web/mail.py): SMTP when set (smtp://user:password@host:587, smtps://…), otherwise
+    # each message is written to the log; the sender address; how long one delivery may wait on the server.
+    SMTP_URL = os.environ.get("QUIZAPP_SMTP_URL") or None
+    MAIL_SENDER = os.environ.get("QUIZAPP_MAIL_FROM", "quizapp <noreply@localhost>")
+    MAIL_TIMEOUT = float(os.environ.get("QUIZAPP_MAIL_TIMEOUT", "10"))
+    # How long the emailed links work (auth/tokens.py): a password reset, an address confirmation.
+    RESET_TOKEN_MAX_AGE = 60 * 60
+    VERIFY_TOKEN_MAX_AGE = 3 * 24 * 60 * 60
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = int(float(os.environ.get("QUIZAPP_MAX_UPLOAD_MB", "5")) * 1024 * 1024)
     # Scoring defaults (see quizapp/scoring): gap thresholds on P(gap).
@@ -58,3 +66,4 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
+    SMTP_URL = None  # messages go to the log (Mailer.logged); tests point it at their own server

@@ -46,8 +46,20 @@ class User(UserMixin, db.Model):
     # Part of the login cookie; changing it (on logout) makes every copy of an old cookie worthless.
     session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16),
                                                server_default="initial")
+    # When the person showed they read this address (the emailed link); None until then. Self-registered
+    # accounts start unconfirmed and cannot log in with their password until confirmed (auth/routes.py);
+    # accounts made by the CLI or an admin, and those from before confirmation existed, count as confirmed.
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Set by an admin (auth/admin.py): a disabled account cannot log in; its sessions were revoked.
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     ROLES = ("learner", "instructor", "admin")
+
+    def __init__(self, **kwargs):
+        # Confirmed unless the caller says otherwise (registration passes email_verified_at=None): a
+        # column default would also replace an explicit None.
+        kwargs.setdefault("email_verified_at", utcnow())
+        super().__init__(**kwargs)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
@@ -66,6 +78,23 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_verified(self) -> bool:
+        """Whether the address was confirmed (or the account predates confirmation)."""
+        return self.email_verified_at is not None
+
+
+class AuditEntry(db.Model):
+    """Who changed what about an account in the admin pages (a role, disabled or enabled): kept when
+    either account is deleted, with the emails as they were."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor_email: Mapped[str] = mapped_column(String(254))
+    target_email: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(20))  # role | disable | enable
+    detail: Mapped[str] = mapped_column(String(200), default="")
 
 
 # --- the bank: taxonomy and catalogue -------------------------------------------------------

@@ -137,17 +137,42 @@ def post_form(client, url: str, data: dict, **kwargs):
     return client.post(url, data={"csrf_token": csrf_token(page.text), **data}, **kwargs)
 
 
+LINK_RE = re.compile(r"https?://[^/\s]+(/auth/[^\s]+)")
+
+
+def mailed_links(app, to: str, subject: str | None = None) -> list[str]:
+    """The paths of the links in the messages sent to `to` so far (newest last), as the log has them
+    (TestConfig sets no SMTP server); only the messages whose subject contains `subject` if given."""
+    mailer = app.extensions["quizapp_mail"]
+    assert mailer.wait(), "the outbox did not empty"
+    return [path for message in mailer.logged if message["To"] == to
+            and (subject is None or subject in message["Subject"])
+            for path in LINK_RE.findall(message.get_content())]
+
+
+def follow_confirmation(client, email: str):
+    """Open the newest confirmation link mailed to `email` and press its button (logs in)."""
+    links = [p for p in mailed_links(client.application, email, "Confirm") if "/auth/confirm/" in p]
+    assert links, f"no confirmation link was mailed to {email}"
+    page = client.get(links[-1])
+    return client.post(links[-1], data={"csrf_token": csrf_token(page.text)})
+
+
 class AuthActions:
     """Registers, logs in and logs out through the pages (CSRF tokens included)."""
 
     def __init__(self, client):
         self._client = client
 
-    def register(self, email="ada@example.org", password="correct horse battery", name="Ada"):
+    def register(self, email="ada@example.org", password="correct horse battery", name="Ada", confirm=True):
+        """Register; unless confirm=False, then open the emailed link (which logs in), and return its answer."""
         page = self._client.get("/auth/register")
-        return self._client.post("/auth/register", data={
+        response = self._client.post("/auth/register", data={
             "csrf_token": csrf_token(page.text), "email": email, "display_name": name,
             "password": password, "confirm": password})
+        if not confirm or response.status_code != 302:
+            return response
+        return follow_confirmation(self._client, email)
 
     def login(self, email="ada@example.org", password="correct horse battery"):
         page = self._client.get("/auth/login")
@@ -790,6 +815,14 @@ EXPECTED: dict[str, list[tuple[str, dict, dict]]] = {
     "main.join_cohort": [("join form", {}, LOGGED_IN)],
     "auth.register": [("form", {}, LOGGED_OUT_ONLY)],
     "auth.login": [("form", {}, LOGGED_OUT_ONLY)],
+    "auth.check_inbox": [("page", {}, EVERYONE)],
+    "auth.forgot_password": [("form", {}, EVERYONE)],
+    "auth.confirm": [("bad token", {"token": "not-a-token"}, row(400, 400, 400, 400, 400))],
+    "auth.reset_password": [("bad token", {"token": "not-a-token"}, row(400, 400, 400, 400, 400))],
+    "auth.confirm_email": [("bad token", {"token": "not-a-token"}, row(400, 400, 400, 400, 400))],
+    "auth.account": [("page", {}, LOGGED_IN)],
+    "auth.guest_data": [("page", {}, LOGGED_OUT_ONLY)],
+    "auth.admin_users": [("list", {}, row(403, 403, 403, 403, 200))],
     "quiz.start": [("start form", {"assessment_id": "everything"}, EVERYONE)],
     "quiz.resume": [("in progress", {"public_id": "@in_progress"}, OWNER_REDIRECT),
                     ("submitted", {"public_id": "@submitted"}, OWNER_REDIRECT)],
@@ -925,6 +958,7 @@ def build_untrusted(tmp_path: Path, database_uri: str | None = None) -> Untruste
     response = post_form(learner, "/auth/register", {"email": "x@example.org", "display_name": HOSTILE_NAME,
                                                       "password": PASSWORD, "confirm": PASSWORD})
     assert response.status_code == 302, response.text
+    assert follow_confirmation(learner, "x@example.org").status_code == 302  # confirms and logs in
     teacher = login(app, "teach@example.org")
     world = Untrusted(app, learner, teacher)
 

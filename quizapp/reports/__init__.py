@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import export, routes  # noqa: E402,F401

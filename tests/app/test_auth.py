@@ -1,12 +1,18 @@
+import re
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, User
-from tests.helpers import AuthActions, csrf_token
+from tests.helpers import AuthActions, csrf_token, follow_confirmation, mailed_links, token_of
 
 
-def test_register_logs_in_and_hashes_password(app, client, auth):
+def errors_of(html: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", e).strip() for e in re.findall(r'<ul class="errors"[^>]*>(.*?)</ul>', html, re.S)]
+
+
+def test_register_then_the_emailed_link_logs_in_and_the_password_is_hashed(app, client, auth):
     response = auth.register()
     assert response.status_code == 302
     with app.app_context():
@@ -30,11 +36,76 @@ def test_register_validation_is_400_with_message(client, email, name, password, 
     assert 'aria-invalid="true"' in response.text
 
 
-def test_duplicate_email_is_refused(client, auth):
+def test_registration_answers_the_same_for_a_new_and_an_existing_address(app, client, auth):
     auth.register()
     auth.logout()
-    response = auth.register(email="ADA@example.org")
-    assert response.status_code == 400 and "We could not create an account with these details" in response.text
+    other = app.test_client()
+    new = AuthActions(other).register(email="bob@example.org", name="Bob", confirm=False)
+    existing = auth.register(email="ADA@example.org", confirm=False)
+    assert new.status_code == existing.status_code == 302
+    assert new.headers["Location"] == existing.headers["Location"] == "/auth/check-inbox"
+    assert "Log in" in client.get("/").text  # not logged in, either way
+    assert client.get("/auth/check-inbox").text == other.get("/auth/check-inbox").text
+    [existing_mail] = [m for m in app.extensions["quizapp_mail"].logged if m["Subject"] == "You already have a quizapp account"]
+    assert existing_mail["To"] == "ada@example.org" and "/auth/forgot-password" in existing_mail.get_content()
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == 2  # no second account for Ada
+
+
+def test_a_new_account_is_unconfirmed_and_cannot_log_in_until_the_link_is_followed(app, client, auth):
+    auth.register(confirm=False)
+    with app.app_context():
+        assert db.session.scalar(select(User)).email_verified_at is None
+    response = auth.login()
+    assert response.status_code == 400 and "not confirmed yet" in response.text
+    assert response.text.count("Email or password is not right") == 1
+    # the failed login sent a fresh link: the first and the second both work until one is used
+    links = mailed_links(app, "ada@example.org", "Confirm")
+    assert len(links) == 2
+    assert follow_confirmation(client, "ada@example.org").status_code == 302
+    assert "Log out Ada" in client.get("/").text
+    with app.app_context():
+        assert db.session.scalar(select(User)).is_verified
+    auth.logout()
+    assert auth.login().status_code == 302
+
+
+def test_a_wrong_password_and_an_unconfirmed_account_get_the_same_login_message(app, client, auth):
+    auth.register(confirm=False)
+    unconfirmed = auth.login().text
+    wrong = auth.login(password="wrong password here").text
+    assert errors_of(unconfirmed) == errors_of(wrong)
+
+
+def test_a_confirmation_link_works_once(app, client, auth):
+    auth.register(confirm=False)
+    [link] = mailed_links(app, "ada@example.org", "Confirm")
+    assert follow_confirmation(client, "ada@example.org").status_code == 302
+    auth.logout()
+    again = client.get(link)
+    assert again.status_code == 400 and "This link does not work" in again.text
+    assert client.post(link, data={"csrf_token": token_of(client, "/auth/login")}).status_code == 400
+
+
+def test_an_expired_or_forged_confirmation_link_is_refused(app, client, auth):
+    auth.register(confirm=False)
+    [link] = mailed_links(app, "ada@example.org", "Confirm")
+    app.config["VERIFY_TOKEN_MAX_AGE"] = -1
+    assert client.get(link).status_code == 400
+    app.config["VERIFY_TOKEN_MAX_AGE"] = 3600
+    assert client.get(link[:-2] + ("AA" if not link.endswith("AA") else "BB")).status_code == 400
+    assert client.get("/auth/confirm/" + "x" * 5000).status_code == 400
+
+
+def test_the_confirmation_page_changes_nothing_until_its_button_is_pressed(app, client, auth):
+    """Mail scanners open links: a GET must not confirm or log in."""
+    auth.register(confirm=False)
+    [link] = mailed_links(app, "ada@example.org", "Confirm")
+    assert client.get(link).status_code == 200
+    assert "Log in" in client.get("/").text
+    with app.app_context():
+        assert db.session.scalar(select(User)).email_verified_at is None
+    assert client.post(link, data={}).status_code == 400  # no CSRF token
 
 
 def test_login_logout(client, auth):

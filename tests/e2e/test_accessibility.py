@@ -27,6 +27,9 @@ def learner_pages(page, server):
     yield "method", "/method"
     yield "login", "/auth/login"
     yield "register", "/auth/register"
+    yield "check inbox", "/auth/check-inbox"
+    yield "forgot password", "/auth/forgot-password"
+    yield "a link that does not work", "/auth/reset-password/not-a-token"
     yield "not found", "/nope"
     log_in(page, server, "learner@example.org")
     yield "start", "/attempt/new/everything"
@@ -46,6 +49,7 @@ def learner_pages(page, server):
     yield "review", f"/report/{attempt}/review"
     yield "history", "/history"
     yield "join cohort", "/cohorts/join"
+    yield "account", "/auth/account"
 
 
 def instructor_pages(page, server):

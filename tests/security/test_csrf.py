@@ -32,6 +32,7 @@ def sample_arguments(world) -> dict:
         "relpath": "topics/basics.yaml",
         "fmt": "gift",
         "filename": "style.css",
+        "user_id": 1,
     }
 
 

@@ -142,6 +142,7 @@ def sample_arguments(world, principal: str) -> dict[str, list[str]]:
         "version_id": [str(ids["version"])],
         "question_id": [ids["question"]],
         "filename": ["style.css"],
+        "user_id": ["1", "2"],
     }
 
 
@@ -172,7 +173,9 @@ def test_every_route_argument_has_samples(own_world):
     assert not missing, f"add samples for these URL arguments to sample_arguments(): {missing}"
 
 
-SESSION_CHANGING = {"auth.login", "auth.register", "auth.logout"}
+# (auth.guest_data forgets the guest's attempts: a throwaway session too)
+SESSION_CHANGING = {"auth.login", "auth.register", "auth.logout", "auth.logout_everywhere", "auth.change_password",
+                    "auth.guest_data"}
 
 
 def test_no_route_answers_5xx_to_generated_arguments_and_fields(own_world):
@@ -211,7 +214,8 @@ def _walk(app, rule, method: str, requests, field_values, principals: dict, toke
         if method == "POST" and rule.endpoint in SESSION_CHANGING:
             # A login, registration or logout would change the principal's session (a logout
             # ends every session of the account): use a throwaway session instead.
-            client = (login(app, "walk-logout@example.org") if rule.endpoint == "auth.logout"
+            client = (login(app, "walk-logout@example.org")
+                      if rule.endpoint in ("auth.logout", "auth.logout_everywhere", "auth.change_password")
                       else new_client(app))
             token = token_of(client)
         client.environ_base["REMOTE_ADDR"] = next_address()  # never the throttle's 429 instead

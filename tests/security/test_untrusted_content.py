@@ -17,8 +17,10 @@ from tests.helpers import (
     add_user,
     build_untrusted,
     current_versions,
+    follow_confirmation,
     insert_attempt,
     login,
+    mailed_links,
     new_client,
     post_form,
 )
@@ -122,5 +124,9 @@ def test_a_registration_with_a_hostile_name_is_escaped_in_the_flash_and_header(u
     response = post_form(client, "/auth/register", {"email": "n@example.org", "display_name": HOSTILE_NAME,
                                                      "password": PASSWORD, "confirm": PASSWORD})
     assert response.status_code == 302
-    page = client.get(response.headers["Location"]).text
+    [link] = mailed_links(untrusted.app, "n@example.org", "Confirm")
+    confirm_page = client.get(link).text  # names the account by its display name
+    assert not active_content(confirm_page) and "alert(1)" in confirm_page
+    response = follow_confirmation(client, "n@example.org")
+    page = client.get(response.headers["Location"]).text  # the welcome flash and the header's name
     assert not active_content(page) and "alert(1)" in page

@@ -75,6 +75,10 @@ ALLOWED_BROAD_CATCHES = {
     ("lti/grades.py", "send_score", ("Exception",)): "requests and pylti1p3 talking to a platform: kept to retry",
     ("lti/cli.py", "sync_roster_command", ("Exception",)): "one platform's outage must not stop the others",
     ("lti/cli.py", "list_command", ("RuntimeError",)): "url_for outside a request without SERVER_NAME",
+    ("auth/tokens.py", "read_token", ("BadSignature", "UnicodeError", "ValueError", "TypeError")):
+        "itsdangerous' loads of a link's token: a forged or cut token is a bad link, never a 500",
+    ("web/mail.py", "Mailer._run", ("Exception",)): "one message that cannot be built or logged must not stop the outbox",
+    ("web/mail.py", "parse_smtp_url", ("ValueError",)): "urllib's .port of a bad QUIZAPP_SMTP_URL, re-raised as ConfigurationError",
 }
 
 

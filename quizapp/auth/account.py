@@ -1,0 +1,194 @@
+"""The account page: display name, email (confirmed by a link to the new address), password (the
+current one required), "log out everywhere" and deleting the account; a guest clears their data.
+
+The app keeps one session token per account (User.session_token, in every login cookie), so it
+cannot list or end one browser's session alone: "log out everywhere" replaces the token, which ends
+every session, remembered or not, this one included. A password change does the same for the other
+sessions and keeps this browser logged in with the new token.
+"""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..hotpath.identity import GUEST_KEY
+from ..models import User
+from ..web.mail import send_mail
+from ..web.security import password_problem
+from . import bp, tokens
+from .deletion import clear_guest_data, delete_account, owns_cohorts
+from .forms import ChangeEmailForm, ChangePasswordForm, ConfirmForm, DeleteAccountForm, DisplayNameForm, LogoutForm
+from .throttle import throttled
+
+
+def _me() -> User:
+    return db.session.get(User, current_user.id)
+
+
+def _page(user: User, status: int = 200, **forms):
+    forms.setdefault("name_form", DisplayNameForm(obj=user, formdata=None))
+    forms.setdefault("email_form", ChangeEmailForm(formdata=None))
+    forms.setdefault("password_form", ChangePasswordForm(formdata=None))
+    forms.setdefault("everywhere_form", LogoutForm(formdata=None))
+    forms.setdefault("delete_form", DeleteAccountForm(formdata=None))
+    return render_template("auth/account.html", user=user, **forms), status
+
+
+@bp.route("/account")
+@login_required
+def account():
+    return _page(_me())
+
+
+@bp.route("/account/name", methods=["POST"])
+@login_required
+def change_name():
+    user = _me()
+    form = DisplayNameForm()
+    if not form.validate_on_submit():
+        return _page(user, 400, name_form=form)
+    user.display_name = form.display_name.data.strip() or user.display_name
+    db.session.commit()
+    flash("Your display name is changed.")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/email", methods=["POST"])
+@login_required
+@throttled
+def change_email():
+    """Mail a confirmation link to the new address; the account keeps the old one until it is followed.
+    An address that has an account gets a note instead (the page says the same either way)."""
+    user = _me()
+    form = ChangeEmailForm()
+    if not form.validate_on_submit():
+        return _page(user, 400, email_form=form)
+    if not user.check_password(form.email_password.data):
+        form.email_password.errors.append("This is not your current password.")
+        return _page(user, 400, email_form=form)
+    new_email = form.new_email.data.strip().lower()
+    if new_email != user.email:
+        owner = db.session.scalar(select(User.id).where(func.lower(User.email) == new_email))
+        if owner is None:
+            link = url_for("auth.confirm_email", token=tokens.make_token(user, tokens.CHANGE_EMAIL, new_email),
+                           _external=True)
+            days = current_app.config["VERIFY_TOKEN_MAX_AGE"] // 86400
+            send_mail(new_email, "Confirm your new quizapp address", (
+                f"Hello {user.display_name},\n\nTo use this address for your quizapp account instead of "
+                f"{user.email}, open this link within {days} days:\n\n{link}\n\n"
+                "If you did not ask for it, ignore this message: nothing changes."))
+        else:
+            send_mail(new_email, "This address already has a quizapp account", (
+                "Someone asked to move another quizapp account to this address, which already has an "
+                "account, so nothing changed. If it was you, log in with this address instead."))
+    flash(f"We sent a link to {new_email}. Your address changes when you follow it; until then it stays {user.email}.")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/confirm-email/<token>", methods=["GET", "POST"])
+@throttled
+def confirm_email(token: str):
+    """The link sent to a new address: a page with a button that makes it the account's address."""
+    payload = tokens.read_token(token, tokens.CHANGE_EMAIL, current_app.config["VERIFY_TOKEN_MAX_AGE"])
+    user = db.session.get(User, payload["u"]) if payload else None
+    if payload is None or not tokens.still_valid(user, payload, tokens.CHANGE_EMAIL):
+        return render_template("auth/bad_link.html"), 400
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        old = user.email
+        user.email = payload["e"]
+        try:
+            db.session.commit()
+        except IntegrityError:  # the address got an account since the link was sent
+            db.session.rollback()
+            return render_template("auth/bad_link.html"), 400
+        send_mail(old, "Your quizapp address changed", (
+            f"Hello {user.display_name},\n\nYour quizapp account now uses {user.email} instead of this address. "
+            "If you did not do this, reset your password from the new address or contact the site's admin."))
+        flash(f"Your account now uses {user.email}.")
+        return redirect(url_for("auth.account") if current_user.is_authenticated else url_for("auth.login"))
+    return render_template("auth/confirm_email.html", form=form, new_email=payload["e"])
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+@throttled
+def change_password():
+    """A new password (the current one required): every other session is logged out."""
+    user = _me()
+    form = ChangePasswordForm()
+    if not form.validate_on_submit():
+        return _page(user, 400, password_form=form)
+    if not user.check_password(form.current.data):
+        form.current.errors.append("This is not your current password.")
+        return _page(user, 400, password_form=form)
+    problem = password_problem(form.password.data, [user.email, user.display_name])
+    if problem:
+        form.password.errors.append(problem)
+        return _page(user, 400, password_form=form)
+    user.set_password(form.password.data)
+    user.revoke_sessions()
+    db.session.commit()
+    session.clear()
+    login_user(user)  # this browser goes on with the new token; every other session is logged out
+    flash("Your password is changed. Every other session was logged out.")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    if LogoutForm().validate_on_submit():
+        _me().revoke_sessions()
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash("Every session of your account, in every browser, is logged out.")
+        return redirect(url_for("main.index"))
+    return redirect(url_for("auth.account"))
+
+
+
+
+@bp.route("/account/delete", methods=["POST"])
+@login_required
+@throttled
+def delete():
+    """Delete the account (the password confirms it); answers stay only anonymised (deletion.py)."""
+    user = _me()
+    form = DeleteAccountForm()
+    if not form.validate_on_submit():
+        return _page(user, 400, delete_form=form)
+    if not user.check_password(form.delete_password.data):
+        form.delete_password.errors.append("This is not your current password.")
+        return _page(user, 400, delete_form=form)
+    if owns_cohorts(db.session, user.id):
+        form.delete_password.errors.append("You run cohorts: ask an admin to delete this account, so that your "
+                                    "cohorts can be handed over first.")
+        return _page(user, 400, delete_form=form)
+    delete_account(db.session, user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("Your account and its personal data are deleted.")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/guest-data", methods=["GET", "POST"])
+def guest_data():
+    """A guest browser's attempts: what is kept, and a button that forgets them."""
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.account"))
+    form = ConfirmForm()
+    token = session.get(GUEST_KEY)
+    if form.validate_on_submit():
+        if token:
+            clear_guest_data(db.session, token)
+            db.session.commit()
+        session.pop(GUEST_KEY, None)
+        flash("The guest data of this browser is cleared.")
+        return redirect(url_for("main.index"))
+    return render_template("auth/guest_data.html", form=form, has_data=bool(token))
