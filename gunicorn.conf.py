@@ -11,7 +11,10 @@ import os
 bind = os.environ.get("QUIZAPP_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("QUIZAPP_WORKERS", max(2, multiprocessing.cpu_count() * 2)))
 worker_class = "sync"
-timeout = 30
+# A sync worker answers one request at a time and reports to the master only between requests, so a
+# response still streaming at `timeout` is cut off: a cohort's responses export streams for as long as it
+# has rows (bench/scale.py), which for a class of thousands over a year is longer than 30 s.
+timeout = 120
 graceful_timeout = 20
 max_requests = 20000         # recycle workers now and then (bounded memory over long runs); see below
 max_requests_jitter = 2000

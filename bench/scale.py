@@ -741,7 +741,7 @@ def run_command(env: dict, *args: str) -> dict:
         out.seek(0)
         text = out.read()
     return {"ms": wall * 1000, "ttfb_ms": None, "rss_mb": usage.ru_maxrss / 1024, "status": [proc.returncode],
-            "bytes": len(text), "n": 1, "output": text.strip().splitlines()[:1]}
+            "bytes": len(text), "n": 1, "output": [line for line in text.strip().splitlines() if not line.startswith("[")][:1]}  # not a log line
 
 
 def busiest_question(app) -> str:
