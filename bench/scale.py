@@ -415,11 +415,11 @@ def generate(app, db_url: str, attempts: int, members: int, reports: int, cohort
         lean = {(u, a): rng.gauss(0, 0.5) for u in user_ids for a in set(bank.areas.values())}
         created = {u: epoch + timedelta(days=rng.uniform(0, 20)) for u in user_ids}
         with conn.cursor() as cur:
-            with cur.copy('COPY "user" (id, email, display_name, password_hash, role, created_at, session_token) '
-                          "FROM STDIN") as copy:
-                for n, u in enumerate(user_ids):
+            with cur.copy('COPY "user" (id, email, display_name, password_hash, role, created_at, session_token, '
+                          "email_verified_at) FROM STDIN") as copy:
+                for n, u in enumerate(user_ids):  # confirmed, as the app-made learners are once they follow the link
                     copy.write_row((u, f"learner{n}-{u}@{GEN_DOMAIN}", f"Learner {n}", password_hash, "learner",
-                                    created[u], secrets.token_hex(16)))
+                                    created[u], secrets.token_hex(16), created[u] + timedelta(minutes=5)))
             counts["users"] = learners
             member_ids = user_ids[:members]
             joined = {u: created[u] + timedelta(hours=rng.uniform(1, 48)) for u in member_ids}
