@@ -29,7 +29,7 @@ def shared(statement: Select, cohort_id: int) -> Select:
     """`statement` over the attempts the cohort's members share with it: submitted after joining (not
     those from before, not unfinished ones). Joined from cohort_member, so no list of member ids is sent."""
     return (statement.select_from(CohortMember)
-            .join(Attempt, and_(Attempt.user_id == CohortMember.user_id, Attempt.status == "submitted",
+            .join(Attempt, and_(CohortMember.user_id == Attempt.user_id, Attempt.status == "submitted",
                                 Attempt.submitted_at > CohortMember.joined_at))
             .where(CohortMember.cohort_id == cohort_id))
 

@@ -7,8 +7,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, Cohort, CohortMember, Skill, SkillResult, User, utcnow
-from tests.e2e.test_accessibility import violations
-from tests.helpers import SCREENSHOTS, log_in
+from tests.helpers import SCREENSHOTS, axe_violations, log_in
 
 pytestmark = pytest.mark.e2e
 WIDE_SKILLS = 20  # with the fixture bank's 3: as wide as the shipped bank's 23
@@ -48,7 +47,7 @@ def test_the_grid_has_no_axe_violations(server, browser, grid_url, scheme):
     log_in(page, server, "teacher@example.org")
     page.goto(server + grid_url)
     assert page.locator("table.grid tbody tr").count() == 12
-    assert not violations(page)
+    assert not axe_violations(page)
     if scheme == "light":
         page.screenshot(path=SCREENSHOTS / "instructor-cohort-grid-desktop.png", full_page=True)
     context.close()
@@ -67,6 +66,6 @@ def test_the_grid_scrolls_in_its_own_box_on_a_phone(server, browser, grid_url):
     before = name.bounding_box()["x"]
     grid.evaluate("t => { t.scrollLeft = 500; }")
     assert name.bounding_box()["x"] == pytest.approx(before, abs=1)  # the learner column stays in view
-    assert not violations(page)
+    assert not axe_violations(page)
     page.screenshot(path=SCREENSHOTS / "instructor-cohort-grid-phone.png", full_page=False)
     context.close()
