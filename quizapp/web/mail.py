@@ -131,7 +131,8 @@ class Mailer:
     def _deliver(self, message: EmailMessage) -> None:
         if self.settings is None:
             self.logged.append(message)
-            self.logger.info("mail (QUIZAPP_SMTP_URL is not set, so it is only logged):\nTo: %s\nSubject: %s\n\n%s",
+            # a warning, so it shows under any log level: on a laptop (`make run`) this is how the link arrives
+            self.logger.warning("mail (QUIZAPP_SMTP_URL is not set, so it is only logged):\nTo: %s\nSubject: %s\n\n%s",
                              message["To"], message["Subject"], message.get_content())
             return
         try:
