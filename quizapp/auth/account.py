@@ -28,6 +28,14 @@ def _me() -> User:
     return db.session.get(User, current_user.id)
 
 
+def _wrong_password(user: User, field) -> bool:
+    """The confirming password field does not hold the account's password: say so on the field."""
+    if user.check_password(field.data):
+        return False
+    field.errors.append("This is not your current password.")
+    return True
+
+
 def _page(user: User, status: int = 200, **forms):
     forms.setdefault("name_form", DisplayNameForm(obj=user, formdata=None))
     forms.setdefault("email_form", ChangeEmailForm(formdata=None))
@@ -66,8 +74,7 @@ def change_email():
     form = ChangeEmailForm()
     if not form.validate_on_submit():
         return _page(user, 400, email_form=form)
-    if not user.check_password(form.email_password.data):
-        form.email_password.errors.append("This is not your current password.")
+    if _wrong_password(user, form.email_password):
         return _page(user, 400, email_form=form)
     new_email = form.new_email.data.strip().lower()
     if new_email != user.email:
@@ -122,8 +129,7 @@ def change_password():
     form = ChangePasswordForm()
     if not form.validate_on_submit():
         return _page(user, 400, password_form=form)
-    if not user.check_password(form.current.data):
-        form.current.errors.append("This is not your current password.")
+    if _wrong_password(user, form.current):
         return _page(user, 400, password_form=form)
     problem = password_problem(form.password.data, [user.email, user.display_name])
     if problem:
@@ -162,8 +168,7 @@ def delete():
     form = DeleteAccountForm()
     if not form.validate_on_submit():
         return _page(user, 400, delete_form=form)
-    if not user.check_password(form.delete_password.data):
-        form.delete_password.errors.append("This is not your current password.")
+    if _wrong_password(user, form.delete_password):
         return _page(user, 400, delete_form=form)
     if owns_cohorts(db.session, user.id):
         form.delete_password.errors.append("You run cohorts: ask an admin to delete this account, so that your "
