@@ -189,7 +189,7 @@ def _pending(run: ItemStatisticsRun) -> int:
     plus any committed late with an earlier submit time (more in the window before it now than were read).
     Both counts read a range of ix_attempt_status_submitted_at, not every attempt."""
     if run.through is None:
-        return db.session.scalar(select(func.count()).select_from(Attempt).where(_submitted()))
+        return _submitted_count()
     later, recent = db.session.execute(
         select(func.count(case((Attempt.submitted_at > run.through, 1))),
                func.count(case((Attempt.submitted_at <= run.through, 1))))
@@ -197,25 +197,24 @@ def _pending(run: ItemStatisticsRun) -> int:
     return later + max(0, recent - run.recent)
 
 
-def _changed(run: ItemStatisticsRun) -> bool:
-    """Attempts submitted since, or fewer submitted than were counted (one was reopened): the figures
-    would not be what the answers say now."""
-    submitted = db.session.scalar(select(func.count()).select_from(Attempt).where(_submitted()))
-    return submitted != run.attempts or _pending(run) > 0
+def _submitted_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Attempt).where(_submitted()))
 
 
 def current_statistics() -> Freshness:
     """Make sure the stored statistics can be shown, and say how current they are: a small database is
-    recomputed now; a large one shows the last refresh and how many attempts came in since."""
+    recomputed when its submitted attempts changed (some submitted since, or fewer than were counted: one
+    was reopened); a large one shows the last refresh and how many attempts came in since."""
     run = db.session.get(ItemStatisticsRun, 1)
-    if (run is None or run.answers <= SMALL_DATABASE_ANSWERS) and _small_database() and (run is None or _changed(run)):
+    pending = _submitted_count() if run is None else _pending(run)
+    small = (run is None or run.answers <= SMALL_DATABASE_ANSWERS) and _small_database()
+    if small and (run is None or pending or _submitted_count() != run.attempts):
         refresh_item_statistics()
         run = db.session.get(ItemStatisticsRun, 1, populate_existing=True)
         return Freshness(run.computed_at, run.attempts, 0, True)
     if run is None:
-        return Freshness(None, 0, db.session.scalar(select(func.count()).select_from(Attempt).where(_submitted())),
-                         False)
-    return Freshness(run.computed_at, run.attempts, _pending(run), False)
+        return Freshness(None, 0, pending, False)
+    return Freshness(run.computed_at, run.attempts, pending, False)
 
 
 # --- the statistics page and CSV -------------------------------------------------------------
