@@ -69,9 +69,11 @@ def contained(code: str, *, timeout: float = 20, untrusted: bool = False, monkey
 @pytest.fixture
 def secret_process():
     """Another process of this user holding a secret in its environment, as the app server would."""
-    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"],
-                               env={**os.environ, "QUIZAPP_SECRET_KEY": SECRET})
+    process = subprocess.Popen([sys.executable, "-c", "import time; print('ready', flush=True); time.sleep(120)"],
+                               env={**os.environ, "QUIZAPP_SECRET_KEY": SECRET}, stdout=subprocess.PIPE)
+    process.stdout.readline()  # until it has exec'd, /proc/<pid>/environ is empty
     yield process
+    process.stdout.close()
     process.kill()
     process.wait()
 
