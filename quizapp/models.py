@@ -52,6 +52,15 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Set by an admin (auth/admin.py): a disabled account cannot log in; its sessions were revoked.
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The keys of the browsers signed in now (LoginSession.key), space-separated. Read with the account
+    # on every request (hotpath/identity.py), so checking a cookie's own session costs no extra query.
+    session_keys: Mapped[str] = mapped_column(String(400), default="", server_default="")
+    # The role the start page proposes to this learner (the account page); None: each assessment's own.
+    default_role_id: Mapped[str | None] = mapped_column(ForeignKey("role.id", ondelete="SET NULL"))
+    default_role: Mapped[Role | None] = relationship()
+    login_sessions: Mapped[list[LoginSession]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    # The key of the session being signed in now (auth/sessions.py sets it before login_user).
+    login_key = ""
 
     ROLES = ("learner", "instructor", "admin")
 
@@ -62,11 +71,13 @@ class User(UserMixin, db.Model):
         super().__init__(**kwargs)
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        return f"{self.id}:{self.session_token}:{self.login_key}"
 
     def revoke_sessions(self) -> None:
-        """Log out everywhere: cookies carrying the old token no longer load this user."""
+        """Log out everywhere: cookies carrying the old token or any of today's keys no longer load this user."""
         self.session_token = secrets.token_hex(16)
+        self.session_keys = ""
+        self.login_sessions.clear()
 
     @property
     def is_instructor(self) -> bool:
@@ -83,6 +94,21 @@ class User(UserMixin, db.Model):
     def is_verified(self) -> bool:
         """Whether the address was confirmed (or the account predates confirmation)."""
         return self.email_verified_at is not None
+
+
+class LoginSession(db.Model):
+    """One browser signed in to an account, for the account page's list: revoking it removes its key
+    from User.session_keys, which is what the login check reads."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(16), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    remembered: Mapped[bool] = mapped_column(Boolean, default=False)
+    user: Mapped[User] = relationship(back_populates="login_sessions")
 
 
 class AuditEntry(db.Model):

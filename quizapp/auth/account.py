@@ -1,26 +1,34 @@
 """The account page: display name, email (confirmed by a link to the new address), password (the
-current one required), "log out everywhere" and deleting the account; a guest clears their data.
+current one required), the target role the start page proposes, the signed-in sessions (each can be
+ended; web/sessions.py), "log out everywhere" and deleting the account; a guest clears their data.
 
-The app keeps one session token per account (User.session_token, in every login cookie), so it
-cannot list or end one browser's session alone: "log out everywhere" replaces the token, which ends
-every session, remembered or not, this one included. A password change does the same for the other
-sessions and keeps this browser logged in with the new token.
+A password change ends every other session and keeps this browser logged in with a new one.
 """
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..hotpath.identity import GUEST_KEY
-from ..models import User
+from ..models import Role, User
 from ..web.mail import send_mail
 from ..web.security import password_problem
+from ..web.sessions import MAX_SESSIONS, current_key, describe_user_agent, end_session, session_list, sign_in
 from . import bp, tokens
 from .deletion import clear_guest_data, delete_account, owns_cohorts
-from .forms import ChangeEmailForm, ChangePasswordForm, ConfirmForm, DeleteAccountForm, DisplayNameForm, LogoutForm
+from .forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    ConfirmForm,
+    DefaultRoleForm,
+    DeleteAccountForm,
+    DisplayNameForm,
+    LogoutForm,
+)
 from .throttle import throttled
 
 
@@ -36,13 +44,23 @@ def _wrong_password(user: User, field) -> bool:
     return True
 
 
+def _role_form(user: User, formdata=None) -> DefaultRoleForm:
+    form = DefaultRoleForm(default_role=user.default_role_id or "", formdata=formdata)
+    roles = db.session.scalars(select(Role).where(Role.active.is_(True)).order_by(Role.position))
+    form.default_role.choices = [SelectChoice("", "Each assessment's own role")] + [
+        SelectChoice(r.id, r.name) for r in roles]
+    return form
+
+
 def _page(user: User, status: int = 200, **forms):
     forms.setdefault("name_form", DisplayNameForm(obj=user, formdata=None))
+    forms.setdefault("role_form", _role_form(user))
     forms.setdefault("email_form", ChangeEmailForm(formdata=None))
     forms.setdefault("password_form", ChangePasswordForm(formdata=None))
     forms.setdefault("everywhere_form", LogoutForm(formdata=None))
     forms.setdefault("delete_form", DeleteAccountForm(formdata=None))
-    return render_template("auth/account.html", user=user, **forms), status
+    return render_template("auth/account.html", user=user, sessions=session_list(user),
+                           max_sessions=MAX_SESSIONS, **forms), status
 
 
 @bp.route("/account")
@@ -61,6 +79,42 @@ def change_name():
     user.display_name = form.display_name.data.strip() or user.display_name
     db.session.commit()
     flash("Your display name is changed.")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/role", methods=["POST"])
+@login_required
+def change_default_role():
+    """The role new attempts compare this learner with, unless they choose another on the start page."""
+    user = _me()
+    form = _role_form(user, formdata=request.form)
+    if not form.validate_on_submit():
+        return _page(user, 400, role_form=form)
+    user.default_role_id = form.default_role.data or None
+    db.session.commit()
+    flash(f"New attempts propose the role {user.default_role.name}." if user.default_role
+          else "New attempts propose each assessment's own role.")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
+@login_required
+def end_one_session(session_id: int):
+    """End one browser's session; ending this browser's own is logging out."""
+    user = _me()
+    row = next((s for s in user.login_sessions if s.id == session_id), None)
+    if not LogoutForm().validate_on_submit() or row is None:
+        flash("That session has already ended." if row is None else "The form expired: try again.")
+        return redirect(url_for("auth.account"))
+    here = row.key == current_key()
+    end_session(user, row.key)
+    db.session.commit()
+    if here:
+        logout_user()
+        session.clear()
+        flash("You are logged out.")
+        return redirect(url_for("main.index"))
+    flash(f"The session of {describe_user_agent(row.user_agent)} is ended: it is logged out.")
     return redirect(url_for("auth.account"))
 
 
@@ -139,7 +193,7 @@ def change_password():
     user.revoke_sessions()
     db.session.commit()
     session.clear()
-    login_user(user)  # this browser goes on with the new token; every other session is logged out
+    sign_in(user)  # this browser goes on with a new session; every other session is logged out
     flash("Your password is changed. Every other session was logged out.")
     return redirect(url_for("auth.account"))
 

@@ -39,6 +39,11 @@ class ConfirmForm(FlaskForm):
     """The button behind an emailed link: a GET (a mail scanner's preview) changes nothing."""
 
 
+class DefaultRoleForm(FlaskForm):
+    # Choices are the active roles, set by the view; "" means each assessment's own role.
+    default_role = SelectField("Target role", validate_choice=True)
+
+
 class DisplayNameForm(FlaskForm):
     display_name = StringField("Display name", validators=[DataRequired(), Length(min=1, max=80)])
 

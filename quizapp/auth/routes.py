@@ -11,7 +11,7 @@ by registering an address and then logging in) and sends a fresh link.
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -22,6 +22,7 @@ from ..hotpath.identity import GUEST_KEY
 from ..models import User, utcnow
 from ..web.mail import send_mail
 from ..web.security import password_problem
+from ..web.sessions import current_key, end_session, sign_in
 from . import bp, tokens
 from .forms import ConfirmForm, EmailForm, LoginForm, LogoutForm, NewPasswordForm, RegisterForm
 from .throttle import throttled
@@ -102,7 +103,7 @@ def login():
         else:
             guest = session.get(GUEST_KEY)
             session.clear()  # a fresh session on login: nothing from before it carries over
-            login_user(user, remember=form.remember.data)
+            sign_in(user, remember=form.remember.data)
             _welcome(user, guest)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append(LOGIN_FAILED)
@@ -115,7 +116,7 @@ def login():
 @login_required
 def logout():
     if LogoutForm().validate_on_submit():
-        db.session.get(User, current_user.id).revoke_sessions()
+        end_session(db.session.get(User, current_user.id), current_key())  # this browser only
         db.session.commit()
         logout_user()
         session.clear()
@@ -186,7 +187,7 @@ def confirm(token: str):
         db.session.commit()
         guest = session.get(GUEST_KEY)
         session.clear()  # a fresh session for the account
-        login_user(user)
+        sign_in(user)
         _welcome(user, guest)
         flash("Your address is confirmed. Welcome!")
         return redirect(url_for("main.index"))

@@ -1,8 +1,9 @@
 """Who is signed in: Flask-Login's user, read from the login cookie on every request.
 
-The cookie holds "<user id>:<session token>". Logging out changes the stored token
+The cookie holds "<user id>:<account token>:<session key>". Logging out removes this browser's key
+from User.session_keys (auth/sessions.py), and "log out everywhere" also changes the account token
 (User.revoke_sessions), so every copy of an old cookie stops working at once; that is why each
-request compares the token with the database rather than trusting the signed cookie alone. The
+request compares both with the database rather than trusting the signed cookie alone. The
 read is one small autocommit SELECT (reads.read_rows) into a plain object, not an ORM User: views
 that change the account load the User themselves.
 
@@ -31,9 +32,11 @@ class SignedInUser(UserMixin):
     display_name: str
     role: str
     session_token: str
+    session_keys: str
+    login_key: str = ""  # this browser's session, from the cookie (not a column)
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        return f"{self.id}:{self.session_token}:{self.login_key}"
 
     @property
     def is_instructor(self) -> bool:
@@ -42,7 +45,8 @@ class SignedInUser(UserMixin):
 
 # What is read of an account besides its id, named once by SignedInUser's fields: read here and by the
 # question page's statement, whose rows name other ids.
-ACCOUNT_COLUMNS = tuple(getattr(User, field.name) for field in fields(SignedInUser) if field.name != "id")
+ACCOUNT_COLUMNS = tuple(getattr(User, field.name) for field in fields(SignedInUser)
+                        if field.name not in ("id", "login_key"))
 _SIGNED_IN_USER = select(User.id, *ACCOUNT_COLUMNS).where(User.id == bindparam("user_id"))
 GUEST_KEY = "guest_token"
 
@@ -68,8 +72,8 @@ def offer_account(user_id: int, row) -> None:
 
 def load_signed_in_user(cookie_id: str) -> SignedInUser | None:
     """The account a login cookie names, if its session token is still the current one."""
-    user_id, _, token = cookie_id.partition(":")
-    if not user_id.isdigit() or not token:
+    user_id, token, key = (cookie_id.split(":") + ["", ""])[:3]
+    if not user_id.isdigit() or not token or not key:
         return None
     row = g.get("quizapp_offered_account")
     if row is None or row[0] != int(user_id):
@@ -77,7 +81,9 @@ def load_signed_in_user(cookie_id: str) -> SignedInUser | None:
         row = rows[0] if rows else None
     if row is None or not secrets.compare_digest(token.encode(), row[3].encode()):
         return None
-    return SignedInUser(*row)
+    if not any(secrets.compare_digest(key.encode(), live.encode()) for live in row[4].split()):
+        return None  # this browser's session was ended (logged out, revoked, or over the limit)
+    return SignedInUser(*row, login_key=key)
 
 
 def account_unknown_for_this_request() -> None:

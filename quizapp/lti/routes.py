@@ -11,7 +11,6 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import jsonify, make_response, redirect, render_template, request, session, url_for
-from flask_login import login_user
 from sqlalchemy import select
 
 from ..attempts.behaviours import assessment_behaviour
@@ -19,6 +18,7 @@ from ..attempts.lifecycle import EmptyForm, start_attempt
 from ..extensions import db
 from ..models import Assessment, Attempt, Cohort, Role, User
 from ..web.security import CONTENT_SECURITY_POLICY
+from ..web.sessions import sign_in
 from . import bp
 from .accounts import AGS, CONTEXT, NRPS, account_for, context_for, is_instructor, join, resource_link_for
 from .cache import DatabaseCache
@@ -161,7 +161,7 @@ def _sign_in_and_go(user: User, destination: str, origins):
 
 def _sign_in(user: User) -> None:
     session.clear()  # a fresh session: nothing from before the launch carries over
-    login_user(user)
+    sign_in(user)
 
 
 @bp.route("/go/<token>")

@@ -27,7 +27,7 @@ from ..attempts.lifecycle import (
 )
 from ..extensions import db
 from ..hotpath.attempt_page import NavEntry, QuestionPage, get_own_answer_slot, get_own_page
-from ..models import Assessment, AttemptItem, ProblemReport, Role, utcnow
+from ..models import Assessment, AttemptItem, ProblemReport, Role, User, utcnow
 from ..questiontypes import DONT_KNOW_RESPONSE, get_question_type, is_dont_know, own_response
 from ..questiontypes.review import review_entry
 from ..render.markdown import render_markdown
@@ -47,11 +47,20 @@ def _active_assessment(assessment_id: str) -> Assessment:
     return assessment
 
 
+def _proposed_role(assessment: Assessment, roles: list[Role]) -> str:
+    """The learner's own target role (the account page) if it is still offered, else the assessment's."""
+    if current_user.is_authenticated:
+        own = db.session.scalar(select(User.default_role_id).where(User.id == current_user.id))
+        if any(r.id == own for r in roles):
+            return own
+    return assessment.role_id
+
+
 @bp.route("/new/<assessment_id>", methods=["GET", "POST"])
 def start(assessment_id):
     assessment = _active_assessment(assessment_id)
     roles = db.session.scalars(select(Role).where(Role.active.is_(True)).order_by(Role.position)).all()
-    form = StartForm(role=assessment.role_id, mode=assessment_behaviour(assessment).mode)
+    form = StartForm(role=_proposed_role(assessment, roles), mode=assessment_behaviour(assessment).mode)
     form.role.choices = [SelectChoice(r.id, r.name) for r in roles]
     if form.validate_on_submit():
         role = db.session.get(Role, form.role.data)

@@ -33,6 +33,7 @@ def sample_arguments(world) -> dict:
         "fmt": "gift",
         "filename": "style.css",
         "user_id": 1,
+        "session_id": 1,
     }
 
 

@@ -143,6 +143,7 @@ def sample_arguments(world, principal: str) -> dict[str, list[str]]:
         "question_id": [ids["question"]],
         "filename": ["style.css"],
         "user_id": ["1", "2"],
+        "session_id": ["1", "2"],
     }
 
 
@@ -175,7 +176,7 @@ def test_every_route_argument_has_samples(own_world):
 
 # (auth.guest_data forgets the guest's attempts: a throwaway session too)
 SESSION_CHANGING = {"auth.login", "auth.register", "auth.logout", "auth.logout_everywhere", "auth.change_password",
-                    "auth.guest_data"}
+                    "auth.end_one_session", "auth.guest_data"}
 
 
 def test_no_route_answers_5xx_to_generated_arguments_and_fields(own_world):
@@ -215,7 +216,8 @@ def _walk(app, rule, method: str, requests, field_values, principals: dict, toke
             # A login, registration or logout would change the principal's session (a logout
             # ends every session of the account): use a throwaway session instead.
             client = (login(app, "walk-logout@example.org")
-                      if rule.endpoint in ("auth.logout", "auth.logout_everywhere", "auth.change_password")
+                      if rule.endpoint in ("auth.logout", "auth.logout_everywhere", "auth.change_password",
+                                           "auth.end_one_session")
                       else new_client(app))
             token = token_of(client)
         client.environ_base["REMOTE_ADDR"] = next_address()  # never the throttle's 429 instead
