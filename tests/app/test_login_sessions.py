@@ -57,7 +57,7 @@ def ada(app, client, auth):
 def test_the_account_page_lists_each_browser_this_one_first(app, ada):
     phone = browser(app, IPHONE)
     page = phone.get("/auth/account").text
-    rows = re.findall(r'<th scope="row">(.*?)</th>', page, re.S)
+    rows = re.findall(r'<ul class="session-list">.*?</ul>', page, re.S)[0].split("<li>")[1:]
     assert "Mobile Safari on iOS" in rows[0] and "(this browser)" in rows[0]
     assert len(rows) == 2 and "(this browser)" not in rows[1]
     assert "Log out this browser" in page
