@@ -73,7 +73,11 @@ def collect(user: User, done: set[str]) -> tuple[dict, list[tuple[Attempt, dict,
     data = {
         "exported_at": _iso(dt.datetime.now(dt.timezone.utc)),
         "account": {"email": user.email, "display_name": user.display_name, "role": user.role,
-                    "created_at": _iso(user.created_at), "email_confirmed_at": _iso(user.email_verified_at)},
+                    "created_at": _iso(user.created_at), "email_confirmed_at": _iso(user.email_verified_at),
+                    "default_target_role": user.default_role_id},
+        "sessions": [{"browser": s.user_agent, "address": s.ip, "logged_in_at": _iso(s.created_at),
+                      "last_active_at": _iso(s.last_seen_at), "remembered": s.remembered}
+                     for s in user.login_sessions],
         "attempts": exported,
         "courses_done": [{"course": r.course_id, "done_at": _iso(r.done_at)} for r in db.session.scalars(
             select(ResourceDone).where(ResourceDone.user_id == user.id))],

@@ -39,7 +39,8 @@ def test_the_export_holds_every_attempt_answer_report_and_plan_item(app, client,
     assert f"reports/gap-report-{submitted}.pdf" in archive.namelist()
     assert archive.read(f"reports/gap-report-{submitted}.pdf").startswith(b"%PDF")
     data = json.loads(archive.read("data.json"))
-    assert data["account"]["email"] == "ada@example.org"
+    assert data["account"]["email"] == "ada@example.org" and data["account"]["default_target_role"] is None
+    assert len(data["sessions"]) == 1 and data["sessions"][0]["logged_in_at"]  # where the account is logged in
     by_id = {a["id"]: a for a in data["attempts"]}
     assert set(by_id) == {submitted, in_progress}
     done = by_id[submitted]
