@@ -81,6 +81,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .lti import init_lti
 
     init_lti(app)  # /lti: LTI 1.3 launches (docs/lti.md)
+    from .xapi import init_xapi
+
+    init_xapi(app)  # xAPI statements to an LRS, when one is configured (docs/xapi.md)
 
     from .cli import register_cli
 

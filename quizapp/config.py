@@ -33,6 +33,13 @@ class Config:
     SMTP_URL = os.environ.get("QUIZAPP_SMTP_URL") or None
     MAIL_SENDER = os.environ.get("QUIZAPP_MAIL_FROM", "quizapp <noreply@localhost>")
     MAIL_TIMEOUT = float(os.environ.get("QUIZAPP_MAIL_TIMEOUT", "10"))
+    # xAPI statements to a Learning Record Store (xapi/, docs/xapi.md): off unless the LRS's address is set.
+    XAPI_URL = os.environ.get("QUIZAPP_XAPI_URL") or None
+    XAPI_USERNAME = os.environ.get("QUIZAPP_XAPI_USERNAME") or None
+    XAPI_PASSWORD = os.environ.get("QUIZAPP_XAPI_PASSWORD") or None
+    XAPI_TIMEOUT = float(os.environ.get("QUIZAPP_XAPI_TIMEOUT", "10"))
+    XAPI_IDENTIFY = os.environ.get("QUIZAPP_XAPI_IDENTIFY", "account")  # or "email": the LRS learns who
+    XAPI_ACTIVITY_BASE = os.environ.get("QUIZAPP_XAPI_ACTIVITY_BASE") or None  # default: the request's site
     # How long the emailed links work (auth/tokens.py): a password reset, an address confirmation.
     RESET_TOKEN_MAX_AGE = 60 * 60
     VERIFY_TOKEN_MAX_AGE = 3 * 24 * 60 * 60
@@ -67,3 +74,4 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     SMTP_URL = None  # messages go to the log (Mailer.logged); tests point it at their own server
+    XAPI_URL = None  # no LRS; the xAPI tests set their own

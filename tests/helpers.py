@@ -101,7 +101,10 @@ def make_app(tmp_path: Path, bank_dir: Path = FIXTURE_BANK, **overrides):
 
 def dispose_apps() -> None:
     """Close every database connection the apps made since the last call opened (PostgreSQL warns
-    about leaks)."""
+    about leaks), after the xAPI sending threads that use them have ended."""
+    from quizapp.xapi.sender import stop_senders
+
+    stop_senders()
     while _APPS:
         app = _APPS.pop()
         with app.app_context():

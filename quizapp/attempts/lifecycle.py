@@ -335,6 +335,10 @@ def _slot_update(columns: frozenset[str], one_statement: bool):
     return update(AttemptItem.__table__).where(*conditions).values({name: bindparam(f"new_{name}") for name in columns})
 
 
+# Sent once an answer (not a flag alone, not a cleared answer) is committed; the xAPI statements listen.
+answer_saved = Namespace().signal("answer-saved")
+
+
 def save_answer(attempt: PageAttempt, slot: ShownSlot, response: dict | None, flagged: bool, *, token: str | None,
                 check: bool = False, shown_at: datetime | None = None, confidence: str | None = None) -> None:
     """Store (and grade) a response with one UPDATE of the slot, read as plain values (hotpath/attempt_page.py).
@@ -377,14 +381,16 @@ def save_answer(attempt: PageAttempt, slot: ShownSlot, response: dict | None, fl
         stored = (lambda: bool(read_rows(_TOKEN_STORED, {"the_slot": slot.id, "the_token": token}))) if token else None
         if not write_alone(_slot_update(frozenset(values), True), params, stored):
             _refused(attempt, slot)
-        return
-    connection = db.session.connection()
-    if not connection.execute(_slot_update(frozenset(values), False), params).rowcount:
-        db.session.rollback()
-        _refused(attempt, slot)
-    if attempt.last_position != slot.position:
-        connection.execute(_MOVE_LAST_POSITION, params)
-    db.session.commit()
+    else:
+        connection = db.session.connection()
+        if not connection.execute(_slot_update(frozenset(values), False), params).rowcount:
+            db.session.rollback()
+            _refused(attempt, slot)
+        if attempt.last_position != slot.position:
+            connection.execute(_MOVE_LAST_POSITION, params)
+        db.session.commit()
+    if values.get("response") is not None and answer_saved.receivers:
+        answer_saved.send(attempt, slot_id=slot.id)  # committed: receivers (xapi/hooks.py) read the stored answer
 
 
 def _refused(attempt: PageAttempt, slot: ShownSlot):

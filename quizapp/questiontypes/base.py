@@ -230,6 +230,8 @@ class QuestionType(ABC):
         raise Skip(f"GIFT has no {self.label.lower()} questions; use Moodle XML")
 
     moodle_type: ClassVar[str | None] = None  # the <question type="…"> it is written as, None: not at all
+    # The xAPI interactionType of its "answered" statements (the cmi.interaction vocabulary; quizapp/xapi).
+    xapi_interaction: ClassVar[str] = "other"
     moodle_penalty: ClassVar[str] = "0.3333333"
 
     def moodle_answers(self, question, definition: dict, note) -> None:

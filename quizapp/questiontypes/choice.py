@@ -170,6 +170,7 @@ class ChoiceType(QuestionType):
         return count_and_repeats(self.name, "choices", self.choice_limits, [c["text"] for c in question["choices"]])
 
     moodle_type = "multichoice"
+    xapi_interaction = "choice"
 
     def moodle_answers(self, question, definition, note) -> None:
         """multichoice: one full-credit key for single choice; our partial-credit weights for multiple."""

@@ -41,6 +41,7 @@ class Numeric(QuestionType):
     free_entry = True
     key_needs_check = True
     moodle_type = "numerical"
+    xapi_interaction = "numeric"
 
     def validate(self, q, item: ItemChecker, definition: dict) -> None:
         if "answer" in q:  # a parameterised question has none: its check computes one per variant

@@ -36,6 +36,7 @@ class Ordering(QuestionType):
                              "description": "The items in their right order; learners see them shuffled."},
                    "feedback": FEEDBACK_SCHEMA}
     moodle_type = "ordering"
+    xapi_interaction = "sequencing"
 
     # --- the question file ---------------------------------------------------------------
 

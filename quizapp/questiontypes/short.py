@@ -30,6 +30,7 @@ class ShortAnswer(QuestionType):
     parameterised_key = "answers"
     free_entry = True
     moodle_type = "shortanswer"
+    xapi_interaction = "fill-in"
 
     def validate(self, q, item: ItemChecker, definition: dict) -> None:
         answers = self._answers(q, item)

@@ -20,6 +20,7 @@ class TrueFalse(QuestionType):
     optional_keys = frozenset({"feedback"})
     key_schemas = {"answer": {"type": "boolean"}, "feedback": FEEDBACK_SCHEMA}
     moodle_type, moodle_penalty = "truefalse", "1"
+    xapi_interaction = "true-false"
     boolean_key = True
 
     def validate(self, q, item: ItemChecker, definition: dict) -> None:
