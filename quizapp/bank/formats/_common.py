@@ -24,7 +24,7 @@ DEFAULT_DIFFICULTY = 3
 NO_EXPLANATION = "no explanation in the source; add one"
 NO_REFERENCES = "no references in the source; add at least one"
 QUESTION_ORDER = ("id", "type", "difficulty", "skills", "prompt", "choices", "items", "answer", "tolerance", "unit",
-                  "answers", "pattern", "case_sensitive", "feedback", "explanation", "references", "check",
+                  "answers", "pattern", "example", "case_sensitive", "feedback", "explanation", "references", "check",
                   "requires", "reviewed")
 # Moodle's stock combined feedback for choice questions: not content, so not worth an issue.
 STOCK_FEEDBACK = {"", "Your answer is correct.", "Your answer is partially correct.", "Your answer is incorrect."}
