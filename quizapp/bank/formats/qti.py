@@ -333,9 +333,8 @@ def _numeric_entry(item, correct: list[str], mapping: dict) -> dict:
         raise Skip(f"the correct value {correct[0]!r} is not a number") from None
     result: dict[str, Any] = {"type": "numeric", "answer": value}
     if tolerance := _tolerance(item):
-        amount, mode = tolerance
-        if amount > 0:
-            result["tolerance"] = amount if mode == "absolute" else f"{format_number(amount)}%"
+        amount, mode = tolerance     # an explicit 0 is kept: the item asked for a tolerance test
+        result["tolerance"] = amount if mode == "absolute" else f"{format_number(amount)}%"
     return result
 
 
@@ -486,17 +485,20 @@ def read_item(parsed: ParsedXml, note: Note, qid_hint: list[str]) -> dict:
     if item.find("templateDeclaration") is not None:
         raise Skip("a template (cloned) item has no fixed content; quizapp parameterised questions need a check")
     choice_ids = {c.get("identifier") or "" for c in interaction.iter() if c.tag in ("simpleChoice", "inlineChoice")}
+    references = _take_references(item)
     feedback = _feedback(item, choice_ids)
     question = _READERS[interaction.tag](item, interaction, feedback, note)
     question["prompt"] = _prompt(body, interaction)
     _right_wrong(feedback, question, note)
+    if references:
+        question["references"] = references
     if feedback.general:
         question["explanation"] = "\n\n".join(t.strip() for t in feedback.general) + "\n"
         if "\n" not in question["explanation"].strip():
             question["explanation"] = question["explanation"].strip()
     if _has_rtl(item):
-        note("right-to-left text (dir=\"rtl\") is kept as written; quizapp question files have no text direction, "
-             "so the page shows it in the browser's direction for that script")
+        note("the text direction dir=\"rtl\" is not carried (quizapp question files have none); the right-to-left "
+             "text itself is kept unchanged")
     _apply_comment(item, question, note, qid_hint)
     return question
 
@@ -519,6 +521,17 @@ def _apply_comment(item: ET.Element, question: dict, note: Note, qid_hint: list[
         if isinstance(sources, dict):
             _with_sources(question, sources, note)
         apply_metadata(question, meta, note)
+
+
+def _take_references(item: ET.Element) -> list[str]:
+    """The links of our references paragraph (class quizapp-references), removed from the feedback it ends."""
+    references: list[str] = []
+    for parent in list(item.iter()):
+        for child in list(parent):
+            if isinstance(child.tag, str) and "quizapp-references" in (child.get("class") or "").split():
+                references += [a.get("href") for a in child.iter("a") if a.get("href")]
+                parent.remove(child)
+    return references
 
 
 def _title(item: ET.Element) -> str | None:
@@ -803,18 +816,31 @@ def item_xml(qid: str, definition: dict, note: Note) -> bytes:
             _modal(item, choice.identifier, "show", choice.feedback)
     if definition.get("feedback"):
         _modal(item, "INCORRECT", "show", definition["feedback"])
-    if definition.get("explanation"):
+    if definition.get("explanation") or definition.get("references"):
         # show-hide="hide": shown whenever FEEDBACK does not hold EXPLANATION, i.e. after every response
-        _modal(item, "EXPLANATION", "hide", definition["explanation"])
+        node = _modal(item, "EXPLANATION", "hide", definition.get("explanation") or "")
+        if definition.get("references"):
+            _references(node.find("qti-content-body"), definition["references"])
     ET.indent(item, space="  ")
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(item, encoding="utf-8",
                                                                       xml_declaration=False) + b"\n"
 
 
-def _modal(item: ET.Element, identifier: str, show_hide: str, markdown: str) -> None:
+def _modal(item: ET.Element, identifier: str, show_hide: str, markdown: str) -> ET.Element:
     node = ET.SubElement(item, "qti-modal-feedback", {"outcome-identifier": "FEEDBACK", "identifier": identifier,
                                                       "show-hide": show_hide})
     _block(node, "qti-content-body", markdown)
+    return node
+
+
+def _references(body: ET.Element, references: list[str]) -> None:
+    """The references as links after the explanation, which other tools show and our import reads back."""
+    paragraph = ET.SubElement(body, "p", {"class": "quizapp-references"})
+    paragraph.text = "References: "
+    for n, url in enumerate(references):
+        link = ET.SubElement(paragraph, "a", href=url)
+        link.text = url
+        link.tail = ", " if n < len(references) - 1 else ""
 
 
 def _manifest(entries: list[tuple[str, str, dict]]) -> bytes:
