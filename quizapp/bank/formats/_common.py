@@ -339,6 +339,22 @@ def numeric_question(answers: list[NumericAnswer], note: Note) -> dict:
     return question
 
 
+def wrong_answer_feedback(question: dict, text: str, note: Note) -> None:
+    """Feedback for any wrong answer: the question's `feedback` where its type has one, else given to each
+    wrong choice that has none of its own (quizapp shows a choice's feedback when it is picked)."""
+    if "feedback" in QUESTION_TYPES[question["type"]].optional_keys:
+        question.setdefault("feedback", text)
+        return
+    bare = [c for c in question.get("choices", []) if not c.get("correct") and not c.get("feedback")]
+    for choice in bare:
+        choice["feedback"] = text
+    if bare:
+        note(f"feedback for any wrong answer ({brief(text)}) given to the {len(bare)} wrong choice(s) without "
+             "feedback of their own")
+    else:
+        note(f"feedback for any wrong answer ({brief(text)}) dropped: every wrong choice has its own")
+
+
 # --- quizapp facts Moodle has no field for ---------------------------------------------------
 
 def export_metadata(definition: dict) -> dict:

@@ -8,13 +8,25 @@ read as for QTI (packages.py).
 """
 from __future__ import annotations
 
+import re
+
 # ElementTree only walks trees parsed by defusedxml (packages.parse_untrusted_xml).
 import xml.etree.ElementTree as ET  # nosec B405
 from typing import Any
 
-from ...questiontypes import QUESTION_TYPES
 from . import ConversionIssue, ConversionResult
-from ._common import Answer, Ids, Note, Skip, brief, choice_question, convert_text, finish, short_question
+from ._common import (
+    Answer,
+    Ids,
+    Note,
+    Skip,
+    brief,
+    choice_question,
+    convert_text,
+    finish,
+    short_question,
+    wrong_answer_feedback,
+)
 from .packages import XmlRefused, local, parse_untrusted_xml
 
 UNSUPPORTED = {
@@ -169,10 +181,10 @@ def _question(item: ET.Element, note: Note) -> dict:
     if explanation := feedback.get("general_fb"):
         question["explanation"] = explanation
     if wrong := feedback.get("general_incorrect_fb"):
-        if "feedback" in QUESTION_TYPES[question["type"]].optional_keys:
-            question.setdefault("feedback", wrong)
-        else:
-            note(f"feedback for any wrong answer ({brief(wrong)}) dropped (quizapp gives feedback per choice)")
+        wrong_answer_feedback(question, wrong, note)
+    if any(re.search(r"""\bdir\s*=\s*["']?rtl""", m.text or "", re.I) for m in item.iter("mattext")):
+        note('the text direction dir="rtl" is not carried (quizapp question files have none); the right-to-left '
+             "text itself is kept unchanged")
     if right := feedback.get("correct_fb"):
         note(f"feedback for the right answer ({brief(right)}) dropped (quizapp shows feedback only after a wrong "
              "answer)")
@@ -185,7 +197,10 @@ def import_canvas_files(files: dict[str, bytes], source: str = "canvas") -> Conv
     ids = Ids(source)
     number = 0
     found = False
-    for name in sorted(files):
+    read: set[str] = set()
+    # A course export holds each quiz twice (non_cc_assessments/*.xml.qti and a Common Cartridge copy):
+    # the .xml.qti files, Canvas's own, are read first and a quiz already read is not read again.
+    for name in sorted(files, key=lambda n: (not n.endswith(".xml.qti"), n)):
         if not name.lower().endswith((".xml", ".qti")) or name.endswith(("imsmanifest.xml", "assessment_meta.xml")):
             continue
         try:
@@ -197,6 +212,10 @@ def import_canvas_files(files: dict[str, bytes], source: str = "canvas") -> Conv
             continue
         found = True
         _strip(parsed.root)
+        quizzes = [a.get("ident") or "" for a in parsed.root.iter("assessment")]
+        if quizzes and all(q in read for q in quizzes):
+            continue
+        read.update(quizzes)
         for item in parsed.root.iter("item"):
             number += 1
             title = (item.get("title") or "").strip() or None

@@ -42,6 +42,7 @@ from ._common import (
     convert_text,
     export_metadata,
     finish,
+    wrong_answer_feedback,
 )
 from .packages import PackageError, ParsedXml, XmlRefused, camel, local, parse_untrusted_xml, read_zip
 
@@ -56,6 +57,7 @@ ITEM_ROOTS = {"assessmentItem"}
 NOT_ITEMS = {"assessmentTest": "a test (its items are read through the manifest)",
              "assessmentSection": "a section", "assessmentStimulus": "a shared stimulus",
              "manifest": "a manifest"}
+ONE_RESPONSE = "single"      # QTI's cardinality of a response with one value (not quizapp's type name)
 # LOM's difficulty vocabulary has five values, like quizapp's levels 1-5.
 LOM_DIFFICULTY = ("very easy", "easy", "medium", "difficult", "very difficult")
 SUPPORTED = ("choiceInteraction", "textEntryInteraction", "extendedTextInteraction", "inlineChoiceInteraction",
@@ -250,10 +252,7 @@ def _right_wrong(feedback: _Feedback, question: dict, note: Note) -> None:
     right = next((t for k, t in feedback.keyed.items() if _RIGHT_FEEDBACK.match(k)), "")
     wrong = next((t for k, t in feedback.keyed.items() if _WRONG_FEEDBACK.match(k)), "")
     if wrong:
-        if "feedback" in QUESTION_TYPES[question["type"]].optional_keys:
-            question["feedback"] = wrong
-        else:
-            note(f"feedback for any wrong answer ({brief(wrong)}) dropped (quizapp gives feedback per choice)")
+        wrong_answer_feedback(question, wrong, note)
     if right:
         note(f"feedback for the right answer ({brief(right)}) dropped (quizapp shows feedback only after a wrong "
              "answer)")
@@ -272,7 +271,7 @@ def _choices(item, interaction, feedback: _Feedback, note: Note) -> dict:
         raise Skip(f"the correct response names {', '.join(sorted(unknown))}, which is not a choice")
     texts = [_text(c) for c in choices]
     cardinality = (declaration.get("cardinality") if declaration is not None else "") or ""
-    single = cardinality == "single" or interaction.get("maxChoices") == "1"
+    single = cardinality == ONE_RESPONSE or interaction.get("maxChoices") == "1"
     if single and len(choices) == 2 and sorted(t.strip().lower() for t in texts) == ["false", "true"] and len(keys) == 1:
         true_id = ids[[t.strip().lower() for t in texts].index("true")]
         result: dict[str, Any] = {"type": "true_false", "answer": true_id in keys}
