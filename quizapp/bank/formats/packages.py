@@ -52,7 +52,8 @@ class XmlRefused(BankError):
 
 def parse_untrusted_xml(data: bytes | str) -> ParsedXml:
     """Parse untrusted XML with line numbers; XmlRefused for a declaration, bad bytes or bad XML."""
-    import xml.etree.ElementTree as ET  # nosec B405 - only ParseError; parsing is defusedxml's
+    # Only for ParseError: parsing is defusedxml's.
+    import xml.etree.ElementTree as ET  # nosec B405
 
     try:
         text = _decode(data)
@@ -144,11 +145,14 @@ def read_source(source: Path) -> dict[str, bytes]:
     """The files of a package: a .zip, a folder, or one XML file (its name → bytes)."""
     if source.is_dir():
         return read_folder(source)
+    size = source.stat().st_size
+    if size > MAX_UNPACKED_BYTES:     # checked before reading: nothing this large is read into memory
+        raise PackageError(f"{source}: {size // 1024 // 1024} MB; at most {MAX_UNPACKED_BYTES // 1024 // 1024} MB")
     data = source.read_bytes()
-    if data[:4] == b"PK\x03\x04" or source.suffix.lower() == ".zip":
+    if data[:4] == b"PK\x03\x04" or source.suffix.lower() in (".zip", ".imscc"):
         return read_zip(source.name, data)
-    if len(data) > MAX_FILE_BYTES:
-        raise PackageError(f"{source}: {len(data) // 1024 // 1024} MB; at most {MAX_FILE_BYTES // 1024 // 1024} MB")
+    if size > MAX_FILE_BYTES:
+        raise PackageError(f"{source}: {size // 1024 // 1024} MB; at most {MAX_FILE_BYTES // 1024 // 1024} MB per file")
     return {source.name: data}
 
 

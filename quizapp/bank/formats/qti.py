@@ -644,7 +644,8 @@ def _html_elements(markdown: str) -> list[ET.Element]:
     """Our Markdown as XHTML elements for a QTI body (inline styles dropped: QTI has no style attribute)."""
     html = _MARKDOWN.render(markdown or "")
     html = re.sub(r' style="[^"]*"', "", html)
-    wrapper = ET.fromstring(f"<div>{html}</div>")   # nosec B314 - our own renderer's output, not input
+    # Parses our own renderer's output, never input.
+    wrapper = ET.fromstring(f"<div>{html}</div>")  # nosec B314
     return list(wrapper) if len(wrapper) or not (wrapper.text or "").strip() else [_paragraph(wrapper.text)]
 
 
