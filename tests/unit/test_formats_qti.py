@@ -183,6 +183,12 @@ def test_a_package_without_a_manifest_reads_every_item_by_name():
                                                    "sql-clause-order", "py-keyword-def"]
 
 
+def test_an_xml_file_the_manifest_does_not_list_is_reported():
+    result = import_qti(zipped(V3, {"items/stray.xml": (V2 / "choice.xml").read_bytes()}), "p.zip")
+    assert [str(i) for i in result.issues if i.source == "items/stray.xml"] == [
+        "items/stray.xml:0: not listed in the manifest; not read"]
+
+
 def test_a_manifest_naming_a_missing_file_is_reported():
     manifest = (V3 / "imsmanifest.xml").read_bytes()
     result = import_qti_files({"imsmanifest.xml": manifest}, "broken")
@@ -226,6 +232,12 @@ def test_a_broken_zip_is_a_clear_error():
     with pytest.raises(PackageError, match="not a valid zip file"):
         read_zip("broken.zip", b"PK\x03\x04 nothing else")
     assert "not a valid zip file" in import_qti(b"PK\x03\x04 nothing else", "broken.zip").issues[0].message
+
+
+def test_absurdly_deep_nesting_is_refused_before_it_is_walked():
+    deep = b"<assessmentItem>\n" + b"<div>" * 5000 + b"</div>" * 5000 + b"</assessmentItem>"
+    [issue] = import_qti(deep, "deep.xml").issues
+    assert issue.line == 2 and "nested more than 200 deep; refused" in issue.message
 
 
 def test_malformed_xml_is_an_issue_with_its_line():

@@ -24,6 +24,7 @@ MAX_ENTRIES = 2000
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
+MAX_DEPTH = 200           # element nesting; the converters walk trees recursively, and no real item nests this deep
 XML_SUFFIXES = (".xml", ".qti")
 
 
@@ -73,7 +74,21 @@ def parse_untrusted_xml(data: bytes | str) -> ParsedXml:
         raise XmlRefused(1, f"refused: {exc}") from None
     except ET.ParseError as exc:
         raise XmlRefused(exc.position[0], f"not well-formed XML: {exc}") from None
-    return ParsedXml(root, lines)
+    parsed = ParsedXml(root, lines)
+    if (deep := _too_deep(root)) is not None:
+        raise XmlRefused(parsed.line(deep), f"elements nested more than {MAX_DEPTH} deep; refused")
+    return parsed
+
+
+def _too_deep(root) -> object | None:
+    """The first element nested deeper than MAX_DEPTH, found without recursion; None if there is none."""
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return element
+        stack.extend((child, depth + 1) for child in element)
+    return None
 
 
 def _safe_member(zip_name: str, info: zipfile.ZipInfo) -> str:

@@ -125,8 +125,7 @@ def _manifest_items(files: dict[str, bytes], issues: list[ConversionIssue]) -> l
         kind, href = resource.get("type") or "", resource.get("href") or ""
         if "item" not in kind.lower() or "test" in kind.lower():
             continue
-        path = str(base / href) if str(base) != "." else href
-        path = str(PurePosixPath(path))
+        path = _in_package(base, href)
         if path not in files:
             issues.append(ConversionIssue(parsed.line(resource), None, f"the manifest lists {href!r}, which is not in "
                                                                        "the package; skipped", manifest_name))
@@ -141,7 +140,16 @@ def _manifest_items(files: dict[str, bytes], issues: list[ConversionIssue]) -> l
         items.append(item)
     if not items:
         issues.append(ConversionIssue(1, None, "the manifest lists no assessment item", manifest_name))
+    listed = {_in_package(base, node.get("href") or "") for node in parsed.root.iter()
+              if node.tag in ("file", "resource")}
+    for name in sorted(files):
+        if name.lower().endswith(".xml") and name != manifest_name and name not in listed:
+            issues.append(ConversionIssue(0, None, "not listed in the manifest; not read", name))
     return items
+
+
+def _in_package(base: PurePosixPath, href: str) -> str:
+    return str(PurePosixPath(str(base / href) if str(base) != "." else href))
 
 
 def read_items(files: dict[str, bytes]) -> tuple[list[ItemFile], list[ConversionIssue]]:
