@@ -279,6 +279,13 @@ def test_export_is_a_package_with_a_manifest_and_one_item_file_per_question(tmp_
     assert '<qti-map-entry map-key="C" mapped-value="-0.3333333" case-sensitive="true" />' in multiple
 
 
+def test_export_adds_no_whitespace_inside_html(tmp_path):
+    """Only the QTI structure is indented: a code block's first line starts right after <code>."""
+    _, definitions = roundtrip_definitions(tmp_path)
+    single = package_files(export_qti(definitions).data)["items/rt-single.xml"].decode()
+    assert '<pre><code class="language-python">d = {"a": 1}\n' in single and "</code></pre>" in single
+
+
 def test_export_carries_difficulty_and_skills_in_the_manifest_lom(tmp_path):
     _, definitions = roundtrip_definitions(tmp_path)
     manifest = package_files(export_qti(definitions).data)["imsmanifest.xml"].decode()

@@ -829,9 +829,23 @@ def item_xml(qid: str, definition: dict, note: Note) -> bytes:
         node = _modal(item, "EXPLANATION", "hide", definition.get("explanation") or "")
         if definition.get("references"):
             _references(node.find("qti-content-body"), definition["references"])
-    ET.indent(item, space="  ")
+    _indent(item)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(item, encoding="utf-8",
                                                                       xml_declaration=False) + b"\n"
+
+
+def _indent(element: ET.Element, level: int = 0) -> None:
+    """Indent the QTI structure only: whitespace added inside HTML would show (in <pre> above all)."""
+    children = list(element)
+    if (not isinstance(element.tag, str) or not element.tag.startswith("qti-") or not children
+            or (element.text or "").strip() or any((c.tail or "").strip() for c in children)):
+        return
+    pad = "\n" + "  " * (level + 1)
+    element.text = pad
+    for child in children:
+        child.tail = pad
+        _indent(child, level + 1)
+    children[-1].tail = "\n" + "  " * level
 
 
 def _modal(item: ET.Element, identifier: str, show_hide: str, markdown: str) -> ET.Element:
