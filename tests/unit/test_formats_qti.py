@@ -119,6 +119,15 @@ def test_an_item_with_two_interactions_or_none_is_reported():
     assert "no interaction" in issue.message
 
 
+def test_a_canvas_export_given_as_qti_says_to_use_canvas():
+    canvas = FIXTURES / "formats" / "canvas" / "quiz_export"
+    result = import_qti_files(read_source(canvas), "canvas")
+    assert result.questions == [] and "it is a QTI 1.2 (Canvas) package; convert it with --from canvas" in str(
+        result.issues[0])
+    quiz = next(canvas.glob("g*/g*.xml"))
+    assert "convert it with --from canvas" in import_qti(quiz.read_bytes(), quiz.name).issues[0].message
+
+
 def test_a_test_file_and_foreign_xml_are_reported_not_read():
     test = b'<qti-assessment-test xmlns="http://www.imsglobal.org/xsd/imsqtiasi_v3p0" identifier="t" title="t"/>'
     assert "a test (its items are read through the manifest)" in import_qti(test, "test.xml").issues[0].message

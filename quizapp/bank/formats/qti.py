@@ -56,7 +56,8 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 ITEM_ROOTS = {"assessmentItem"}
 NOT_ITEMS = {"assessmentTest": "a test (its items are read through the manifest)",
              "assessmentSection": "a section", "assessmentStimulus": "a shared stimulus",
-             "manifest": "a manifest"}
+             "manifest": "a manifest",
+             "questestinterop": "a QTI 1.2 quiz (as Canvas exports it; convert it with --from canvas)"}
 ONE_RESPONSE = "single"      # QTI's cardinality of a response with one value (not quizapp's type name)
 # LOM's difficulty vocabulary has five values, like quizapp's levels 1-5.
 LOM_DIFFICULTY = ("very easy", "easy", "medium", "difficult", "very difficult")
@@ -139,7 +140,9 @@ def _manifest_items(files: dict[str, bytes], issues: list[ConversionIssue]) -> l
             item.keywords += [(s.text or "").strip() for s in keyword.iter("string") if (s.text or "").strip()]
         items.append(item)
     if not items:
-        issues.append(ConversionIssue(1, None, "the manifest lists no assessment item", manifest_name))
+        qti12 = any("v1p2" in (r.get("type") or "") for r in parsed.root.iter("resource"))
+        hint = ": it is a QTI 1.2 (Canvas) package; convert it with --from canvas" if qti12 else ""
+        issues.append(ConversionIssue(1, None, f"the manifest lists no QTI 2 or 3 assessment item{hint}", manifest_name))
     listed = {_in_package(base, node.get("href") or "") for node in parsed.root.iter()
               if node.tag in ("file", "resource")}
     for name in sorted(files):
