@@ -243,6 +243,14 @@ def test_a_broken_zip_is_a_clear_error():
     assert "not a valid zip file" in import_qti(b"PK\x03\x04 nothing else", "broken.zip").issues[0].message
 
 
+@pytest.mark.parametrize("value, tolerance", [("NaN", "0.01 0.01"), ("INF", "0.01 0.01"), ("1e999", "0 0"),
+                                              ("3.14", "-1 -1"), ("3.14", "inf inf"), ("pi", "0 0")])
+def test_numbers_that_are_not_finite_are_reported_not_written(value, tolerance):
+    text = (V2 / "numeric.xml").read_text().replace("<value>3.14159</value>", f"<value>{value}</value>")
+    result = import_qti(text.replace('tolerance="0.01 0.01"', f'tolerance="{tolerance}"').encode(), "odd.xml")
+    assert result.questions == [] and result.issues[0].message.endswith("skipped")
+
+
 def test_absurdly_deep_nesting_is_refused_before_it_is_walked():
     deep = b"<assessmentItem>\n" + b"<div>" * 5000 + b"</div>" * 5000 + b"</assessmentItem>"
     [issue] = import_qti(deep, "deep.xml").issues

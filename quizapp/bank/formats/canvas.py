@@ -8,6 +8,7 @@ read as for QTI (packages.py).
 """
 from __future__ import annotations
 
+import math
 import re
 
 # ElementTree only walks trees parsed by defusedxml (packages.parse_untrusted_xml).
@@ -135,7 +136,7 @@ def _numeric(item: ET.Element, feedback: dict[str, str], note: Note) -> dict:
         if exact:
             value = exact[0]
             tolerance = max(value - low[0], high[0] - value) if low and high else 0.0
-        elif low and high:
+        elif low and high and low[0] <= high[0]:
             value, tolerance = (low[0] + high[0]) / 2, (high[0] - low[0]) / 2
         else:
             raise Skip("a numeric answer without a value or a closed range has no quizapp equivalent")
@@ -152,11 +153,11 @@ def _numeric(item: ET.Element, feedback: dict[str, str], note: Note) -> dict:
 
 
 def _number(text: str | None) -> bool:
+    """Whether Canvas wrote a finite number (an answer of nan or inf is no answer)."""
     try:
-        float((text or "").strip())
+        return math.isfinite(float((text or "").strip()))
     except ValueError:
         return False
-    return True
 
 
 _READERS = {

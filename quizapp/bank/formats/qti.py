@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 
 # ElementTree builds output and walks trees parsed by defusedxml (packages.parse_untrusted_xml).
@@ -325,6 +326,8 @@ def _tolerance(item: ET.Element) -> tuple[float, str] | None:
             raise Skip(f"tolerance {equal.get('tolerance')!r} is not a number") from None
         if len(values) > 1 and values[1] != values[0]:
             raise Skip("an asymmetric tolerance has no quizapp equivalent")
+        if not math.isfinite(low) or low < 0:
+            raise Skip(f"tolerance {equal.get('tolerance')!r} is not a finite number of at least 0")
         return low, mode
     return None
 
@@ -341,6 +344,8 @@ def _numeric_entry(item, correct: list[str], mapping: dict) -> dict:
         value = float(correct[0])
     except ValueError:
         raise Skip(f"the correct value {correct[0]!r} is not a number") from None
+    if not math.isfinite(value):
+        raise Skip(f"the correct value {correct[0]!r} is not a finite number")
     result: dict[str, Any] = {"type": "numeric", "answer": value}
     if tolerance := _tolerance(item):
         amount, mode = tolerance     # an explicit 0 is kept: the item asked for a tolerance test
