@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from quizapp.bank.formats import to_yaml
+from quizapp.bank.formats.canvas import import_canvas_files
 from quizapp.bank.formats.packages import PackageError, read_source, read_zip
 from quizapp.bank.formats.qti import export_qti, import_qti, import_qti_files
 from quizapp.bank.loader import load_bank
@@ -444,3 +447,35 @@ def test_the_quizapp_comment_is_json_with_the_markdown_sources(tmp_path):
     meta = json.loads(comment)
     assert meta["id"] == "rt-single" and meta["sources"]["prompt"] == dict(definitions)["rt-single"]["prompt"]
     assert "--" not in comment
+
+
+# --- damaged input never raises --------------------------------------------------------------------
+
+DAMAGEABLE = [p.read_text(encoding="utf-8") for p in sorted(V2.glob("*.xml")) + sorted((V3 / "items").glob("*.xml"))]
+CANVAS_QUIZ = next((FIXTURES / "formats" / "canvas" / "quiz_export").glob("g*/g*.xml")).read_text(encoding="utf-8")
+
+
+@st.composite
+def damaged(draw, texts):
+    """A fixture with one slice cut out or replaced by a few characters XML cares about."""
+    text = draw(st.sampled_from(texts))
+    start = draw(st.integers(0, len(text)))
+    end = draw(st.integers(start, min(len(text), start + 200)))
+    filler = draw(st.text(alphabet='<>&"=/ aZ0.-', max_size=8))
+    return text[:start] + filler + text[end:]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged(DAMAGEABLE))
+def test_a_damaged_qti_item_is_read_or_reported_never_raises(text):
+    result = import_qti(text.encode("utf-8"), "damaged.xml")
+    assert result.questions or result.issues
+    to_yaml(result.questions, "t.basics")          # what the CLI writes next must not fail either
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged([CANVAS_QUIZ]))
+def test_a_damaged_canvas_quiz_is_read_or_reported_never_raises(text):
+    result = import_canvas_files({"quiz.xml.qti": text.encode("utf-8")}, "damaged")
+    assert result.questions or result.issues
+    to_yaml(result.questions, "t.basics")
