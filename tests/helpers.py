@@ -45,6 +45,24 @@ from quizapp.questiontypes import get_question_type
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_BANK = FIXTURES / "bank"
 
+
+def qti3_xsd_dir() -> Path | None:
+    """The folder of the 1EdTech QTI 3.0 XSDs (qtiv3p0/, w3/, imsmd_loose_v1p3p2.xsd), if this machine has it.
+
+    They are not committed (see tests/data/README.md): $QUIZAPP_QTI_XSD_DIR, tests/data/qti3_xsd/, or the
+    qti3_xsd/ folder of the shared/ copy laid beside the repository."""
+    repo = Path(__file__).parents[1]
+    candidates = [os.environ.get("QUIZAPP_QTI_XSD_DIR"), repo / "tests" / "data" / "qti3_xsd",
+                  repo.parent / "shared" / "qti3_xsd"]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "qtiv3p0" / QTI3_ASI_XSD).is_file():
+            return Path(candidate)
+    return None
+
+
+QTI3_ASI_XSD = "imsqti_asiv3p0_sbacv1p0_v1p0.xsd"
+QTI3_MANIFEST_XSD = "imsqtiv3p0_imscpv1p2_v1p0.xsd"
+
 # `make test` runs the suite a second time against PostgreSQL by setting this to a fresh database.
 TEST_DATABASE_URL = os.environ.get("QUIZAPP_TEST_DATABASE_URL")
 
@@ -855,7 +873,8 @@ EXPECTED: dict[str, list[tuple[str, dict, dict]]] = {
     # A staged upload belongs to the instructor who uploaded it; an admin gets 404 like anyone else.
     "instructor.review_upload": [("own upload", {"token": "@upload"}, row(403, 403, 403, 200, 404))],
     "instructor.export": [("gift", {"fmt": "gift", "relpath": "topics/basics.yaml"}, STAFF),
-                          ("moodle", {"fmt": "moodle-xml", "relpath": "topics/basics.yaml"}, STAFF)],
+                          ("moodle", {"fmt": "moodle-xml", "relpath": "topics/basics.yaml"}, STAFF),
+                          ("qti", {"fmt": "qti", "relpath": "topics/basics.yaml"}, STAFF)],
     "instructor.item_stats": [("stats", {}, STAFF)],
     "instructor.item_stats_csv": [("csv", {}, STAFF)],
     "instructor.question_stats": [("a question", {"question_id": "@question"}, STAFF)],

@@ -192,8 +192,10 @@ def _category_skills(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 @bank_cli.command("convert")
-@click.option("--from", "source_format", type=click.Choice(["gift", "aiken", "moodle-xml"]), required=True)
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--from", "source_format", type=click.Choice(["gift", "aiken", "moodle-xml", "qti", "canvas"]),
+              required=True, help="qti: QTI 2.1/2.2/3.0 (a zip package, a folder or one item file); canvas: a "
+                                  "Canvas quiz export (QTI 1.2 zip, folder or .xml.qti file).")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
 @click.option("--skill", required=True, help="The file-level skill of the converted questions, e.g. python.core.")
 @click.option("--category-skill", "category_skill_pairs", multiple=True, metavar="CATEGORY=SKILL",
               help="Give the questions of a source category (and its subcategories) this skill, e.g. "
@@ -201,15 +203,38 @@ def _category_skills(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The YAML file to write (refuses to overwrite).")
 def convert_command(source_format, source, skill, category_skill_pairs, output) -> None:
-    """Convert a Moodle GIFT, Aiken or Moodle XML file into a YAML question file."""
-    from ..bank.formats import to_yaml
+    """Convert a GIFT, Aiken, Moodle XML, QTI or Canvas file into a YAML question file."""
+    category_skills = _category_skills(category_skill_pairs)
+    if output.exists():
+        raise click.ClickException(f"{output} exists; choose another name")
+    if source_format in ("qti", "canvas"):
+        result = _read_package(source_format, source)
+    elif source.is_dir():
+        raise click.ClickException(f"{source} is a folder; --from {source_format} reads one file")
+    else:
+        result = _read_text_format(source_format, source, category_skills)
+    _write_converted(result, source, skill, category_skills, output)
+
+
+def _read_package(source_format: str, source: Path):
+    """A QTI or Canvas package (zip, folder or one XML file); a hostile or broken one is a clear error."""
+    from ..bank.formats.canvas import import_canvas_files
+    from ..bank.formats.packages import PackageError, read_source
+    from ..bank.formats.qti import import_qti_files
+
+    try:
+        files = read_source(source)
+    except (PackageError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    reader = import_qti_files if source_format == "qti" else import_canvas_files
+    return reader(files, str(source))
+
+
+def _read_text_format(source_format: str, source: Path, category_skills):
     from ..bank.formats.aiken import import_aiken
     from ..bank.formats.gift import import_gift
     from ..bank.formats.moodle_xml import import_moodle_xml
 
-    category_skills = _category_skills(category_skill_pairs)
-    if output.exists():
-        raise click.ClickException(f"{output} exists; choose another name")
     data = source.read_bytes()
     if source_format == "moodle-xml":
         result = import_moodle_xml(data, str(source), category_skills)
@@ -219,6 +244,12 @@ def convert_command(source_format, source, skill, category_skill_pairs, output) 
         except UnicodeDecodeError as exc:
             raise click.ClickException(f"{source}: not valid UTF-8 (byte {exc.start}); re-save it as UTF-8") from None
         result = (import_gift if source_format == "gift" else import_aiken)(text, str(source), category_skills)
+    return result
+
+
+def _write_converted(result, source: Path, skill: str, category_skills, output: Path) -> None:
+    from ..bank.formats import to_yaml
+
     paths = {path for _, path in result.category_lines}
     unused = [c for c in category_skills if not any(p == c or p.startswith(c + "/") for p in paths)]
     if unused:
@@ -227,7 +258,8 @@ def convert_command(source_format, source, skill, category_skill_pairs, output) 
                                    f"{', '.join(map(repr, unused))} (its categories: {known}); nothing was written")
     for issue in result.issues:
         who = f" q '{issue.question}':" if issue.question else ""
-        click.echo(f"{source}:{issue.line}:{who} {issue.message}", err=True)
+        where = f"{source}/{issue.source}" if issue.source and issue.source not in (str(source), source.name) else str(source)
+        click.echo(f"{where}:{issue.line}:{who} {issue.message}", err=True)
     if not result.questions:
         raise click.ClickException("no question could be converted; nothing was written")
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -237,16 +269,19 @@ def convert_command(source_format, source, skill, category_skill_pairs, output) 
 
 
 @bank_cli.command("export")
-@click.option("--to", "target_format", type=click.Choice(["gift", "moodle-xml"]), required=True)
+@click.option("--to", "target_format", type=click.Choice(["gift", "moodle-xml", "qti"]), required=True,
+              help="qti: a QTI 3.0 package (zip), written with -o only.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
 @click.option("--dir", "root", type=click.Path(file_okay=False), help="The questions folder (default: QUESTIONS_DIR).")
 @with_appcontext
 def export_command(target_format, paths, output, root) -> None:
-    """Export question files to GIFT or Moodle XML; what cannot be carried is reported per question."""
+    """Export question files to GIFT, Moodle XML or a QTI 3.0 package; what cannot be carried is reported per question."""
     from ..bank.formats import exporter
     from ..bank.loader import load_bank
 
+    if target_format == "qti" and output is None:
+        raise click.ClickException("a QTI package is a zip file; give -o PACKAGE.zip")
     bank = load_bank(_questions_dir(root), paths)
     if bank.issues:
         _print_issues(bank.issues)
@@ -261,7 +296,10 @@ def export_command(target_format, paths, output, root) -> None:
             + (f"; {notes} note(s) above on what {target_format} does not keep" if notes else ""))
     if not result.written:
         raise click.ClickException(f"no question could be exported ({count}{tail}); nothing was written")
-    if output:
+    if output and result.data is not None:
+        output.write_bytes(result.data)
+        click.echo(f"Wrote {count} to {output}{tail}.", err=True)
+    elif output:
         output.write_text(result.text, encoding="utf-8")
         click.echo(f"Wrote {count} to {output}{tail}.", err=True)
     else:

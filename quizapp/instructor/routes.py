@@ -216,12 +216,14 @@ def discard(token):
 
 # --- exports -------------------------------------------------------------------------------
 
-EXPORTERS = {"gift": ("gift", "text/plain"), "moodle-xml": ("xml", "application/xml")}
+EXPORTERS = {"gift": ("gift", "text/plain"), "moodle-xml": ("xml", "application/xml"),
+             "qti": ("zip", "application/zip")}
 
 
 @bp.route("/export/<fmt>/<path:relpath>")
 def export(fmt, relpath):
-    """One question file as GIFT or Moodle XML; response headers count what was written and what was lost."""
+    """One question file as GIFT, Moodle XML or a QTI 3.0 package; response headers count what was written
+    and what was lost."""
     from ..bank.formats import exporter
 
     root = _root()
@@ -234,7 +236,8 @@ def export(fmt, relpath):
     pairs = [(q.id, q.definition) for q in bank.questions]
     result = exporter(fmt)(pairs)
     suffix, mimetype = EXPORTERS[fmt]
-    response = current_app.response_class(result.text, mimetype=mimetype)
+    body = result.data if result.data is not None else result.text
+    response = current_app.response_class(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{Path(relpath).stem}.{suffix}"'
     response.headers["X-Quizapp-Export-Issues"] = str(len(result.issues))
     response.headers["X-Quizapp-Exported"] = str(len(result.written))

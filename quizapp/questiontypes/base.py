@@ -229,6 +229,13 @@ class QuestionType(ABC):
         from ..bank.formats._common import Skip
         raise Skip(f"GIFT has no {self.label.lower()} questions; use Moodle XML")
 
+    def qti(self, definition: dict, note):
+        """How this question is written as a QTI 3.0 item: a QtiSpec (bank.formats.qti).
+
+        :raises Skip: when QTI cannot carry it."""
+        from ..bank.formats._common import Skip
+        raise Skip(f"the QTI export has no {self.label.lower()} questions")
+
     moodle_type: ClassVar[str | None] = None  # the <question type="…"> it is written as, None: not at all
     # The xAPI interactionType of its "answered" statements (the cmi.interaction vocabulary; quizapp/xapi).
     xapi_interaction: ClassVar[str] = "other"

@@ -169,6 +169,20 @@ class ChoiceType(QuestionType):
     def import_problems(self, question):
         return count_and_repeats(self.name, "choices", self.choice_limits, [c["text"] for c in question["choices"]])
 
+    def qti(self, definition, note):
+        """A choice interaction: one key (max-choices 1), or several scored by quizapp's weights as a mapping."""
+        from ..bank.formats._common import choice_weights
+        from ..bank.formats.qti import QtiChoice, QtiSpec
+        choices = definition.get("choices") or []
+        ids = [chr(ord("A") + n) for n in range(len(choices))]
+        spec_choices = [QtiChoice(i, c["text"], bool(c.get("correct")), c.get("feedback", ""))
+                        for i, c in zip(ids, choices, strict=True)]
+        correct = [c.identifier for c in spec_choices if c.correct]
+        if self.one_key:
+            return QtiSpec("choice", "single", "identifier", spec_choices, correct, max_choices=1)
+        mapping = {i: weight / 100 for i, weight in zip(ids, choice_weights(choices), strict=True)}
+        return QtiSpec("choice", "multiple", "identifier", spec_choices, correct, max_choices=0, mapping=mapping)
+
     moodle_type = "multichoice"
     xapi_interaction = "choice"
 

@@ -136,6 +136,18 @@ class Numeric(QuestionType):
         lines = [f"\t={format_number(definition['answer'])}" + (f":{format_number(tolerance)}" if tolerance else "")]
         return "{#", lines + ([f"\t~#{escape(feedback)}"] if feedback else [])
 
+    def qti(self, definition, note):
+        """A float text entry; the tolerance is an `equal` test with QTI's absolute or relative (percent) mode."""
+        from ..bank.formats import format_number
+        from ..bank.formats.qti import QtiSpec
+        tolerance = definition.get("tolerance")
+        mode = None if not tolerance else ("absolute" if tolerance["kind"] == "abs" else "relative",
+                                           tolerance["value"])
+        if definition.get("unit"):
+            note(f"the unit {definition['unit']!r} is shown after the answer field only by quizapp (QTI has no unit; "
+                 "the quizapp comment keeps it)")
+        return QtiSpec("text", "single", "float", correct=[format_number(definition["answer"])], tolerance=mode)
+
     def moodle_answers(self, question, definition, note) -> None:
         """numerical: the answer with an absolute tolerance, our feedback on "any other answer", the unit shown only."""
         import xml.etree.ElementTree as ET

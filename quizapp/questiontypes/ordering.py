@@ -163,6 +163,13 @@ class Ordering(QuestionType):
     def import_problems(self, question):
         return count_and_repeats(self.name, "items", ITEM_LIMITS, question["items"])
 
+    def qti(self, definition, note):
+        """An order interaction; QTI scores it all-or-nothing (match_correct), quizapp per right successor."""
+        from ..bank.formats.qti import QtiChoice, QtiSpec
+        choices = [QtiChoice(f"I{n}", str(text), False) for n, text in enumerate(definition["items"], start=1)]
+        note("QTI scores the order all-or-nothing; quizapp gives credit for each item followed by its right successor")
+        return QtiSpec("order", "ordered", "identifier", choices, [c.identifier for c in choices], max_choices=0)
+
     def moodle_answers(self, question, definition, note) -> None:
         """ordering: the items as answers whose fraction is their position; every item shown, listed vertically."""
         import xml.etree.ElementTree as ET

@@ -173,6 +173,18 @@ class ShortAnswer(QuestionType):
             note("Moodle has no regular-expression answers: it accepts the listed answers only "
                  "(the pattern is kept in the quizapp comment)")
 
+    def qti(self, definition, note):
+        """A text entry: every accepted answer in a mapping (with our case rule), a pattern as pattern-match."""
+        from ..bank.formats.qti import QtiSpec
+        answers = [str(a) for a in definition.get("answers") or []]
+        pattern = definition.get("pattern")
+        if pattern:
+            note("the pattern is a Python regular expression; QTI's pattern-match reads XML Schema ones, which "
+                 "differ in places (the quizapp comment keeps it exactly)")
+        return QtiSpec("text", "single", "string", correct=answers[:1], mapping={a: 1.0 for a in answers},
+                       case_sensitive=bool(definition.get("case_sensitive", False)), pattern=pattern,
+                       expected_length=min(max([len(a) for a in answers] + [20]), 200))
+
     def moodle_answers(self, question, definition, note) -> None:
         """shortanswer: the literal answers (Moodle has no regular expressions), our feedback on "any other answer"."""
         import xml.etree.ElementTree as ET

@@ -80,6 +80,13 @@ class TrueFalse(QuestionType):
         feedback = (definition.get("feedback") or "").strip()
         return "{", [("\tTRUE" if definition.get("answer") else "\tFALSE") + (f"#{escape(feedback)}" if feedback else "")]
 
+    def qti(self, definition, note):
+        """A choice between True and False (QTI has no true/false interaction); the feedback is INCORRECT's."""
+        from ..bank.formats.qti import QtiChoice, QtiSpec
+        key = definition["answer"]
+        choices = [QtiChoice("true", "True", key), QtiChoice("false", "False", not key)]
+        return QtiSpec("choice", "single", "identifier", choices, ["true" if key else "false"], max_choices=1)
+
     def moodle_answers(self, question, definition, note) -> None:
         """truefalse: our feedback (shown after a wrong answer) goes on the wrong one."""
         from ..bank.formats.moodle_xml import answer_element

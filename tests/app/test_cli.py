@@ -131,3 +131,64 @@ def test_export_counts_exactly_what_was_written_and_names_each_skipped_question(
                                "-o", str(tmp_path / "x")])
     assert none.exit_code != 0 and "no question could be exported (0 of 2" in none.output
     assert not (tmp_path / "x").exists()
+
+
+def test_convert_from_qti_and_canvas_and_export_to_qti(tmp_path):
+    """A QTI package and a Canvas export convert to YAML; the export is a zip that converts back."""
+    import io
+    import zipfile
+
+    runner = make_app(tmp_path).test_cli_runner()
+    package = tmp_path / "package.zip"
+    with zipfile.ZipFile(package, "w") as archive:
+        for path in sorted((FIXTURES / "formats" / "qti" / "v3").rglob("*.xml")):
+            archive.write(path, path.relative_to(FIXTURES / "formats" / "qti" / "v3").as_posix())
+    out = tmp_path / "qti.yaml"
+    result = runner.invoke(args=["bank", "convert", "--from", "qti", str(package), "--skill", "t.basics", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"{package}/items/match.xml:12: q 'py-match': a matching interaction" in result.output
+    assert "Wrote 7 question(s)" in result.output and out.read_text().startswith("skill: t.basics\nquestions:")
+
+    canvas = tmp_path / "canvas.yaml"
+    result = runner.invoke(args=["bank", "convert", "--from", "canvas", str(FIXTURES / "formats" / "canvas" / "quiz_export"),
+                                 "--skill", "t.basics", "-o", str(canvas)])
+    assert result.exit_code == 0, result.output
+    assert "Wrote 7 question(s)" in result.output and "a matching question" in result.output
+
+    basics = str(FIXTURES / "bank" / "topics" / "basics.yaml")
+    no_output = runner.invoke(args=["bank", "export", "--to", "qti", basics])
+    assert no_output.exit_code != 0 and "a QTI package is a zip file; give -o PACKAGE.zip" in no_output.output
+    exported = tmp_path / "basics.zip"
+    result = runner.invoke(args=["bank", "export", "--to", "qti", basics, "-o", str(exported)])
+    assert result.exit_code == 0, result.output
+    names = zipfile.ZipFile(io.BytesIO(exported.read_bytes())).namelist()
+    assert "imsmanifest.xml" in names and any(n.startswith("items/t-") for n in names)
+    back = runner.invoke(args=["bank", "convert", "--from", "qti", str(exported), "--skill", "t.basics",
+                               "-o", str(tmp_path / "back.yaml")])
+    assert back.exit_code == 0 and f"Wrote {len(names) - 1} question(s)" in back.output
+
+
+def test_convert_refuses_bad_packages_with_a_message_and_no_traceback(tmp_path):
+    import zipfile
+
+    runner = make_app(tmp_path).test_cli_runner()
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04 truncated")
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as archive:
+        archive.writestr("../../etc/cron.d/x.xml", "<x/>")
+    bomb = tmp_path / "bomb.xml"
+    bomb.write_text('<!DOCTYPE a [<!ENTITY b "c">]>\n<assessmentItem>&b;</assessmentItem>')
+    for source, message in ((broken, "broken.zip: not a valid zip file"),
+                            (evil, "points outside the archive (path traversal); refused"),
+                            (bomb, "bomb.xml:1: the file declares a DOCTYPE or ENTITY, which is refused")):
+        for fmt in ("qti", "canvas"):
+            result = runner.invoke(args=["bank", "convert", "--from", fmt, str(source), "--skill", "t.basics",
+                                         "-o", str(tmp_path / f"{fmt}.yaml")])
+            assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+            if fmt == "qti" or source != bomb:
+                assert message in result.output, (fmt, source, result.output)
+            assert not (tmp_path / f"{fmt}.yaml").exists()
+    folder = runner.invoke(args=["bank", "convert", "--from", "gift", str(tmp_path), "--skill", "t.basics",
+                                 "-o", str(tmp_path / "g.yaml")])
+    assert folder.exit_code != 0 and "is a folder; --from gift reads one file" in folder.output

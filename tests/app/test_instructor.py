@@ -381,6 +381,19 @@ def test_export_gift_and_moodle_xml(teacher):
     assert teacher.get("/instructor/export/pdf/topics/basics.yaml").status_code == 404
 
 
+def test_export_qti_package_reads_back(teacher):
+    """The dashboard's QTI link gives a zip package that `convert --from qti` reads back whole."""
+    from quizapp.bank.formats.qti import import_qti
+
+    package = teacher.get("/instructor/export/qti/topics/basics.yaml")
+    assert package.status_code == 200 and package.mimetype == "application/zip"
+    assert package.headers["Content-Disposition"] == 'attachment; filename="basics.zip"'
+    exported = int(package.headers["X-Quizapp-Exported"])
+    result = import_qti(package.data, "basics.zip")
+    assert exported > 0 and len(result.questions) == exported
+    assert "/instructor/export/qti/topics/basics.yaml" in teacher.get("/instructor/").text
+
+
 def test_user_create_cli(instructor_app):
     runner = instructor_app.test_cli_runner()
     result = runner.invoke(args=["user", "create", "new@example.org", "--role", "instructor", "--password", "long enough pw"])

@@ -44,6 +44,15 @@ ALLOWED_BROAD_CATCHES = {
     ("bank/formats/gift.py", "_numeric", ("ValueError",)): "float() of a GIFT range's bounds",
     ("bank/formats/moodle_xml.py", "_fraction", ("ValueError",)): "float() of an answer's weight",
     ("bank/formats/moodle_xml.py", "_is_one", ("ValueError",)): "float() of a Moodle setting",
+    ("bank/formats/canvas.py", "_credited", ("ValueError",)): "float() of a Canvas score",
+    ("bank/formats/canvas.py", "_number", ("ValueError",)): "float() of a Canvas numeric answer",
+    ("bank/formats/qti.py", "_mapping", ("ValueError",)): "float() of a QTI mapped value",
+    ("bank/formats/qti.py", "_tolerance", ("ValueError", "IndexError")): "float() of a QTI tolerance's first value",
+    ("bank/formats/qti.py", "_numeric_entry", ("ValueError",)): "float() of a QTI correct response",
+    ("bank/formats/packages.py", "parse_untrusted_xml", ("UnicodeDecodeError", "LookupError")):
+        "codecs: a file's declared encoding that Python does not know",
+    ("bank/formats/packages.py", "read_zip", ("zipfile.BadZipFile", "OSError", "RuntimeError", "NotImplementedError")):
+        "zipfile reading an entry: a corrupt stream, an unsupported compression method or encryption",
     ("bank/formats/moodle_xml.py", "import_moodle_xml", ("UnicodeDecodeError", "LookupError")):
         "codecs: a file's declared encoding that Python does not know",
     ("bank/frozen.py", "load", ("OSError", "ValueError")): "reading and json.loads of variants.json",

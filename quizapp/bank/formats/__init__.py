@@ -1,4 +1,4 @@
-"""Import and export between our YAML questions and Moodle's GIFT, Aiken and Moodle XML formats.
+"""Import and export between our YAML questions and GIFT, Aiken, Moodle XML, QTI and Canvas (QTI 1.2) formats.
 
 Converters never drop content silently: whatever a format cannot carry becomes a
 ConversionIssue (with the source line), and a question we cannot represent is skipped.
@@ -59,6 +59,7 @@ class ExportResult:
     text: str
     issues: list[ConversionIssue]
     written: list[str]
+    data: bytes | None = None     # a binary export (a QTI zip package) instead of text
 
     @property
     def skipped(self) -> list[ConversionIssue]:
@@ -78,7 +79,8 @@ def located(locations: Mapping[str, tuple[str, int]] | None, qid: str, output_li
 
 IMPORT_FORMATS = {"gift": ("gift", "import_gift"), "aiken": ("aiken", "import_aiken"),
                   "moodle-xml": ("moodle_xml", "import_moodle_xml")}
-EXPORT_FORMATS = {"gift": ("gift", "export_gift"), "moodle-xml": ("moodle_xml", "export_moodle_xml")}
+EXPORT_FORMATS = {"gift": ("gift", "export_gift"), "moodle-xml": ("moodle_xml", "export_moodle_xml"),
+                  "qti": ("qti", "export_qti")}
 
 
 def importer(name: str) -> Callable[..., ConversionResult]:
@@ -96,7 +98,7 @@ def exporter(name: str) -> Callable[..., ExportResult]:
 # --- YAML writer -----------------------------------------------------------------------------
 
 KEY_ORDER = ("id", "type", "difficulty", "skills", "prompt", "choices", "answer", "tolerance", "unit", "answers",
-             "pattern", "case_sensitive", "feedback", "explanation", "references", "check", "requires", "reviewed")
+             "pattern", "example", "case_sensitive", "feedback", "explanation", "references", "check", "requires", "reviewed")
 CHOICE_ORDER = ("text", "correct", "feedback")
 # Characters a literal block cannot hold (or that YAML 1.1 reads as line breaks): such text is quoted.
 _NOT_BLOCK_SAFE = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")

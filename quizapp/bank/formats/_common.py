@@ -24,7 +24,7 @@ DEFAULT_DIFFICULTY = 3
 NO_EXPLANATION = "no explanation in the source; add one"
 NO_REFERENCES = "no references in the source; add at least one"
 QUESTION_ORDER = ("id", "type", "difficulty", "skills", "prompt", "choices", "items", "answer", "tolerance", "unit",
-                  "answers", "pattern", "case_sensitive", "feedback", "explanation", "references", "check",
+                  "answers", "pattern", "example", "case_sensitive", "feedback", "explanation", "references", "check",
                   "requires", "reviewed")
 # Moodle's stock combined feedback for choice questions: not content, so not worth an issue.
 STOCK_FEEDBACK = {"", "Your answer is correct.", "Your answer is partially correct.", "Your answer is incorrect."}
@@ -337,6 +337,22 @@ def numeric_question(answers: list[NumericAnswer], note: Note) -> dict:
         if other.feedback:
             question["feedback"] = other.feedback
     return question
+
+
+def wrong_answer_feedback(question: dict, text: str, note: Note) -> None:
+    """Feedback for any wrong answer: the question's `feedback` where its type has one, else given to each
+    wrong choice that has none of its own (quizapp shows a choice's feedback when it is picked)."""
+    if "feedback" in QUESTION_TYPES[question["type"]].optional_keys:
+        question.setdefault("feedback", text)
+        return
+    bare = [c for c in question.get("choices", []) if not c.get("correct") and not c.get("feedback")]
+    for choice in bare:
+        choice["feedback"] = text
+    if bare:
+        note(f"feedback for any wrong answer ({brief(text)}) given to the {len(bare)} wrong choice(s) without "
+             "feedback of their own")
+    else:
+        note(f"feedback for any wrong answer ({brief(text)}) dropped: every wrong choice has its own")
 
 
 # --- quizapp facts Moodle has no field for ---------------------------------------------------
