@@ -516,3 +516,17 @@ def finish(question: dict, note: Note) -> dict:
     for problem in QUESTION_TYPES[question["type"]].import_problems(question):
         note(f"{problem}; fix before importing")
     return {key: question[key] for key in QUESTION_ORDER if key in question}
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def holds_xml_invalid_characters(value: Any) -> bool:
+    """Whether any text in a definition has a character XML 1.0 cannot hold (the XML exports skip it)."""
+    if isinstance(value, str):
+        return bool(_XML_INVALID.search(value))
+    if isinstance(value, dict):
+        return any(holds_xml_invalid_characters(v) for v in value.values())
+    if isinstance(value, list):
+        return any(holds_xml_invalid_characters(v) for v in value)
+    return False

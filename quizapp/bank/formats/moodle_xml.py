@@ -41,6 +41,7 @@ from ._common import (
     convert_text,
     export_metadata,
     finish,
+    holds_xml_invalid_characters,
     numeric_question,
     short_question,
     tag_facts,
@@ -59,7 +60,6 @@ _UNSUPPORTED = {
 _DECLARATION = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<!(?:DOCTYPE|ENTITY)\b", re.S | re.I)
 _QUESTION_START = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<question\b", re.S)
 _REFERENCES = re.compile(r'\s*<p class="quizapp-references">(.*?)</p>\s*$', re.S)
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BAD_META = object()
 
 
@@ -357,17 +357,6 @@ def _references_html(references: list[str]) -> str:
     return f'<p class="quizapp-references">References: {links}</p>'
 
 
-def _strings(value: Any):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
 def _export_question(qid: str, definition: dict, note: Note) -> ET.Element:
     """One <question>: the fields every type has, the answers of its type, then quizapp's facts as tags."""
     qt = _check_exportable(definition)
@@ -386,7 +375,7 @@ def _check_exportable(definition: dict) -> QuestionType:
         raise Skip(f"type {definition.get('type')!r} cannot be exported")
     if "params" in definition:
         raise Skip("a parameterised question has no fixed answer key for Moodle")
-    if any(_XML_INVALID.search(s) for s in _strings(definition)):
+    if holds_xml_invalid_characters(definition):
         raise Skip("contains control characters that XML cannot hold")
     return qt
 

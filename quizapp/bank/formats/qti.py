@@ -43,6 +43,7 @@ from ._common import (
     convert_text,
     export_metadata,
     finish,
+    holds_xml_invalid_characters,
     wrong_answer_feedback,
 )
 from .packages import PackageError, ParsedXml, XmlRefused, camel, local, parse_untrusted_xml, read_zip
@@ -83,7 +84,6 @@ _QUIZAPP_COMMENT = re.compile(r"\s*quizapp:\s*(.*?)\s*$", re.S)
 _WRONG_FEEDBACK = re.compile(r"^(incorrect|wrong|false|fb_?incorrect|feedback_?incorrect)$", re.I)
 _RIGHT_FEEDBACK = re.compile(r"^(correct|right|true|fb_?correct|feedback_?correct)$", re.I)
 _NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
@@ -791,17 +791,6 @@ def _sources(definition: dict) -> dict:
     return sources
 
 
-def _strings(value: Any):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
 def item_xml(qid: str, definition: dict, note: Note) -> bytes:
     """One question as a QTI 3.0 assessment item document; Skip for what QTI cannot hold."""
     qt = QUESTION_TYPES.get(definition.get("type"))
@@ -809,7 +798,7 @@ def item_xml(qid: str, definition: dict, note: Note) -> bytes:
         raise Skip(f"type {definition.get('type')!r} cannot be exported")
     if "params" in definition:
         raise Skip("a parameterised question has no fixed answer key for QTI")
-    if any(_XML_INVALID.search(s) for s in _strings(definition)):
+    if holds_xml_invalid_characters(definition):
         raise Skip("contains control characters that XML cannot hold")
     spec = qt.qti(definition, note)
     item = ET.Element("qti-assessment-item", {
