@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 from ..bank.revision import bank_revision
 from ..exceptions import AttemptError
 from ..extensions import db
+from ..hotpath.definitions import remember_definition
 from ..hotpath.reads import read_rows, write_alone
 from ..models import (
     ANSWER_COLUMNS,
@@ -178,6 +179,7 @@ def start_attempt(assessment: Assessment, role: Role, behaviour: Behaviour, user
     if not chosen:
         raise EmptyForm(assessment.id)
     definitions = read_definitions([c.key for c in chosen])
+    remember_definition(chosen[0].key, definitions[chosen[0].key])  # the question page the start redirects to
     attempt.question_count = len(chosen)
     insert_with_slots(attempt, [slot_values(position, c.key, definitions[c.key], rng)
                                 for position, c in enumerate(chosen, start=1)])
