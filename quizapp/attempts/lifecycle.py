@@ -133,7 +133,7 @@ def insert_with_slots(attempt: Attempt, slots: list[dict]) -> None:
     session = db.session()
     session.add(attempt)
     session.flush()  # the attempt's id, for its slots
-    session.execute(insert(AttemptItem), [{**slot, "attempt_id": attempt.id} for slot in slots])
+    session.execute(insert(AttemptItem.__table__), [{**slot, "attempt_id": attempt.id} for slot in slots])  # Core: no ORM bulk layer
     expire, session.expire_on_commit = session.expire_on_commit, False
     try:
         session.commit()
