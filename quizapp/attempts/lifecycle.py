@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..bank.revision import bank_revision
+from ..bank.revision import STORED_REVISION, bank_revision
 from ..exceptions import AttemptError
 from ..extensions import db
 from ..hotpath.definitions import remember_definition
@@ -239,7 +239,9 @@ def item_pool(skills: tuple[str, ...]) -> tuple[dict[str, list[AdaptiveItem]], d
         select(func.max(QuestionVersion.id)).scalar_subquery(),
         select(func.count()).select_from(Question).where(Question.retired.is_(True)).scalar_subquery(),
         select(func.max(ItemCalibration.fitted_at)).scalar_subquery(),
-        select(func.count()).select_from(ItemCalibration).scalar_subquery())).one()) + (
+        select(func.count()).select_from(ItemCalibration).scalar_subquery(),
+        # an import that retires one question and restores another changes neither count nor newest id
+        STORED_REVISION.scalar_subquery())).one()) + (
         current_app.config["CALIBRATION_MIN_RESPONSES"],)
     pools = _POOLS.setdefault(db.engine, {})
     cached = pools.get(skills)

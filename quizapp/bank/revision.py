@@ -15,12 +15,14 @@ from sqlalchemy.orm import Session
 from ..models import ModelSetting
 
 BANK_REVISION_KEY = "bank_revision"
+# the token as a statement of its own, or a scalar subquery of another (the adaptive pool's stamp)
+STORED_REVISION = select(ModelSetting.value).where(ModelSetting.key == BANK_REVISION_KEY)
 
 
 def bank_revision(session: Session) -> str | None:
-    """The stored token; None when no import since this was added has changed the questions (callers
-    must then not keep what they read)."""
-    return session.scalar(select(ModelSetting.value).where(ModelSetting.key == BANK_REVISION_KEY))
+    """The stored token; None before the first import since it was introduced (callers must then not
+    keep what they read)."""
+    return session.scalar(STORED_REVISION)
 
 
 def new_bank_revision(session: Session) -> str:

@@ -29,10 +29,10 @@ STARTS = {"fixed form": ("narrow", "assessment"), "adaptive": ("narrow-adaptive"
           "practice": ("drill", "practice")}
 
 
-def other_questions(n: int, shared: int = 0) -> str:
-    """n questions on t.other; the first `shared` of them also measure t.math (listed second)."""
+def other_questions(n: int, shared: int = 0, left_out: tuple[int, ...] = ()) -> str:
+    """n questions on t.other (but those `left_out`); the first `shared` of them also measure t.math (listed second)."""
     out = ["skill: t.other\nquestions:\n"]
-    for k in range(n):
+    for k in (k for k in range(n) if k not in left_out):
         skills = "    skills: [t.other, t.math]\n" if k < shared else ""
         out.append(f"  - id: other-{k}\n    type: numeric\n    difficulty: {k % 5 + 1}\n{skills}"
                    f"    prompt: What is {k} + 1?\n    answer: {k + 1}\n    explanation: One more than {k}.\n"
@@ -59,8 +59,8 @@ def bank(tmp_path, database):
     with app.app_context():
         db.create_all()
 
-    def with_others(n: int, shared: int = 0):
-        (root / "topics" / "other.yaml").write_text(other_questions(n, shared))
+    def with_others(n: int, shared: int = 0, left_out: tuple[int, ...] = ()):
+        (root / "topics" / "other.yaml").write_text(other_questions(n, shared, left_out))
         loaded = load_bank(root)
         assert loaded.ok, [str(i) for i in loaded.issues]
         with app.app_context():
@@ -253,3 +253,17 @@ def test_an_import_that_changes_the_questions_renews_the_kept_candidates(bank):
         lifecycle._FORM_GROUPS.pop(db.engine, None)
         lifecycle.form_groups(frozenset(NARROW))
         assert not lifecycle._FORM_GROUPS[db.engine]  # read, not kept: no import has stamped this bank
+
+
+def test_a_pool_is_rebuilt_when_an_import_retires_one_question_and_restores_another(bank):
+    """Neither the newest version id nor the count of retired questions changes then; the bank revision does."""
+    skills = ("t.math", "t.other")
+    app = bank(3)
+    for left_out in ((2,), (1,)):  # other-2 retired; then other-1 retired and other-2 restored (same version)
+        app = bank(3, left_out=left_out)
+        with app.app_context():
+            pool = lifecycle.item_pool(skills)[3]
+            live = {v.id for v in live_versions(set(skills))}
+            retired = db.session.scalar(select(Question.id).where(Question.retired.is_(True)))
+        assert set(pool) == live, left_out
+        assert retired == f"other-{left_out[0]}"
