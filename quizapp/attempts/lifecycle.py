@@ -133,7 +133,8 @@ def insert_with_slots(attempt: Attempt, slots: list[dict]) -> None:
     session = db.session()
     session.add(attempt)
     session.flush()  # the attempt's id, for its slots
-    session.execute(insert(AttemptItem.__table__), [{**slot, "attempt_id": attempt.id} for slot in slots])  # Core: no ORM bulk layer
+    # the table, not the mapped class: a Core INSERT of many rows, without the ORM's bulk layer
+    session.execute(insert(AttemptItem.__table__), [{**slot, "attempt_id": attempt.id} for slot in slots])
     expire, session.expire_on_commit = session.expire_on_commit, False
     try:
         session.commit()
