@@ -868,12 +868,13 @@ def growth_table(runs: list[tuple[int, dict]]) -> list[str]:
 # (key, label, target ms at 10,000 questions): the starts a bank's size could slow down
 BANK_ROWS = [
     ("fixed_start", "fixed-form start (`math`): POST + first question", 30.0),
+    ("fixed_rebuilt", "first fixed-form start after an import (candidates read again)", None),
     ("adaptive_start", "first adaptive start (`ml-readiness`): POST + first question", 150.0),
     ("adaptive_rebuilt", "first adaptive start after an import (item pool rebuilt)", None),
     ("adaptive_cold", "first adaptive start in a new worker (nothing cached)", None),
 ]
 # what each start's call forgets first: the per-worker caches of attempts/lifecycle.py
-FORGETS = {"adaptive_rebuilt": ("_POOLS",), "adaptive_cold": ("_POOLS", "_DAY_ONE")}
+FORGETS = {"fixed_rebuilt": ("_FORM_GROUPS",), "adaptive_rebuilt": ("_POOLS",), "adaptive_cold": ("_POOLS", "_DAY_ONE")}
 
 
 def bank_database(name: str, generated: int, workdir: Path, seed: int, template: str | None = None
@@ -940,7 +941,7 @@ def measure_starts(apps: dict[str, object], repeat: int) -> dict[str, dict[str, 
     for bank, app in apps.items():
         emails = {key: f"{key}-{bank}@{APP_DOMAIN}" for key, _, _ in BANK_ROWS}
         add_users(app, list(emails.values()))
-        calls[bank] = {key: start_timer(app, emails[key], "math" if key == "fixed_start" else "ml-readiness")
+        calls[bank] = {key: start_timer(app, emails[key], "math" if key.startswith("fixed") else "ml-readiness")
                        for key, _, _ in BANK_ROWS}
         for call in calls[bank].values():
             call()  # warm: templates, the pool, the definitions of the first questions

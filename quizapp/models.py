@@ -439,7 +439,8 @@ class ItemStatisticsRun(db.Model):
 
 
 class ModelSetting(db.Model):
-    """Values the scoring model learns from data (e.g. the skills' correlation), by name."""
+    """Values kept by name: what the scoring model learns from data (e.g. the skills' correlation), and
+    the bank's revision (bank/revision.py)."""
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))

@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, NamedTuple
 from blinker import Namespace
 from flask import current_app
 from itsdangerous import BadSignature, TimestampSigner
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from ..bank.revision import STORED_REVISION, bank_revision
 from ..exceptions import AttemptError
 from ..extensions import db
+from ..hotpath.definitions import remember_definition
 from ..hotpath.reads import read_rows, write_alone
 from ..models import (
     ANSWER_COLUMNS,
@@ -39,7 +41,7 @@ from ..questiontypes import grade as grade_response
 from ..scoring import gaps as gap_model
 from ..scoring.ability import ItemParams
 from ..scoring.adaptive import AdaptiveItem, AdaptiveState, SkillTarget, select_next, stop_reason
-from ..scoring.fixed_form import Candidate, draw_fixed_form
+from ..scoring.fixed_form import Candidate, Groups, draw_from_groups, group_candidates
 from ..scoring.posterior import JointPosterior
 from ..scoring.profile import basis, faded_observations
 from .behaviours import Behaviour, behaviour_of
@@ -98,14 +100,64 @@ def live_versions(skills: set[str]) -> list[LiveVersion]:
     return list(found.values())
 
 
-def new_attempt_item(position: int, version: QuestionVersion, rng: random.Random, reason: str | None = None) -> AttemptItem:
-    """An attempt slot for a version, with its choice order and variant drawn now and stored."""
-    definition = version.definition
+def slot_values(position: int, version_id: int, definition: dict, rng: random.Random,
+                reason: str | None = None) -> dict:
+    """An attempt slot's columns for a version, with its choice order and variant drawn now and stored."""
     order = get_question_type(definition["type"]).shuffled_order(definition, rng)
     variant = None
     if definition.get("variants"):
         variant = rng.randrange(len(definition["variants"]))
-    return AttemptItem(position=position, version_id=version.id, choice_order=order, variant=variant, reason=reason)
+    return {"position": position, "version_id": version_id, "choice_order": order, "variant": variant,
+            "reason": reason}
+
+
+def new_attempt_item(position: int, version_id: int, definition: dict, rng: random.Random,
+                     reason: str | None = None) -> AttemptItem:
+    """An attempt slot for a version (slot_values), as an object to append to the attempt's items."""
+    return AttemptItem(**slot_values(position, version_id, definition, rng, reason))
+
+
+def read_definitions(version_ids: list[int]) -> dict[int, dict]:
+    """The definitions of the versions a new attempt asks (its choice orders and variants are drawn from
+    them): those columns of those rows only, in one SELECT."""
+    return dict(db.session.execute(select(QuestionVersion.id, QuestionVersion.definition)
+                                   .where(QuestionVersion.id.in_(version_ids))).all())
+
+
+def insert_with_slots(attempt: Attempt, slots: list[dict]) -> None:
+    """Store a new attempt and its slots (slot_values) and commit: the slots in one bulk INSERT, without
+    an ORM object each (a form has dozens). The attempt's `items` load from the database when read.
+
+    The commit leaves the loaded objects as they are: the caller reads the attempt's public id right
+    after (the redirect), which would otherwise read back the row just written, in a new transaction."""
+    session = db.session()
+    session.add(attempt)
+    session.flush()  # the attempt's id, for its slots
+    # the table, not the mapped class: a Core INSERT of many rows, without the ORM's bulk layer
+    session.execute(insert(AttemptItem.__table__), [{**slot, "attempt_id": attempt.id} for slot in slots])
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
+# per database engine: a start's skills → (bank revision, their live versions grouped for the fixed form)
+_FORM_GROUPS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def form_groups(skills: frozenset[str]) -> Groups:
+    """The fixed-form candidates of these skills, read once per bank revision (bank/revision.py): the live
+    versions change only on import, so a start reads one stored token, not its skills' thousands of rows."""
+    revision = bank_revision(db.session)
+    kept = _FORM_GROUPS.setdefault(db.engine, {})
+    found = kept.get(skills)
+    if found is not None and revision is not None and found[0] == revision:
+        return found[1]
+    groups = group_candidates(Candidate(v.id, v.primary, v.difficulty) for v in live_versions(set(skills)))
+    if revision is not None:  # no token yet (no import since it was added): read again next time
+        kept[skills] = (revision, groups)
+    return groups
 
 
 def start_attempt(assessment: Assessment, role: Role, behaviour: Behaviour, user_id: int | None,
@@ -124,17 +176,14 @@ def start_attempt(assessment: Assessment, role: Role, behaviour: Behaviour, user
             db.session.rollback()
             raise EmptyForm(assessment.id)
         return attempt
-    candidates = [Candidate(v.id, v.primary, v.difficulty) for v in live_versions(set(assessment.skills))]
-    chosen = draw_fixed_form(candidates, assessment.question_count, rng)
+    chosen = draw_from_groups(form_groups(frozenset(assessment.skills)), assessment.question_count, rng)
     if not chosen:
         raise EmptyForm(assessment.id)
-    versions = {v.id: v for v in db.session.scalars(
-        select(QuestionVersion).where(QuestionVersion.id.in_([c.key for c in chosen])))}
+    definitions = read_definitions([c.key for c in chosen])
+    remember_definition(chosen[0].key, definitions[chosen[0].key])  # the question page the start redirects to
     attempt.question_count = len(chosen)
-    for position, cand in enumerate(chosen, start=1):
-        attempt.items.append(new_attempt_item(position, versions[cand.key], rng))
-    db.session.add(attempt)
-    db.session.commit()
+    insert_with_slots(attempt, [slot_values(position, c.key, definitions[c.key], rng)
+                                for position, c in enumerate(chosen, start=1)])
     return attempt
 
 
@@ -191,7 +240,9 @@ def item_pool(skills: tuple[str, ...]) -> tuple[dict[str, list[AdaptiveItem]], d
         select(func.max(QuestionVersion.id)).scalar_subquery(),
         select(func.count()).select_from(Question).where(Question.retired.is_(True)).scalar_subquery(),
         select(func.max(ItemCalibration.fitted_at)).scalar_subquery(),
-        select(func.count()).select_from(ItemCalibration).scalar_subquery())).one()) + (
+        select(func.count()).select_from(ItemCalibration).scalar_subquery(),
+        # an import that retires one question and restores another changes neither count nor newest id
+        STORED_REVISION.scalar_subquery())).one()) + (
         current_app.config["CALIBRATION_MIN_RESPONSES"],)
     pools = _POOLS.setdefault(db.engine, {})
     cached = pools.get(skills)
@@ -248,7 +299,7 @@ def extend_adaptive(attempt: Attempt) -> bool:
         return False
     version = db.session.get(QuestionVersion, selection.item.key)
     attempt.stop_reason = None
-    attempt.items.append(new_attempt_item(len(attempt.items) + 1, version, rng, selection.reason))
+    attempt.items.append(new_attempt_item(len(attempt.items) + 1, version.id, version.definition, rng, selection.reason))
     if focus:
         attempt.focus_remaining -= 1
         attempt.question_count += 1

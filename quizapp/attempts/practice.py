@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import Assessment, Attempt, AttemptItem, QuestionVersion
 from ..scoring.gaps import GAP, UNCERTAIN
 from .behaviours import PRACTICE
-from .lifecycle import live_versions, new_attempt_item
+from .lifecycle import insert_with_slots, live_versions, read_definitions, slot_values
 
 PRACTICE_ID = "practise-my-gaps"
 PRACTICE_LENGTH = 10
@@ -83,10 +83,9 @@ def start_gap_practice(source: Attempt, user_id: int | None, guest_token: str | 
     assessment = _practice_assessment(source.role_id)
     attempt = Attempt(public_id=secrets.token_urlsafe(12), user_id=user_id, guest_token=None if user_id else guest_token,
                       assessment_id=assessment.id, role_id=source.role_id, question_count=len(chosen), **PRACTICE.stored)
-    versions = {v.id: v for v in db.session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(chosen)))}
-    for position, version_id in enumerate(chosen, start=1):
-        reason = "You missed this before; spaced repetition says it is due." if version_id in by_kind["due"] else None
-        attempt.items.append(new_attempt_item(position, versions[version_id], rng, reason))
-    db.session.add(attempt)
-    db.session.commit()
+    definitions = read_definitions(chosen)
+    due_reason = "You missed this before; spaced repetition says it is due."
+    insert_with_slots(attempt, [slot_values(position, version_id, definitions[version_id], rng,
+                                            due_reason if version_id in by_kind["due"] else None)
+                                for position, version_id in enumerate(chosen, start=1)])
     return attempt

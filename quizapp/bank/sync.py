@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ..exceptions import BankError
 from ..models import Assessment, Course, Project, Question, QuestionSkill, QuestionVersion, Role, Skill
 from .definitions import Bank, QuestionDef
+from .revision import bank_revision, new_bank_revision
 
 
 class BankNotValid(BankError):
@@ -92,6 +93,9 @@ def sync_bank(session: Session, bank: Bank, compute_variants: Callable[[Question
                                    "skills": a["skills"], "time_limit": a.get("time_limit")}
                                   for a in bank.assessments], report, "assessment")
     _sync_questions(session, bank, report, compute_variants)
+    live_changed = any(report.counts[k] for k in ("q_added", "q_new_version", "q_retired", "q_restored"))
+    if live_changed or bank_revision(session) is None:  # what workers keep of the live versions is out of date
+        new_bank_revision(session)
     session.flush()
     return report
 

@@ -22,11 +22,20 @@ _VERSION_DEFINITION = select(QuestionVersion.definition).where(QuestionVersion.i
 
 def version_definition(version_id: int) -> dict:
     """A version's definition, from this app's (this worker's) cache. Callers must not modify the dict."""
-    cache = current_app.extensions.setdefault("quizapp.version_definitions", {})
-    definition = cache.get(version_id)
+    definition = _cached_definitions().get(version_id)
     if definition is None:
         definition = read_rows(_VERSION_DEFINITION, {"version_id": version_id})[0].definition
-        if len(cache) >= MAX_CACHED_DEFINITIONS:
-            cache.clear()
-        cache[version_id] = definition
+        remember_definition(version_id, definition)
     return definition
+
+
+def remember_definition(version_id: int, definition: dict) -> None:
+    """Keep a definition read elsewhere (a new attempt's first question: the page its start redirects to)."""
+    cache = _cached_definitions()
+    if len(cache) >= MAX_CACHED_DEFINITIONS:
+        cache.clear()
+    cache[version_id] = definition
+
+
+def _cached_definitions() -> dict[int, dict]:
+    return current_app.extensions.setdefault("quizapp.version_definitions", {})

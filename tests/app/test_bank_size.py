@@ -6,14 +6,15 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, select
 
 from quizapp.attempts import lifecycle
 from quizapp.attempts.lifecycle import live_versions
 from quizapp.bank.loader import load_bank
+from quizapp.bank.revision import BANK_REVISION_KEY, bank_revision
 from quizapp.bank.sync import sync_bank
 from quizapp.extensions import db
-from quizapp.models import Attempt, Question, QuestionVersion
+from quizapp.models import Attempt, ModelSetting, Question, QuestionVersion
 from tests.helpers import csrf_token, extended_fixture_bank, items_of, make_app, new_postgres_database, wrong_answer
 
 NARROW = ("t.basics", "t.math")
@@ -28,10 +29,10 @@ STARTS = {"fixed form": ("narrow", "assessment"), "adaptive": ("narrow-adaptive"
           "practice": ("drill", "practice")}
 
 
-def other_questions(n: int, shared: int = 0) -> str:
-    """n questions on t.other; the first `shared` of them also measure t.math (listed second)."""
+def other_questions(n: int, shared: int = 0, left_out: tuple[int, ...] = ()) -> str:
+    """n questions on t.other (but those `left_out`); the first `shared` of them also measure t.math (listed second)."""
     out = ["skill: t.other\nquestions:\n"]
-    for k in range(n):
+    for k in (k for k in range(n) if k not in left_out):
         skills = "    skills: [t.other, t.math]\n" if k < shared else ""
         out.append(f"  - id: other-{k}\n    type: numeric\n    difficulty: {k % 5 + 1}\n{skills}"
                    f"    prompt: What is {k} + 1?\n    answer: {k + 1}\n    explanation: One more than {k}.\n"
@@ -58,8 +59,8 @@ def bank(tmp_path, database):
     with app.app_context():
         db.create_all()
 
-    def with_others(n: int, shared: int = 0):
-        (root / "topics" / "other.yaml").write_text(other_questions(n, shared))
+    def with_others(n: int, shared: int = 0, left_out: tuple[int, ...] = ()):
+        (root / "topics" / "other.yaml").write_text(other_questions(n, shared, left_out))
         loaded = load_bank(root)
         assert loaded.ok, [str(i) for i in loaded.issues]
         with app.app_context():
@@ -177,3 +178,92 @@ def test_a_pool_rebuilt_after_an_import_equals_a_new_workers(bank):
         fresh = lifecycle.item_pool(("t.math", "t.other"))
     assert rebuilt == fresh
     assert len(rebuilt[0]["t.other"]) == 9 and rebuilt[0]["t.math"]  # a shared question's first skill is t.other
+
+
+def fixed_start_reads(app, client) -> tuple[list[str], int]:
+    """The SELECTs a fixed-form start of the narrow assessment sent and the rows they returned (rows_read)."""
+    with app.app_context():
+        engine = db.engine
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            sent.append(statement)
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with rows_read(app) as rows:
+            assert start(client, "narrow", "assessment").status_code == 303
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return sent, rows[0]
+
+
+def test_a_fixed_form_start_reads_its_skills_versions_once_per_bank_revision(bank):
+    """The candidates are kept per worker until an import changes the live questions: a start after the
+    first reads a stored token and its form's definitions, the same statements and rows whether its own
+    skills have 1 question more or 41 (before, every start read all its skills' versions)."""
+    read = []
+    for own in (1, 41):
+        app = bank(own, shared=own)  # questions on t.other and t.math: candidates of the narrow form
+        client = app.test_client()
+        first = start(client, "narrow", "assessment")  # after the import: reads the candidates
+        assert first.status_code == 303, first.text
+        sent, rows = fixed_start_reads(app, client)
+        assert not any("question_skill" in statement for statement in sent), sent
+        read.append((len(sent), rows))
+    assert read[0] == read[1], f"(SELECTs, rows) with 1 more question on the form's skills {read[0]}, with 41 {read[1]}"
+
+
+def kept_ids(app) -> set[int]:
+    """The version ids of the fixed-form candidates the worker keeps for the narrow assessment."""
+    with app.app_context():
+        groups = lifecycle.form_groups(frozenset(NARROW))
+    return {c.key for levels in groups.values() for group in levels.values() for c in group}
+
+
+def live_ids(app) -> set[int]:
+    with app.app_context():
+        return {v.id for v in live_versions(set(NARROW))}
+
+
+def test_an_import_that_changes_the_questions_renews_the_kept_candidates(bank):
+    """New versions, retired and restored questions are in the next start's candidates; an unchanged
+    re-import keeps the token (and writes nothing); without a token nothing is kept."""
+    app = bank(3, shared=3)
+    client = app.test_client()
+    assert start(client, "narrow", "assessment").status_code == 303
+    with app.app_context():
+        first = bank_revision(db.session)
+    assert first and kept_ids(app) == live_ids(app)
+    bank(3, shared=3)  # unchanged
+    with app.app_context():
+        assert bank_revision(db.session) == first
+    seen = {first}
+    for own, shared in ((6, 6), (6, 2), (2, 2), (6, 6)):  # added; new versions (skills changed); retired; restored
+        bank(own, shared)
+        with app.app_context():
+            revision = bank_revision(db.session)
+        assert revision not in seen, (own, shared)
+        seen.add(revision)
+        assert kept_ids(app) == live_ids(app), (own, shared)
+        assert start(client, "narrow", "assessment").status_code == 303
+    with app.app_context():
+        db.session.execute(delete(ModelSetting).where(ModelSetting.key == BANK_REVISION_KEY))
+        db.session.commit()
+        lifecycle._FORM_GROUPS.pop(db.engine, None)
+        lifecycle.form_groups(frozenset(NARROW))
+        assert not lifecycle._FORM_GROUPS[db.engine]  # read, not kept: no import has stamped this bank
+
+
+def test_a_pool_is_rebuilt_when_an_import_retires_one_question_and_restores_another(bank):
+    """Neither the newest version id nor the count of retired questions changes then; the bank revision does."""
+    skills = ("t.math", "t.other")
+    app = bank(3)
+    for left_out in ((2,), (1,)):  # other-2 retired; then other-1 retired and other-2 restored (same version)
+        app = bank(3, left_out=left_out)
+        with app.app_context():
+            pool = lifecycle.item_pool(skills)[3]
+            live = {v.id for v in live_versions(set(skills))}
+            retired = db.session.scalar(select(Question.id).where(Question.retired.is_(True)))
+        assert set(pool) == live, left_out
+        assert retired == f"other-{left_out[0]}"

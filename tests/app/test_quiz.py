@@ -307,6 +307,14 @@ def test_question_page_is_one_statement_once_the_question_is_cached(app, client,
     assert len(statements) == 1, statements
 
 
+def test_the_first_question_a_fixed_form_start_redirects_to_is_one_statement(app, client, learner):
+    """The start read the form's definitions: it keeps the first question's, so the page it redirects to
+    needs no read of its own (bench/scale.py --bank-size times the start with that page)."""
+    learner.start()
+    statements = _statements(app, lambda: client.get(learner.url(1)))
+    assert len(statements) == 1, statements
+
+
 def test_question_page_for_a_logged_in_learner_adds_only_the_user(app, client, auth, learner):
     auth.register()
     learner.start()

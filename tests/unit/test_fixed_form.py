@@ -1,7 +1,7 @@
 import random
 from collections import Counter
 
-from quizapp.scoring.fixed_form import Candidate, allocate, draw_fixed_form
+from quizapp.scoring.fixed_form import Candidate, allocate, draw_fixed_form, draw_from_groups, group_candidates
 
 
 def bank(skills=("a", "b", "c"), per_difficulty=2):
@@ -34,6 +34,17 @@ def test_never_more_than_the_bank():
 
 def test_seed_reproduces_the_form_and_order():
     assert draw_fixed_form(bank(), 7, random.Random(9)) == draw_fixed_form(bank(), 7, random.Random(9))
+
+
+def test_grouped_once_drawn_many_times_gives_the_same_forms():
+    """A start draws from groups kept per worker (attempts.lifecycle.form_groups): the same form for the same
+    seed as drawing from the list, and the kept groups are left as they were."""
+    items = bank(per_difficulty=3) + [Candidate("tiny", "tiny", 3)]
+    groups = group_candidates(items)
+    before = {skill: dict(levels) for skill, levels in groups.items()}
+    for seed in range(20):
+        assert draw_from_groups(groups, 8, random.Random(seed)) == draw_fixed_form(items, 8, random.Random(seed))
+    assert groups == before
 
 
 def test_allocate():
