@@ -29,7 +29,7 @@ BASE_MODULES = {"numpy", "pandas", "sklearn", "math", "statistics", "fractions",
                 "functools", "collections", "sqlite3", "json", "re", "random", "copy", "dataclasses", "heapq",
                 "bisect", "operator", "string", "typing", "sys", "io", "contextlib", "abc", "enum", "datetime",
                 "time", "array", "struct", "textwrap", "warnings", "types", "weakref", "inspect", "timeit", "os",
-                "scipy", "matplotlib", "seaborn"}  # the verify environment (test extras) has these too
+                "scipy", "matplotlib", "seaborn", "unittest"}  # the verify environment (test extras) has these too
 IMPORT_RE = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
 
 
