@@ -184,25 +184,33 @@ def _m_step(log_a, b, c, theta, n_q, r_q, b0, inv_va, inv_vb):
     return log_a, b
 
 
-def _pearson(x, y):
-    if x.size < 2:
+def _pearson(x, y, weight=None):
+    """Pearson's r of x and y, each pair counted ``weight`` times (once without); None without spread."""
+    weight = np.ones(x.size) if weight is None else weight
+    if weight.sum() < 2:
         return None
-    dx, dy = x - x.mean(), y - y.mean()
-    sxx, syy = float(np.dot(dx, dx)), float(np.dot(dy, dy))
+    dx, dy = x - np.average(x, weights=weight), y - np.average(y, weights=weight)
+    wx, wy = weight * dx, weight * dy
+    sxx, syy = float(np.dot(wx, dx)), float(np.dot(wy, dy))
     if sxx <= 1e-24 or syy <= 1e-24:
         return None
-    r = float(np.dot(dx, dy)) / math.sqrt(sxx * syy)
+    r = float(np.dot(wx, dy)) / math.sqrt(sxx * syy)
     return 0.0 if abs(r) < 1e-12 else max(-1.0, min(1.0, r))
 
 
-class _Pairs:
-    """Responses folded into (person, item) pairs, sorted by person then item, in person blocks.
+class _Patterns:
+    """Responses folded into (person, item) pairs, and persons with the same pairs into one weighted pattern.
 
     Per pair: m = number of responses, x = summed credit, x2 = summed squared credit (duplicates add
-    up, which is exactly their joint likelihood). A block is a run of persons whose dense
-    persons × items matrices fit in ``BLOCK_ENTRIES`` cells. Up to ``CACHE_ENTRIES`` cells in all
-    the matrices are kept between EM iterations; beyond that they are rebuilt on demand, so memory
-    stays bounded however many persons there are.
+    up, which is exactly their joint likelihood), d = "I don't know" responses. Two persons whose
+    pairs agree in all of these have the same posterior and the same share in every sum of the fit,
+    so they are one *pattern* with ``weight`` 2: with a few answers per skill and attempt, 100,000
+    attempts share a few tens of thousands of patterns, and every EM iteration costs per pattern,
+    not per person. The pattern pairs are sorted by pattern, then item.
+
+    A block is a run of patterns whose dense patterns × items matrices fit in ``BLOCK_ENTRIES``
+    cells. Up to ``CACHE_ENTRIES`` cells in all the matrices are kept between EM iterations; beyond
+    that they are rebuilt on demand, so memory stays bounded however many patterns there are.
     """
 
     BLOCK_ENTRIES = 1 << 20
@@ -213,23 +221,40 @@ class _Pairs:
         code = person_idx.astype(np.int64) * n_items + item_idx
         uniq, inverse = np.unique(code, return_inverse=True)   # sorted: by person, then item
         inverse = inverse.ravel()
-        self.person = uniq // n_items
-        self.item = (uniq % n_items).astype(np.intp)
-        self.m = np.bincount(inverse, minlength=uniq.size).astype(float)
-        self.x = np.bincount(inverse, weights=credit, minlength=uniq.size)
-        self.x2 = np.bincount(inverse, weights=credit * credit, minlength=uniq.size)
-        # "I don't know" responses of the pair (credit 0, no guessing floor): only the infit needs them
-        self.d = (np.zeros(uniq.size) if declined is None
-                  else np.bincount(inverse, weights=declined, minlength=uniq.size))
-        self.n_persons = int(self.person[-1]) + 1
-        pairs_per_person = np.bincount(self.person, minlength=self.n_persons)
-        self.has_rest = pairs_per_person[self.person] > 1    # the person answered some other item
+        person = uniq // n_items
+        columns = np.column_stack([
+            uniq % n_items,
+            np.bincount(inverse, minlength=uniq.size),
+            np.bincount(inverse, weights=credit, minlength=uniq.size),
+            np.bincount(inverse, weights=credit * credit, minlength=uniq.size),
+            np.zeros(uniq.size) if declined is None else np.bincount(inverse, weights=declined, minlength=uniq.size),
+        ])
+        kinds, kind = np.unique(columns, axis=0, return_inverse=True)   # a pair's (item, m, x, x2, d), numbered
+        kind = kind.ravel()
+        per_person = np.bincount(person)
+        first = np.concatenate([[0], np.cumsum(per_person)[:-1]])
+        pattern_kinds, weights, sizes = [], [], []
+        for size in np.unique(per_person):       # persons with `size` pairs: one row of kinds each
+            rows = first[per_person == size][:, None] + np.arange(size)
+            unique_rows, count = np.unique(kind[rows], axis=0, return_counts=True)
+            pattern_kinds.append(unique_rows.ravel())
+            weights.append(count)
+            sizes.append(np.full(count.size, size))
+        self.weight = np.concatenate(weights).astype(float)
+        self.n_patterns = self.weight.size
+        size = np.concatenate(sizes)
+        self.pattern = np.repeat(np.arange(self.n_patterns), size)   # each pattern pair's pattern
+        pair_kind = kinds[np.concatenate(pattern_kinds)]
+        self.item = pair_kind[:, 0].astype(np.intp)
+        self.m, self.x, self.x2, self.d = pair_kind[:, 1], pair_kind[:, 2], pair_kind[:, 3], pair_kind[:, 4]
+        self.pair_weight = self.weight[self.pattern]
+        self.has_rest = size[self.pattern] > 1          # the pattern has some other item
         per_block = max(1, self.BLOCK_ENTRIES // n_items)
-        starts = np.searchsorted(self.person, np.arange(0, self.n_persons, per_block))
-        ends = np.append(starts[1:], self.person.size)
-        self.blocks = [(p0, min(p0 + per_block, self.n_persons), lo, hi)
-                       for p0, lo, hi in zip(range(0, self.n_persons, per_block), starts, ends)]
-        self._cached = (None if self.n_persons * n_items > self.CACHE_ENTRIES
+        starts = np.searchsorted(self.pattern, np.arange(0, self.n_patterns, per_block))
+        ends = np.append(starts[1:], self.pattern.size)
+        self.blocks = [(p0, min(p0 + per_block, self.n_patterns), lo, hi)
+                       for p0, lo, hi in zip(range(0, self.n_patterns, per_block), starts, ends)]
+        self._cached = (None if self.n_patterns * n_items > self.CACHE_ENTRIES
                         else [self.dense(block, self.m, self.x) for block in self.blocks])
 
     def counts_and_credit(self):
@@ -240,7 +265,7 @@ class _Pairs:
 
     def dense(self, block, *values):
         p0, p1, lo, hi = block
-        cell = (self.person[lo:hi] - p0) * self.n_items + self.item[lo:hi]
+        cell = (self.pattern[lo:hi] - p0) * self.n_items + self.item[lo:hi]
         size = (p1 - p0) * self.n_items
         return [np.bincount(cell, weights=v[lo:hi], minlength=size).reshape(p1 - p0, self.n_items)
                 for v in values]
@@ -259,8 +284,9 @@ def _expected_counts(pairs, log_a, b, c, theta, log_prior_theta):
     _, _, _, log_p, log_1mp = _curves(log_a, b, c, theta)
     n_q = np.zeros((pairs.n_items, theta.size))
     r_q = np.zeros_like(n_q)
-    for _, m_blk, x_blk in pairs.counts_and_credit():
+    for (p0, p1, _, _), m_blk, x_blk in pairs.counts_and_credit():
         post = np.exp(_log_posterior(m_blk, x_blk, log_p, log_1mp, log_prior_theta))
+        post *= pairs.weight[p0:p1, None]
         n_q += m_blk.T @ post
         r_q += x_blk.T @ post
     return n_q, r_q
@@ -335,7 +361,7 @@ def fit_3pl_arrays(items: Sequence[CalibrationItem], person: np.ndarray, item: n
     n_resp = np.bincount(item_idx, minlength=n_items)
     fractional = np.bincount(item_idx, weights=((credit > 0.0) & (credit < 1.0)).astype(float),
                              minlength=n_items) > 0
-    pairs = _Pairs(person_idx.ravel(), item_idx, credit, n_items, declined.astype(float))
+    pairs = _Patterns(person_idx.ravel(), item_idx, credit, n_items, declined.astype(float))
 
     theta = np.linspace(-THETA_RANGE, THETA_RANGE, quadrature)
     log_prior_theta = -0.5 * theta ** 2
@@ -400,8 +426,8 @@ def _diagnostics(pairs, log_a, b, c, theta, log_prior_theta, inv_va, inv_vb):
     ratio = s / p
     sums = {k: np.zeros((n_items, n_nodes)) for k in ("m", "x", "x2", "xm", "m2")}
     mm_aa, mm_ab, mm_bb = np.zeros(n_items), np.zeros(n_items), np.zeros(n_items)
-    eap = np.empty(pairs.n_persons)
-    rest_eap = np.full(pairs.person.size, np.nan)
+    eap = np.empty(pairs.n_patterns)
+    rest_eap = np.full(pairs.item.size, np.nan)
     basis = np.concatenate([ratio * z, s * z, ratio, s]).T        # Q × 4J
     for block in pairs.blocks:
         p0, p1, lo, hi = block
@@ -409,23 +435,25 @@ def _diagnostics(pairs, log_a, b, c, theta, log_prior_theta, inv_va, inv_vb):
         log_post = _log_posterior(m_blk, x_blk, log_p, log_1mp, log_prior_theta)
         post = np.exp(log_post)
         eap[p0:p1] = post @ theta
+        means = post @ basis                                       # patterns × 4J
+        weight = pairs.weight[p0:p1, None]                         # each pattern counts as its persons
+        post *= weight
         sums["m"] += m_blk.T @ post
         sums["x"] += x_blk.T @ post
         sums["x2"] += (x_blk * x_blk).T @ post      # the pair's score squares its *total* credit (duplicates)
         sums["xm"] += (x_blk * m_blk).T @ post
         sums["m2"] += (m_blk * m_blk).T @ post
-        means = post @ basis                                       # persons × 4J
         ez_r, ez_s, e_r, e_s = np.split(means, 4, axis=1)
         m_la = x_blk * ez_r - m_blk * ez_s                         # zero where the person skipped the item
         m_b = -(x_blk * e_r - m_blk * e_s) * a
-        mm_aa += np.sum(m_la * m_la, axis=0)
-        mm_ab += np.sum(m_la * m_b, axis=0)
-        mm_bb += np.sum(m_b * m_b, axis=0)
+        mm_aa += np.sum(weight * m_la * m_la, axis=0)
+        mm_ab += np.sum(weight * m_la * m_b, axis=0)
+        mm_bb += np.sum(weight * m_b * m_b, axis=0)
         # Rest EAP per pair: the person's posterior without this item's responses.
         rows = np.flatnonzero(pairs.has_rest[lo:hi]) + lo
         if rows.size:
             pj = pairs.item[rows]
-            rest = (log_post[pairs.person[rows] - p0] - pairs.m[rows, None] * log_1mp[pj]
+            rest = (log_post[pairs.pattern[rows] - p0] - pairs.m[rows, None] * log_1mp[pj]
                     - pairs.x[rows, None] * (log_p[pj] - log_1mp[pj]))
             rest -= rest.max(axis=1, keepdims=True)
             w = np.exp(rest)
@@ -458,13 +486,14 @@ def _diagnostics(pairs, log_a, b, c, theta, log_prior_theta, inv_va, inv_vb):
     # Infit at each person's EAP: sum (x - P)² / sum P (1 - P) over responses; an "I don't know"
     # (credit 0) expects s, the 2PL part, instead of P.
     pj = pairs.item
-    s_eap = 1.0 / (1.0 + np.exp(-a[pj] * (eap[pairs.person] - b[pj])))
+    s_eap = 1.0 / (1.0 + np.exp(-a[pj] * (eap[pairs.pattern] - b[pj])))
     p_eap = c[pj] + (1.0 - c[pj]) * s_eap
-    num = np.bincount(pj, weights=pairs.x2 - 2.0 * p_eap * pairs.x + pairs.m * p_eap ** 2
-                      + pairs.d * (s_eap ** 2 - p_eap ** 2), minlength=n_items)
-    den = np.bincount(pj, weights=pairs.m * p_eap * (1.0 - p_eap)
-                      + pairs.d * (s_eap * (1.0 - s_eap) - p_eap * (1.0 - p_eap)), minlength=n_items)
-    n_resp = np.bincount(pj, weights=pairs.m, minlength=n_items)
+    w = pairs.pair_weight
+    num = np.bincount(pj, weights=w * (pairs.x2 - 2.0 * p_eap * pairs.x + pairs.m * p_eap ** 2
+                                       + pairs.d * (s_eap ** 2 - p_eap ** 2)), minlength=n_items)
+    den = np.bincount(pj, weights=w * (pairs.m * p_eap * (1.0 - p_eap)
+                                       + pairs.d * (s_eap * (1.0 - s_eap) - p_eap * (1.0 - p_eap))), minlength=n_items)
+    n_resp = np.bincount(pj, weights=w * pairs.m, minlength=n_items)
     infit = [float(num[j] / den[j]) if n_resp[j] >= MIN_FIT_RESPONSES and den[j] > 0 else None
              for j in range(n_items)]
 
@@ -475,6 +504,6 @@ def _diagnostics(pairs, log_a, b, c, theta, log_prior_theta, inv_va, inv_vb):
     bounds = np.searchsorted(pj[order], np.arange(n_items + 1))
     for j in range(n_items):
         sel = order[bounds[j]:bounds[j + 1]]
-        if sel.size >= MIN_FIT_RESPONSES:
-            pbis[j] = _pearson(pairs.x[sel] / pairs.m[sel], rest_eap[sel])
+        if w[sel].sum() >= MIN_FIT_RESPONSES:
+            pbis[j] = _pearson(pairs.x[sel] / pairs.m[sel], rest_eap[sel], w[sel])
     return se_b, infit, pbis

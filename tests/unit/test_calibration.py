@@ -161,8 +161,8 @@ def test_deterministic_and_independent_of_response_order():
 def test_blocked_processing_matches_one_block(monkeypatch):
     items, responses, _, _, _ = simulate(9, n_items=10, n_persons=250)
     whole = fit_3pl(items, responses)
-    monkeypatch.setattr(calibration._Pairs, "BLOCK_ENTRIES", 64)   # 6 persons per block, rebuilt each time
-    monkeypatch.setattr(calibration._Pairs, "CACHE_ENTRIES", 0)
+    monkeypatch.setattr(calibration._Patterns, "BLOCK_ENTRIES", 64)   # 6 patterns per block, rebuilt each time
+    monkeypatch.setattr(calibration._Patterns, "CACHE_ENTRIES", 0)
     blocked = fit_3pl(items, responses)
     for f, g in zip(whole, blocked, strict=True):
         assert (f.n, f.misfit) == (g.n, g.misfit)
@@ -606,7 +606,7 @@ def test_se_b_is_none_where_a_is_on_a_bound_and_i_bb_is_not_positive():
     person = np.array([0, 0, 1, 1, 2, 2, 3, 4])
     item = np.array([0, 1, 0, 1, 0, 1, 0, 0])
     credit = np.array([0.0, 1.0, 1.0, 1.0, 0.5, 1.0, 0.0, 0.0])
-    pairs = calibration._Pairs(person, item, credit, 2)
+    pairs = calibration._Patterns(person, item, credit, 2)
     theta = np.linspace(-5.0, 5.0, 41)
     log_prior = np.log(WEIGHTS)
     log_a = np.array([math.log(calibration.A_MAX), math.log(calibration.A_MIN)])
