@@ -19,6 +19,7 @@ from typing import Iterator
 
 import numpy as np
 from sqlalchemy import BigInteger, Float, cast, select
+from threadpoolctl import threadpool_limits
 
 from ..extensions import db
 from ..models import Attempt, AttemptItem, ItemCalibration, ModelSetting, QuestionVersion, Skill, utcnow
@@ -167,7 +168,16 @@ def _copy_columns(rows: np.ndarray):
 
 
 def calibrate() -> CalibrationSummary:
-    """Fit every skill's items and store the results (the caller commits)."""
+    """Fit every skill's items and store the results (the caller commits).
+
+    The fits run on one BLAS thread: their matrix products are small (patterns × items × 41 nodes)
+    and many, so a second thread only spins; on a machine whose cores are busy, OpenBLAS's default
+    threads made the same fit take seven times the CPU (bench/README.md)."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _calibrate()
+
+
+def _calibrate() -> CalibrationSummary:
     versions = {v.id: v for v in db.session.scalars(select(QuestionVersion)) if v.skills}
     skill_of = {vid: v.skills[0] for vid, v in versions.items()}
     floor = {vid: get_question_type(v.qtype).guessing_floor(v.definition) for vid, v in versions.items()}
