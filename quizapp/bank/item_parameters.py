@@ -184,19 +184,22 @@ def _calibrate() -> CalibrationSummary:
     summary = CalibrationSummary()
     estimates: dict[str, SkillEstimates] = {}
     attempts = []
+    existing = {c.version_id: c for c in db.session.scalars(select(ItemCalibration))}
     for answers in _skill_answers(skill_of):
         keys = np.unique(answers.version)             # only versions with answers get a fit, as before
         index = np.searchsorted(keys, answers.version)
         keys = keys.tolist()
         items = [CalibrationItem(k, floor[k], DIFFICULTY_B[versions[k].difficulty]) for k in keys]
-        fits = fit_3pl_arrays(items, answers.attempt, index, answers.credit, answers.declined)
+        # EM starts from the last stored fit: it stops by the same rule, in fewer E-steps.
+        start = [(existing[k].a, existing[k].b) if k in existing and existing[k].a is not None
+                 and existing[k].b is not None else None for k in keys]
+        fits = fit_3pl_arrays(items, answers.attempt, index, answers.credit, answers.declined, start=start)
         summary.fits.extend(fits)
         summary.per_skill[answers.skill] = len(fits)
         estimates[answers.skill] = skill_estimates(
             answers, [item_params(versions[k].difficulty, floor[k]) for k in keys], index)
         attempts.append(np.unique(answers.attempt))
     summary.attempts = int(np.unique(np.concatenate(attempts)).size) if attempts else 0
-    existing = {c.version_id: c for c in db.session.scalars(select(ItemCalibration))}
     for fit in summary.fits:
         row = existing.get(fit.key) or ItemCalibration(version_id=fit.key)
         row.a, row.b, row.c, row.responses, row.misfit, row.fitted_at = fit.a, fit.b, fit.c, fit.n, fit.misfit, utcnow()

@@ -382,10 +382,15 @@ def fit_3pl(items: Sequence[CalibrationItem], responses: Sequence[tuple], *,
 def fit_3pl_arrays(items: Sequence[CalibrationItem], person: np.ndarray, item: np.ndarray, credit: np.ndarray,
                    declined: np.ndarray | None = None, *, a_prior_sd: float = 0.5, b_prior_sd: float = 0.5,
                    quadrature: int = 41, max_iter: int = 200, tol: float = 1e-4,
-                   accelerate: bool = True) -> list[ItemFit]:
+                   accelerate: bool = True, start: Sequence[tuple[float, float] | None] | None = None
+                   ) -> list[ItemFit]:
     """``fit_3pl`` on responses already in columns, so a caller holding many of them builds no tuple
     per response: ``person`` ids (sortable), ``item`` indices into ``items``, ``credit`` 0..1 and
     ``declined`` (True for "I don't know"; None: none declined). Same result as ``fit_3pl``.
+
+    ``start``: per item, the (a, b) to start EM from (clamped to the bounds), e.g. the last stored
+    fit, or None for a = 1, b = b_prior. The fit stops by the same rule wherever it starts, so a
+    start near the maximum only saves E-steps: when few responses were added, most of them.
     """
     items = list(items)
     _check_inputs(items, a_prior_sd, b_prior_sd, quadrature, max_iter, tol)
@@ -426,7 +431,14 @@ def fit_3pl_arrays(items: Sequence[CalibrationItem], person: np.ndarray, item: n
         penalised = log_lik - 0.5 * inv_va * float(log_a @ log_a) - 0.5 * inv_vb * float((b - b0) @ (b - b0))
         return (*_m_step(log_a, b, c, theta, n_q, r_q, b0, inv_va, inv_vb), penalised)
 
-    log_a, b = _em(em_step, np.zeros(n_items), b0.copy(), max_iter, tol, accelerate)
+    if start is not None and len(start) != n_items:
+        raise ValueError(f"start needs one entry per item ({n_items}), got {len(start)}")
+    log_a, b = np.zeros(n_items), b0.copy()
+    for j, ab in enumerate(start or ()):
+        if ab is not None and all(math.isfinite(v) for v in ab) and ab[0] > 0:
+            log_a[j] = min(max(math.log(ab[0]), _LOG_A_MIN), _LOG_A_MAX)
+            b[j] = min(max(ab[1], B_MIN), B_MAX)
+    log_a, b = _em(em_step, log_a, b, max_iter, tol, accelerate)
 
     se_b, infit, pbis = _diagnostics(pairs, log_a, b, c, theta, log_prior_theta, inv_va, inv_vb)
 

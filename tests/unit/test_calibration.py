@@ -766,3 +766,26 @@ def test_squarem_ends_no_lower_than_plain_em_and_keeps_the_stopping_rule():
         assert moves[-1] < 1e-4 and max(moves) > 1e-2
         ends[accelerate] = em_step(log_a, b)[2]
     assert ends[True] >= ends[False] - 1e-9
+
+
+def test_a_start_near_the_maximum_saves_e_steps_and_ends_at_the_same_fit(monkeypatch):
+    """``start`` (the stored fits in `quizapp calibrate`): from the cold fit's own a and b, EM stops after
+    one or two E-steps at the same fit; a start outside the bounds is clamped; None keeps a = 1, b = label."""
+    items, responses, _, _, _ = few_answers_each(8, n_persons=1500)
+    steps = []
+    real = calibration._expected_counts
+    monkeypatch.setattr(calibration, "_expected_counts", lambda *a: steps.append(1) or real(*a))
+    cold = fit_3pl(items, responses)
+    cold_steps = len(steps)
+    person, item, credit = (np.array(column) for column in zip(*responses, strict=True))
+    steps.clear()
+    warm = calibration.fit_3pl_arrays(items, person, item - 100, credit, start=[(f.a, f.b) for f in cold])
+    assert len(steps) <= 2 < cold_steps
+    for f, g in zip(warm, cold, strict=True):
+        assert abs(f.a - g.a) < 1e-3 and abs(f.b - g.b) < 1e-3 and f.misfit == g.misfit
+    odd = [(99.0, -9.0), None] + [(f.a, f.b) for f in cold[2:]]
+    clamped, kept = calibration.fit_3pl_arrays(items, person, item - 100, credit, start=odd, max_iter=0)[:2]
+    assert (clamped.a, clamped.b) == (calibration.A_MAX, calibration.B_MIN)
+    assert (kept.a, kept.b) == (1.0, items[1].b_prior)
+    with pytest.raises(ValueError, match="one entry per item"):
+        calibration.fit_3pl_arrays(items, person, item - 100, credit, start=[(1.0, 0.0)])
