@@ -267,15 +267,12 @@ class _Patterns:
                 for v in values]
 
 
-def _log_posterior(m_blk, x_blk, log_p, log_1mp, log_prior_theta, marginal=False):
-    """Normalised log posterior over the nodes for each pattern of a block; with ``marginal``, also
-    each pattern's log marginal likelihood (the log of the normaliser)."""
+def _log_posterior(m_blk, x_blk, log_p, log_1mp, log_prior_theta):
+    """Normalised log posterior over the nodes for each pattern of a block."""
     log_post = m_blk @ log_1mp + x_blk @ (log_p - log_1mp) + log_prior_theta
-    top = log_post.max(axis=1, keepdims=True)
-    log_post -= top
-    log_norm = np.log(np.sum(np.exp(log_post), axis=1, keepdims=True))
-    log_post -= log_norm
-    return (log_post, (top + log_norm).ravel()) if marginal else log_post
+    log_post -= log_post.max(axis=1, keepdims=True)
+    log_post -= np.log(np.sum(np.exp(log_post), axis=1, keepdims=True))
+    return log_post
 
 
 def _expected_counts(pairs, log_a, b, c, theta, log_prior_theta):
@@ -285,13 +282,19 @@ def _expected_counts(pairs, log_a, b, c, theta, log_prior_theta):
     n_q = np.zeros((pairs.n_items, theta.size))
     r_q = np.zeros_like(n_q)
     log_lik = 0.0
+    log_odds = log_p - log_1mp
     for (p0, p1, _, _), m_blk, x_blk in pairs.counts_and_credit():
-        log_post, log_marginal = _log_posterior(m_blk, x_blk, log_p, log_1mp, log_prior_theta, marginal=True)
-        post = np.exp(log_post)
-        post *= pairs.weight[p0:p1, None]
+        # _log_posterior, with one exp: the unnormalised posterior, then each row times weight / sum
+        post = m_blk @ log_1mp + x_blk @ log_odds + log_prior_theta
+        top = post.max(axis=1)
+        post -= top[:, None]
+        np.exp(post, out=post)
+        total = post.sum(axis=1)
+        weight = pairs.weight[p0:p1]
+        log_lik += float(weight @ (top + np.log(total)))
+        post *= (weight / total)[:, None]
         n_q += m_blk.T @ post
         r_q += x_blk.T @ post
-        log_lik += float(pairs.weight[p0:p1] @ log_marginal)
     return n_q, r_q, log_lik
 
 
