@@ -32,7 +32,10 @@ fit (Bock–Aitkin EM)
     (log a, b) with the priors, all items at once, with step halving so the penalised objective
     never goes down (a generalised EM, so the penalised marginal likelihood rises every iteration).
     a is clamped to [0.2, 4], b to [-4, 4]. Stops when no a or b moves more than ``tol`` in one
-    iteration, or after ``max_iter`` iterations. Starts from a = 1, b = b_prior.
+    iteration, or after ``max_iter`` E-steps. Starts from a = 1, b = b_prior, or from ``start`` (the
+    stored fits in `quizapp calibrate`). Accelerated by SQUAREM (``_em``; ``accelerate=False`` is the
+    plain EM), and computed per response pattern: persons with the same responses share a posterior
+    (``_Patterns``, scoring/patterns.py), so sums over persons are weighted sums over patterns.
 standard error of b
     From the observed information of the penalised marginal log-likelihood, block of the item's
     own (log a, b), by Louis' formula (E-step expected Hessian minus posterior variance of the

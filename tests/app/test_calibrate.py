@@ -103,9 +103,9 @@ def test_calibrate_passes_dont_know_as_a_failure_without_guessing(app, monkeypat
             select(AttemptItem).where(AttemptItem.state == "dont_know"))}
     seen, fit = [], item_parameters.fit_3pl_arrays
 
-    def spy(items, attempt, index, credit, declined):
+    def spy(items, attempt, index, credit, declined, **options):
         seen.extend(zip(attempt.tolist(), [items[j].key for j in index], credit.tolist(), declined.tolist(), strict=True))
-        return fit(items, attempt, index, credit, declined)
+        return fit(items, attempt, index, credit, declined, **options)
 
     monkeypatch.setattr(item_parameters, "fit_3pl_arrays", spy)
     with app.app_context():
