@@ -19,6 +19,7 @@ from typing import Iterator
 
 import numpy as np
 from sqlalchemy import BigInteger, Float, cast, select
+from threadpoolctl import threadpool_limits
 
 from ..extensions import db
 from ..models import Attempt, AttemptItem, ItemCalibration, ModelSetting, QuestionVersion, Skill, utcnow
@@ -167,26 +168,38 @@ def _copy_columns(rows: np.ndarray):
 
 
 def calibrate() -> CalibrationSummary:
-    """Fit every skill's items and store the results (the caller commits)."""
+    """Fit every skill's items and store the results (the caller commits).
+
+    The fits run on one BLAS thread: their matrix products are small (patterns × items × 41 nodes)
+    and many, so a second thread only spins; on a machine whose cores are busy, OpenBLAS's default
+    threads made the same fit take seven times the CPU (bench/README.md)."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _calibrate()
+
+
+def _calibrate() -> CalibrationSummary:
     versions = {v.id: v for v in db.session.scalars(select(QuestionVersion)) if v.skills}
     skill_of = {vid: v.skills[0] for vid, v in versions.items()}
     floor = {vid: get_question_type(v.qtype).guessing_floor(v.definition) for vid, v in versions.items()}
     summary = CalibrationSummary()
     estimates: dict[str, SkillEstimates] = {}
     attempts = []
+    existing = {c.version_id: c for c in db.session.scalars(select(ItemCalibration))}
     for answers in _skill_answers(skill_of):
         keys = np.unique(answers.version)             # only versions with answers get a fit, as before
         index = np.searchsorted(keys, answers.version)
         keys = keys.tolist()
         items = [CalibrationItem(k, floor[k], DIFFICULTY_B[versions[k].difficulty]) for k in keys]
-        fits = fit_3pl_arrays(items, answers.attempt, index, answers.credit, answers.declined)
+        # EM starts from the last stored fit: it stops by the same rule, in fewer E-steps.
+        start = [(existing[k].a, existing[k].b) if k in existing and existing[k].a is not None
+                 and existing[k].b is not None else None for k in keys]
+        fits = fit_3pl_arrays(items, answers.attempt, index, answers.credit, answers.declined, start=start)
         summary.fits.extend(fits)
         summary.per_skill[answers.skill] = len(fits)
         estimates[answers.skill] = skill_estimates(
             answers, [item_params(versions[k].difficulty, floor[k]) for k in keys], index)
         attempts.append(np.unique(answers.attempt))
     summary.attempts = int(np.unique(np.concatenate(attempts)).size) if attempts else 0
-    existing = {c.version_id: c for c in db.session.scalars(select(ItemCalibration))}
     for fit in summary.fits:
         row = existing.get(fit.key) or ItemCalibration(version_id=fit.key)
         row.a, row.b, row.c, row.responses, row.misfit, row.fitted_at = fit.a, fit.b, fit.c, fit.n, fit.misfit, utcnow()

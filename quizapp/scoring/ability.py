@@ -13,6 +13,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from .patterns import group_patterns, row_ids
+
 GRID = np.linspace(-5.0, 5.0, 201)
 GRID_STEP = float(GRID[1] - GRID[0])
 
@@ -144,9 +146,11 @@ def eap_by_person(person: np.ndarray, item: np.ndarray, credit: np.ndarray, gues
     thousands of persons need no Observation per response: ``person`` ids (sortable), ``item``
     indices into ``items``, ``credit`` 0..1, ``guessing`` (False: "I don't know", no floor).
 
-    Returns (the distinct persons in ascending order, their EAPs, their SDs). A block of persons'
-    log-likelihoods is one product: their summed credit and failures per item and flag times the
-    grid rows of `observation_log_likelihood`, so memory stays bounded however many persons there are.
+    Returns (the distinct persons in ascending order, their EAPs, their SDs). Persons with the same
+    responses (items, flags and credits) share one posterior, computed once (scoring/patterns.py). A
+    block of such patterns' log-likelihoods is one product: their summed credit and failures per item
+    and flag times the grid rows of `observation_log_likelihood`, so memory stays bounded however
+    many persons there are.
     """
     person, item = np.asarray(person), np.asarray(item, dtype=np.intp)
     credit, guessing = np.asarray(credit, dtype=float), np.asarray(guessing, dtype=bool)
@@ -163,14 +167,25 @@ def eap_by_person(person: np.ndarray, item: np.ndarray, credit: np.ndarray, gues
     n_cols = 2 * len(items)
     persons, person_idx = np.unique(person, return_inverse=True)
     person_idx = person_idx.ravel()
-    order = np.argsort(person_idx, kind="stable")
-    person_idx, col, credit = person_idx[order], 2 * item[order] + guessing[order], credit[order]
+    col = 2 * item + guessing
+    order = np.lexsort((credit, col, person_idx))
+    person_idx, col, credit = person_idx[order], col[order], credit[order]
+    kind, _ = row_ids(np.column_stack([col, credit]))
+    pattern_of, representative, _ = group_patterns(person_idx, kind)
+    # The representatives' responses, pattern after pattern.
+    pattern_index = np.full(persons.size, -1, dtype=np.intp)
+    pattern_index[representative] = np.arange(representative.size)
+    keep = np.flatnonzero(pattern_index[person_idx] >= 0)
+    row = pattern_index[person_idx[keep]]
+    by_pattern = np.argsort(row, kind="stable")
+    row, col, credit = row[by_pattern], col[keep][by_pattern], credit[keep][by_pattern]
+    n_rows = representative.size
     log_prior = -0.5 * ((grid - prior_mean) / prior_sd) ** 2
-    theta, sd = np.empty(persons.size), np.empty(persons.size)
-    bounds = np.searchsorted(person_idx, np.arange(0, persons.size + EAP_BLOCK, EAP_BLOCK))
-    for k0, lo, hi in zip(range(0, persons.size, EAP_BLOCK), bounds[:-1], bounds[1:]):
-        k1 = min(k0 + EAP_BLOCK, persons.size)
-        cell = (person_idx[lo:hi] - k0) * n_cols + col[lo:hi]
+    theta, sd = np.empty(n_rows), np.empty(n_rows)
+    bounds = np.searchsorted(row, np.arange(0, n_rows + EAP_BLOCK, EAP_BLOCK))
+    for k0, lo, hi in zip(range(0, n_rows, EAP_BLOCK), bounds[:-1], bounds[1:]):
+        k1 = min(k0 + EAP_BLOCK, n_rows)
+        cell = (row[lo:hi] - k0) * n_cols + col[lo:hi]
         size = (k1 - k0) * n_cols
         right = np.bincount(cell, weights=credit[lo:hi], minlength=size).reshape(k1 - k0, n_cols)
         wrong = np.bincount(cell, weights=1.0 - credit[lo:hi], minlength=size).reshape(k1 - k0, n_cols)
@@ -180,4 +195,4 @@ def eap_by_person(person: np.ndarray, item: np.ndarray, credit: np.ndarray, gues
         mean = weights @ grid
         theta[k0:k1] = mean
         sd[k0:k1] = np.sqrt(np.sum(weights * (grid[None, :] - mean[:, None]) ** 2, axis=1))
-    return persons, theta, sd
+    return persons, theta[pattern_of], sd[pattern_of]

@@ -103,9 +103,9 @@ def test_calibrate_passes_dont_know_as_a_failure_without_guessing(app, monkeypat
             select(AttemptItem).where(AttemptItem.state == "dont_know"))}
     seen, fit = [], item_parameters.fit_3pl_arrays
 
-    def spy(items, attempt, index, credit, declined):
+    def spy(items, attempt, index, credit, declined, **options):
         seen.extend(zip(attempt.tolist(), [items[j].key for j in index], credit.tolist(), declined.tolist(), strict=True))
-        return fit(items, attempt, index, credit, declined)
+        return fit(items, attempt, index, credit, declined, **options)
 
     monkeypatch.setattr(item_parameters, "fit_3pl_arrays", spy)
     with app.app_context():
@@ -238,3 +238,26 @@ def test_answers_arrive_in_bounded_blocks(app_on_each_database, monkeypatch):
         sizes = [block[0].size for block in item_parameters._answer_blocks()]
     assert sum(sizes) == 30 * 6 and len(sizes) >= 30 * 6 // 50
     assert max(sizes) <= 50
+
+
+def test_a_second_calibrate_starts_from_the_stored_fits_and_ends_where_the_first_did(app, monkeypatch):
+    """The second run's EM starts from the first run's stored a and b: a fraction of the E-steps, and the
+    same fits within the stopping rule's reach (tol 1e-4 on each step: well inside .002)."""
+    from quizapp.bank import item_parameters
+    from quizapp.scoring import calibration
+
+    add_items(app, per_skill=4)
+    simulate(app, 200, seed=9)
+    steps = []
+    real = calibration._expected_counts
+    monkeypatch.setattr(calibration, "_expected_counts", lambda *a: steps.append(1) or real(*a))
+    with app.app_context():
+        first = {f.key: f for f in item_parameters.calibrate().fits}
+        db.session.commit()
+        cold = len(steps)
+        steps.clear()
+        second = item_parameters.calibrate().fits
+        assert len(steps) <= cold // 3
+        for fit in second:
+            assert abs(fit.a - first[fit.key].a) < 2e-3 and abs(fit.b - first[fit.key].b) < 2e-3
+            assert (fit.n, fit.misfit) == (first[fit.key].n, first[fit.key].misfit)

@@ -182,3 +182,36 @@ def test_eap_by_person_is_estimate_per_person(monkeypatch):
         assert (theta[k], sd[k]) == pytest.approx((e.theta, e.sd), abs=1e-12)
     empty = ability.eap_by_person(np.array([], dtype=int), np.array([], dtype=int), np.array([]), np.array([], dtype=bool), items)
     assert [a.size for a in empty] == [0, 0, 0]
+
+
+def test_eap_by_person_computes_a_shared_response_pattern_once_and_gives_it_to_each_person(monkeypatch):
+    """300 persons with one or two answers on three items share few patterns: each still gets exactly
+    what `estimate` gives them, and the posterior grid is built once per pattern, not per person."""
+    from quizapp.scoring import ability
+
+    rng = np.random.default_rng(7)
+    items = [ItemParams(1.0, -0.75, 0.2), ItemParams(1.4, 0.5, 0.0), ItemParams(0.8, 1.5, 0.25)]
+    person = np.repeat(np.arange(300), rng.integers(1, 3, 300))
+    item = rng.integers(0, 3, person.size)
+    credit = rng.choice([0.0, 1.0], person.size)
+    guessing = rng.random(person.size) < 0.9
+    credit[~guessing] = 0.0
+    cells = []                               # the right and wrong matrices' cells: rows × 2 columns per item
+    real_bincount = np.bincount
+
+    def spy(values, weights=None, minlength=0):
+        if weights is not None:
+            cells.append(minlength)
+        return real_bincount(values, weights=weights, minlength=minlength)
+
+    monkeypatch.setattr(ability.np, "bincount", spy)
+    persons, theta, sd = ability.eap_by_person(person, item, credit, guessing, items)
+    monkeypatch.undo()
+    patterns = {tuple(sorted(zip(2 * item[person == p] + guessing[person == p], credit[person == p], strict=True)))
+                for p in range(300)}
+    assert len(patterns) < 100 and sum(cells) == 2 * len(patterns) * 2 * len(items)
+    for k, who in enumerate(persons):
+        mine = person == who
+        e = estimate([Observation(items[j], x, guessing=g) for j, x, g in zip(item[mine], credit[mine], guessing[mine],
+                                                                             strict=True)], 0.0)
+        assert (theta[k], sd[k]) == pytest.approx((e.theta, e.sd), abs=1e-12)

@@ -147,13 +147,15 @@ def calibration_data(seed=3, n_persons=120):
 def test_calibration_fits_dont_know_exactly_as_a_failure_and_only_the_infit_expects_no_guess():
     """With c fixed, the floor's factor 1 - c cancels from the fit: a, b, se(b) and the point-biserial are
     the same whether "I don't know" is flagged or passed as a plain failure; the infit of an item with a
-    floor expects P* of a flagged response, and a free-entry item (c = 0) has nothing to change."""
+    floor expects P* of a flagged response, and a free-entry item (c = 0) has nothing to change. Equal to
+    1e-7, not closer: a flag splits a response pattern in two (scoring/patterns.py), which changes the
+    order of the sums, and the EM's line search and acceleration carry that rounding on."""
     items, plain, flagged = calibration_data()
     as_failures, without_guess = fit_3pl(items, plain), fit_3pl(items, flagged)
     for f, g in zip(as_failures, without_guess, strict=True):
-        assert (g.a, g.b, g.n) == (pytest.approx(f.a, rel=1e-9), pytest.approx(f.b, rel=1e-9), f.n)
-        assert g.se_b == pytest.approx(f.se_b, rel=1e-9) and g.point_biserial == pytest.approx(f.point_biserial, rel=1e-9)
-    assert without_guess[2].infit == pytest.approx(as_failures[2].infit, rel=1e-12)
+        assert (g.a, g.b, g.n) == (pytest.approx(f.a, rel=1e-7), pytest.approx(f.b, rel=1e-7), f.n)
+        assert g.se_b == pytest.approx(f.se_b, rel=1e-7) and g.point_biserial == pytest.approx(f.point_biserial, rel=1e-7)
+    assert without_guess[2].infit == pytest.approx(as_failures[2].infit, rel=1e-7)
     assert without_guess[0].infit != pytest.approx(as_failures[0].infit, rel=1e-6)
 
 
