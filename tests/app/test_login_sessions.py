@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
-from quizapp.models import LoginSession, Role, User
+from quizapp.models import Attempt, LoginSession, Role, User
 from quizapp.web import sessions
 from quizapp.web.sessions import describe_user_agent
 from tests.helpers import AuthActions, csrf_token
@@ -218,5 +218,4 @@ def test_an_attempt_started_with_the_proposed_role_is_compared_with_it(app, ada,
                                                          "mode": "assessment"})
     assert response.status_code == 303
     with app.app_context():
-        from quizapp.models import Attempt
         assert db.session.scalar(select(Attempt.role_id)) == "analyst"

@@ -240,6 +240,15 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked():
         read_zip("bomb.zip", zipped(V3, {"items/huge.xml": b"\0" * (8 * 1024 * 1024)}))
 
 
+def test_an_unreadable_compression_method_is_refused():
+    data = bytearray(zipped(V3, {"items/odd.xml": b"<x/>"}))
+    at = data.rindex(b"items/odd.xml")        # its central directory entry: method at offset 10 of the header
+    header = data.rindex(b"PK\x01\x02", 0, at)
+    data[header + 10:header + 12] = (99).to_bytes(2, "little")
+    with pytest.raises(PackageError, match="compression method"):
+        read_zip("odd.zip", bytes(data))
+
+
 def test_a_broken_zip_is_a_clear_error():
     with pytest.raises(PackageError, match="not a valid zip file"):
         read_zip("broken.zip", b"PK\x03\x04 nothing else")

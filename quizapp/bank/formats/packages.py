@@ -51,6 +51,10 @@ class XmlRefused(BankError):
         self.line = line
 
 
+# The methods Python's zipfile reads (others raise while reading): checked before any entry is read.
+READABLE_COMPRESSION = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA})
+
+
 def parse_untrusted_xml(data: bytes | str) -> ParsedXml:
     """Parse untrusted XML with line numbers; XmlRefused for a declaration, bad bytes or bad XML."""
     # Only for ParseError: parsing is defusedxml's.
@@ -99,6 +103,9 @@ def _safe_member(zip_name: str, info: zipfile.ZipInfo) -> str:
                            "refused, nothing was converted")
     if info.flag_bits & 0x1:
         raise PackageError(f"{zip_name}: entry “{info.filename[:80]}” is encrypted; refused")
+    if info.compress_type not in READABLE_COMPRESSION:
+        raise PackageError(f"{zip_name}: entry “{info.filename[:80]}” uses a compression method (number "
+                           f"{info.compress_type}) that cannot be read; refused")
     if info.file_size > MAX_FILE_BYTES:
         raise PackageError(f"{zip_name}: “{info.filename[:80]}” is {info.file_size // 1024 // 1024} MB unpacked; "
                            f"at most {MAX_FILE_BYTES // 1024 // 1024} MB per file")
@@ -127,7 +134,7 @@ def read_zip(zip_name: str, data: bytes) -> dict[str, bytes]:
         try:
             with archive.open(info) as handle:      # read at most the declared size + 1: never trust the header
                 content = handle.read(info.file_size + 1)
-        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
             raise PackageError(f"{zip_name}: “{name[:80]}” cannot be read ({exc})") from None
         if len(content) != info.file_size:
             raise PackageError(f"{zip_name}: “{name[:80]}” is larger than its header says; refused")

@@ -443,12 +443,12 @@ def _prompt(body: ET.Element, interaction: ET.Element) -> str:
             return text
         index = list(parent).index(interaction)
         parent.remove(interaction)
-        placeholder = ET.Element("span")
-        placeholder.text, placeholder.tail = marker, interaction.tail
-        parent.insert(index, placeholder)
+        blank = ET.Element("span")
+        blank.text, blank.tail = marker, interaction.tail
+        parent.insert(index, blank)
         text = _text(body).replace(marker, "_____")
-        parent.remove(placeholder)
-        interaction.tail = placeholder.tail
+        parent.remove(blank)
+        interaction.tail = blank.tail
         parent.insert(index, interaction)
         return text
     parts = [_text(body, {interaction.tag})]
