@@ -405,7 +405,7 @@ def _order(item, interaction, feedback: _Feedback, note: Note) -> dict:
     """orderInteraction → ordering: the items in the order of the correct response."""
     declaration = _declaration(item, interaction.get("responseIdentifier"))
     order = _correct_values(declaration)
-    choices = {c.get("identifier"): c for c in interaction.findall("simpleChoice")}
+    choices = {c.get("identifier") or "": c for c in interaction.findall("simpleChoice")}
     if sorted(order) != sorted(choices) or not order:
         raise Skip("the correct order must name every choice once")
     if interaction.get("maxChoices") not in (None, "0", str(len(order))):
